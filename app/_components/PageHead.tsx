@@ -1,0 +1,28 @@
+import { tabsHtml, type Tab } from "./page-head";
+
+/** Page title and its Read / Edit / History tabs. */
+export function PageHead({ title, heading, tab }: { title: string; heading?: string; tab: Tab }) {
+  return (
+    <div className="page-head">
+      <h1>{heading ?? title}</h1>
+      <div dangerouslySetInnerHTML={{ __html: tabsHtml(title, tab) }} />
+    </div>
+  );
+}
+
+/** A readable error in place of a page (bad title, bad id). */
+export function ErrorNotice({ heading, message }: { heading: string; message: string }) {
+  return (
+    <>
+      <div className="page-head">
+        <h1>{heading}</h1>
+      </div>
+      <p className="error-box" role="alert">
+        {message}
+      </p>
+      <p>
+        <a href="/wiki/Main_Page">Go to the main page</a>
+      </p>
+    </>
+  );
+}

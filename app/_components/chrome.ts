@@ -1,0 +1,31 @@
+import { escapeHtml } from "@/lib/markdown/render";
+
+/** Who the header greets; null when signed out. */
+export type HeaderUser = { username: string } | null;
+
+/**
+ * The site header as HTML. One definition serves both the article view (a route handler that sends a finished
+ * document, for speed) and the React layout, so the two never drift apart.
+ */
+export function siteHeaderHtml(user: HeaderUser, returnTo = "/"): string {
+  const account = user
+    ? `<a href="/users/${encodeURIComponent(user.username)}">${escapeHtml(user.username)}</a><a href="/signout">Sign out</a>`
+    : `<a href="/signin?callbackUrl=${encodeURIComponent(returnTo)}">Sign in</a><a href="/signup">Create account</a>`;
+  return (
+    `<a class="skip" href="#content">Skip to content</a>` +
+    `<div class="bar"><a class="brand" href="/wiki/Main_Page">Vellum</a>` +
+    `<nav aria-label="Site"><a href="/wiki/Main_Page">Main page</a><a href="/pages">All pages</a></nav>` +
+    `<div class="user">${account}</div></div>`
+  );
+}
+
+/** A complete HTML document around `body` (already safe HTML). */
+export function documentHtml(opts: { title: string; body: string; user: HeaderUser; path: string }): string {
+  return (
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${escapeHtml(opts.title)} · Vellum</title><link rel="stylesheet" href="/vellum.css">` +
+    `</head><body><header class="site-header">${siteHeaderHtml(opts.user, opts.path)}</header>` +
+    `<main id="content" class="page">${opts.body}</main></body></html>`
+  );
+}

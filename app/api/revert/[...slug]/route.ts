@@ -1,0 +1,18 @@
+import { route, titleFromRequest } from "@/lib/http/route";
+import { assertCanEdit } from "@/lib/auth/permissions";
+import { revertPage } from "@/lib/wiki/pages";
+import { revertSchema } from "@/lib/wiki/schema";
+import { slugOf } from "@/lib/wiki/titles";
+
+/** POST /api/revert/{slug} {revisionId, summary?}: a new revision restoring that revision's text. */
+export const POST = route({ auth: true, body: revertSchema }, async ({ req, body, user }) => {
+  const title = titleFromRequest(req, "/api/revert/");
+  assertCanEdit(user);
+  const result = await revertPage({ title, ...body, authorId: user.id });
+  return {
+    title,
+    slug: slugOf(title),
+    revision: result.revision,
+    ...(result.status === "unchanged" ? { unchanged: true } : {}),
+  };
+});

@@ -1,0 +1,90 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { AppError } from "@/lib/http/errors";
+import { diffRevisions } from "@/lib/wiki/revisions";
+import { revisionIdParam } from "@/lib/wiki/schema";
+import { diffBlocks, type Change } from "@/lib/wiki/diff";
+import { pagePaths } from "@/lib/wiki/titles";
+import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
+import { formatDate } from "@/app/_components/format";
+
+export const metadata: Metadata = { title: "Differences between revisions" };
+
+type Props = { searchParams: Promise<Record<string, string | string[]>> };
+const query = z.object({ from: revisionIdParam, to: revisionIdParam });
+
+function Words({ words, show }: { words: Change[]; show: "delete" | "insert" }) {
+  return (
+    <>
+      {words.map((w, i) =>
+        w.op === "equal" ? (
+          <span key={i}>{w.text}</span>
+        ) : w.op === show ? (
+          show === "delete" ? <del key={i}>{w.text}</del> : <ins key={i}>{w.text}</ins>
+        ) : null,
+      )}
+    </>
+  );
+}
+
+/** /diff?from=&to=: line diff of two revisions, with the changed words highlighted inside changed lines. */
+export default async function DiffPage({ searchParams }: Props) {
+  const parsed = query.safeParse(await searchParams);
+  if (!parsed.success) {
+    return <ErrorNotice heading="Bad request" message="Choose two revisions to compare (from and to)." />;
+  }
+  let diff;
+  try {
+    diff = await diffRevisions(parsed.data.from, parsed.data.to);
+  } catch (e) {
+    if (e instanceof AppError && e.code === "not_found") notFound();
+    if (e instanceof AppError) return <ErrorNotice heading="Cannot compare" message={e.message} />;
+    throw e;
+  }
+  const { from, to, page } = diff;
+  const blocks = diffBlocks(diff.changes);
+  const side = (label: string, r: typeof from) => (
+    <p>
+      {label}: <a href={`/revision/${r.id}`}>#{r.number}</a> by {r.author?.username ?? "unknown"},{" "}
+      <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
+      {r.summary && <> — “{r.summary}”</>}
+    </p>
+  );
+  return (
+    <>
+      <PageHead title={page.title} heading={`Changes to ${page.title}`} tab="history" />
+      <div className="notice">
+        {side("From", from)}
+        {side("To", to)}
+      </div>
+      {blocks.every((b) => b.kind === "equal") ? (
+        <p>The two revisions have the same text.</p>
+      ) : (
+        <div className="diff" data-testid="diff">
+          {blocks.map((b, i) =>
+            b.kind === "equal" ? (
+              <pre key={i} className="row eq">{b.text}</pre>
+            ) : (
+              <div key={i}>
+                {b.deleted && (
+                  <pre className="row del" aria-label="Removed">
+                    {b.words ? <Words words={b.words} show="delete" /> : b.deleted}
+                  </pre>
+                )}
+                {b.inserted && (
+                  <pre className="row ins" aria-label="Added">
+                    {b.words ? <Words words={b.words} show="insert" /> : b.inserted}
+                  </pre>
+                )}
+              </div>
+            ),
+          )}
+        </div>
+      )}
+      <p>
+        <a href={pagePaths.history(page.title)}>Back to history</a>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,103 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { AppError } from "@/lib/http/errors";
+import { getSessionUser } from "@/lib/auth/session";
+import { listHistory } from "@/lib/wiki/revisions";
+import { pageQuerySchema } from "@/lib/wiki/schema";
+import { pagePaths, titleFromParam } from "@/lib/wiki/titles";
+import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
+import { RevertButton } from "@/app/_components/RevertButton";
+import { formatDate, formatDelta } from "@/app/_components/format";
+
+type Props = { params: Promise<{ slug: string[] }>; searchParams: Promise<Record<string, string | string[]>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  try {
+    return { title: `History of ${titleFromParam((await params).slug)}` };
+  } catch {
+    return { title: "Bad title" };
+  }
+}
+
+/** /history/{slug}: revisions newest first, 50 a page, with compare and revert. */
+export default async function HistoryPage({ params, searchParams }: Props) {
+  let title: string;
+  try {
+    title = titleFromParam((await params).slug);
+  } catch (e) {
+    if (e instanceof AppError) return <ErrorNotice heading="Bad title" message={e.message} />;
+    throw e;
+  }
+  const query = pageQuerySchema.safeParse(await searchParams);
+  if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid page of history." />;
+  let history;
+  try {
+    history = await listHistory(title, query.data);
+  } catch (e) {
+    if (e instanceof AppError && e.code === "not_found") notFound();
+    throw e;
+  }
+  const user = await getSessionUser();
+  const latestId = query.data.before ? null : history.revisions[0]?.id;
+  const revs = history.revisions;
+  return (
+    <>
+      <PageHead title={title} heading={`History of ${title}`} tab="history" />
+      <form action="/diff" method="get">
+        <p className="actions">
+          <button type="submit">Compare selected revisions</button>
+          <span className="muted">Pick an older (left) and a newer (right) revision.</span>
+        </p>
+        <table className="list">
+          <caption className="skip">Revisions of {title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">Revision</th>
+              <th scope="col">Author</th>
+              <th scope="col">Summary</th>
+              <th scope="col">Size</th>
+              {user && <th scope="col"><span className="skip">Actions</span></th>}
+            </tr>
+          </thead>
+          <tbody>
+            {revs.map((r, i) => (
+              <tr key={r.id}>
+                <td>
+                  <input type="radio" name="from" value={r.id} defaultChecked={i === 1}
+                    aria-label={`Compare from revision ${r.number}`} />
+                </td>
+                <td>
+                  <input type="radio" name="to" value={r.id} defaultChecked={i === 0}
+                    aria-label={`Compare to revision ${r.number}`} />
+                </td>
+                <td>
+                  <a href={`/revision/${r.id}`}>
+                    #{r.number} · <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
+                  </a>
+                  {r.id === latestId && <span className="muted"> (current)</span>}
+                  {i + 1 < revs.length && (
+                    <>
+                      {" "}· <a href={`/diff?from=${revs[i + 1]!.id}&to=${r.id}`}>diff</a>
+                    </>
+                  )}
+                </td>
+                <td>{r.author ? <a href={`/users/${encodeURIComponent(r.author.username)}`}>{r.author.username}</a> : "—"}</td>
+                <td>{r.summary || <span className="muted">no summary</span>}</td>
+                <td className={r.sizeDelta > 0 ? "delta-pos" : r.sizeDelta < 0 ? "delta-neg" : "muted"}>
+                  {r.size} B ({formatDelta(r.sizeDelta)})
+                </td>
+                {user && <td>{r.id !== latestId && <RevertButton title={title} revisionId={r.id} number={r.number} />}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </form>
+      <nav className="pager" aria-label="History pages">
+        {query.data.before && <a href={pagePaths.history(title)}>Newest</a>}
+        {history.next && <a href={`${pagePaths.history(title)}?before=${history.next}`}>Older revisions</a>}
+      </nav>
+    </>
+  );
+}

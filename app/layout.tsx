@@ -1,0 +1,28 @@
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+import { getSessionUser } from "@/lib/auth/session";
+import { siteHeaderHtml } from "./_components/chrome";
+
+export const metadata: Metadata = {
+  title: { template: "%s · Vellum", default: "Vellum" },
+  description: "Vellum, a wiki with full revision history",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await getSessionUser();
+  return (
+    <html lang="en">
+      <head>
+        <link rel="stylesheet" href="/vellum.css" precedence="default" />
+      </head>
+      <body>
+        <header className="site-header" dangerouslySetInnerHTML={{ __html: siteHeaderHtml(user) }} />
+        <main id="content" className="page">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { listPages } from "@/lib/wiki/pages";
+import { pagePaths } from "@/lib/wiki/titles";
+
+export const metadata: Metadata = { title: "All pages" };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** /pages: every page, alphabetically, 200 at a time. */
+export default async function AllPages({ searchParams }: Props) {
+  const after = (await searchParams).after;
+  const { pages, next } = await listPages({ after: typeof after === "string" ? after : undefined, limit: 200 });
+  return (
+    <>
+      <div className="page-head">
+        <h1>All pages</h1>
+      </div>
+      {pages.length === 0 ? (
+        <p>
+          The wiki is empty. <a href={pagePaths.edit("Main Page")}>Write the main page</a>.
+        </p>
+      ) : (
+        <ul>
+          {pages.map((p) => (
+            <li key={p.title}>
+              <a href={pagePaths.view(p.title)}>{p.title}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {next && (
+        <nav className="pager" aria-label="More pages">
+          <a href={`/pages?after=${encodeURIComponent(next)}`}>Next pages</a>
+        </nav>
+      )}
+    </>
+  );
+}

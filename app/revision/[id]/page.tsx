@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { AppError } from "@/lib/http/errors";
+import { getSessionUser } from "@/lib/auth/session";
+import { getRevisionOrThrow } from "@/lib/wiki/revisions";
+import { revisionIdParam } from "@/lib/wiki/schema";
+import { pagePaths } from "@/lib/wiki/titles";
+import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
+import { RevertButton } from "@/app/_components/RevertButton";
+import { formatDate } from "@/app/_components/format";
+
+type Props = { params: Promise<{ id: string }> };
+
+async function load(idText: string) {
+  const id = revisionIdParam.safeParse(idText);
+  if (!id.success) return null;
+  try {
+    return await getRevisionOrThrow(id.data);
+  } catch (e) {
+    if (e instanceof AppError && e.code === "not_found") notFound();
+    throw e;
+  }
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const r = await load((await params).id);
+  return { title: r ? `${r.page.title} (revision ${r.number})` : "Bad revision id" };
+}
+
+/** /revision/{id}: any revision, rendered, with a way back to the current one and a revert button. */
+export default async function RevisionPage({ params }: Props) {
+  const r = await load((await params).id);
+  if (!r) return <ErrorNotice heading="Bad revision id" message="A revision id is a positive whole number." />;
+  const user = await getSessionUser();
+  return (
+    <>
+      <PageHead title={r.page.title} tab="history" />
+      <div className="notice">
+        {r.isLatest ? "This is the current revision" : "This is an old revision"} of{" "}
+        <a href={pagePaths.view(r.page.title)}>{r.page.title}</a>: #{r.number}, {r.author ? r.author.username : "unknown"},{" "}
+        <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
+        {r.summary && <> — “{r.summary}”</>}.
+        {!r.isLatest && user && (
+          <>
+            {" "}
+            <RevertButton title={r.page.title} revisionId={r.id} number={r.number} />
+          </>
+        )}
+      </div>
+      <article className="article" dangerouslySetInnerHTML={{ __html: r.html }} />
+    </>
+  );
+}

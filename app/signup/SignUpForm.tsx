@@ -1,0 +1,68 @@
+"use client";
+
+import { useState } from "react";
+import { signIn } from "next-auth/react";
+
+export function SignUpForm() {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const form = new FormData(e.currentTarget);
+    const account = {
+      username: String(form.get("username") ?? ""),
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+    };
+    try {
+      const res = await fetch("/api/accounts", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(account),
+      });
+      if (!res.ok) {
+        const data = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+        setError(data?.error?.message ?? `Sign-up failed (HTTP ${res.status})`);
+        return;
+      }
+      const result = await signIn("credentials", { username: account.username, password: account.password, redirect: false });
+      window.location.assign(result?.ok ? "/wiki/Main_Page" : "/signin");
+    } catch {
+      setError("Could not reach the server; try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="form-narrow" aria-label="Create account">
+      {error && (
+        <p className="error-box" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="field">
+        <label htmlFor="username">Username</label>
+        <input id="username" name="username" type="text" autoComplete="username" required minLength={3} maxLength={32}
+          pattern="[A-Za-z0-9_\-]{3,32}" aria-describedby="username-hint" />
+        <p className="hint" id="username-hint">3–32 letters, digits, _ or -.</p>
+      </div>
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input id="email" name="email" type="email" autoComplete="email" required />
+      </div>
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input id="password" name="password" type="password" autoComplete="new-password" required minLength={10}
+          aria-describedby="password-hint" />
+        <p className="hint" id="password-hint">At least 10 characters.</p>
+      </div>
+      <button type="submit" disabled={busy}>
+        {busy ? "Creating…" : "Create account"}
+      </button>
+    </form>
+  );
+}

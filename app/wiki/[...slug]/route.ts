@@ -1,0 +1,81 @@
+import type { NextRequest } from "next/server";
+import { AppError } from "@/lib/http/errors";
+import { titleFromRequest } from "@/lib/http/route";
+import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
+import { escapeHtml, type Heading } from "@/lib/markdown/render";
+import { getPageOrThrow } from "@/lib/wiki/pages";
+import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
+import { documentHtml, type HeaderUser } from "@/app/_components/chrome";
+import { tabsHtml } from "@/app/_components/page-head";
+import { formatDate } from "@/app/_components/format";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /wiki/{slug}: the article view. A route handler that sends one finished HTML document rather than a React
+ * page, because it is the hot path: the article is sent once (no RSC payload) and nothing is hydrated
+ * (docs/decisions/0006-article-view-as-route-handler.md).
+ */
+export async function GET(req: NextRequest): Promise<Response> {
+  const path = req.nextUrl.pathname;
+  const user: HeaderUser = hasSessionCookie(req.headers.get("cookie")) ? await getSessionUser() : null;
+  let title: string;
+  try {
+    title = titleFromRequest(req, "/wiki/");
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    return html(400, documentHtml({ title: "Bad title", user, path, body: badTitleBody(e.message) }));
+  }
+  const canonical = `/wiki/${encodeSlug(title)}`;
+  if (canonical !== path) return Response.redirect(new URL(canonical + req.nextUrl.search, req.url), 308);
+  try {
+    const page = await getPageOrThrow(title);
+    const body =
+      `<div class="page-head"><h1>${escapeHtml(page.title)}</h1>${tabsHtml(page.title, "read")}</div>` +
+      `<div class="article-wrap${page.toc.length ? " with-toc" : ""}">${tocHtml(page.toc)}` +
+      `<div><article class="article">${page.html}</article>` +
+      `<footer class="page-footer">Revision ${page.revision.number}, ` +
+      `${page.revision.author ? `by <a href="/users/${encodeURIComponent(page.revision.author.username)}">${escapeHtml(page.revision.author.username)}</a>, ` : ""}` +
+      `<time datetime="${page.revision.createdAt}">${formatDate(page.revision.createdAt)}</time> · ` +
+      `<a href="${pagePaths.history(page.title)}">History</a></footer></div></div>`;
+    return html(200, documentHtml({ title: page.title, user, path, body }), {
+      "X-Revision-Id": String(page.revision.id),
+    });
+  } catch (e) {
+    if (e instanceof AppError && e.code === "not_found") {
+      return html(404, documentHtml({ title, user, path, body: missingBody(title) }));
+    }
+    throw e;
+  }
+}
+
+function html(status: number, body: string, headers: Record<string, string> = {}): Response {
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", ...headers },
+  });
+}
+
+function tocHtml(toc: Heading[]): string {
+  if (!toc.length) return "";
+  const items = toc
+    .map((h) => `<li class="l${h.level}"><a href="#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a></li>`)
+    .join("");
+  return `<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>${items}</ol></nav>`;
+}
+
+function missingBody(title: string): string {
+  return (
+    `<div class="page-head"><h1>${escapeHtml(title)}</h1>${tabsHtml(title, "read")}</div>` +
+    `<p>There is no page called “${escapeHtml(title)}” yet.</p>` +
+    `<p><a class="button" href="${pagePaths.edit(title)}">Create this page</a></p>`
+  );
+}
+
+function badTitleBody(message: string): string {
+  return (
+    `<div class="page-head"><h1>Bad title</h1></div><p class="error-box">${escapeHtml(message)}</p>` +
+    `<p>Titles may not contain # &lt; &gt; [ ] { } | or \\, nor empty, “.” or “..” subpage names, and have at most 200 characters.</p>` +
+    `<p><a href="/wiki/Main_Page">Go to the main page</a></p>`
+  );
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Parsed once, on first use (so `next build` never needs a database), and
+ * failing fast with every bad variable named.
+ */
+const schema = z.object({
+  /** PostgreSQL connection URL. `npm start` sets it to the embedded database when it is not given. */
+  DATABASE_URL: z.string().url(),
+  /** Secret that signs session cookies. `npm start` generates and keeps one in .data/ when unset. */
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  /** The public URL of the wiki, e.g. https://wiki.example.org. Also the origin accepted for CSRF checks. */
+  NEXTAUTH_URL: z.string().url().optional(),
+  /** Size of the PostgreSQL connection pool of one app instance. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+});
+
+export type Config = z.infer<typeof schema>;
+
+let cached: Config | undefined;
+
+/** The validated configuration; throws naming every invalid variable. */
+export function getConfig(): Config {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${fields}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

@@ -1,0 +1,119 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import type { ZodType } from "zod";
+import { getConfig } from "@/lib/config";
+import { getCurrentUser, hasSessionCookie, type CurrentUser } from "@/lib/auth/session";
+import { AppError, PAYLOAD_TOO_LARGE } from "./errors";
+import { isSameOrigin } from "./origin";
+import { titleFromPath } from "@/lib/wiki/titles";
+
+/** Largest request body read at all; fields have their own, smaller limits (markdown: 1 MiB). */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+type Params = Record<string, string | string[] | undefined>;
+
+export type HandlerContext<B, A extends boolean> = {
+  req: NextRequest;
+  params: Params;
+  body: B;
+  user: A extends true ? CurrentUser : CurrentUser | null;
+};
+
+type Options<B, A extends boolean> = {
+  /** Require a signed-in user (401 otherwise). */
+  auth?: A;
+  /** Schema for the JSON body; unknown fields are rejected by the schema's strictness. */
+  body?: ZodType<B>;
+};
+
+/** A JSON response with the given status and headers. */
+export function json(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return Response.json(data, { status: init.status ?? 200, headers: { "Cache-Control": "no-store", ...init.headers } });
+}
+
+/** The contract's error body. */
+export function errorResponse(e: AppError): Response {
+  return json({ error: { code: e.code, message: e.message, ...e.details } }, { status: e.status });
+}
+
+/**
+ * Wrap a route handler: CSRF origin check on state-changing requests, session, body parsing and validation,
+ * and the translation of errors into the contract's JSON bodies. The handler returns data (sent as 200 JSON) or
+ * a Response.
+ */
+export function route<B = undefined, A extends boolean = false>(
+  options: Options<B, A>,
+  fn: (ctx: HandlerContext<B, A>) => Promise<unknown>,
+) {
+  return async (req: NextRequest, context: { params?: Promise<Params> }): Promise<Response> => {
+    try {
+      if (STATE_CHANGING.has(req.method)) checkOrigin(req);
+      const user = hasSessionCookie(req.headers.get("cookie")) ? await getCurrentUser() : null;
+      if (options.auth && !user) throw new AppError("unauthorized", "Sign in first");
+      const body = options.body ? await readBody(req, options.body) : (undefined as B);
+      const params = (await context.params) ?? {};
+      const result = await fn({ req, params, body, user: user as HandlerContext<B, A>["user"] });
+      return result instanceof Response ? result : json(result);
+    } catch (e) {
+      return toErrorResponse(e, req);
+    }
+  };
+}
+
+/** AppErrors become their status; anything else a logged, generic 500. */
+export function toErrorResponse(e: unknown, req: Request): Response {
+  if (e instanceof AppError) return errorResponse(e);
+  const id = crypto.randomUUID();
+  console.error(`[${id}] ${req.method} ${new URL(req.url).pathname} failed:`, e);
+  return errorResponse(new AppError("internal", `Something went wrong on our side (error id ${id})`));
+}
+
+function checkOrigin(req: NextRequest) {
+  const cookieAuthenticated = hasSessionCookie(req.headers.get("cookie"));
+  const hasSource = req.headers.has("origin") || req.headers.has("referer");
+  // A cookie-authenticated change needs a same-site Origin; a foreign Origin is refused whoever sends it.
+  if ((cookieAuthenticated || hasSource) && !isSameOrigin(req.headers, getConfig().NEXTAUTH_URL)) {
+    throw new AppError("forbidden", "Cross-site request refused: Origin does not match this site");
+  }
+}
+
+async function readBody<B>(req: NextRequest, schema: ZodType<B>): Promise<B> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", "Request body is too large");
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("payload_too_large", "Request body is too large");
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "Body is not valid JSON");
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const tooLarge = parsed.error.issues.find((i) => i.message === PAYLOAD_TOO_LARGE);
+    if (tooLarge) throw new AppError("payload_too_large", `${tooLarge.path.join(".")} is too large`);
+    const problems = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message));
+    throw new AppError("bad_request", `Invalid request: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
+/** Validate query parameters against a schema (400 naming the bad ones). */
+export function parseQuery<T>(req: Request, schema: ZodType<T>): T {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  if (!parsed.success) {
+    throw new AppError("bad_request", `Invalid query: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The title in a catch-all route, read from the raw request path after `prefix` (e.g. "/api/pages/"), so that
+ * percent-encoding is decoded exactly once.
+ */
+export function titleFromRequest(req: NextRequest, prefix: string): string {
+  const path = req.nextUrl.pathname;
+  if (!path.startsWith(prefix)) throw new AppError("bad_request", "Invalid title");
+  return titleFromPath(path.slice(prefix.length));
+}

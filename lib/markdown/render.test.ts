@@ -1,0 +1,128 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { renderMarkdown, escapeHtml, sanitize } from "./render";
+
+/** Known XSS payloads: raw HTML, Markdown links and images, encodings and parser tricks. */
+const PAYLOADS = [
+  "<script>alert(1)</script>",
+  "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+  "<img src=x onerror=alert(1)>",
+  "<img src=\"x\" onerror=\"alert(1)\"/>",
+  "<svg onload=alert(1)>",
+  "<svg><script>alert(1)</script></svg>",
+  "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+  "<iframe src=\"javascript:alert(1)\"></iframe>",
+  "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+  "<object data=\"javascript:alert(1)\"></object>",
+  "<embed src=\"javascript:alert(1)\">",
+  "<a href=\"javascript:alert(1)\">x</a>",
+  "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+  "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
+  "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">x</a>",
+  "<a href=\"javascript&colon;alert(1)\">x</a>",
+  "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
+  "<a href=\"vbscript:msgbox(1)\">x</a>",
+  "[click](javascript:alert(1))",
+  "[click](JAVASCRIPT:alert(1))",
+  "[click](data:text/html,<script>alert(1)</script>)",
+  "[click](<javascript:alert(1)>)",
+  "![img](javascript:alert(1))",
+  "![img](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+  "[x](https://ok.example \"title\" onclick=\"alert(1)\")",
+  "<div style=\"background:url(javascript:alert(1))\">x</div>",
+  "<style>@import 'javascript:alert(1)';</style>",
+  "<form action=\"javascript:alert(1)\"><button>x</button></form>",
+  "<input onfocus=alert(1) autofocus>",
+  "<details open ontoggle=alert(1)>",
+  "<body onload=alert(1)>",
+  "<base href=\"javascript:alert(1)//\">",
+  "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+  "<link rel=stylesheet href=\"javascript:alert(1)\">",
+  "<a href=\"//evil.example\">protocol-relative</a>",
+  "<<script>script>alert(1)<</script>/script>",
+  "<scr<script>ipt>alert(1)</script>",
+  "<img src=`x` onerror=`alert(1)`>",
+  "<a/href=\"javascript:alert(1)\">x</a>",
+  "<table><td background=\"javascript:alert(1)\">x</td></table>",
+  "```\n</code></pre><script>alert(1)</script>\n```",
+  "# Heading <img src=x onerror=alert(1)>",
+  "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+  "<template><script>alert(1)</script></template>",
+  "<h2 id=\"x\" onclick=\"alert(1)\">clobber</h2>",
+];
+
+function decodeEntities(s: string): string {
+  return s
+    .replace(/&#x([0-9a-f]+);?/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);?/g, (_m, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&colon;/gi, ":")
+    .replace(/&tab;/gi, "\t")
+    .replace(/&newline;/gi, "\n")
+    .replace(/&amp;/g, "&");
+}
+
+const SAFE_URL = /^(https?:\/\/|mailto:|#|\/(?!\/)|[^:/]*(\/|$)|[^:]*$)/i;
+
+function assertSafe(html: string, payload: string) {
+  const where = `payload ${JSON.stringify(payload)} gave ${JSON.stringify(html)}`;
+  const tags = [...html.matchAll(/<\s*([a-z0-9-]+)([^>]*)>/gi)];
+  const allowed = new Set([
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code", "em", "strong", "b", "i",
+    "del", "s", "ins", "sup", "sub", "kbd", "mark", "small", "abbr", "ul", "ol", "li", "dl", "dt", "dd", "a",
+    "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "details", "summary", "span", "div",
+    "input", "figure", "figcaption",
+  ]);
+  for (const [, name, attrs] of tags) {
+    assert.ok(allowed.has(name!.toLowerCase()), `tag <${name}> survived: ${where}`);
+    assert.doesNotMatch(attrs!, /(^|\s)on[a-z]+\s*=/i, `event handler survived: ${where}`);
+    assert.doesNotMatch(attrs!, /(^|\s)(style|srcdoc|formaction|background)\s*=/i, `dangerous attribute: ${where}`);
+    for (const m of attrs!.matchAll(/(?:href|src|action|cite)\s*=\s*"([^"]*)"/gi)) {
+      const url = decodeEntities(m[1]!).replace(/[\u0000-\u0020]/g, "");
+      assert.match(url, SAFE_URL, `unsafe URL ${JSON.stringify(url)}: ${where}`);
+    }
+  }
+  assert.doesNotMatch(html, /<\s*script/i, `script tag: ${where}`);
+}
+
+for (const [i, payload] of PAYLOADS.entries()) {
+  test(`XSS payload ${i + 1} is neutralised: ${payload.slice(0, 50)}`, () => {
+    assertSafe(renderMarkdown(payload).html, payload);
+    assertSafe(sanitize(payload), payload);
+  });
+}
+
+test("there are at least 20 payloads", () => {
+  assert.ok(PAYLOADS.length >= 20);
+});
+
+test("ordinary Markdown survives: headings with anchors, lists, tables, code, links, images, task lists", () => {
+  const { html, toc } = renderMarkdown(
+    "# One\n\n## Two\n\n### Three\n\n- item\n- [x] done\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```js\nlet x = 1 < 2;\n```\n\n" +
+      "[site](https://example.org) [rel](/wiki/Other) ![pic](https://example.org/a.png) <mailto:a@example.org>",
+  );
+  assert.match(html, /<h2 id="two"><a class="anchor" href="#two" aria-hidden="true">#<\/a>Two<\/h2>/);
+  assert.match(html, /<table>/);
+  assert.match(html, /<code class="language-js">let x = 1 &lt; 2;/);
+  assert.match(html, /<a href="https:\/\/example.org" rel="nofollow ugc noopener noreferrer">site<\/a>/);
+  assert.match(html, /<a href="\/wiki\/Other">rel<\/a>/);
+  assert.match(html, /<img src="https:\/\/example.org\/a.png" alt="pic" loading="lazy" \/>/);
+  assert.match(html, /<input checked disabled type="checkbox" \/>/);
+  assert.deepEqual(toc.map((h) => [h.level, h.id]), [[1, "one"], [2, "two"], [3, "three"]]);
+});
+
+test("duplicate headings get distinct anchors; short pages get no table of contents", () => {
+  const { html, toc } = renderMarkdown("## Notes\n\n## Notes\n");
+  assert.match(html, /id="notes"/);
+  assert.match(html, /id="notes-1"/);
+  assert.deepEqual(toc, []);
+});
+
+test("rendering is the same every time (no state leaks between pages)", () => {
+  const a = renderMarkdown("# A\n\n## B\n\n## C\n");
+  renderMarkdown("# Other\n\n## Headings\n\n### Here\n");
+  assert.deepEqual(renderMarkdown("# A\n\n## B\n\n## C\n"), a);
+});
+
+test("escapeHtml escapes everything that matters in text and attributes", () => {
+  assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+});

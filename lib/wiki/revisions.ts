@@ -1,0 +1,111 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
+import { renderMarkdown } from "@/lib/markdown/render";
+import { diffText, type Change } from "./diff";
+import { slugOf } from "./titles";
+
+/** Revision metadata as the API shows it. */
+export type RevisionInfo = {
+  id: number;
+  number: number;
+  createdAt: string;
+  author: { username: string } | null;
+  summary: string;
+  size: number;
+};
+
+export type HistoryEntry = RevisionInfo & { sizeDelta: number };
+
+export const revisionInfoSelect = {
+  id: true,
+  number: true,
+  createdAt: true,
+  summary: true,
+  size: true,
+  author: { select: { username: true } },
+} as const;
+
+type RevisionRow = {
+  id: number;
+  number: number;
+  createdAt: Date;
+  summary: string;
+  size: number;
+  author: { username: string } | null;
+};
+
+/** Database row to API shape. */
+export function toRevisionInfo(r: RevisionRow): RevisionInfo {
+  return {
+    id: r.id,
+    number: r.number,
+    createdAt: r.createdAt.toISOString(),
+    author: r.author ? { username: r.author.username } : null,
+    summary: r.summary,
+    size: r.size,
+  };
+}
+
+/**
+ * A page's revisions, newest first, `limit` at a time; `before` is the revision number to continue below.
+ * Uses the (page_id, number) index, so page 1 and page 100 cost the same.
+ */
+export async function listHistory(title: string, { limit, before }: { limit: number; before?: number }) {
+  const page = await db().page.findUnique({ where: { title }, select: { id: true, title: true } });
+  if (!page) throw new AppError("not_found", `There is no page called "${title}"`);
+  const rows = await db().revision.findMany({
+    where: { pageId: page.id, ...(before ? { number: { lt: before } } : {}) },
+    orderBy: { number: "desc" },
+    take: limit + 1,
+    select: { ...revisionInfoSelect, parent: { select: { size: true } } },
+  });
+  const more = rows.length > limit;
+  const revisions: HistoryEntry[] = rows.slice(0, limit).map((r) => ({
+    ...toRevisionInfo(r),
+    sizeDelta: r.size - (r.parent?.size ?? 0),
+  }));
+  return { page, revisions, next: more ? String(revisions.at(-1)!.number) : null };
+}
+
+/** One revision with its page, text and rendered HTML; 404 when it does not exist. */
+export async function getRevisionOrThrow(id: number) {
+  const r = await db().revision.findUnique({
+    where: { id },
+    select: {
+      ...revisionInfoSelect,
+      markdown: true,
+      page: { select: { title: true, latestRevisionId: true } },
+    },
+  });
+  if (!r) throw new AppError("not_found", `There is no revision ${id}`);
+  const rendered = renderMarkdown(r.markdown);
+  return {
+    ...toRevisionInfo(r),
+    page: { title: r.page.title, slug: slugOf(r.page.title) },
+    isLatest: r.page.latestRevisionId === r.id,
+    markdown: r.markdown,
+    html: rendered.html,
+    toc: rendered.toc,
+  };
+}
+
+/** The line diff between two revisions of the same page. */
+export async function diffRevisions(fromId: number, toId: number) {
+  const rows = await db().revision.findMany({
+    where: { id: { in: [fromId, toId] } },
+    select: { ...revisionInfoSelect, pageId: true, markdown: true, page: { select: { title: true } } },
+  });
+  const from = rows.find((r) => r.id === fromId);
+  const to = rows.find((r) => r.id === toId);
+  if (!from) throw new AppError("not_found", `There is no revision ${fromId}`);
+  if (!to) throw new AppError("not_found", `There is no revision ${toId}`);
+  if (from.pageId !== to.pageId) throw new AppError("bad_request", "The two revisions belong to different pages");
+  const changes: Change[] = diffText(from.markdown, to.markdown);
+  return {
+    page: { title: from.page.title, slug: slugOf(from.page.title) },
+    from: toRevisionInfo(from),
+    to: toRevisionInfo(to),
+    changes,
+  };
+}

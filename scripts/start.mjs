@@ -1,0 +1,55 @@
+// `npm start`: install what is missing, start the database, migrate, build when stale, and serve.
+// Ctrl-C or SIGTERM stops the app and the embedded database cleanly.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { ROOT, DATA, say, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSecret } from "./lib/setup.mjs";
+
+const port = Number(process.env.PORT ?? 3000);
+const cleanups = [];
+let stopping = false;
+
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const fn of cleanups.reverse()) await fn().catch((e) => console.error(e));
+  process.exit(code);
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+try {
+  ensureDependencies();
+  ensurePrismaClient();
+  const { startServices } = await import("./lib/services.mjs");
+  const env = await startServices({ dataDir: path.join(DATA, "dev"), pgPort: Number(process.env.VELLUM_PG_PORT ?? 54329), cleanups });
+  ensureBuild();
+  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: {
+      ...process.env,
+      ...env,
+      NEXTAUTH_SECRET: ensureSecret(),
+      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+      NODE_ENV: "production",
+    },
+  });
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
+  );
+  child.once("exit", (code) => {
+    if (!stopping) {
+      say(`the app exited (code ${code})`);
+      stop(code ?? 1);
+    }
+  });
+  say(`Vellum is running at ${process.env.NEXTAUTH_URL ?? `http://localhost:${port}`}  (Ctrl-C stops it)`);
+} catch (e) {
+  console.error(`[vellum] could not start: ${e instanceof Error ? e.message : e}`);
+  await stop(1);
+}

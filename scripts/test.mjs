@@ -1,0 +1,130 @@
+// `npm test`: type check, unit tests, integration tests against a real PostgreSQL (a fresh database per run)
+// and Playwright end-to-end tests against the built app in Chromium. Starts and stops everything it needs.
+//   npm test              every phase
+//   npm test -- unit      one phase (typecheck | unit | int | e2e)
+import { spawn } from "node:child_process";
+import { readdirSync, rmSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { ROOT, DATA, say, run, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSystemPackages } from "./lib/setup.mjs";
+
+const phases = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const want = (name) => phases.length === 0 || phases.includes(name);
+const cleanups = [];
+const TSX = ["--conditions=react-server", "--import", "tsx"];
+
+async function cleanup() {
+  while (cleanups.length) await cleanups.pop()().catch((e) => console.error("cleanup:", e));
+}
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => cleanup().then(() => process.exit(130)));
+
+/** Test files under lib/ ending in `suffix`, excluding the integration ones for unit runs. */
+function testFiles(filter) {
+  const out = [];
+  const visit = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== "generated") visit(p);
+      } else if (filter(e.name)) out.push(path.relative(ROOT, p));
+    }
+  };
+  visit(path.join(ROOT, "lib"));
+  return out.sort();
+}
+
+/** Run node's test runner on files, with the TypeScript loader. */
+function nodeTest(files, env = {}, extra = []) {
+  if (!files.length) throw new Error("no test files found");
+  run(process.execPath, [...TSX, "--test", "--test-reporter=spec", ...extra, ...files], { env: { ...process.env, ...env } });
+}
+
+/** A fresh database in the test PostgreSQL (embedded unless TEST_DATABASE_URL names a server). */
+async function freshDatabase(name) {
+  const { startEmbeddedPostgres, createDatabaseIfMissing, dropDatabase } = await import("./lib/postgres.mjs");
+  const { migrate } = await import("./lib/migrate.mjs");
+  let base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    if (!freshDatabase.server) {
+      freshDatabase.server = await startEmbeddedPostgres({
+        dir: path.join(DATA, "test"),
+        port: Number(process.env.VELLUM_TEST_PG_PORT ?? 54339),
+        database: "postgres",
+      });
+      cleanups.push(freshDatabase.server.stop);
+    }
+    base = freshDatabase.server.url;
+  }
+  const url = new URL(base);
+  url.pathname = `/vellum_test_${name}_${process.pid}_${Date.now()}`;
+  await createDatabaseIfMissing(url.toString());
+  cleanups.push(() => dropDatabase(url.toString()));
+  await migrate(url.toString());
+  return url.toString();
+}
+
+/** Start the built app on a port; resolves when /api/health answers. */
+async function startApp(port, env) {
+  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, NODE_ENV: "production", ...env },
+  });
+  child.stdout.on("data", () => {});
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
+  );
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`app on port ${port} exited with ${child.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`app on port ${port} did not become healthy`);
+}
+
+let failed = false;
+try {
+  ensureDependencies();
+  ensurePrismaClient();
+  if (want("typecheck")) {
+    say("type check (tsc --noEmit)");
+    run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit"]);
+  }
+  if (want("unit")) {
+    say("unit tests");
+    nodeTest(testFiles((n) => n.endsWith(".test.ts") && !n.endsWith(".int.test.ts")));
+  }
+  if (want("int")) {
+    say("integration tests (real PostgreSQL)");
+    const url = await freshDatabase("int");
+    nodeTest(testFiles((n) => n.endsWith(".int.test.ts")), { DATABASE_URL: url }, ["--test-concurrency=1"]);
+  }
+  if (want("e2e")) {
+    ensureSystemPackages([{ pkg: "chromium", bin: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" }]);
+    ensureBuild();
+    const url = await freshDatabase("e2e");
+    const port = Number(process.env.VELLUM_TEST_PORT ?? 3100);
+    const base = `http://localhost:${port}`;
+    say(`end-to-end tests (Playwright, Chromium) against ${base}`);
+    await startApp(port, { DATABASE_URL: url, NEXTAUTH_SECRET: "test-secret-not-for-production-0123456789", NEXTAUTH_URL: base });
+    const out = path.join(DATA, "playwright");
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    run(process.execPath, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test"], {
+      env: { ...process.env, E2E_BASE_URL: base, E2E_DATABASE_URL: url },
+    });
+  }
+} catch (e) {
+  failed = true;
+  console.error(`[vellum] tests failed: ${e instanceof Error ? e.message : e}`);
+} finally {
+  await cleanup();
+}
+say(failed ? "FAILED" : "all tests passed");
+process.exit(failed ? 1 : 0);
