@@ -23,7 +23,7 @@ try {
   const { startServices } = await import("./lib/services.mjs");
   const env = await startServices({ dataDir: path.join(DATA, "dev"), pgPort: Number(process.env.VELLUM_PG_PORT ?? 54329), cleanups });
   ensureBuild();
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit"],
     env: {
@@ -32,6 +32,7 @@ try {
       NEXTAUTH_SECRET: ensureSecret(),
       NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
       NODE_ENV: "production",
+      PORT: String(port),
     },
   });
   cleanups.push(

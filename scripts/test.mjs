@@ -64,10 +64,10 @@ async function freshDatabase(name) {
 
 /** Start the built app on a port; resolves when /api/health answers. */
 async function startApp(port, env) {
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), ...env },
   });
   child.stdout.on("data", () => {});
   cleanups.push(

@@ -81,7 +81,13 @@ function checkOrigin(req: NextRequest) {
 async function readBody<B>(req: NextRequest, schema: ZodType<B>): Promise<B> {
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", "Request body is too large");
-  const text = await req.text();
+  let text: string;
+  try {
+    text = await req.text();
+  } catch {
+    // the client went away mid-upload (e.g. an aborted preview request)
+    throw new AppError("bad_request", "The request body could not be read");
+  }
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("payload_too_large", "Request body is too large");
   let data: unknown;
   try {

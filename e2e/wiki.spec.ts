@@ -1,0 +1,86 @@
+import { test, expect } from "@playwright/test";
+import { newTitle, newUsername, signUpInBrowser, PASSWORD, slugPath } from "./fixtures";
+
+test("sign up, sign out, sign in, create a page, edit it, see history, open a diff, revert", async ({ page }) => {
+  const username = await signUpInBrowser(page, newUsername("editor"));
+
+  // sign out and back in
+  await page.getByRole("link", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("link", { name: username })).toBeVisible();
+
+  // a missing page invites its creation
+  const title = newTitle("Guide");
+  const response = await page.goto(`/wiki/${slugPath(title)}`);
+  expect(response?.status()).toBe(404);
+  await page.getByRole("link", { name: "Create this page" }).click();
+
+  // create, with the live preview
+  await expect(page.getByRole("heading", { name: `Creating ${title}` })).toBeVisible();
+  await page.getByLabel("Text (Markdown)").fill("# Welcome\n\nThe **first** version.\n");
+  await expect(page.getByTestId("preview").locator("strong")).toHaveText("first");
+  await page.getByLabel("Summary").fill("start the guide");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page).toHaveURL(new RegExp(`/wiki/${slugPath(title)}$`));
+  await expect(page.locator("article strong")).toHaveText("first");
+
+  // edit
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
+  await page.getByLabel("Text (Markdown)").fill("# Welcome\n\nThe **second** version.\n");
+  await page.getByLabel("Summary").fill("improve wording");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("article strong")).toHaveText("second");
+
+  // history shows both revisions with author and summary
+  await page.getByRole("link", { name: "History", exact: true }).first().click();
+  await expect(page.getByRole("heading", { name: `History of ${title}` })).toBeVisible();
+  const rows = page.locator("tbody tr");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText("improve wording");
+  await expect(rows.nth(0)).toContainText(username);
+  await expect(rows.nth(1)).toContainText("start the guide");
+
+  // diff with word-level highlighting
+  await page.getByRole("button", { name: "Compare selected revisions" }).click();
+  await expect(page.getByRole("heading", { name: `Changes to ${title}` })).toBeVisible();
+  await expect(page.getByTestId("diff").locator("del")).toHaveText("first");
+  await expect(page.getByTestId("diff").locator("ins")).toHaveText("second");
+
+  // revert to the first revision
+  await page.getByRole("link", { name: "Back to history" }).click();
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Revert to revision 1" }).click();
+  await expect(page).toHaveURL(new RegExp(`/wiki/${slugPath(title)}$`));
+  await expect(page.locator("article strong")).toHaveText("first");
+  await page.getByRole("link", { name: "History", exact: true }).first().click();
+  await expect(page.locator("tbody tr")).toHaveCount(3);
+  await expect(page.locator("tbody tr").first()).toContainText("Reverted to revision 1");
+});
+
+test("an old revision can be viewed and says it is old", async ({ page }) => {
+  await signUpInBrowser(page);
+  const title = newTitle("Old");
+  await page.goto(`/edit/${slugPath(title)}`);
+  await page.getByLabel("Text (Markdown)").fill("old words\n");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("article")).toContainText("old words");
+  await page.goto(`/edit/${slugPath(title)}`);
+  await page.getByLabel("Text (Markdown)").fill("new words\n");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("article")).toContainText("new words");
+  await page.goto(`/history/${slugPath(title)}`);
+  await page.locator("tbody tr").nth(1).getByRole("link", { name: /#1/ }).click();
+  await expect(page.locator(".notice")).toContainText("This is an old revision");
+  await expect(page.locator("article")).toContainText("old words");
+});
+
+test("signed-out visitors can read but are sent to sign in to edit", async ({ page }) => {
+  await page.goto(`/edit/${slugPath(newTitle("Locked"))}`);
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+});

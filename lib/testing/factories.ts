@@ -1,0 +1,20 @@
+import { randomBytes } from "node:crypto";
+import { createAccount } from "@/lib/auth/accounts";
+import { db } from "@/lib/db";
+
+/** A unique suffix, so tests sharing one database never collide. */
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(5).toString("hex")}`;
+}
+
+/** A fresh user; returns their id and username. */
+export async function makeUser(role?: "reader" | "editor" | "admin") {
+  const username = unique("u").replace("-", "_");
+  await createAccount({ username, email: `${username}@example.test`, password: "correct horse battery" });
+  const user = await db().user.update({
+    where: { usernameKey: username.toLowerCase() },
+    data: role ? { role } : {},
+    select: { id: true, username: true, role: true },
+  });
+  return user;
+}
