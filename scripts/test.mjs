@@ -3,7 +3,7 @@
 //   npm test              every phase
 //   npm test -- unit      one phase (typecheck | unit | int | e2e)
 import { spawn } from "node:child_process";
-import { readdirSync, rmSync, mkdirSync } from "node:fs";
+import { readdirSync, rmSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT, DATA, say, run, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSystemPackages } from "./lib/setup.mjs";
 
@@ -88,6 +88,39 @@ async function startApp(port, env) {
   throw new Error(`app on port ${port} did not become healthy`);
 }
 
+const SYSTEM_PACKAGES = [
+  { pkg: "chromium", bin: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
+  { pkg: "memcached", bin: "/usr/bin/memcached" },
+];
+
+/** Where the pid of the test memcached on `port` is kept, so e2e tests can restart it and cleanup can stop it. */
+function memcachedPidFile(port) {
+  return path.join(DATA, "test", `memcached-${port}.pid`);
+}
+
+/** Start one memcached per port; returns MEMCACHE_SERVERS. Stops whichever process holds the pid file at the end. */
+async function memcachedServers(ports) {
+  const { startMemcached } = await import("./lib/memcached.mjs");
+  mkdirSync(path.join(DATA, "test"), { recursive: true });
+  for (const port of ports) {
+    const pidFile = memcachedPidFile(port);
+    const mc = await startMemcached({ port });
+    writeFileSync(pidFile, String(mc.pid));
+    cleanups.push(async () => {
+      await mc.stop();
+      // an e2e test may have restarted it: stop that one too
+      const pid = Number(readFileSync(pidFile, "utf8"));
+      if (pid && pid !== mc.pid) {
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch {}
+      }
+      rmSync(pidFile, { force: true });
+    });
+  }
+  return ports.map((p) => `127.0.0.1:${p}`).join(",");
+}
+
 let failed = false;
 try {
   ensureDependencies();
@@ -100,24 +133,41 @@ try {
     say("unit tests");
     nodeTest(testFiles((n) => n.endsWith(".test.ts") && !n.endsWith(".int.test.ts")));
   }
+  if (want("int") || want("e2e")) ensureSystemPackages(SYSTEM_PACKAGES);
   if (want("int")) {
-    say("integration tests (real PostgreSQL)");
+    say("integration tests (real PostgreSQL, two real memcached servers)");
     const url = await freshDatabase("int");
-    nodeTest(testFiles((n) => n.endsWith(".int.test.ts")), { DATABASE_URL: url }, ["--test-concurrency=1"]);
+    const servers = await memcachedServers([11411, 11412]);
+    nodeTest(testFiles((n) => n.endsWith(".int.test.ts")), { DATABASE_URL: url, MEMCACHE_SERVERS: servers }, [
+      "--test-concurrency=1",
+    ]);
   }
   if (want("e2e")) {
-    ensureSystemPackages([{ pkg: "chromium", bin: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" }]);
     ensureBuild();
     const url = await freshDatabase("e2e");
+    const memcachedPort = 11421;
+    const servers = await memcachedServers([memcachedPort]);
     const port = Number(process.env.VELLUM_TEST_PORT ?? 3100);
     const base = `http://localhost:${port}`;
-    say(`end-to-end tests (Playwright, Chromium) against ${base}`);
-    await startApp(port, { DATABASE_URL: url, NEXTAUTH_SECRET: "test-secret-not-for-production-0123456789", NEXTAUTH_URL: base });
+    const second = `http://localhost:${port + 1}`;
+    say(`end-to-end tests (Playwright, Chromium) against ${base} and ${second}, sharing PostgreSQL and memcached`);
+    const appEnv = { DATABASE_URL: url, MEMCACHE_SERVERS: servers, NEXTAUTH_SECRET: "test-secret-not-for-production-0123456789" };
+    await Promise.all([
+      startApp(port, { ...appEnv, NEXTAUTH_URL: base }),
+      startApp(port + 1, { ...appEnv, NEXTAUTH_URL: second }),
+    ]);
     const out = path.join(DATA, "playwright");
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     run(process.execPath, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test"], {
-      env: { ...process.env, E2E_BASE_URL: base, E2E_DATABASE_URL: url },
+      env: {
+        ...process.env,
+        E2E_BASE_URL: base,
+        E2E_SECOND_URL: second,
+        E2E_DATABASE_URL: url,
+        E2E_MEMCACHED_PORT: String(memcachedPort),
+        E2E_MEMCACHED_PIDFILE: memcachedPidFile(memcachedPort),
+      },
     });
   }
 } catch (e) {

@@ -13,6 +13,17 @@ const schema = z.object({
   NEXTAUTH_URL: z.string().url().optional(),
   /** Size of the PostgreSQL connection pool of one app instance. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * memcached servers, comma-separated host:port, in the same order on every instance. Unset: an in-process cache
+   * (right only for a single instance). `npm start` sets it to the memcached it finds or starts.
+   */
+  MEMCACHE_SERVERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, "comma-separated host:port list").optional(),
+  /** Deadline of one memcached call in milliseconds; a slower answer counts as a miss. */
+  MEMCACHE_TIMEOUT_MS: z.coerce.number().int().min(10).max(5000).default(250),
+  /** Largest value stored, in bytes: memcached's item size (-I, 1 MiB by default) less room for key and header. */
+  MEMCACHE_MAX_VALUE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 - 1024),
+  /** "off" renders every page view from PostgreSQL (for benchmarks and diagnosis). */
+  PAGE_CACHE: z.enum(["on", "off"]).default("on"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

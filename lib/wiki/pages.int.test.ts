@@ -1,6 +1,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
+import { closeCache } from "@/lib/cache";
 import { AppError } from "@/lib/http/errors";
 import { makeUser, unique } from "@/lib/testing/factories";
 import { getPageOrThrow, savePage, revertPage } from "./pages";
@@ -10,7 +11,10 @@ let author: { id: string; username: string };
 before(async () => {
   author = await makeUser();
 });
-after(() => db().$disconnect());
+after(async () => {
+  closeCache();
+  await db().$disconnect();
+});
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 

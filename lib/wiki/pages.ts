@@ -1,9 +1,8 @@
 import "server-only";
 import { db, Prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
-import { renderMarkdown } from "@/lib/markdown/render";
 import { mergeThreeWay } from "./merge";
-import { revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
+import { getRenderedRevision, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
 import { slugOf } from "./titles";
 
 type Tx = Prisma.TransactionClient;
@@ -11,23 +10,15 @@ type Tx = Prisma.TransactionClient;
 /** Interactive transactions queue for a pooled connection; many simultaneous saves must wait, not fail. */
 const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
-/** The current state of a page, rendered; 404 when the page does not exist. */
+/**
+ * The current state of a page, rendered; 404 when the page does not exist. One indexed lookup (title -> latest
+ * revision id, no text); the rest comes from the page cache, keyed by that immutable revision.
+ */
 export async function getPageOrThrow(title: string) {
-  const page = await db().page.findUnique({
-    where: { title },
-    select: { title: true, latestRevision: { select: { ...revisionInfoSelect, markdown: true } } },
-  });
-  if (!page?.latestRevision) throw new AppError("not_found", `There is no page called "${title}"`);
-  const { markdown, ...revision } = page.latestRevision;
-  const rendered = renderMarkdown(markdown);
-  return {
-    title: page.title,
-    slug: slugOf(page.title),
-    markdown,
-    html: rendered.html,
-    toc: rendered.toc,
-    revision: toRevisionInfo(revision),
-  };
+  const page = await db().page.findUnique({ where: { title }, select: { title: true, latestRevisionId: true } });
+  if (!page?.latestRevisionId) throw new AppError("not_found", `There is no page called "${title}"`);
+  const rendered = await getRenderedRevision(page.latestRevisionId);
+  return { title: page.title, slug: slugOf(page.title), ...rendered };
 }
 
 /** A page's latest text and revision id, for the editor; null when the page does not exist yet. */

@@ -1,7 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
-import { renderMarkdown } from "@/lib/markdown/render";
+import { renderMarkdown, type Heading } from "@/lib/markdown/render";
+import { cached, pageCacheKey } from "@/lib/cache/page-cache";
 import { diffText, type Change } from "./diff";
 import { slugOf } from "./titles";
 
@@ -68,23 +69,32 @@ export async function listHistory(title: string, { limit, before }: { limit: num
   return { page, revisions, next: more ? String(revisions.at(-1)!.number) : null };
 }
 
+/** What the page cache keeps for a revision: everything a view shows except the page's (movable) title. */
+export type RenderedRevision = { markdown: string; html: string; toc: Heading[]; revision: RevisionInfo };
+
+/** A revision rendered, from the page cache (revisions are immutable, so the entry never goes stale). */
+export function getRenderedRevision(id: number): Promise<RenderedRevision> {
+  return cached(pageCacheKey(["rev", id]), async () => {
+    const r = await db().revision.findUnique({ where: { id }, select: { ...revisionInfoSelect, markdown: true } });
+    if (!r) throw new AppError("not_found", `There is no revision ${id}`);
+    const { html, toc } = renderMarkdown(r.markdown);
+    return { markdown: r.markdown, html, toc, revision: toRevisionInfo(r) };
+  });
+}
+
 /** One revision with its page, text and rendered HTML; 404 when it does not exist. */
 export async function getRevisionOrThrow(id: number) {
   const r = await db().revision.findUnique({
     where: { id },
-    select: {
-      ...revisionInfoSelect,
-      markdown: true,
-      page: { select: { title: true, latestRevisionId: true } },
-    },
+    select: { page: { select: { title: true, latestRevisionId: true } } },
   });
   if (!r) throw new AppError("not_found", `There is no revision ${id}`);
-  const rendered = renderMarkdown(r.markdown);
+  const rendered = await getRenderedRevision(id);
   return {
-    ...toRevisionInfo(r),
+    ...rendered.revision,
     page: { title: r.page.title, slug: slugOf(r.page.title) },
-    isLatest: r.page.latestRevisionId === r.id,
-    markdown: r.markdown,
+    isLatest: r.page.latestRevisionId === id,
+    markdown: rendered.markdown,
     html: rendered.html,
     toc: rendered.toc,
   };

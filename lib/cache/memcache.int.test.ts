@@ -1,0 +1,58 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import net from "node:net";
+import { memcacheContract } from "./memcache.contract";
+import { Memcache } from "./memcache";
+import { MemcachedBackend } from "./memcached-backend";
+
+// Real memcached: `npm test` starts two servers and passes them in MEMCACHE_SERVERS.
+const servers = process.env.MEMCACHE_SERVERS;
+if (!servers) throw new Error("MEMCACHE_SERVERS must name the test memcached servers");
+const backend = new MemcachedBackend(servers);
+const opened: MemcachedBackend[] = [backend];
+after(() => opened.forEach((b) => b.close()));
+
+memcacheContract("memcached", () => new Memcache(backend, { namespace: "test" }));
+
+test("memcached: keys spread over every server and stats are summed over them", async () => {
+  const c = new Memcache(backend, { namespace: "spread" });
+  for (let i = 0; i < 200; i++) await c.set(`key-${i}`, i);
+  const perServer = await backend.stats();
+  assert.equal(perServer.length, servers.split(",").length);
+  assert.ok(perServer.length >= 2, "the test runs against at least two servers");
+  for (const s of perServer) assert.ok(Number(s.stats.curr_items) > 0, `server ${s.server} holds some keys`);
+  const total = await c.getStats();
+  assert.equal(total.items, perServer.reduce((n, s) => n + Number(s.stats.curr_items), 0));
+  for (let i = 0; i < 200; i++) assert.equal(await c.get(`key-${i}`), i);
+});
+
+test("memcached down: calls answer as misses, are counted, and never throw", async () => {
+  const down = new MemcachedBackend("127.0.0.1:1");
+  opened.push(down);
+  const c = new Memcache(down, { namespace: "down" });
+  assert.equal(await c.get("x"), null);
+  assert.equal(await c.set("x", "v"), false);
+  assert.equal(await c.add("x", "v"), false);
+  assert.equal(await c.delete("x"), false);
+  assert.equal(await c.incr("x", 1, { initialValue: 1 }), null);
+  assert.equal(await c.flushAll(), false);
+  const stats = await c.getStats();
+  assert.equal(stats.serversUp, 0);
+  assert.ok(c.counters.errors >= 6);
+});
+
+test("a server that accepts but never answers: each call gives up at its deadline", async () => {
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((s) => sockets.push(s));
+  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+  const port = (silent.address() as net.AddressInfo).port;
+  const hung = new MemcachedBackend(`127.0.0.1:${port}`);
+  opened.push(hung);
+  const c = new Memcache(hung, { namespace: "hung", timeoutMs: 100 });
+  assert.equal(await c.get("a"), null);
+  assert.equal(await c.get("b"), null, "the call after a timeout does not hang either");
+  assert.equal(await c.set("c", 1), false);
+  assert.ok(c.counters.timeouts >= 3);
+  silent.close();
+  sockets.forEach((s) => s.destroy());
+});

@@ -1,0 +1,101 @@
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { db } from "@/lib/db";
+import { makeUser, unique } from "@/lib/testing/factories";
+import { getPageOrThrow, savePage } from "@/lib/wiki/pages";
+import { getRevisionOrThrow } from "@/lib/wiki/revisions";
+import { closeCache, getCache, setCacheForTesting } from "./index";
+import { Memcache } from "./memcache";
+import { MemcachedBackend } from "./memcached-backend";
+import { pageCacheCounters } from "./page-cache";
+
+// The page cache against real PostgreSQL and real memcached, within one instance. The two-instance properties
+// (read-your-writes across instances, memcached restarts) are in e2e/cache.spec.ts.
+let author: { id: string };
+before(async () => {
+  author = await makeUser();
+});
+after(async () => {
+  closeCache();
+  await db().$disconnect();
+});
+
+async function create(markdown: string) {
+  const title = unique("Cached");
+  const r = await savePage({ title, markdown, baseRevisionId: null, authorId: author.id });
+  return { title, revisionId: r.revision.id };
+}
+
+test("a view after a save shows that revision (read-your-writes), and the second view is a hit with no render", async () => {
+  const { title, revisionId } = await create("# v1\n");
+  assert.equal((await getPageOrThrow(title)).revision.id, revisionId);
+  const r2 = await savePage({ title, markdown: "# v2\n", baseRevisionId: revisionId, authorId: author.id });
+  const renders = pageCacheCounters.renders;
+  const first = await getPageOrThrow(title);
+  assert.equal(first.revision.id, r2.revision.id);
+  assert.match(first.html, /v2/);
+  assert.equal(pageCacheCounters.renders, renders + 1);
+  const hits = pageCacheCounters.hits;
+  const again = await getPageOrThrow(title);
+  assert.deepEqual(again, first);
+  assert.equal(pageCacheCounters.renders, renders + 1, "a hit renders nothing");
+  assert.equal(pageCacheCounters.hits, hits + 1);
+});
+
+test("a burst of 50 concurrent views of a cold page renders it once", async () => {
+  const { title, revisionId } = await create("# burst\n\n" + "word ".repeat(4000));
+  await getCache().flushAll();
+  const renders = pageCacheCounters.renders;
+  const views = await Promise.all(Array.from({ length: 50 }, () => getPageOrThrow(title)));
+  assert.ok(views.every((v) => v.revision.id === revisionId));
+  assert.equal(pageCacheCounters.renders, renders + 1);
+});
+
+test("a flushed cache costs one render, never a stale page", async () => {
+  const { title, revisionId } = await create("before flush\n");
+  await getPageOrThrow(title);
+  const r2 = await savePage({ title, markdown: "after flush\n", baseRevisionId: revisionId, authorId: author.id });
+  await getCache().flushAll();
+  const view = await getPageOrThrow(title);
+  assert.equal(view.revision.id, r2.revision.id);
+  assert.equal(view.markdown, "after flush\n");
+});
+
+test("memcached unreachable: pages are served from PostgreSQL, errors are counted, nothing throws", async () => {
+  const { title, revisionId } = await create("served without cache\n");
+  const real = getCache();
+  const dead = new Memcache(new MemcachedBackend("127.0.0.1:1"), { namespace: "vellum", timeoutMs: 100 });
+  setCacheForTesting(dead);
+  try {
+    const errors = pageCacheCounters.errors;
+    const view = await getPageOrThrow(title);
+    assert.equal(view.revision.id, revisionId);
+    assert.equal(view.markdown, "served without cache\n");
+    assert.ok(pageCacheCounters.errors > errors);
+  } finally {
+    dead.backend.close();
+    setCacheForTesting(real);
+  }
+  const hitsBefore = pageCacheCounters.hits;
+  await getPageOrThrow(title);
+  await getPageOrThrow(title);
+  assert.ok(pageCacheCounters.hits > hitsBefore, "once the cache is back it fills and hits again");
+});
+
+test("a page too large for one cache item is served uncached", async () => {
+  const { title, revisionId } = await create("x".repeat(700 * 1024));
+  const tooLarge = pageCacheCounters.tooLarge;
+  const view = await getPageOrThrow(title);
+  assert.equal(view.revision.id, revisionId);
+  assert.equal(view.markdown.length, 700 * 1024);
+  assert.ok(pageCacheCounters.tooLarge > tooLarge);
+});
+
+test("old revisions are cached by id and know whether they are current", async () => {
+  const { title, revisionId } = await create("one\n");
+  const r2 = await savePage({ title, markdown: "two\n", baseRevisionId: revisionId, authorId: author.id });
+  const old = await getRevisionOrThrow(revisionId);
+  assert.equal(old.isLatest, false);
+  assert.equal(old.markdown, "one\n");
+  assert.equal((await getRevisionOrThrow(r2.revision.id)).isLatest, true);
+});

@@ -1,0 +1,21 @@
+import "server-only";
+import { getCache } from "./index";
+import { pageCacheCounters } from "./page-cache";
+
+/** GET /api/cache/stats: the backend's own counters summed over servers, and this instance's page-cache counters. */
+export async function getCacheStats() {
+  const stats = await getCache().getStats();
+  return {
+    backend: stats.backend,
+    servers: stats.servers,
+    serversUp: stats.serversUp,
+    hits: stats.hits,
+    misses: stats.misses,
+    items: stats.items,
+    bytes: stats.bytes,
+    evictions: stats.evictions,
+    hitRatio: stats.hitRatio,
+    pageCache: { ...pageCacheCounters },
+    client: { ...getCache().counters },
+  };
+}
