@@ -1,0 +1,201 @@
+import { test, expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import pg from "pg";
+// @ts-expect-error: a plain ESM script of ours, without type declarations
+import { startMemcached, probeMemcached } from "../scripts/lib/memcached.mjs";
+import { createAccount, newTitle, signInApi, signUpInBrowser, slugPath } from "./fixtures";
+
+// The page cache's promises, checked with two app instances sharing PostgreSQL and one memcached, as `npm test`
+// starts them (E2E_BASE_URL and E2E_SECOND_URL). See docs/decisions/0008-page-cache.md.
+const A = process.env.E2E_BASE_URL ?? "http://localhost:3100";
+const B = process.env.E2E_SECOND_URL ?? "http://localhost:3101";
+const MC_PORT = Number(process.env.E2E_MEMCACHED_PORT ?? 11421);
+const PIDFILE = process.env.E2E_MEMCACHED_PIDFILE ?? "";
+
+test.describe.configure({ mode: "serial" });
+test.skip(!process.env.E2E_SECOND_URL || !PIDFILE || !process.env.E2E_DATABASE_URL, "needs the two-instance setup of npm test");
+
+let a: APIRequestContext;
+let b: APIRequestContext;
+
+test.beforeAll(async () => {
+  a = await playwrightRequest.newContext({ baseURL: A, extraHTTPHeaders: { Origin: A } });
+  b = await playwrightRequest.newContext({ baseURL: B, extraHTTPHeaders: { Origin: B } });
+  const username = await createAccount(a);
+  await signInApi(a, username);
+  await signInApi(b, username);
+});
+test.afterAll(async () => {
+  await a.dispose();
+  await b.dispose();
+});
+
+type Stats = { pageCache: { hits: number; misses: number; errors: number; renders: number }; items: number; backend: string };
+async function stats(ctx: APIRequestContext): Promise<Stats> {
+  return (await ctx.get("/api/cache/stats")).json();
+}
+
+async function save(ctx: APIRequestContext, title: string, markdown: string, baseRevisionId: number | null) {
+  const res = await ctx.put(`/api/pages/${slugPath(title)}`, { data: { markdown, baseRevisionId } });
+  expect([200, 201], await res.text()).toContain(res.status());
+  return (await res.json()).revision as { id: number; number: number };
+}
+
+async function servedRevision(ctx: APIRequestContext, title: string): Promise<number> {
+  const res = await ctx.get(`/wiki/${slugPath(title)}`);
+  expect(res.status()).toBe(200);
+  return Number(res.headers()["x-revision-id"]);
+}
+
+async function stopMemcached() {
+  const pid = Number(readFileSync(PIDFILE, "utf8"));
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {}
+  for (let i = 0; i < 100 && (await probeMemcached("127.0.0.1", MC_PORT)); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+async function startMemcachedAgain() {
+  const mc = await startMemcached({ port: MC_PORT });
+  writeFileSync(PIDFILE, String(mc.pid)); // npm test's cleanup stops whichever pid is here
+}
+
+function flushMemcached(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(MC_PORT, "127.0.0.1", () => s.write("flush_all\r\n"));
+    s.on("data", () => {
+      s.destroy();
+      resolve();
+    });
+    s.on("error", reject);
+  });
+}
+
+test("read-your-writes across instances: after a save returns, the other instance shows that revision", async () => {
+  const title = newTitle("Ryw");
+  let rev = await save(a, title, "v0\n", null);
+  for (let i = 1; i <= 15; i++) {
+    const [writer, reader] = i % 2 ? [a, b] : [b, a];
+    expect(await servedRevision(reader, title)).toBe(rev.id); // warm the reader's cache with the old revision
+    rev = await save(writer, title, `v${i}\n`, rev.id);
+    expect(await servedRevision(reader, title)).toBe(rev.id);
+    const api = await (await reader.get(`/api/pages/${slugPath(title)}`)).json();
+    expect(api.markdown).toBe(`v${i}\n`);
+  }
+});
+
+test("a burst of views of a cold page on both instances renders it about once", async () => {
+  const title = newTitle("Burst");
+  await save(a, title, "# Burst\n\n" + "Some words to render. ".repeat(1000), null);
+  const before = (await stats(a)).pageCache.renders + (await stats(b)).pageCache.renders;
+  const views = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).get(`/wiki/${slugPath(title)}`)));
+  expect(views.every((v) => v.status() === 200)).toBe(true);
+  const after = (await stats(a)).pageCache.renders + (await stats(b)).pageCache.renders;
+  expect(after - before).toBeGreaterThanOrEqual(1);
+  expect(after - before).toBeLessThanOrEqual(2);
+});
+
+test("memcached down: pages are served and saved without errors; when it returns the cache refills, no restart", async () => {
+  const title = newTitle("Down");
+  let rev = await save(a, title, "before outage\n", null);
+  await servedRevision(a, title);
+  await stopMemcached();
+  try {
+    expect((await (await a.get("/api/health")).json()).cache).toBe("down");
+    for (const ctx of [a, b, a, b]) expect(await servedRevision(ctx, title)).toBe(rev.id);
+    rev = await save(b, title, "during outage\n", rev.id);
+    for (const ctx of [a, b]) expect(await servedRevision(ctx, title)).toBe(rev.id);
+    expect((await stats(a)).pageCache.errors).toBeGreaterThan(0);
+  } finally {
+    await startMemcachedAgain();
+  }
+  expect((await (await a.get("/api/health")).json()).cache).toBe("up");
+  const hitsBefore = (await stats(a)).pageCache.hits;
+  for (let i = 0; i < 3; i++) expect(await servedRevision(a, title)).toBe(rev.id);
+  const after = await stats(a);
+  expect(after.pageCache.hits).toBeGreaterThan(hitsBefore);
+  expect(after.items).toBeGreaterThan(0);
+});
+
+test("stress: concurrent editors and readers while memcached is flushed and restarted; afterwards every page is current", async () => {
+  test.setTimeout(120_000);
+  const titles = Array.from({ length: 6 }, () => newTitle("Stress"));
+  const latest = new Map<string, number>();
+  for (const t of titles) latest.set(t, (await save(a, t, "start\n", null)).id);
+  const deadline = Date.now() + 8_000;
+  const failures: string[] = [];
+
+  const editor = async (ctx: APIRequestContext, other: APIRequestContext, n: number) => {
+    let i = 0;
+    while (Date.now() < deadline) {
+      const t = titles[(n + i++) % titles.length]!;
+      const base = latest.get(t)!;
+      const res = await ctx.put(`/api/pages/${slugPath(t)}`, { data: { markdown: `editor ${n} edit ${i}\n`, baseRevisionId: base } });
+      if (res.status() === 409) {
+        latest.set(t, Math.max(latest.get(t)!, (await res.json()).error.current.revisionId));
+        continue;
+      }
+      if (res.status() !== 200) {
+        failures.push(`save ${res.status()}`);
+        continue;
+      }
+      const saved = (await res.json()).revision.id as number;
+      latest.set(t, Math.max(latest.get(t)!, saved));
+      const seen = Number((await other.get(`/wiki/${slugPath(t)}`)).headers()["x-revision-id"]);
+      if (seen < saved) failures.push(`after saving ${saved} the other instance served ${seen}`);
+    }
+  };
+  const reader = async (ctx: APIRequestContext) => {
+    while (Date.now() < deadline) {
+      const t = titles[Math.floor(Math.random() * titles.length)]!;
+      const res = await ctx.get(`/wiki/${slugPath(t)}`);
+      if (res.status() !== 200) failures.push(`view ${res.status()}`);
+    }
+  };
+  const chaos = async () => {
+    await new Promise((r) => setTimeout(r, 2_000));
+    await flushMemcached();
+    await new Promise((r) => setTimeout(r, 2_000));
+    await stopMemcached();
+    await new Promise((r) => setTimeout(r, 1_000));
+    await startMemcachedAgain();
+  };
+  await Promise.all([editor(a, b, 0), editor(b, a, 1), editor(a, b, 2), reader(a), reader(b), reader(a), reader(b), chaos()]);
+  expect(failures).toEqual([]);
+
+  const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await db.connect();
+  try {
+    for (const t of titles) {
+      const { rows } = await db.query("SELECT latest_revision_id FROM pages WHERE title = $1", [t]);
+      const truth = rows[0].latest_revision_id as number;
+      for (const ctx of [a, b]) {
+        expect(await servedRevision(ctx, t), `${t} on ${ctx === a ? "A" : "B"}`).toBe(truth);
+        const api = await ctx.get(`/api/pages/${slugPath(t)}`);
+        expect(Number(api.headers()["x-revision-id"])).toBe(truth);
+      }
+    }
+  } finally {
+    await db.end();
+  }
+});
+
+test("edit a page in the browser, reload it from the second instance: the new text shows at once", async ({ page }) => {
+  await signUpInBrowser(page);
+  const title = newTitle("Two instances");
+  await page.goto(`/edit/${slugPath(title)}`);
+  await page.getByLabel("Text (Markdown)").fill("first text\n");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("article")).toContainText("first text");
+  await page.goto(`${B}/wiki/${slugPath(title)}`);
+  await expect(page.locator("article")).toContainText("first text");
+
+  await page.goto(`/edit/${slugPath(title)}`);
+  await page.getByLabel("Text (Markdown)").fill("second text\n");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("article")).toContainText("second text");
+  await page.goto(`${B}/wiki/${slugPath(title)}`);
+  await expect(page.locator("article")).toContainText("second text");
+  await expect(page.locator("article")).not.toContainText("first text");
+});
