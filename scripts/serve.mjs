@@ -1,7 +1,9 @@
 // Vellum's HTTP server: Next.js's request handler behind a thin node:http front. The front exists for what
 // Next.js cannot do itself: a URL path with malformed percent-encoding gets a clean 400 (Next.js 16 answers 500,
 // vercel/next.js#92527), as does one with an empty, "." or ".." segment (which Next.js would merge or resolve
-// away). Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens.
+// away). Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens. WEB_CONCURRENCY > 1 runs
+// that many worker processes (node:cluster) sharing the port, so reads use every core.
+import cluster from "node:cluster";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,23 +48,54 @@ function badRequest(req, res) {
   res.end(body);
 }
 
-const app = next({ dev: false, dir: root, port, hostname: "localhost" });
-await app.prepare();
-const handle = app.getRequestHandler();
+const workers = Number(process.env.WEB_CONCURRENCY ?? 1);
 
-const server = http.createServer((req, res) => {
-  if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
-  handle(req, res);
-});
-server.keepAliveTimeout = 65_000;
-server.listen(port, hostname, () => {
-  process.stdout.write(`[vellum] listening on http://localhost:${port}\n`);
-});
-
-function shutdown() {
-  server.close(() => process.exit(0));
-  server.closeAllConnections?.();
-  setTimeout(() => process.exit(0), 3000).unref();
+if (workers > 1 && cluster.isPrimary) {
+  let stopping = false;
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`[vellum] worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+    setTimeout(() => cluster.fork(), 1000);
+  });
+  const stop = () => {
+    stopping = true;
+    const alive = Object.values(cluster.workers ?? {});
+    if (!alive.length) process.exit(0);
+    let left = alive.length;
+    for (const w of alive) {
+      w.once("exit", () => --left === 0 && process.exit(0));
+      w.process.kill("SIGTERM");
+    }
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+} else {
+  await serve();
 }
-process.on("SIGTERM", shutdown);
-process.on("SIGINT", shutdown);
+
+async function serve() {
+  const app = next({ dev: false, dir: root, port, hostname: "localhost" });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
+    handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, hostname, () => {
+    if (!cluster.isWorker || cluster.worker?.id === 1) {
+      process.stdout.write(`[vellum] listening on http://localhost:${port}${workers > 1 ? ` with ${workers} workers` : ""}\n`);
+    }
+  });
+
+  const shutdown = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections?.();
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}

@@ -32,6 +32,7 @@ try {
       NEXTAUTH_SECRET: ensureSecret(),
       NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
       NODE_ENV: "production",
+      WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1",
       PORT: String(port),
     },
   });

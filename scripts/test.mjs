@@ -67,7 +67,8 @@ async function startApp(port, env) {
   const child = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), ...env },
+    // one process per instance, so each instance's /api/cache/stats counts all of its work
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), WEB_CONCURRENCY: "1", ...env },
   });
   child.stdout.on("data", () => {});
   cleanups.push(
@@ -127,7 +128,7 @@ try {
   ensurePrismaClient();
   if (want("typecheck")) {
     say("type check (tsc --noEmit)");
-    run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit"]);
+    run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.check.json"]);
   }
   if (want("unit")) {
     say("unit tests");

@@ -2,7 +2,7 @@ import "server-only";
 import { db, Prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import { mergeThreeWay } from "./merge";
-import { getRenderedRevision, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
+import { getRenderedRevision, getRevisionMarkdown, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
 import { slugOf } from "./titles";
 
 type Tx = Prisma.TransactionClient;
@@ -11,14 +11,28 @@ type Tx = Prisma.TransactionClient;
 const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
 /**
- * The current state of a page, rendered; 404 when the page does not exist. One indexed lookup (title -> latest
- * revision id, no text); the rest comes from the page cache, keyed by that immutable revision.
+ * Which revision of a page is current: the one indexed lookup a cached view makes (no text). Raw SQL because it
+ * is the hot path and Prisma's query building costs more than the query.
  */
+async function latestRevisionIdOrThrow(title: string): Promise<number> {
+  const rows = await db().$queryRaw<{ latest_revision_id: number | null }[]>`
+    SELECT latest_revision_id FROM pages WHERE title = ${title}`;
+  const id = rows[0]?.latest_revision_id;
+  if (!id) throw new AppError("not_found", `There is no page called "${title}"`);
+  return id;
+}
+
+/** A page's current revision rendered for viewing; 404 when the page does not exist. */
+export async function getPageViewOrThrow(title: string) {
+  const rendered = await getRenderedRevision(await latestRevisionIdOrThrow(title));
+  return { title, slug: slugOf(title), ...rendered };
+}
+
+/** A page's current revision with its Markdown (the API's page object); 404 when the page does not exist. */
 export async function getPageOrThrow(title: string) {
-  const page = await db().page.findUnique({ where: { title }, select: { title: true, latestRevisionId: true } });
-  if (!page?.latestRevisionId) throw new AppError("not_found", `There is no page called "${title}"`);
-  const rendered = await getRenderedRevision(page.latestRevisionId);
-  return { title: page.title, slug: slugOf(page.title), ...rendered };
+  const id = await latestRevisionIdOrThrow(title);
+  const [rendered, markdown] = await Promise.all([getRenderedRevision(id), getRevisionMarkdown(id)]);
+  return { title, slug: slugOf(title), markdown, html: rendered.html, toc: rendered.toc, revision: rendered.revision };
 }
 
 /** A page's latest text and revision id, for the editor; null when the page does not exist yet. */

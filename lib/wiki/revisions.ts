@@ -69,16 +69,25 @@ export async function listHistory(title: string, { limit, before }: { limit: num
   return { page, revisions, next: more ? String(revisions.at(-1)!.number) : null };
 }
 
-/** What the page cache keeps for a revision: everything a view shows except the page's (movable) title. */
-export type RenderedRevision = { markdown: string; html: string; toc: Heading[]; revision: RevisionInfo };
+/** What the page cache keeps for viewing a revision (its Markdown is kept apart: a view does not need it). */
+export type RenderedRevision = { html: string; toc: Heading[]; revision: RevisionInfo };
 
 /** A revision rendered, from the page cache (revisions are immutable, so the entry never goes stale). */
 export function getRenderedRevision(id: number): Promise<RenderedRevision> {
-  return cached(pageCacheKey(["rev", id]), async () => {
+  return cached(pageCacheKey(["rev", id, "view"]), async () => {
     const r = await db().revision.findUnique({ where: { id }, select: { ...revisionInfoSelect, markdown: true } });
     if (!r) throw new AppError("not_found", `There is no revision ${id}`);
     const { html, toc } = renderMarkdown(r.markdown);
-    return { markdown: r.markdown, html, toc, revision: toRevisionInfo(r) };
+    return { html, toc, revision: toRevisionInfo(r) };
+  });
+}
+
+/** A revision's Markdown, from the page cache. */
+export function getRevisionMarkdown(id: number): Promise<string> {
+  return cached(pageCacheKey(["rev", id, "src"]), async () => {
+    const r = await db().revision.findUnique({ where: { id }, select: { markdown: true } });
+    if (!r) throw new AppError("not_found", `There is no revision ${id}`);
+    return r.markdown;
   });
 }
 
@@ -89,12 +98,12 @@ export async function getRevisionOrThrow(id: number) {
     select: { page: { select: { title: true, latestRevisionId: true } } },
   });
   if (!r) throw new AppError("not_found", `There is no revision ${id}`);
-  const rendered = await getRenderedRevision(id);
+  const [rendered, markdown] = await Promise.all([getRenderedRevision(id), getRevisionMarkdown(id)]);
   return {
     ...rendered.revision,
     page: { title: r.page.title, slug: slugOf(r.page.title) },
     isLatest: r.page.latestRevisionId === id,
-    markdown: rendered.markdown,
+    markdown,
     html: rendered.html,
     toc: rendered.toc,
   };

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/http/errors";
 import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { escapeHtml, type Heading } from "@/lib/markdown/render";
-import { getPageOrThrow } from "@/lib/wiki/pages";
+import { getPageViewOrThrow } from "@/lib/wiki/pages";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
 import { documentHtml, type HeaderUser } from "@/app/_components/chrome";
 import { tabsHtml } from "@/app/_components/page-head";
@@ -29,7 +29,7 @@ export async function GET(req: NextRequest): Promise<Response> {
   const canonical = `/wiki/${encodeSlug(title)}`;
   if (canonical !== path) return Response.redirect(new URL(canonical + req.nextUrl.search, req.url), 308);
   try {
-    const page = await getPageOrThrow(title);
+    const page = await getPageViewOrThrow(title);
     const body =
       `<div class="page-head"><h1>${escapeHtml(page.title)}</h1>${tabsHtml(page.title, "read")}</div>` +
       `<div class="article-wrap${page.toc.length ? " with-toc" : ""}">${tocHtml(page.toc)}` +

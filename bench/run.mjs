@@ -1,0 +1,207 @@
+// `npm run bench`: page-view throughput with the page cache on and off, the first view after an edit, and how
+// the hit path's cost grows with the number of pages and of revisions. Not part of `npm test`.
+// Writes a table to stdout and JSON to bench/results/. Uses its own PostgreSQL cluster (.data/bench),
+// memcached and three app instances (cache on, cache off, cache on with 2 workers) on ports 3200-3202.
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+import { ROOT, DATA, say, ensureDependencies, ensurePrismaClient, ensureBuild } from "../scripts/lib/setup.mjs";
+import { startEmbeddedPostgres, createDatabaseIfMissing, dropDatabase } from "../scripts/lib/postgres.mjs";
+import { migrate } from "../scripts/lib/migrate.mjs";
+import { startMemcached } from "../scripts/lib/memcached.mjs";
+import { benchArticle } from "./article.mjs";
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 32;
+const cleanups = [];
+const cleanup = async () => {
+  while (cleanups.length) await cleanups.pop()().catch(() => {});
+};
+process.on("SIGINT", () => cleanup().then(() => process.exit(130)));
+
+async function startApp(port, env) {
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), WEB_CONCURRENCY: "1", NEXTAUTH_SECRET: "bench-secret-0123456789abcdef", NEXTAUTH_URL: `http://localhost:${port}`, ...env },
+  });
+  cleanups.push(() => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))));
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`app on ${port} did not start`);
+}
+
+async function load(url) {
+  await autocannon({ url, connections: CONNECTIONS, duration: 2 }); // warm-up
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+  return {
+    requestsPerSecond: Math.round(r.requests.average),
+    p50ms: r.latency.p50,
+    p99ms: r.latency.p99,
+    errors: r.errors + r.non2xx,
+    bytesPerResponse: Math.round(r.throughput.total / Math.max(1, r.requests.total)),
+  };
+}
+
+/** Median latency of `n` sequential requests, in milliseconds. */
+async function sequentialLatency(url, n = 200) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`${url}: ${res.status}`);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((x, y) => x - y);
+  return { p50ms: +times[Math.floor(n / 2)].toFixed(2), p99ms: +times[Math.floor(n * 0.99)].toFixed(2) };
+}
+
+async function timeOne(url) {
+  const t = process.hrtime.bigint();
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  return +(Number(process.hrtime.bigint() - t) / 1e6).toFixed(2);
+}
+
+/** Append a revision as a save would (the save path is not what is measured here). */
+async function addRevision(db, pageId, markdown) {
+  await db.query("BEGIN");
+  const { rows } = await db.query("SELECT latest_revision_id AS id, (SELECT number FROM revisions WHERE id = latest_revision_id) AS number FROM pages WHERE id = $1 FOR UPDATE", [pageId]);
+  const { rows: ins } = await db.query(
+    "INSERT INTO revisions (page_id, number, parent_id, author_id, summary, markdown, size) VALUES ($1, $2, $3, NULL, 'bench', $4, $5) RETURNING id",
+    [pageId, (rows[0].number ?? 0) + 1, rows[0].id, markdown, Buffer.byteLength(markdown)],
+  );
+  await db.query("UPDATE pages SET latest_revision_id = $1 WHERE id = $2", [ins[0].id, pageId]);
+  await db.query("COMMIT");
+  return ins[0].id;
+}
+
+async function createPage(db, title, markdown) {
+  const { rows } = await db.query("INSERT INTO pages (title) VALUES ($1) RETURNING id", [title]);
+  await addRevision(db, rows[0].id, markdown);
+  return rows[0].id;
+}
+
+/** Bulk pages (small text) up to `total`, in one statement per batch. */
+async function growPagesTo(db, total) {
+  const { rows } = await db.query("SELECT count(*)::int AS n FROM pages");
+  let n = rows[0].n;
+  while (n < total) {
+    const batch = Math.min(20_000, total - n);
+    await db.query(`
+      WITH p AS (INSERT INTO pages (title) SELECT 'Filler ' || g FROM generate_series($1::int, $2::int) g RETURNING id, title),
+      r AS (INSERT INTO revisions (page_id, number, summary, markdown, size)
+            SELECT id, 1, 'filler', '# ' || title || E'\\n\\nFiller text.', 30 FROM p RETURNING id, page_id)
+      UPDATE pages SET latest_revision_id = r.id FROM r WHERE pages.id = r.page_id`, [n + 1, n + batch]);
+    n += batch;
+  }
+}
+
+const results = { date: new Date().toISOString(), machine: { cpus: (await import("node:os")).cpus().length }, connections: CONNECTIONS, durationSeconds: DURATION };
+try {
+  ensureDependencies();
+  ensurePrismaClient();
+  ensureBuild();
+  const server = await startEmbeddedPostgres({ dir: path.join(DATA, "bench"), port: Number(process.env.VELLUM_BENCH_PG_PORT ?? 54349), database: "postgres" });
+  cleanups.push(server.stop);
+  const url = new URL(server.url);
+  url.pathname = "/vellum_bench";
+  await dropDatabase(url.toString());
+  await createDatabaseIfMissing(url.toString());
+  await migrate(url.toString());
+  const mc = await startMemcached({ port: 11431 });
+  cleanups.push(mc.stop);
+  const db = new pg.Client({ connectionString: url.toString() });
+  await db.connect();
+  cleanups.push(() => db.end());
+
+  const article = benchArticle();
+  const articleId = await createPage(db, "Bench Article", article);
+  results.article = { markdownBytes: Buffer.byteLength(article) };
+  say(`seeded a ${Buffer.byteLength(article)}-byte article; starting the app with the page cache on (3200), off (3201), and on with 2 workers (3202)`);
+  const env = { DATABASE_URL: url.toString(), MEMCACHE_SERVERS: mc.servers };
+  await startApp(3200, env);
+  await startApp(3201, { ...env, PAGE_CACHE: "off" });
+  await startApp(3202, { ...env, WEB_CONCURRENCY: "2" });
+  const on = "http://127.0.0.1:3200";
+  const off = "http://127.0.0.1:3201";
+
+  say(`page views, ${CONNECTIONS} connections, ${DURATION} s each`);
+  results.views = {
+    "/wiki cache hit": await load(`${on}/wiki/Bench_Article`),
+    "/wiki cache off": await load(`${off}/wiki/Bench_Article`),
+    "/wiki cache hit, 2 workers": await load(`http://127.0.0.1:3202/wiki/Bench_Article`),
+    "/api/pages cache hit": await load(`${on}/api/pages/Bench_Article`),
+    "/api/pages cache off": await load(`${off}/api/pages/Bench_Article`),
+  };
+  const htmlBytes = (await (await fetch(`${on}/wiki/Bench_Article`)).text()).length;
+  results.article.htmlBytes = htmlBytes;
+
+  say("first view after an edit (5 edits, median)");
+  const firsts = [];
+  const hits = [];
+  for (let i = 0; i < 5; i++) {
+    await addRevision(db, articleId, `${article}\n\nEdit ${i}.\n`);
+    firsts.push(await timeOne(`${on}/wiki/Bench_Article`));
+    hits.push(await timeOne(`${on}/wiki/Bench_Article`));
+  }
+  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  results.firstViewAfterEditMs = { firstView: median(firsts), nextView: median(hits) };
+
+  say("hit-path latency as the wiki grows");
+  results.growth = {};
+  for (const total of [10, 1_000, 100_000]) {
+    await growPagesTo(db, total);
+    await db.query("ANALYZE");
+    results.growth[`${total} pages`] = await sequentialLatency(`${on}/wiki/Bench_Article`);
+  }
+  const manyId = await createPage(db, "Many Revisions", "# Many revisions\n\nrevision 1\n");
+  await db.query(`
+    DO $$ DECLARE prev int; BEGIN
+      SELECT latest_revision_id INTO prev FROM pages WHERE id = ${manyId};
+      FOR i IN 2..10000 LOOP
+        INSERT INTO revisions (page_id, number, parent_id, summary, markdown, size)
+          VALUES (${manyId}, i, prev, 'edit ' || i, '# Many revisions' || E'\\n\\nrevision ' || i, 30) RETURNING id INTO prev;
+      END LOOP;
+      UPDATE pages SET latest_revision_id = prev WHERE id = ${manyId};
+    END $$`);
+  await db.query("ANALYZE");
+  results.growth["page with 10,000 revisions: view"] = await sequentialLatency(`${on}/wiki/Many_Revisions`);
+  results.growth["page with 10,000 revisions: /api/history (newest 50)"] = await sequentialLatency(`${on}/api/history/Many_Revisions`, 100);
+  results.growth["page with 10,000 revisions: /api/history (oldest 50)"] = await sequentialLatency(`${on}/api/history/Many_Revisions?before=51`, 100);
+  results.growth["page with 10,000 revisions: /history page"] = await sequentialLatency(`${on}/history/Many_Revisions`, 50);
+
+  // report
+  const v = results.views;
+  const ratio = (v["/wiki cache hit"].requestsPerSecond / v["/wiki cache off"].requestsPerSecond).toFixed(1);
+  const lines = [
+    `Vellum bench, ${results.date}, ${results.machine.cpus} cores; article ${results.article.markdownBytes} B Markdown, ${htmlBytes} B HTML`,
+    "",
+    "| request | requests/s | p50 ms | p99 ms | errors | bytes/response |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...Object.entries(v).map(([k, r]) => `| ${k} | ${r.requestsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.bytesPerResponse} |`),
+    "",
+    `cache hit / cache off (/wiki): ${ratio}x; vs MediaWiki's ~59 requests/s: ${(v["/wiki cache hit"].requestsPerSecond / 59).toFixed(1)}x`,
+    `first view after an edit: ${results.firstViewAfterEditMs.firstView} ms (next view ${results.firstViewAfterEditMs.nextView} ms)`,
+    "",
+    "| hit path, sequential | p50 ms | p99 ms |",
+    "|---|---:|---:|",
+    ...Object.entries(results.growth).map(([k, r]) => `| ${k} | ${r.p50ms} | ${r.p99ms} |`),
+  ];
+  console.log("\n" + lines.join("\n") + "\n");
+  mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
+  const file = path.join(ROOT, "bench/results", `bench-${results.date.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  writeFileSync(path.join(ROOT, "bench/results/latest.json"), JSON.stringify(results, null, 2));
+  say(`results written to ${path.relative(ROOT, file)}`);
+} catch (e) {
+  console.error("[vellum] bench failed:", e);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
