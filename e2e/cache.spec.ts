@@ -18,20 +18,30 @@ test.skip(!process.env.E2E_SECOND_URL || !PIDFILE || !process.env.E2E_DATABASE_U
 
 let a: APIRequestContext;
 let b: APIRequestContext;
+// signed-out readers, whose article views the front cache may answer
+let anonA: APIRequestContext;
+let anonB: APIRequestContext;
+let username: string;
 
 test.beforeAll(async () => {
   a = await playwrightRequest.newContext({ baseURL: A, extraHTTPHeaders: { Origin: A } });
   b = await playwrightRequest.newContext({ baseURL: B, extraHTTPHeaders: { Origin: B } });
-  const username = await createAccount(a);
+  anonA = await playwrightRequest.newContext({ baseURL: A });
+  anonB = await playwrightRequest.newContext({ baseURL: B });
+  username = await createAccount(a);
   await signInApi(a, username);
   await signInApi(b, username);
 });
 test.afterAll(async () => {
-  await a.dispose();
-  await b.dispose();
+  for (const ctx of [a, b, anonA, anonB]) await ctx.dispose();
 });
 
-type Stats = { pageCache: { hits: number; misses: number; errors: number; renders: number }; items: number; backend: string };
+type Stats = {
+  pageCache: { hits: number; misses: number; errors: number; renders: number };
+  frontCache: { hits: number; stale: number };
+  items: number;
+  backend: string;
+};
 async function stats(ctx: APIRequestContext): Promise<Stats> {
   return (await ctx.get("/api/cache/stats")).json();
 }
@@ -83,6 +93,30 @@ test("read-your-writes across instances: after a save returns, the other instanc
     const api = await (await reader.get(`/api/pages/${slugPath(title)}`)).json();
     expect(api.markdown).toBe(`v${i}\n`);
   }
+});
+
+test("signed-out views come from the front cache and are never stale after an edit on the other instance", async () => {
+  const title = newTitle("Front");
+  let rev = await save(a, title, "first\n", null);
+  for (let i = 1; i <= 6; i++) {
+    const reader = i % 2 ? anonB : anonA;
+    const statsCtx = i % 2 ? b : a;
+    expect(await servedRevision(reader, title)).toBe(rev.id);
+    const before = (await stats(statsCtx)).frontCache.hits;
+    expect(await servedRevision(reader, title)).toBe(rev.id);
+    expect((await stats(statsCtx)).frontCache.hits).toBe(before + 1);
+    rev = await save(i % 2 ? a : b, title, `edit ${i}\n`, rev.id);
+    const fresh = await reader.get(`/wiki/${slugPath(title)}`);
+    expect(Number(fresh.headers()["x-revision-id"])).toBe(rev.id);
+    expect(await fresh.text()).toContain(`edit ${i}`);
+  }
+  // a signed-in reader never gets the signed-out document
+  const mine = await (await a.get(`/wiki/${slugPath(title)}`)).text();
+  expect(mine).toContain('href="/signout"');
+  expect(mine).not.toContain(">Sign in</a>");
+  const anonymous = await (await anonA.get(`/wiki/${slugPath(title)}`)).text();
+  expect(anonymous).toContain(">Sign in</a>");
+  expect(anonymous).not.toContain('href="/signout"');
 });
 
 test("a burst of views of a cold page on both instances renders it about once", async () => {
@@ -142,8 +176,10 @@ test("stress: concurrent editors and readers while memcached is flushed and rest
       }
       const saved = (await res.json()).revision.id as number;
       latest.set(t, Math.max(latest.get(t)!, saved));
-      const seen = Number((await other.get(`/wiki/${slugPath(t)}`)).headers()["x-revision-id"]);
-      if (seen < saved) failures.push(`after saving ${saved} the other instance served ${seen}`);
+      for (const reader of [other, other === a ? anonA : anonB]) {
+        const seen = Number((await reader.get(`/wiki/${slugPath(t)}`)).headers()["x-revision-id"]);
+        if (seen < saved) failures.push(`after saving ${saved} the other instance served ${seen}`);
+      }
     }
   };
   const reader = async (ctx: APIRequestContext) => {
@@ -161,7 +197,7 @@ test("stress: concurrent editors and readers while memcached is flushed and rest
     await new Promise((r) => setTimeout(r, 1_000));
     await startMemcachedAgain();
   };
-  await Promise.all([editor(a, b, 0), editor(b, a, 1), editor(a, b, 2), reader(a), reader(b), reader(a), reader(b), chaos()]);
+  await Promise.all([editor(a, b, 0), editor(b, a, 1), editor(a, b, 2), reader(a), reader(b), reader(anonA), reader(anonB), chaos()]);
   expect(failures).toEqual([]);
 
   const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
@@ -170,8 +206,8 @@ test("stress: concurrent editors and readers while memcached is flushed and rest
     for (const t of titles) {
       const { rows } = await db.query("SELECT latest_revision_id FROM pages WHERE title = $1", [t]);
       const truth = rows[0].latest_revision_id as number;
-      for (const ctx of [a, b]) {
-        expect(await servedRevision(ctx, t), `${t} on ${ctx === a ? "A" : "B"}`).toBe(truth);
+      for (const ctx of [a, b, anonA, anonB]) {
+        expect(await servedRevision(ctx, t), t).toBe(truth);
         const api = await ctx.get(`/api/pages/${slugPath(t)}`);
         expect(Number(api.headers()["x-revision-id"])).toBe(truth);
       }

@@ -48,6 +48,43 @@ function badRequest(req, res) {
   res.end(body);
 }
 
+const FRONT_CACHE = Symbol.for("vellum.frontCache");
+const SESSION_COOKIE = /(^|;\s*)(__Secure-)?next-auth\.session-token(\.\d+)?=/;
+
+/** A signed-out GET of an article: the same document for everyone, so the front cache may answer it. */
+function isAnonymousView(req) {
+  return (
+    req.method === "GET" &&
+    req.url.startsWith("/wiki/") &&
+    !req.url.includes("?") &&
+    !req.headers.authorization &&
+    !SESSION_COOKIE.test(req.headers.cookie ?? "")
+  );
+}
+
+/**
+ * Answer from the front cache (lib/cache/front-cache.ts) when it holds this path and PostgreSQL confirms the
+ * document still shows the current revision; anything else, or any doubt, goes to Next.js.
+ */
+async function serveFromFrontCache(req, res, fallback) {
+  const cache = globalThis[FRONT_CACHE];
+  const entry = cache?.get(req.url);
+  if (!entry) return fallback();
+  let current;
+  try {
+    current = await cache.validate(entry.title);
+  } catch {
+    return fallback();
+  }
+  if (current !== entry.revisionId) {
+    cache.counters.stale++;
+    return fallback();
+  }
+  cache.counters.hits++;
+  res.writeHead(200, [...entry.headers.flat(), "Content-Length", String(entry.body.length)]);
+  res.end(entry.body);
+}
+
 const workers = Number(process.env.WEB_CONCURRENCY ?? 1);
 
 if (workers > 1 && cluster.isPrimary) {
@@ -82,6 +119,7 @@ async function serve() {
 
   const server = http.createServer((req, res) => {
     if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
+    if (isAnonymousView(req)) return serveFromFrontCache(req, res, () => handle(req, res));
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -1,6 +1,7 @@
 import "server-only";
 import { getCache } from "./index";
 import { pageCacheCounters } from "./page-cache";
+import { frontCacheCounters } from "./front-cache";
 
 /** GET /api/cache/stats: the backend's own counters summed over servers, and this instance's page-cache counters. */
 export async function getCacheStats() {
@@ -16,6 +17,7 @@ export async function getCacheStats() {
     evictions: stats.evictions,
     hitRatio: stats.hitRatio,
     pageCache: { ...pageCacheCounters },
+    frontCache: frontCacheCounters(),
     client: { ...getCache().counters },
   };
 }

@@ -14,10 +14,14 @@ const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
  * Which revision of a page is current: the one indexed lookup a cached view makes (no text). Raw SQL because it
  * is the hot path and Prisma's query building costs more than the query.
  */
-async function latestRevisionIdOrThrow(title: string): Promise<number> {
+export async function currentRevisionId(title: string): Promise<number | null> {
   const rows = await db().$queryRaw<{ latest_revision_id: number | null }[]>`
     SELECT latest_revision_id FROM pages WHERE title = ${title}`;
-  const id = rows[0]?.latest_revision_id;
+  return rows[0]?.latest_revision_id ?? null;
+}
+
+async function latestRevisionIdOrThrow(title: string): Promise<number> {
+  const id = await currentRevisionId(title);
   if (!id) throw new AppError("not_found", `There is no page called "${title}"`);
   return id;
 }

@@ -74,6 +74,29 @@ export default async function CacheAdminPage() {
           </tr>
         </tbody>
       </table>
+      <h2>Front cache on this instance</h2>
+      <p>
+        Finished documents of signed-out article views, served without entering Next.js while PostgreSQL confirms they
+        show the current revision.
+      </p>
+      <table className="list">
+        <thead>
+          <tr>
+            <th scope="col">Hits</th>
+            <th scope="col">Found outdated</th>
+            <th scope="col">Documents</th>
+            <th scope="col">Bytes</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <td>{fmt.format(s.frontCache.hits)}</td>
+            <td>{fmt.format(s.frontCache.stale)}</td>
+            <td>{fmt.format(s.frontCache.entries)}</td>
+            <td>{fmt.format(s.frontCache.bytes)}</td>
+          </tr>
+        </tbody>
+      </table>
       <p className="muted">Counters of other instances are on their own /admin/cache pages.</p>
     </>
   );

@@ -3,7 +3,9 @@ import { AppError } from "@/lib/http/errors";
 import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { escapeHtml, type Heading } from "@/lib/markdown/render";
-import { getPageViewOrThrow } from "@/lib/wiki/pages";
+import { currentRevisionId, getPageViewOrThrow } from "@/lib/wiki/pages";
+import { rememberAnonymousView } from "@/lib/cache/front-cache";
+import { SECURITY_HEADERS } from "@/lib/http/security-headers.js";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
 import { documentHtml, type HeaderUser } from "@/app/_components/chrome";
 import { tabsHtml } from "@/app/_components/page-head";
@@ -38,15 +40,24 @@ export async function GET(req: NextRequest): Promise<Response> {
       `${page.revision.author ? `by <a href="/users/${encodeURIComponent(page.revision.author.username)}">${escapeHtml(page.revision.author.username)}</a>, ` : ""}` +
       `<time datetime="${page.revision.createdAt}">${formatDate(page.revision.createdAt)}</time> · ` +
       `<a href="${pagePaths.history(page.title)}">History</a></footer></div></div>`;
-    return html(200, documentHtml({ title: page.title, user, path, body }), {
+    const response = html(200, documentHtml({ title: page.title, user, path, body }), {
       "X-Revision-Id": String(page.revision.id),
     });
+    if (!user && !req.nextUrl.search) await offerToFrontCache(path, page.title, page.revision.id, response);
+    return response;
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") {
       return html(404, documentHtml({ title, user, path, body: missingBody(title) }));
     }
     throw e;
   }
+}
+
+/** Anonymous documents are the same for every reader: let the HTTP front serve them while they stay current. */
+async function offerToFrontCache(path: string, title: string, revisionId: number, response: Response) {
+  const body = Buffer.from(await response.clone().arrayBuffer());
+  const headers: [string, string][] = [...response.headers.entries(), ...SECURITY_HEADERS.map((h) => [h.key, h.value] as [string, string])];
+  rememberAnonymousView(path, { title, revisionId, headers, body }, currentRevisionId);
 }
 
 function html(status: number, body: string, headers: Record<string, string> = {}): Response {
