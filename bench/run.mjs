@@ -1,7 +1,7 @@
 // `npm run bench`: page-view throughput with the page cache on and off, the first view after an edit, and how
 // the hit path's cost grows with the number of pages and of revisions. Not part of `npm test`.
 // Writes a table to stdout and JSON to bench/results/. Uses its own PostgreSQL cluster (.data/bench),
-// memcached and three app instances (cache on, cache off, cache on with 2 workers) on ports 3200-3202.
+// memcached and four app instances on ports 3200-3203: everything on; cache off; 2 workers; front cache off.
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -123,19 +123,21 @@ try {
   const article = benchArticle();
   const articleId = await createPage(db, "Bench Article", article);
   results.article = { markdownBytes: Buffer.byteLength(article) };
-  say(`seeded a ${Buffer.byteLength(article)}-byte article; starting the app with the page cache on (3200), off (3201), and on with 2 workers (3202)`);
+  say(`seeded a ${Buffer.byteLength(article)}-byte article; starting four app instances (3200-3203)`);
   const env = { DATABASE_URL: url.toString(), MEMCACHE_SERVERS: mc.servers };
   await startApp(3200, env);
   await startApp(3201, { ...env, PAGE_CACHE: "off" });
   await startApp(3202, { ...env, WEB_CONCURRENCY: "2" });
+  await startApp(3203, { ...env, FRONT_CACHE: "off" });
   const on = "http://127.0.0.1:3200";
   const off = "http://127.0.0.1:3201";
 
   say(`page views, ${CONNECTIONS} connections, ${DURATION} s each`);
   results.views = {
-    "/wiki cache hit": await load(`${on}/wiki/Bench_Article`),
-    "/wiki cache off": await load(`${off}/wiki/Bench_Article`),
-    "/wiki cache hit, 2 workers": await load(`http://127.0.0.1:3202/wiki/Bench_Article`),
+    "/wiki signed out, front cache hit": await load(`${on}/wiki/Bench_Article`),
+    "/wiki page cache hit (memcached, through Next.js)": await load(`http://127.0.0.1:3203/wiki/Bench_Article`),
+    "/wiki cache off (query + render every view)": await load(`${off}/wiki/Bench_Article`),
+    "/wiki front cache hit, 2 workers": await load(`http://127.0.0.1:3202/wiki/Bench_Article`),
     "/api/pages cache hit": await load(`${on}/api/pages/Bench_Article`),
     "/api/pages cache off": await load(`${off}/api/pages/Bench_Article`),
   };
@@ -158,7 +160,8 @@ try {
   for (const total of [10, 1_000, 100_000]) {
     await growPagesTo(db, total);
     await db.query("ANALYZE");
-    results.growth[`${total} pages`] = await sequentialLatency(`${on}/wiki/Bench_Article`);
+    results.growth[`${total} pages: front cache`] = await sequentialLatency(`${on}/wiki/Bench_Article`);
+    results.growth[`${total} pages: memcached page cache`] = await sequentialLatency(`http://127.0.0.1:3203/wiki/Bench_Article`);
   }
   const manyId = await createPage(db, "Many Revisions", "# Many revisions\n\nrevision 1\n");
   await db.query(`
@@ -171,14 +174,17 @@ try {
       UPDATE pages SET latest_revision_id = prev WHERE id = ${manyId};
     END $$`);
   await db.query("ANALYZE");
-  results.growth["page with 10,000 revisions: view"] = await sequentialLatency(`${on}/wiki/Many_Revisions`);
+  results.growth["page with 10,000 revisions: view, front cache"] = await sequentialLatency(`${on}/wiki/Many_Revisions`);
+  results.growth["page with 10,000 revisions: view, memcached page cache"] = await sequentialLatency(`http://127.0.0.1:3203/wiki/Many_Revisions`);
   results.growth["page with 10,000 revisions: /api/history (newest 50)"] = await sequentialLatency(`${on}/api/history/Many_Revisions`, 100);
   results.growth["page with 10,000 revisions: /api/history (oldest 50)"] = await sequentialLatency(`${on}/api/history/Many_Revisions?before=51`, 100);
   results.growth["page with 10,000 revisions: /history page"] = await sequentialLatency(`${on}/history/Many_Revisions`, 50);
 
   // report
   const v = results.views;
-  const ratio = (v["/wiki cache hit"].requestsPerSecond / v["/wiki cache off"].requestsPerSecond).toFixed(1);
+  const front = v["/wiki signed out, front cache hit"].requestsPerSecond;
+  const memcachedHit = v["/wiki page cache hit (memcached, through Next.js)"].requestsPerSecond;
+  const cacheOff = v["/wiki cache off (query + render every view)"].requestsPerSecond;
   const lines = [
     `Vellum bench, ${results.date}, ${results.machine.cpus} cores; article ${results.article.markdownBytes} B Markdown, ${htmlBytes} B HTML`,
     "",
@@ -186,7 +192,7 @@ try {
     "|---|---:|---:|---:|---:|---:|",
     ...Object.entries(v).map(([k, r]) => `| ${k} | ${r.requestsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.bytesPerResponse} |`),
     "",
-    `cache hit / cache off (/wiki): ${ratio}x; vs MediaWiki's ~59 requests/s: ${(v["/wiki cache hit"].requestsPerSecond / 59).toFixed(1)}x`,
+    `/wiki: front cache hit ${(front / cacheOff).toFixed(1)}x and memcached page-cache hit ${(memcachedHit / cacheOff).toFixed(1)}x the cache-off rate; front cache vs MediaWiki's ~59 requests/s: ${(front / 59).toFixed(1)}x`,
     `first view after an edit: ${results.firstViewAfterEditMs.firstView} ms (next view ${results.firstViewAfterEditMs.nextView} ms)`,
     "",
     "| hit path, sequential | p50 ms | p99 ms |",

@@ -48,12 +48,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * The cached value under `key`, or `render()`'s result, stored for next time. A cold key is rendered about once:
  * concurrent callers in this instance share one render, and instances share a short lease in memcached. Cache
- * failures only ever cost a render.
+ * failures only ever cost a render. `isRender: false` marks a plain load (e.g. a revision's Markdown), which is
+ * cached the same way but not counted as a render.
  */
-export async function cached<T extends CacheValue>(key: string, render: () => Promise<T>): Promise<T> {
+export async function cached<T extends CacheValue>(
+  key: string,
+  render: () => Promise<T>,
+  { isRender = true }: { isRender?: boolean } = {},
+): Promise<T> {
   if (getConfig().PAGE_CACHE === "off") {
     pageCacheCounters.misses++;
-    pageCacheCounters.renders++;
+    if (isRender) pageCacheCounters.renders++;
     return render();
   }
   const cache = getCache();
@@ -67,13 +72,13 @@ export async function cached<T extends CacheValue>(key: string, render: () => Pr
   pageCacheCounters.misses++;
   let pending = inflight.get(key);
   if (!pending) {
-    pending = fill(key, render).finally(() => inflight.delete(key));
+    pending = fill(key, render, isRender).finally(() => inflight.delete(key));
     inflight.set(key, pending);
   }
   return pending as Promise<T>;
 }
 
-async function fill<T extends CacheValue>(key: string, render: () => Promise<T>): Promise<T> {
+async function fill<T extends CacheValue>(key: string, render: () => Promise<T>, isRender: boolean): Promise<T> {
   const cache = getCache();
   const errorsBefore = cache.counters.errors;
   const leased = await cache.add(`lease:${key}`, 1, { namespace: NAMESPACE, time: LEASE_SECONDS });
@@ -87,7 +92,7 @@ async function fill<T extends CacheValue>(key: string, render: () => Promise<T>)
     }
   }
   if (failed) pageCacheCounters.errors++;
-  pageCacheCounters.renders++;
+  if (isRender) pageCacheCounters.renders++;
   const value = await render();
   try {
     const before = cache.counters.errors;

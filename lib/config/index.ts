@@ -22,8 +22,10 @@ const schema = z.object({
   MEMCACHE_TIMEOUT_MS: z.coerce.number().int().min(10).max(5000).default(250),
   /** Largest value stored, in bytes: memcached's item size (-I, 1 MiB by default) less room for key and header. */
   MEMCACHE_MAX_VALUE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 - 1024),
-  /** "off" renders every page view from PostgreSQL (for benchmarks and diagnosis). */
+  /** "off" renders every page view from PostgreSQL, front cache included (for benchmarks and diagnosis). */
   PAGE_CACHE: z.enum(["on", "off"]).default("on"),
+  /** "off" sends signed-out article views through Next.js too (they still use the memcached page cache). */
+  FRONT_CACHE: z.enum(["on", "off"]).default("on"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

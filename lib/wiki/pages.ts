@@ -1,5 +1,5 @@
 import "server-only";
-import { db, Prisma } from "@/lib/db";
+import { db, sqlPool, Prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import { mergeThreeWay } from "./merge";
 import { getRenderedRevision, getRevisionMarkdown, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
@@ -11,12 +11,16 @@ type Tx = Prisma.TransactionClient;
 const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
 /**
- * Which revision of a page is current: the one indexed lookup a cached view makes (no text). Raw SQL because it
- * is the hot path and Prisma's query building costs more than the query.
+ * Which revision of a page is current: the one indexed lookup a cached view makes (no text). A named prepared
+ * statement on Prisma's own pool, because it is the hottest query of all and Prisma's per-query work costs more
+ * than the query itself (docs/decisions/0009-front-cache.md).
  */
 export async function currentRevisionId(title: string): Promise<number | null> {
-  const rows = await db().$queryRaw<{ latest_revision_id: number | null }[]>`
-    SELECT latest_revision_id FROM pages WHERE title = ${title}`;
+  const { rows } = await sqlPool().query<{ latest_revision_id: number | null }>({
+    name: "vellum-current-revision",
+    text: "SELECT latest_revision_id FROM pages WHERE title = $1",
+    values: [title],
+  });
   return rows[0]?.latest_revision_id ?? null;
 }
 

@@ -88,7 +88,7 @@ export function getRevisionMarkdown(id: number): Promise<string> {
     const r = await db().revision.findUnique({ where: { id }, select: { markdown: true } });
     if (!r) throw new AppError("not_found", `There is no revision ${id}`);
     return r.markdown;
-  });
+  }, { isRender: false });
 }
 
 /** One revision with its page, text and rendered HTML; 404 when it does not exist. */

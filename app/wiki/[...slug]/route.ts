@@ -1,4 +1,5 @@
 import type { NextRequest } from "next/server";
+import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/http/errors";
 import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
@@ -43,7 +44,7 @@ export async function GET(req: NextRequest): Promise<Response> {
     const response = html(200, documentHtml({ title: page.title, user, path, body }), {
       "X-Revision-Id": String(page.revision.id),
     });
-    if (!user && !req.nextUrl.search) await offerToFrontCache(path, page.title, page.revision.id, response);
+    if (!user && !req.nextUrl.search && frontCacheEnabled()) await offerToFrontCache(path, page.title, page.revision.id, response);
     return response;
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") {
@@ -51,6 +52,11 @@ export async function GET(req: NextRequest): Promise<Response> {
     }
     throw e;
   }
+}
+
+function frontCacheEnabled(): boolean {
+  const config = getConfig();
+  return config.PAGE_CACHE === "on" && config.FRONT_CACHE === "on";
 }
 
 /** Anonymous documents are the same for every reader: let the HTTP front serve them while they stay current. */
