@@ -16,6 +16,22 @@ async function stop(code) {
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
+// npm does not pass SIGTERM on to its script: when the `npm start` that ran us goes away, we are orphaned
+// (re-parented), and that is our cue to stop the app and the services as if we had been sent SIGTERM.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop(0);
+}, 500).unref();
+
+/** Resolve once the app answers /api/health (or fail if it exits first). */
+async function waitUntilHealthy(port, child) {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error("the app exited while starting");
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 try {
   ensureDependencies();
@@ -50,6 +66,7 @@ try {
       stop(code ?? 1);
     }
   });
+  await waitUntilHealthy(port, child);
   say(`Vellum is running at ${process.env.NEXTAUTH_URL ?? `http://localhost:${port}`}  (Ctrl-C stops it)`);
 } catch (e) {
   console.error(`[vellum] could not start: ${e instanceof Error ? e.message : e}`);

