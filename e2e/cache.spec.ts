@@ -4,7 +4,7 @@ import net from "node:net";
 import pg from "pg";
 // @ts-expect-error: a plain ESM script of ours, without type declarations
 import { startMemcached, probeMemcached } from "../scripts/lib/memcached.mjs";
-import { createAccount, newTitle, signInApi, signUpInBrowser, slugPath } from "./fixtures";
+import { createAccount, newTitle, saveInEditor, signInApi, signUpInBrowser, slugPath } from "./fixtures";
 
 // The page cache's promises, checked with two app instances sharing PostgreSQL and one memcached, as `npm test`
 // starts them (E2E_BASE_URL and E2E_SECOND_URL). See docs/decisions/0008-page-cache.md.
@@ -220,17 +220,11 @@ test("stress: concurrent editors and readers while memcached is flushed and rest
 test("edit a page in the browser, reload it from the second instance: the new text shows at once", async ({ page }) => {
   await signUpInBrowser(page);
   const title = newTitle("Two instances");
-  await page.goto(`/edit/${slugPath(title)}`);
-  await page.getByLabel("Text (Markdown)").fill("first text\n");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.locator("article")).toContainText("first text");
+  await saveInEditor(page, title, "first text\n", "first text");
   await page.goto(`${B}/wiki/${slugPath(title)}`);
   await expect(page.locator("article")).toContainText("first text");
 
-  await page.goto(`/edit/${slugPath(title)}`);
-  await page.getByLabel("Text (Markdown)").fill("second text\n");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.locator("article")).toContainText("second text");
+  await saveInEditor(page, title, "second text\n", "second text");
   await page.goto(`${B}/wiki/${slugPath(title)}`);
   await expect(page.locator("article")).toContainText("second text");
   await expect(page.locator("article")).not.toContainText("first text");

@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 
 export const PASSWORD = "correct horse battery";
@@ -47,4 +47,21 @@ export async function signInApi(request: APIRequestContext, username: string) {
 /** The URL path of a page title. */
 export function slugPath(title: string): string {
   return title.replaceAll(" ", "_").split("/").map(encodeURIComponent).join("/");
+}
+
+/** Open the editor of `title`, type `markdown`, save, and wait for the page view to show `expectText`. */
+export async function saveInEditor(page: Page, title: string, markdown: string, expectText: string) {
+  await page.goto(`/edit/${slugPath(title)}`);
+  await page.getByLabel("Text (Markdown)").fill(markdown);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("article")).toContainText(expectText);
+}
+
+/** Two people, each signed up in their own browser context; `close()` ends both. */
+export async function twoEditors(browser: Browser) {
+  const contexts = [await browser.newContext(), await browser.newContext()];
+  const [a, b] = [await contexts[0]!.newPage(), await contexts[1]!.newPage()];
+  await signUpInBrowser(a);
+  await signUpInBrowser(b);
+  return { a, b, close: () => Promise.all(contexts.map((c) => c.close())) };
 }

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { newTitle, newUsername, signUpInBrowser, PASSWORD, slugPath } from "./fixtures";
+import { newTitle, newUsername, saveInEditor, signUpInBrowser, PASSWORD, slugPath } from "./fixtures";
 
 test("sign up, sign out, sign in, create a page, edit it, see history, open a diff, revert", async ({ page }) => {
   const username = await signUpInBrowser(page, newUsername("editor"));
@@ -65,14 +65,8 @@ test("sign up, sign out, sign in, create a page, edit it, see history, open a di
 test("an old revision can be viewed and says it is old", async ({ page }) => {
   await signUpInBrowser(page);
   const title = newTitle("Old");
-  await page.goto(`/edit/${slugPath(title)}`);
-  await page.getByLabel("Text (Markdown)").fill("old words\n");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.locator("article")).toContainText("old words");
-  await page.goto(`/edit/${slugPath(title)}`);
-  await page.getByLabel("Text (Markdown)").fill("new words\n");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.locator("article")).toContainText("new words");
+  await saveInEditor(page, title, "old words\n", "old words");
+  await saveInEditor(page, title, "new words\n", "new words");
   await page.goto(`/history/${slugPath(title)}`);
   await page.locator("tbody tr").nth(1).getByRole("link", { name: /#1/ }).click();
   await expect(page.locator(".notice")).toContainText("This is an old revision");

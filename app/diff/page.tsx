@@ -28,6 +28,27 @@ function Words({ words, show }: { words: Change[]; show: "delete" | "insert" }) 
   );
 }
 
+/** Lines of context kept around each change; longer unchanged runs are folded. */
+const CONTEXT = 3;
+
+/** An unchanged block, folded to its first and last CONTEXT lines when long (not before the first change or after the last). */
+function Unchanged({ text, first, last }: { text: string; first: boolean; last: boolean }) {
+  const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  const head = first ? 0 : CONTEXT;
+  const tail = last ? 0 : CONTEXT;
+  if (lines.length <= head + tail + 1) return <pre className="row eq">{text}</pre>;
+  const hidden = lines.length - head - tail;
+  return (
+    <>
+      {head > 0 && <pre className="row eq">{lines.slice(0, head).join("")}</pre>}
+      <p className="row fold">
+        ⋯ {hidden} unchanged line{hidden === 1 ? "" : "s"} ⋯
+      </p>
+      {tail > 0 && <pre className="row eq">{lines.slice(-tail).join("")}</pre>}
+    </>
+  );
+}
+
 /** /diff?from=&to=: line diff of two revisions, with the changed words highlighted inside changed lines. */
 export default async function DiffPage({ searchParams }: Props) {
   const parsed = query.safeParse(await searchParams);
@@ -64,7 +85,7 @@ export default async function DiffPage({ searchParams }: Props) {
         <div className="diff" data-testid="diff">
           {blocks.map((b, i) =>
             b.kind === "equal" ? (
-              <pre key={i} className="row eq">{b.text}</pre>
+              <Unchanged key={i} text={b.text} first={i === 0} last={i === blocks.length - 1} />
             ) : (
               <div key={i}>
                 {b.deleted && (

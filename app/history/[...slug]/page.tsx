@@ -48,6 +48,7 @@ export default async function HistoryPage({ params, searchParams }: Props) {
           <button type="submit">Compare selected revisions</button>
           <span className="muted">Pick an older (left) and a newer (right) revision.</span>
         </p>
+        <div className="table-scroll">
         <table className="list">
           <caption className="skip">Revisions of {title}</caption>
           <thead>
@@ -93,6 +94,7 @@ export default async function HistoryPage({ params, searchParams }: Props) {
             ))}
           </tbody>
         </table>
+        </div>
       </form>
       <nav className="pager" aria-label="History pages">
         {query.data.before && <a href={pagePaths.history(title)}>Newest</a>}
