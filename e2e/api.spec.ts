@@ -58,6 +58,7 @@ test("create 201, edit 200, null edit unchanged, GET with X-Revision-Id", async 
   const view = await api.get(`/wiki/${slugPath(title)}`);
   expect(view.status()).toBe(200);
   expect(view.headers()["x-revision-id"]).toBe(String(e.revision.id));
+  expect(view.headers()["content-security-policy"]).toContain("script-src 'none'");
 });
 
 test("stale base: 409 edit_conflict with the current text; overlapping-free edits merge", async () => {

@@ -23,6 +23,8 @@ export type HandlerContext<B, A extends boolean> = {
 type Options<B, A extends boolean> = {
   /** Require a signed-in user (401 otherwise). */
   auth?: A;
+  /** Load the signed-in user, if any, without requiring one (implied by `auth`). */
+  optionalUser?: boolean;
   /** Schema for the JSON body; unknown fields are rejected by the schema's strictness. */
   body?: ZodType<B>;
 };
@@ -49,7 +51,8 @@ export function route<B = undefined, A extends boolean = false>(
   return async (req: NextRequest, context: { params?: Promise<Params> }): Promise<Response> => {
     try {
       if (STATE_CHANGING.has(req.method)) checkOrigin(req);
-      const user = hasSessionCookie(req.headers.get("cookie")) ? await getCurrentUser() : null;
+      const wantsUser = options.auth || options.optionalUser;
+      const user = wantsUser && hasSessionCookie(req.headers.get("cookie")) ? await getCurrentUser() : null;
       if (options.auth && !user) throw new AppError("unauthorized", "Sign in first");
       const body = options.body ? await readBody(req, options.body) : (undefined as B);
       const params = (await context.params) ?? {};

@@ -2,7 +2,7 @@ import { route } from "@/lib/http/route";
 import { AppError } from "@/lib/http/errors";
 
 /** GET /api/me: the signed-in user, or 401. */
-export const GET = route({}, async ({ user }) => {
+export const GET = route({ optionalUser: true }, async ({ user }) => {
   if (!user) throw new AppError("unauthorized", "Not signed in");
   return { user: { username: user.username, displayName: user.displayName, role: user.role } };
 });

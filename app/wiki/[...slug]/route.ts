@@ -66,10 +66,23 @@ async function offerToFrontCache(path: string, title: string, revisionId: number
   rememberAnonymousView(path, { title, revisionId, headers, body }, currentRevisionId);
 }
 
+/**
+ * The article view runs no script at all, so its policy forbids every script: defence in depth should a hostile
+ * page ever get past the sanitizer. Images may come from anywhere on the web, as Markdown allows.
+ */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' https: http:; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 function html(status: number, body: string, headers: Record<string, string> = {}): Response {
   return new Response(body, {
     status,
-    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", ...headers },
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-cache",
+      "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+      ...headers,
+    },
   });
 }
 
