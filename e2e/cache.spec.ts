@@ -24,10 +24,12 @@ let anonB: APIRequestContext;
 let username: string;
 
 test.beforeAll(async () => {
-  a = await playwrightRequest.newContext({ baseURL: A, extraHTTPHeaders: { Origin: A } });
-  b = await playwrightRequest.newContext({ baseURL: B, extraHTTPHeaders: { Origin: B } });
-  anonA = await playwrightRequest.newContext({ baseURL: A });
-  anonB = await playwrightRequest.newContext({ baseURL: B });
+  // every request has a deadline, so a stuck server fails the test with the request named instead of hanging it
+  const timeout = 20_000;
+  a = await playwrightRequest.newContext({ baseURL: A, extraHTTPHeaders: { Origin: A }, timeout });
+  b = await playwrightRequest.newContext({ baseURL: B, extraHTTPHeaders: { Origin: B }, timeout });
+  anonA = await playwrightRequest.newContext({ baseURL: A, timeout });
+  anonB = await playwrightRequest.newContext({ baseURL: B, timeout });
   username = await createAccount(a);
   await signInApi(a, username);
   await signInApi(b, username);
@@ -58,10 +60,11 @@ async function servedRevision(ctx: APIRequestContext, title: string): Promise<nu
   return Number(res.headers()["x-revision-id"]);
 }
 
+/** Kill memcached outright, as a crash would (SIGTERM waits for clients to hang up, and ours keep connections open). */
 async function stopMemcached() {
   const pid = Number(readFileSync(PIDFILE, "utf8"));
   try {
-    process.kill(pid, "SIGTERM");
+    process.kill(pid, "SIGKILL");
   } catch {}
   for (let i = 0; i < 100 && (await probeMemcached("127.0.0.1", MC_PORT)); i++) await new Promise((r) => setTimeout(r, 50));
 }
@@ -189,13 +192,15 @@ test("stress: concurrent editors and readers while memcached is flushed and rest
       if (res.status() !== 200) failures.push(`view ${res.status()}`);
     }
   };
+  const step = <T>(name: string, p: Promise<T>) =>
+    Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${name} took over 15 s`)), 15_000))]);
   const chaos = async () => {
     await new Promise((r) => setTimeout(r, 2_000));
-    await flushMemcached();
+    await step("flushing memcached", flushMemcached());
     await new Promise((r) => setTimeout(r, 2_000));
-    await stopMemcached();
+    await step("stopping memcached", stopMemcached());
     await new Promise((r) => setTimeout(r, 1_000));
-    await startMemcachedAgain();
+    await step("starting memcached", startMemcachedAgain());
   };
   await Promise.all([editor(a, b, 0), editor(b, a, 1), editor(a, b, 2), reader(a), reader(b), reader(anonA), reader(anonB), chaos()]);
   expect(failures).toEqual([]);

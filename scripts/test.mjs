@@ -113,7 +113,7 @@ async function memcachedServers(ports) {
       const pid = Number(readFileSync(pidFile, "utf8"));
       if (pid && pid !== mc.pid) {
         try {
-          process.kill(pid, "SIGTERM");
+          process.kill(pid, "SIGKILL");
         } catch {}
       }
       rmSync(pidFile, { force: true });
@@ -160,7 +160,8 @@ try {
     const out = path.join(DATA, "playwright");
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
-    run(process.execPath, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test"], {
+    const extra = process.env.E2E_ARGS ? process.env.E2E_ARGS.split(" ") : []; // e.g. "--grep stress --repeat-each 3"
+    run(process.execPath, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", ...extra], {
       env: {
         ...process.env,
         E2E_BASE_URL: base,

@@ -54,11 +54,13 @@ export async function startMemcached({ port, memoryMb = 64, binary = findMemcach
     await new Promise((r) => setTimeout(r, 50));
   }
   if (!(await probeMemcached("127.0.0.1", port))) throw new Error(`memcached did not answer on port ${port}`);
+  // memcached's SIGTERM waits for connected clients to hang up; after 2 s we stop waiting.
   const stop = () =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode) return resolve();
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
+      setTimeout(() => child.exitCode === null && !child.signalCode && child.kill("SIGKILL"), 2000).unref();
     });
   return { servers: `127.0.0.1:${port}`, pid: child.pid, args, binary, stop };
 }
