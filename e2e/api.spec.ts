@@ -67,9 +67,11 @@ test("stale base: 409 edit_conflict with the current text; overlapping-free edit
   const r2 = await (await put(title, { markdown: "A\n\nb\n", baseRevisionId: r1.revision.id })).json();
   const conflict = await put(title, { markdown: "AA\n\nb\n", baseRevisionId: r1.revision.id });
   expect(conflict.status()).toBe(409);
-  const err = (await conflict.json()).error;
+  const conflictBody = await conflict.json();
+  const err = conflictBody.error;
   expect(err.code).toBe("edit_conflict");
   expect(err.current).toEqual({ revisionId: r2.revision.id, markdown: "A\n\nb\n" });
+  expect(conflictBody.current).toEqual(err.current);
   const merged = await put(title, { markdown: "a\n\nB\n", baseRevisionId: r1.revision.id });
   expect(merged.status()).toBe(200);
   expect((await merged.json()).merged).toBe(true);

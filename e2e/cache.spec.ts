@@ -113,6 +113,19 @@ test("signed-out views come from the front cache and are never stale after an ed
     expect(Number(fresh.headers()["x-revision-id"])).toBe(rev.id);
     expect(await fresh.text()).toContain(`edit ${i}`);
   }
+  // revalidation: 304 while current (front cache and Next.js alike), a new document once edited
+  for (const [reader, signedIn] of [[anonA, b], [a, b]] as const) {
+    const first = await reader.get(`/wiki/${slugPath(title)}`);
+    const etag = first.headers()["etag"]!;
+    expect(etag).toBeTruthy();
+    const again = await reader.get(`/wiki/${slugPath(title)}`, { headers: { "If-None-Match": etag } });
+    expect(again.status()).toBe(304);
+    expect(again.headers()["x-revision-id"]).toBe(String(rev.id));
+    rev = await save(signedIn, title, `edit after ${etag}\n`, rev.id);
+    const changed = await reader.get(`/wiki/${slugPath(title)}`, { headers: { "If-None-Match": etag } });
+    expect(changed.status()).toBe(200);
+    expect(changed.headers()["etag"]).not.toBe(etag);
+  }
   // a signed-in reader never gets the signed-out document
   const mine = await (await a.get(`/wiki/${slugPath(title)}`)).text();
   expect(mine).toContain('href="/signout"');

@@ -81,6 +81,10 @@ async function serveFromFrontCache(req, res, fallback) {
     return fallback();
   }
   cache.counters.hits++;
+  if (entry.etag && req.headers["if-none-match"] === entry.etag) {
+    res.writeHead(304, entry.headers.flat());
+    return res.end();
+  }
   res.writeHead(200, [...entry.headers.flat(), "Content-Length", String(entry.body.length)]);
   res.end(entry.body);
 }

@@ -14,6 +14,8 @@ export type FrontEntry = {
   /** The revision the document shows; the entry is served only while this is the page's current revision. */
   revisionId: number;
   headers: [string, string][];
+  /** The document's entity tag, for answering a revalidation with 304. */
+  etag: string | null;
   body: Buffer;
 };
 

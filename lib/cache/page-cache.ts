@@ -27,7 +27,7 @@ const inflight = new Map<string, Promise<CacheValue>>();
 let buildId: string | undefined;
 
 /** The build's id: a new deployment (maybe a new renderer) never reads an older build's HTML. */
-function currentBuildId(): string {
+export function currentBuildId(): string {
   if (buildId === undefined) {
     try {
       buildId = readFileSync(path.join(process.cwd(), ".next", "BUILD_ID"), "utf8").trim();

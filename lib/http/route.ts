@@ -34,9 +34,12 @@ export function json(data: unknown, init: { status?: number; headers?: Record<st
   return Response.json(data, { status: init.status ?? 200, headers: { "Cache-Control": "no-store", ...init.headers } });
 }
 
-/** The contract's error body. */
+/**
+ * The contract's error body. Details (e.g. `current` of an edit conflict) are given both inside `error` and at
+ * the top level, so clients reading either place find them.
+ */
 export function errorResponse(e: AppError): Response {
-  return json({ error: { code: e.code, message: e.message, ...e.details } }, { status: e.status });
+  return json({ ...e.details, error: { code: e.code, message: e.message, ...e.details } }, { status: e.status });
 }
 
 /**

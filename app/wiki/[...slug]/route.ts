@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import type { NextRequest } from "next/server";
+import { currentBuildId } from "@/lib/cache/page-cache";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/http/errors";
 import { titleFromRequest } from "@/lib/http/route";
@@ -41,10 +43,12 @@ export async function GET(req: NextRequest): Promise<Response> {
       `${page.revision.author ? `by <a href="/users/${encodeURIComponent(page.revision.author.username)}">${escapeHtml(page.revision.author.username)}</a>, ` : ""}` +
       `<time datetime="${page.revision.createdAt}">${formatDate(page.revision.createdAt)}</time> · ` +
       `<a href="${pagePaths.history(page.title)}">History</a></footer></div></div>`;
-    const response = html(200, documentHtml({ title: page.title, user, path, body }), {
-      "X-Revision-Id": String(page.revision.id),
-    });
-    if (!user && !req.nextUrl.search && frontCacheEnabled()) await offerToFrontCache(path, page.title, page.revision.id, response);
+    const headers = { "X-Revision-Id": String(page.revision.id), ETag: viewEtag(page.revision.id, user) };
+    if (req.headers.get("if-none-match") === headers.ETag) return html(304, null, headers);
+    const response = html(200, documentHtml({ title: page.title, user, path, body }), headers);
+    if (!user && !req.nextUrl.search && frontCacheEnabled()) {
+      await offerToFrontCache(path, page.title, page.revision.id, response);
+    }
     return response;
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") {
@@ -52,6 +56,15 @@ export async function GET(req: NextRequest): Promise<Response> {
     }
     throw e;
   }
+}
+
+/**
+ * The document is a function of the revision, the build and who reads it (the header names them), so that is
+ * its entity tag: a browser revalidating an unchanged page gets a 304 without the body.
+ */
+function viewEtag(revisionId: number, user: HeaderUser): string {
+  const reader = user ? createHash("sha256").update(user.username).digest("base64url").slice(0, 12) : "anon";
+  return `"${revisionId}-${currentBuildId()}-${reader}"`;
 }
 
 function frontCacheEnabled(): boolean {
@@ -63,7 +76,7 @@ function frontCacheEnabled(): boolean {
 async function offerToFrontCache(path: string, title: string, revisionId: number, response: Response) {
   const body = Buffer.from(await response.clone().arrayBuffer());
   const headers: [string, string][] = [...response.headers.entries(), ...SECURITY_HEADERS.map((h) => [h.key, h.value] as [string, string])];
-  rememberAnonymousView(path, { title, revisionId, headers, body }, currentRevisionId);
+  rememberAnonymousView(path, { title, revisionId, headers, etag: response.headers.get("etag"), body }, currentRevisionId);
 }
 
 /**
@@ -74,7 +87,7 @@ const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' https: http:; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-function html(status: number, body: string, headers: Record<string, string> = {}): Response {
+function html(status: number, body: string | null, headers: Record<string, string> = {}): Response {
   return new Response(body, {
     status,
     headers: {
