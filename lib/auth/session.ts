@@ -5,14 +5,7 @@ import { findUserById } from "./accounts";
 
 export type CurrentUser = NonNullable<Awaited<ReturnType<typeof findUserById>>>;
 
-/** next-auth's session cookie names (plain and, on HTTPS, __Secure-). */
-export const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
-
-/** Does this request carry a session cookie at all? Cheap: lets anonymous views skip decoding. */
-export function hasSessionCookie(cookieHeader: string | null): boolean {
-  if (!cookieHeader) return false;
-  return SESSION_COOKIES.some((name) => cookieHeader.includes(`${name}=`));
-}
+export { hasSessionCookie } from "./session-cookie";
 
 /** The signed-in user as the database knows them now, or null. Works in server components and route handlers. */
 export async function getCurrentUser(): Promise<CurrentUser | null> {

@@ -40,6 +40,9 @@ export function memcacheContract(name: string, makeClient: () => Memcache) {
     assert.equal(await c.get(key), "first");
     assert.equal(await c.replace(key, "third"), true);
     assert.equal(await c.get(key), "third");
+    assert.equal(await c.storeOrFail("add", key, "x"), "refused", "a refusal is not a failure");
+    assert.equal(await c.storeOrFail("add", k("new"), "x"), "stored");
+    assert.deepEqual(await c.getOrFail(k("absent")), { value: null, failed: false }, "a real miss is not a failure");
   });
 
   test(`${name}: delete and delete_multi`, async () => {
@@ -72,10 +75,11 @@ export function memcacheContract(name: string, makeClient: () => Memcache) {
     const c = makeClient();
     const short = k("ttl");
     const forever = k("forever");
-    await c.set(short, "soon gone", { time: 1 });
+    // memcached's clock ticks in whole seconds, so a 1 s item may already be gone when read back: use 2 s
+    await c.set(short, "soon gone", { time: 2 });
     await c.set(forever, "stays", { time: 0 });
     assert.equal(await c.get(short), "soon gone");
-    await new Promise((r) => setTimeout(r, 2100));
+    await new Promise((r) => setTimeout(r, 3100));
     assert.equal(await c.get(short), null);
     assert.equal(await c.get(forever), "stays");
   });

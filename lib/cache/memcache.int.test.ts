@@ -36,6 +36,8 @@ test("memcached down: calls answer as misses, are counted, and never throw", asy
   assert.equal(await c.delete("x"), false);
   assert.equal(await c.incr("x", 1, { initialValue: 1 }), null);
   assert.equal(await c.flushAll(), false);
+  assert.deepEqual(await c.getOrFail("x"), { value: null, failed: true });
+  assert.equal(await c.storeOrFail("add", "x", 1), "failed");
   const stats = await c.getStats();
   assert.equal(stats.serversUp, 0);
   assert.ok(c.counters.errors >= 6);

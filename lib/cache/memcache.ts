@@ -50,6 +50,8 @@ const MAX_KEY_BYTES = 250;
 const HASHED = "~h:";
 const UNSAFE_KEY = /[\s\u0000-\u001f\u007f]/;
 const TIMEOUT = Symbol("timeout");
+/** What a guarded call gives when the backend failed or missed its deadline. */
+const FAILED = Symbol("failed");
 
 /**
  * The App Engine memcache API (get, get_multi, set, set_multi, add, replace, delete, delete_multi, incr, decr,
@@ -86,13 +88,18 @@ export class Memcache {
   }
 
   async get<T extends CacheValue = CacheValue>(key: string, opts: Call = {}): Promise<T | null> {
-    const raw = await this.guard(this.backend.get(this.wireKey(key, opts.namespace)), null);
-    if (raw === null) {
+    return (await this.getOrFail<T>(key, opts)).value;
+  }
+
+  /** Like get, and also says whether the call failed (a miss because of an error, rather than a real miss). */
+  async getOrFail<T extends CacheValue = CacheValue>(key: string, opts: Call = {}): Promise<{ value: T | null; failed: boolean }> {
+    const raw = await this.guard<Buffer | null | typeof FAILED>(this.backend.get(this.wireKey(key, opts.namespace)), FAILED);
+    if (raw === FAILED || raw === null) {
       this.counters.misses++;
-      return null;
+      return { value: null, failed: raw === FAILED };
     }
     this.counters.hits++;
-    return decode(raw) as T;
+    return { value: decode(raw) as T, failed: false };
   }
 
   /** The found keys only, with their values. */
@@ -105,18 +112,24 @@ export class Memcache {
     return out;
   }
 
-  set(key: string, value: CacheValue, opts: Store = {}) {
-    return this.store("set", key, value, opts);
+  async set(key: string, value: CacheValue, opts: Store = {}): Promise<boolean> {
+    return (await this.store("set", key, value, opts)) === true;
   }
 
   /** Store only if the key is absent; false when present (or on failure). */
-  add(key: string, value: CacheValue, opts: Store = {}) {
-    return this.store("add", key, value, opts);
+  async add(key: string, value: CacheValue, opts: Store = {}): Promise<boolean> {
+    return (await this.store("add", key, value, opts)) === true;
   }
 
   /** Store only if the key is present; false when missing (or on failure). */
-  replace(key: string, value: CacheValue, opts: Store = {}) {
-    return this.store("replace", key, value, opts);
+  async replace(key: string, value: CacheValue, opts: Store = {}): Promise<boolean> {
+    return (await this.store("replace", key, value, opts)) === true;
+  }
+
+  /** A store that tells a refusal (add: present; replace: missing) apart from a failure. */
+  async storeOrFail(op: "set" | "add" | "replace", key: string, value: CacheValue, opts: Store = {}) {
+    const result = await this.store(op, key, value, opts);
+    return result === FAILED ? "failed" : result ? "stored" : "refused";
   }
 
   /** Set many; returns the keys that were NOT set (too large, or a failure). */
@@ -192,12 +205,12 @@ export class Memcache {
     return this.guard(this.backend.incr(this.wireKey(key, opts.namespace), delta, start), null, undefined, true);
   }
 
-  private async store(op: "set" | "add" | "replace", key: string, value: CacheValue, opts: Store): Promise<boolean> {
+  private async store(op: "set" | "add" | "replace", key: string, value: CacheValue, opts: Store): Promise<boolean | typeof FAILED> {
     const encoded = encode(value);
     if (encoded.length > this.maxValueBytes) throw new ValueTooLargeError(key, encoded.length, this.maxValueBytes);
     const time = opts.time ?? 0;
     if (!Number.isInteger(time) || time < 0) throw new RangeError("time must be a whole number of seconds, 0 = never");
-    return this.guard(this.backend[op](this.wireKey(key, opts.namespace), encoded, time), false);
+    return this.guard<boolean | typeof FAILED>(this.backend[op](this.wireKey(key, opts.namespace), encoded, time), FAILED);
   }
 
   /** Await a backend call with a deadline; errors and timeouts become `fallback` and are counted. */

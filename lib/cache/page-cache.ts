@@ -61,10 +61,8 @@ export async function cached<T extends CacheValue>(
     if (isRender) pageCacheCounters.renders++;
     return render();
   }
-  const cache = getCache();
-  const errorsBefore = cache.counters.errors;
-  const hit = await cache.get<T>(key, { namespace: NAMESPACE });
-  if (cache.counters.errors > errorsBefore) pageCacheCounters.errors++;
+  const { value: hit, failed } = await getCache().getOrFail<T>(key, { namespace: NAMESPACE });
+  if (failed) pageCacheCounters.errors++;
   if (hit !== null) {
     pageCacheCounters.hits++;
     return hit;
@@ -80,10 +78,8 @@ export async function cached<T extends CacheValue>(
 
 async function fill<T extends CacheValue>(key: string, render: () => Promise<T>, isRender: boolean): Promise<T> {
   const cache = getCache();
-  const errorsBefore = cache.counters.errors;
-  const leased = await cache.add(`lease:${key}`, 1, { namespace: NAMESPACE, time: LEASE_SECONDS });
-  const failed = cache.counters.errors > errorsBefore;
-  if (!leased && !failed) {
+  const lease = await cache.storeOrFail("add", `lease:${key}`, 1, { namespace: NAMESPACE, time: LEASE_SECONDS });
+  if (lease === "refused") {
     // Another instance is rendering this key: wait a moment for its result rather than render it again.
     for (let waited = 0; waited < LEASE_WAIT_MS; waited += LEASE_POLL_MS) {
       await sleep(LEASE_POLL_MS);
@@ -91,17 +87,16 @@ async function fill<T extends CacheValue>(key: string, render: () => Promise<T>,
       if (value !== null) return value;
     }
   }
-  if (failed) pageCacheCounters.errors++;
+  if (lease === "failed") pageCacheCounters.errors++;
   if (isRender) pageCacheCounters.renders++;
   const value = await render();
   try {
-    const before = cache.counters.errors;
-    await cache.set(key, value, { namespace: NAMESPACE, time: PAGE_CACHE_TTL_SECONDS });
-    if (cache.counters.errors > before) pageCacheCounters.errors++;
+    const stored = await cache.storeOrFail("set", key, value, { namespace: NAMESPACE, time: PAGE_CACHE_TTL_SECONDS });
+    if (stored === "failed") pageCacheCounters.errors++;
   } catch (e) {
     if (!(e instanceof ValueTooLargeError)) throw e;
     pageCacheCounters.tooLarge++; // served uncached; every view renders it
   }
-  if (leased) await cache.delete(`lease:${key}`, { namespace: NAMESPACE });
+  if (lease === "stored") await cache.delete(`lease:${key}`, { namespace: NAMESPACE });
   return value;
 }
