@@ -139,7 +139,9 @@ try {
     say("integration tests (real PostgreSQL, two real memcached servers)");
     const url = await freshDatabase("int");
     const servers = await memcachedServers([11411, 11412]);
-    nodeTest(testFiles((n) => n.endsWith(".int.test.ts")), { DATABASE_URL: url, MEMCACHE_SERVERS: servers }, [
+    // the integration tests drive the outbox themselves: no background mail worker
+    const env = { DATABASE_URL: url, MEMCACHE_SERVERS: servers, MAIL_WORKER: "off", MAIL_DIR: path.join(DATA, "test", "mail-int") };
+    nodeTest(testFiles((n) => n.endsWith(".int.test.ts")), env, [
       "--test-concurrency=1",
     ]);
   }
@@ -152,7 +154,14 @@ try {
     const base = `http://localhost:${port}`;
     const second = `http://localhost:${port + 1}`;
     say(`end-to-end tests (Playwright, Chromium) against ${base} and ${second}, sharing PostgreSQL and memcached`);
-    const appEnv = { DATABASE_URL: url, MEMCACHE_SERVERS: servers, NEXTAUTH_SECRET: "test-secret-not-for-production-0123456789" };
+    const mailDir = path.join(DATA, "test", "mail-e2e");
+    rmSync(mailDir, { recursive: true, force: true });
+    const appEnv = {
+      DATABASE_URL: url,
+      MEMCACHE_SERVERS: servers,
+      NEXTAUTH_SECRET: "test-secret-not-for-production-0123456789",
+      MAIL_DIR: mailDir,
+    };
     await Promise.all([
       startApp(port, { ...appEnv, NEXTAUTH_URL: base }),
       startApp(port + 1, { ...appEnv, NEXTAUTH_URL: second }),
@@ -169,6 +178,7 @@ try {
         E2E_DATABASE_URL: url,
         E2E_MEMCACHED_PORT: String(memcachedPort),
         E2E_MEMCACHED_PIDFILE: memcachedPidFile(memcachedPort),
+        E2E_MAIL_DIR: mailDir,
       },
     });
   }

@@ -26,6 +26,12 @@ const schema = z.object({
   PAGE_CACHE: z.enum(["on", "off"]).default("on"),
   /** "off" sends signed-out article views through Next.js too (they still use the memcached page cache). */
   FRONT_CACHE: z.enum(["on", "off"]).default("on"),
+  /** Mail server, e.g. smtp://user:pass@mail.example.org:587. Unset: messages are written to MAIL_DIR as .eml files. */
+  SMTP_URL: z.string().url().optional(),
+  /** Where messages go when SMTP_URL is unset. */
+  MAIL_DIR: z.string().default(".data/mail"),
+  /** The From of every message. */
+  MAIL_FROM: z.string().default("Vellum <vellum@localhost>"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

@@ -4,6 +4,8 @@ import { AppError } from "@/lib/http/errors";
 import { mergeThreeWay } from "./merge";
 import { getRenderedRevision, getRevisionMarkdown, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
 import { slugOf } from "./titles";
+import { queueChangeMail } from "./notify";
+import { wakeMailWorker } from "@/lib/mail/worker";
 
 type Tx = Prisma.TransactionClient;
 
@@ -72,7 +74,7 @@ type SaveRequest = {
  * with 409 edit_conflict carrying the current text. See docs/decisions/0004-edit-conflicts.md.
  */
 export async function savePage(req: SaveRequest): Promise<SaveResult> {
-  return db().$transaction(async (tx) => {
+  const result = await db().$transaction(async (tx): Promise<SaveResult> => {
     let page = await lockPage(tx, req.title);
     if (!page) {
       if (req.baseRevisionId !== null) {
@@ -116,6 +118,8 @@ export async function savePage(req: SaveRequest): Promise<SaveResult> {
     const revision = await insertRevision(tx, page.id, latest, { ...req, markdown });
     return { status: "updated", merged, title: req.title, revision };
   }, TX_OPTIONS);
+  if (result.status !== "unchanged") wakeMailWorker();
+  return result;
 }
 
 /**
@@ -123,7 +127,7 @@ export async function savePage(req: SaveRequest): Promise<SaveResult> {
  * revision read inside the transaction, so a revert never loses a save that happened just before it.
  */
 export async function revertPage(req: { title: string; revisionId: number; summary?: string; authorId: string }) {
-  return db().$transaction(async (tx) => {
+  const result = await db().$transaction(async (tx) => {
     const page = await lockPage(tx, req.title);
     if (!page?.latest_revision_id) throw new AppError("not_found", `There is no page called "${req.title}"`);
     const target = await tx.revision.findFirst({
@@ -139,9 +143,11 @@ export async function revertPage(req: { title: string; revisionId: number; summa
       return { status: "unchanged" as const, title: req.title, revision: toRevisionInfo(latest) };
     }
     const summary = req.summary || `Reverted to revision ${target.number}`;
-    const revision = await insertRevision(tx, page.id, latest, { ...req, summary, markdown: target.markdown });
+    const revision = await insertRevision(tx, page.id, latest, { ...req, summary, markdown: target.markdown, reverted: true });
     return { status: "updated" as const, title: req.title, revision };
   }, TX_OPTIONS);
+  if (result.status === "updated") wakeMailWorker();
+  return result;
 }
 
 async function lockPage(tx: Tx, title: string) {
@@ -150,11 +156,12 @@ async function lockPage(tx: Tx, title: string) {
   return rows[0] ?? null;
 }
 
+/** Insert the next revision, point the page at it, and queue the change emails, all in `tx`. */
 async function insertRevision(
   tx: Tx,
   pageId: number,
-  parent: { id: number; number: number } | null,
-  req: { markdown: string; summary?: string; authorId: string },
+  parent: { id: number; number: number; markdown: string } | null,
+  req: { title: string; markdown: string; summary?: string; authorId: string; reverted?: boolean },
 ): Promise<RevisionInfo> {
   const revision = await tx.revision.create({
     data: {
@@ -169,6 +176,16 @@ async function insertRevision(
     select: revisionInfoSelect,
   });
   await tx.page.update({ where: { id: pageId }, data: { latestRevisionId: revision.id } });
+  await queueChangeMail(tx, {
+    title: req.title,
+    authorId: req.authorId,
+    summary: req.summary ?? "",
+    revision,
+    parentRevisionId: parent?.id ?? null,
+    before: parent?.markdown ?? "",
+    after: req.markdown,
+    reverted: req.reverted,
+  });
   return toRevisionInfo(revision);
 }
 

@@ -1,0 +1,88 @@
+import "server-only";
+import { db, Prisma } from "@/lib/db";
+import { getSender } from "./transport";
+
+/** A message to queue; written in the caller's transaction so it exists exactly when the change does. */
+export type OutgoingMail = { kind: string; to: string; subject: string; text: string };
+
+/** How long a claimed message is reserved for the worker that claimed it before another may retry it. */
+const CLAIM_SECONDS = 120;
+/** After this many failed attempts a message is marked failed (an admin can retry it). */
+export const MAX_ATTEMPTS = 8;
+
+/** Subjects are one line: line breaks and other control characters become spaces. */
+export function oneLine(text: string, max = 250): string {
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
+  return [...line].length > max ? [...line].slice(0, max - 1).join("") + "…" : line;
+}
+
+/** Queue messages inside the transaction `tx`. */
+export async function enqueueMail(tx: Prisma.TransactionClient, messages: OutgoingMail[]): Promise<void> {
+  if (!messages.length) return;
+  await tx.outboxMessage.createMany({
+    data: messages.map((m) => ({ kind: m.kind, toAddress: m.to, subject: oneLine(m.subject), text: m.text })),
+  });
+}
+
+/** Seconds to wait before attempt n+1: 30 s, 1 min, 2 min... capped at an hour. */
+export function backoffSeconds(attempts: number): number {
+  return Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
+}
+
+type Claimed = { id: number; to_address: string; subject: string; text: string; attempts: number };
+
+/**
+ * Claim up to `limit` due messages and send them. The claim is one statement: rows are picked with
+ * FOR UPDATE SKIP LOCKED and their next attempt pushed CLAIM_SECONDS ahead before the claiming transaction
+ * commits, so two workers (in one instance or several) never hold the same row. Returns what happened.
+ */
+export async function processOutbox(limit = 20): Promise<{ sent: number; failed: number }> {
+  const claimed = await db().$queryRaw<Claimed[]>`
+    UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => ${CLAIM_SECONDS})
+    WHERE id IN (
+      SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
+      ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id, to_address, subject, text, attempts`;
+  let sent = 0;
+  let failed = 0;
+  const send = getSender();
+  for (const m of claimed) {
+    try {
+      await send({ id: m.id, to: m.to_address, subject: m.subject, text: m.text });
+      await db().$executeRaw`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ${m.id}`;
+      sent++;
+    } catch (e) {
+      failed++;
+      const error = oneLine(e instanceof Error ? e.message : String(e), 500);
+      const giveUp = m.attempts >= MAX_ATTEMPTS;
+      await db().$executeRaw`
+        UPDATE outbox SET last_error = ${error},
+          status = ${giveUp ? "failed" : "pending"}::"OutboxStatus",
+          next_attempt_at = now() + make_interval(secs => ${backoffSeconds(m.attempts)})
+        WHERE id = ${m.id}`;
+    }
+  }
+  return { sent, failed };
+}
+
+/** Put a failed message back in the queue, due now (the admin page's retry). */
+export async function retryMail(id: number): Promise<boolean> {
+  const n = await db().$executeRaw`
+    UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now() WHERE id = ${id} AND status = 'failed'`;
+  return n > 0;
+}
+
+/** Counts by status and the latest messages, for the admin page. */
+export async function outboxOverview(limit = 50) {
+  const [counts, latest] = await Promise.all([
+    db().outboxMessage.groupBy({ by: ["status"], _count: { _all: true } }),
+    db().outboxMessage.findMany({
+      orderBy: { id: "desc" },
+      take: limit,
+      select: { id: true, kind: true, toAddress: true, subject: true, status: true, attempts: true, lastError: true, createdAt: true, sentAt: true },
+    }),
+  ]);
+  const byStatus = { pending: 0, sent: 0, failed: 0 };
+  for (const c of counts) byStatus[c.status] = c._count._all;
+  return { counts: byStatus, latest };
+}

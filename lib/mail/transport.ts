@@ -1,0 +1,46 @@
+import "server-only";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import nodemailer from "nodemailer";
+import { getConfig } from "@/lib/config";
+
+/** One message as the outbox hands it over. */
+export type Mail = { id: number; to: string; subject: string; text: string };
+
+export type Sender = (mail: Mail) => Promise<void>;
+
+let sender: Sender | undefined;
+
+/**
+ * Send through SMTP_URL, or, without one, write each message to MAIL_DIR as <id>.eml (so a fresh `npm start`
+ * shows what would have been sent). nodemailer builds the headers: it encodes every value, so a title or summary
+ * cannot add a header. The Message-ID is derived from the outbox row, so a receiver can recognise a resend.
+ */
+export function getSender(): Sender {
+  if (sender) return sender;
+  const config = getConfig();
+  const transport = config.SMTP_URL
+    ? nodemailer.createTransport(config.SMTP_URL)
+    : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  const host = config.NEXTAUTH_URL ? new URL(config.NEXTAUTH_URL).hostname : "localhost";
+  sender = async (mail) => {
+    const info = await transport.sendMail({
+      from: config.MAIL_FROM,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      messageId: `<outbox-${mail.id}@${host}>`,
+    });
+    if (!config.SMTP_URL) {
+      const dir = path.resolve(config.MAIL_DIR);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `${String(mail.id).padStart(8, "0")}.eml`), (info as unknown as { message: Buffer }).message);
+    }
+  };
+  return sender;
+}
+
+/** Replace the sender (tests), or reset to the configured one with undefined. */
+export function setSenderForTesting(s: Sender | undefined): void {
+  sender = s;
+}

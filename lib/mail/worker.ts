@@ -1,0 +1,40 @@
+import "server-only";
+import { processOutbox } from "./outbox";
+
+const POLL_MS = 2000;
+let running = false;
+let again = false;
+let timer: NodeJS.Timeout | undefined;
+
+/** Send what is due now; overlapping calls fold into one more round. Never throws. */
+export async function runOutboxOnce(): Promise<void> {
+  if (running) {
+    again = true;
+    return;
+  }
+  running = true;
+  try {
+    do {
+      again = false;
+      const { sent, failed } = await processOutbox();
+      if (sent + failed >= 20) again = true; // a full batch: there may be more
+    } while (again);
+  } catch (e) {
+    console.error("[vellum] mail worker:", e instanceof Error ? e.message : e);
+  } finally {
+    running = false;
+  }
+}
+
+/** Start polling the outbox in this process (every instance runs one; claims keep them apart). MAIL_WORKER=off: none. */
+export function startMailWorker(): void {
+  if (timer) return;
+  timer = setInterval(() => void runOutboxOnce(), POLL_MS);
+  timer.unref();
+}
+
+/** Send soon, without waiting for the next poll (after a change that queued mail has committed). */
+export function wakeMailWorker(): void {
+  if (process.env.MAIL_WORKER === "off") return;
+  setImmediate(() => void runOutboxOnce());
+}

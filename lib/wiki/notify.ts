@@ -1,0 +1,67 @@
+import "server-only";
+import { getConfig } from "@/lib/config";
+import type { Prisma } from "@/lib/db";
+import { enqueueMail } from "@/lib/mail/outbox";
+import { changeEmails } from "@/lib/mail/notifications";
+import { diffText } from "./diff";
+import { pagePaths } from "./titles";
+
+const EXCERPT_LINES = 20;
+const EXCERPT_LINE_CHARS = 200;
+
+/** The changed lines of an edit, "+ "/"- " prefixed, at most EXCERPT_LINES of them. */
+export function diffExcerpt(before: string, after: string): string[] {
+  const lines: string[] = [];
+  for (const change of diffText(before, after)) {
+    if (change.op === "equal") continue;
+    for (const line of change.text.replace(/\n$/, "").split("\n")) {
+      const shown = [...line].length > EXCERPT_LINE_CHARS ? [...line].slice(0, EXCERPT_LINE_CHARS).join("") + "…" : line;
+      lines.push(`${change.op === "insert" ? "+" : "-"} ${shown}`);
+    }
+  }
+  return lines.length > EXCERPT_LINES ? [...lines.slice(0, EXCERPT_LINES), `(${lines.length - EXCERPT_LINES} more changed lines)`] : lines;
+}
+
+/**
+ * Queue the change emails of a save or revert, in its transaction: every admin except the author.
+ * (Watchers and per-person settings come with the watchlist work.)
+ */
+export async function queueChangeMail(
+  tx: Prisma.TransactionClient,
+  change: {
+    title: string;
+    authorId: string;
+    summary: string;
+    revision: { id: number; number: number };
+    parentRevisionId: number | null;
+    before: string;
+    after: string;
+    reverted?: boolean;
+  },
+): Promise<number> {
+  const recipients = await tx.user.findMany({
+    where: { role: "admin", id: { not: change.authorId } },
+    select: { email: true },
+  });
+  if (!recipients.length) return 0;
+  const author = await tx.user.findUnique({ where: { id: change.authorId }, select: { username: true } });
+  const base = (getConfig().NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, "");
+  const diffPath = change.parentRevisionId
+    ? `/diff?from=${change.parentRevisionId}&to=${change.revision.id}`
+    : `/revision/${change.revision.id}`;
+  const mails = changeEmails(
+    recipients.map((r) => r.email),
+    {
+      title: change.title,
+      author: author?.username ?? "someone",
+      summary: change.summary,
+      revisionNumber: change.revision.number,
+      diffExcerpt: diffExcerpt(change.before, change.after),
+      pageUrl: base + pagePaths.view(change.title),
+      diffUrl: base + diffPath,
+      reverted: change.reverted ?? false,
+    },
+  );
+  await enqueueMail(tx, mails);
+  return mails.length;
+}
