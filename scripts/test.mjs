@@ -122,6 +122,19 @@ async function memcachedServers(ports) {
   return ports.map((p) => `127.0.0.1:${p}`).join(",");
 }
 
+/** The SMTP sink (scripts/smtp-sink.mjs) as a child process: messages land in `dir` as .eml files. */
+async function startSmtpSink(port, dir) {
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts/smtp-sink.mjs"), String(port), dir], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  cleanups.push(() => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))));
+  await new Promise((resolve, reject) => {
+    child.stdout.once("data", resolve);
+    child.once("exit", (code) => reject(new Error(`SMTP sink exited (${code})`)));
+  });
+}
+
 let failed = false;
 try {
   ensureDependencies();
@@ -156,11 +169,13 @@ try {
     say(`end-to-end tests (Playwright, Chromium) against ${base} and ${second}, sharing PostgreSQL and memcached`);
     const mailDir = path.join(DATA, "test", "mail-e2e");
     rmSync(mailDir, { recursive: true, force: true });
+    const smtpPort = 2526;
+    await startSmtpSink(smtpPort, mailDir);
     const appEnv = {
       DATABASE_URL: url,
       MEMCACHE_SERVERS: servers,
       NEXTAUTH_SECRET: "test-secret-not-for-production-0123456789",
-      MAIL_DIR: mailDir,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     };
     await Promise.all([
       startApp(port, { ...appEnv, NEXTAUTH_URL: base }),

@@ -1,7 +1,7 @@
 import { escapeHtml } from "@/lib/markdown/render";
 
-/** Who the header greets; null when signed out. */
-export type HeaderUser = { username: string } | null;
+/** Who the header greets; null when signed out. The role only decides whether to show the Admin link. */
+export type HeaderUser = { username: string; role?: string } | null;
 
 /**
  * The site header as HTML. One definition serves both the article view (a route handler that sends a finished
@@ -9,7 +9,9 @@ export type HeaderUser = { username: string } | null;
  */
 export function siteHeaderHtml(user: HeaderUser, returnTo = "/"): string {
   const account = user
-    ? `<a href="/users/${encodeURIComponent(user.username)}">${escapeHtml(user.username)}</a><a href="/signout">Sign out</a>`
+    ? `<a href="/watchlist">Watchlist</a>${user.role === "admin" ? `<a href="/admin">Admin</a>` : ""}` +
+      `<a href="/settings">Settings</a><a href="/users/${encodeURIComponent(user.username)}">${escapeHtml(user.username)}</a>` +
+      `<a href="/signout">Sign out</a>`
     : `<a href="/signin?callbackUrl=${encodeURIComponent(returnTo)}">Sign in</a><a href="/signup">Create account</a>`;
   return (
     `<a class="skip" href="#content">Skip to content</a>` +

@@ -19,6 +19,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     });
     setBusy(false);
     if (result?.ok && !result.error) window.location.assign(callbackUrl);
+    else if (result?.status === 429) setError("Too many failed attempts. Wait a few minutes and try again.");
     else setError("That username and password do not match an account.");
   }
 
@@ -39,6 +40,41 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       </div>
       <button type="submit" disabled={busy}>
         {busy ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}
+
+/** Ask for a magic link. The answer is the same whether or not the address has an account. */
+export function EmailSignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const [state, setState] = useState<"idle" | "busy" | "sent" | "limited">("idle");
+
+  async function submit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setState("busy");
+    const form = new FormData(e.currentTarget);
+    const result = await signIn("email", { email: String(form.get("email") ?? ""), callbackUrl, redirect: false });
+    setState(result?.status === 429 ? "limited" : "sent");
+  }
+
+  return (
+    <form onSubmit={submit} className="form-narrow" aria-label="Sign in by email">
+      {state === "sent" && (
+        <p className="notice" role="status">
+          If that address belongs to an account, a sign-in link is on its way. It works once, for 15 minutes.
+        </p>
+      )}
+      {state === "limited" && (
+        <p className="error-box" role="alert">
+          Too many links asked for. Wait a few minutes and try again.
+        </p>
+      )}
+      <div className="field">
+        <label htmlFor="signin-email">Email</label>
+        <input id="signin-email" name="email" type="email" autoComplete="email" required />
+      </div>
+      <button type="submit" className="secondary" disabled={state === "busy"}>
+        Email me a sign-in link
       </button>
     </form>
   );

@@ -62,10 +62,10 @@ export async function checkCredentials(username: string, password: string) {
   return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
 }
 
+/** What authorisation needs to know of a person, read fresh on every request (roles and blocks change). */
+export const actorSelect = { id: true, username: true, displayName: true, role: true, blocked: true } as const;
+
 /** The current state of a signed-in user (roles can change after the session was issued). */
 export async function findUserById(id: string) {
-  return db().user.findUnique({
-    where: { id },
-    select: { id: true, username: true, displayName: true, role: true },
-  });
+  return db().user.findUnique({ where: { id }, select: actorSelect });
 }

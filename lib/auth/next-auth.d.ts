@@ -3,7 +3,7 @@ import "next-auth/jwt";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; username: string; name?: string | null };
+    user: { id: string; username: string; role: string; name?: string | null };
   }
 }
 

@@ -15,7 +15,7 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
 }
 
 /** The session's user without a database round trip: for display only, never for authorisation. */
-export async function getSessionUser(): Promise<{ id: string; username: string } | null> {
+export async function getSessionUser(): Promise<{ id: string; username: string; role: string } | null> {
   const session = await getServerSession(authOptions);
-  return session?.user?.id ? { id: session.user.id, username: session.user.username } : null;
+  return session?.user?.id ? { id: session.user.id, username: session.user.username, role: session.user.role } : null;
 }

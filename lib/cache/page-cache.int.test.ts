@@ -11,7 +11,7 @@ import { pageCacheCounters } from "./page-cache";
 
 // The page cache against real PostgreSQL and real memcached, within one instance. The two-instance properties
 // (read-your-writes across instances, memcached restarts) are in e2e/cache.spec.ts.
-let author: { id: string };
+let author: Awaited<ReturnType<typeof makeUser>>;
 before(async () => {
   author = await makeUser();
 });
@@ -22,14 +22,14 @@ after(async () => {
 
 async function create(markdown: string) {
   const title = unique("Cached");
-  const r = await savePage({ title, markdown, baseRevisionId: null, authorId: author.id });
+  const r = await savePage({ title, markdown, baseRevisionId: null, author });
   return { title, revisionId: r.revision.id };
 }
 
 test("a view after a save shows that revision (read-your-writes), and the second view is a hit with no render", async () => {
   const { title, revisionId } = await create("# v1\n");
   assert.equal((await getPageOrThrow(title)).revision.id, revisionId);
-  const r2 = await savePage({ title, markdown: "# v2\n", baseRevisionId: revisionId, authorId: author.id });
+  const r2 = await savePage({ title, markdown: "# v2\n", baseRevisionId: revisionId, author });
   const renders = pageCacheCounters.renders;
   const first = await getPageOrThrow(title);
   assert.equal(first.revision.id, r2.revision.id);
@@ -54,7 +54,7 @@ test("a burst of 50 concurrent views of a cold page renders it once", async () =
 test("a flushed cache costs one render, never a stale page", async () => {
   const { title, revisionId } = await create("before flush\n");
   await getPageOrThrow(title);
-  const r2 = await savePage({ title, markdown: "after flush\n", baseRevisionId: revisionId, authorId: author.id });
+  const r2 = await savePage({ title, markdown: "after flush\n", baseRevisionId: revisionId, author });
   await getCache().flushAll();
   const view = await getPageOrThrow(title);
   assert.equal(view.revision.id, r2.revision.id);
@@ -93,7 +93,7 @@ test("a page too large for one cache item is served uncached", async () => {
 
 test("old revisions are cached by id and know whether they are current", async () => {
   const { title, revisionId } = await create("one\n");
-  const r2 = await savePage({ title, markdown: "two\n", baseRevisionId: revisionId, authorId: author.id });
+  const r2 = await savePage({ title, markdown: "two\n", baseRevisionId: revisionId, author });
   const old = await getRevisionOrThrow(revisionId);
   assert.equal(old.isLatest, false);
   assert.equal(old.markdown, "one\n");

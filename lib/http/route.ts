@@ -3,6 +3,7 @@ import type { NextRequest } from "next/server";
 import type { ZodType } from "zod";
 import { getConfig } from "@/lib/config";
 import { getCurrentUser, hasSessionCookie, type CurrentUser } from "@/lib/auth/session";
+import { userForToken } from "@/lib/auth/tokens";
 import { AppError, PAYLOAD_TOO_LARGE } from "./errors";
 import { isSameOrigin } from "./origin";
 import { titleFromPath } from "@/lib/wiki/titles";
@@ -53,9 +54,17 @@ export function route<B = undefined, A extends boolean = false>(
 ) {
   return async (req: NextRequest, context: { params?: Promise<Params> }): Promise<Response> => {
     try {
-      if (STATE_CHANGING.has(req.method)) checkOrigin(req);
+      const bearer = bearerToken(req);
+      // Bearer requests carry their credential explicitly, so a foreign page cannot forge them: no origin check.
+      if (STATE_CHANGING.has(req.method) && bearer === null) checkOrigin(req);
       const wantsUser = options.auth || options.optionalUser;
-      const user = wantsUser && hasSessionCookie(req.headers.get("cookie")) ? await getCurrentUser() : null;
+      let user: CurrentUser | null = null;
+      if (bearer !== null) {
+        user = await userForToken(bearer);
+        if (!user) throw new AppError("unauthorized", "Unknown or revoked access token");
+      } else if (wantsUser && hasSessionCookie(req.headers.get("cookie"))) {
+        user = await getCurrentUser();
+      }
       if (options.auth && !user) throw new AppError("unauthorized", "Sign in first");
       const body = options.body ? await readBody(req, options.body) : (undefined as B);
       const params = (await context.params) ?? {};
@@ -73,6 +82,14 @@ export function toErrorResponse(e: unknown, req: Request): Response {
   const id = crypto.randomUUID();
   console.error(`[${id}] ${req.method} ${new URL(req.url).pathname} failed:`, e);
   return errorResponse(new AppError("internal", `Something went wrong on our side (error id ${id})`));
+}
+
+/** The token of an `Authorization: Bearer` header; "" for a malformed one; null when there is none. */
+function bearerToken(req: NextRequest): string | null {
+  const header = req.headers.get("authorization");
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : "";
 }
 
 function checkOrigin(req: NextRequest) {

@@ -11,7 +11,7 @@ import { enqueueMail, processOutbox, retryMail, MAX_ATTEMPTS } from "./outbox";
 // The outbox against real PostgreSQL and a real SMTP server (smtp-server), no mocks.
 const sink = new SmtpSink();
 let admins: { id: string; email: string }[];
-let author: { id: string };
+let author: Awaited<ReturnType<typeof makeUser>>;
 
 before(async () => {
   await sink.start();
@@ -42,14 +42,14 @@ async function makeAllDue() {
 test("a save queues one email per admin, not the author, in the same transaction; a refused save queues none", async () => {
   const title = unique("Mail page");
   const before = await db().outboxMessage.count();
-  const r = await savePage({ title, markdown: "hello\n", summary: "first", baseRevisionId: null, authorId: author.id });
+  const r = await savePage({ title, markdown: "hello\n", summary: "first", baseRevisionId: null, author });
   const rows = await db().outboxMessage.findMany({ where: { id: { gt: 0 }, subject: { contains: title } } });
   for (const a of admins) assert.equal(rows.filter((m) => m.toAddress === a.email).length, 1, a.email);
   const authorEmail = (await db().user.findUniqueOrThrow({ where: { id: author.id } })).email;
   assert.equal(rows.filter((m) => m.toAddress === authorEmail).length, 0, "the author is not told of their own change");
   const count = await db().outboxMessage.count();
   await assert.rejects(
-    savePage({ title, markdown: "conflicting\n", baseRevisionId: null, authorId: author.id }),
+    savePage({ title, markdown: "conflicting\n", baseRevisionId: null, author }),
     (e: unknown) => e instanceof AppError && e.code === "edit_conflict",
   );
   assert.equal(await db().outboxMessage.count(), count, "nothing queued for a save that did not happen");
@@ -61,8 +61,8 @@ test("a save queues one email per admin, not the author, in the same transaction
 test("SMTP down: the change is saved and its mail waits; SMTP back: delivered exactly once", async () => {
   await sink.stop();
   const title = unique("Outage page");
-  const first = await savePage({ title, markdown: "one\ntwo\n", baseRevisionId: null, authorId: author.id });
-  await savePage({ title, markdown: "one\nTWO\n", summary: "shout", baseRevisionId: first.revision.id, authorId: author.id });
+  const first = await savePage({ title, markdown: "one\ntwo\n", baseRevisionId: null, author });
+  await savePage({ title, markdown: "one\nTWO\n", summary: "shout", baseRevisionId: first.revision.id, author });
   const attempt = await processOutbox();
   assert.equal(attempt.sent, 0);
   assert.ok(attempt.failed >= admins.length * 2);

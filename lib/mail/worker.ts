@@ -1,5 +1,6 @@
 import "server-only";
 import { processOutbox } from "./outbox";
+import { queueDueDigests } from "./digests";
 
 const POLL_MS = 2000;
 let running = false;
@@ -14,6 +15,7 @@ export async function runOutboxOnce(): Promise<void> {
   }
   running = true;
   try {
+    await queueDueDigests();
     do {
       again = false;
       const { sent, failed } = await processOutbox();

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createAccount } from "@/lib/auth/accounts";
+import { actorSelect, createAccount } from "@/lib/auth/accounts";
 import { db } from "@/lib/db";
 
 /** A unique suffix, so tests sharing one database never collide. */
@@ -14,7 +14,7 @@ export async function makeUser(role?: "reader" | "editor" | "admin") {
   const user = await db().user.update({
     where: { usernameKey: username.toLowerCase() },
     data: role ? { role } : {},
-    select: { id: true, username: true, role: true },
+    select: actorSelect,
   });
   return user;
 }

@@ -23,12 +23,13 @@ export function diffExcerpt(before: string, after: string): string[] {
 }
 
 /**
- * Queue the change emails of a save or revert, in its transaction: every admin except the author.
- * (Watchers and per-person settings come with the watchlist work.)
+ * Queue the change emails of a save or revert, in its transaction: to every admin and everyone watching the page,
+ * except the author, each as they chose: every change (an email now), a daily digest (a digest entry), or none.
  */
 export async function queueChangeMail(
   tx: Prisma.TransactionClient,
   change: {
+    pageId: number;
     title: string;
     authorId: string;
     summary: string;
@@ -40,8 +41,12 @@ export async function queueChangeMail(
   },
 ): Promise<number> {
   const recipients = await tx.user.findMany({
-    where: { role: "admin", id: { not: change.authorId } },
-    select: { email: true },
+    where: {
+      id: { not: change.authorId },
+      notify: { not: "none" },
+      OR: [{ role: "admin" }, { watches: { some: { pageId: change.pageId } } }],
+    },
+    select: { id: true, email: true, notify: true, role: true },
   });
   if (!recipients.length) return 0;
   const author = await tx.user.findUnique({ where: { id: change.authorId }, select: { username: true } });
@@ -49,9 +54,7 @@ export async function queueChangeMail(
   const diffPath = change.parentRevisionId
     ? `/diff?from=${change.parentRevisionId}&to=${change.revision.id}`
     : `/revision/${change.revision.id}`;
-  const mails = changeEmails(
-    recipients.map((r) => r.email),
-    {
+  const notice = {
       title: change.title,
       author: author?.username ?? "someone",
       summary: change.summary,
@@ -60,8 +63,14 @@ export async function queueChangeMail(
       pageUrl: base + pagePaths.view(change.title),
       diffUrl: base + diffPath,
       reverted: change.reverted ?? false,
-    },
-  );
-  await enqueueMail(tx, mails);
-  return mails.length;
+  };
+  const now = recipients.filter((r) => r.notify === "each");
+  const later = recipients.filter((r) => r.notify === "digest");
+  await enqueueMail(tx, changeEmails(now.map((r) => r.email), notice));
+  if (later.length) {
+    const line = `${notice.title}: revision ${notice.revisionNumber} by ${notice.author}` +
+      `${notice.summary ? ` (“${notice.summary}”)` : ""} ${notice.diffUrl}`;
+    await tx.digestEntry.createMany({ data: later.map((r) => ({ userId: r.id, text: line })) });
+  }
+  return recipients.length;
 }

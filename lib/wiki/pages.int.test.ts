@@ -7,7 +7,7 @@ import { makeUser, unique } from "@/lib/testing/factories";
 import { getPageOrThrow, savePage, revertPage } from "./pages";
 import { listHistory, getRevisionOrThrow, diffRevisions } from "./revisions";
 
-let author: { id: string; username: string };
+let author: Awaited<ReturnType<typeof makeUser>>;
 before(async () => {
   author = await makeUser();
 });
@@ -20,7 +20,7 @@ const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code
 
 async function create(markdown: string) {
   const title = unique("Page");
-  const r = await savePage({ title, markdown, baseRevisionId: null, authorId: author.id });
+  const r = await savePage({ title, markdown, baseRevisionId: null, author });
   return { title, revision: r.revision };
 }
 
@@ -32,7 +32,7 @@ test("create, view, edit", async () => {
   assert.match(page.html, /<p>First text.<\/p>/);
   assert.equal(page.revision.author?.username, author.username);
 
-  const edit = await savePage({ title, markdown: "# Hello\n\nSecond text.\n", summary: "reword", baseRevisionId: revision.id, authorId: author.id });
+  const edit = await savePage({ title, markdown: "# Hello\n\nSecond text.\n", summary: "reword", baseRevisionId: revision.id, author });
   assert.equal(edit.status, "updated");
   assert.equal(edit.merged, false);
   assert.equal(edit.revision.number, 2);
@@ -45,7 +45,7 @@ test("create, view, edit", async () => {
 
 test("a null edit saves nothing", async () => {
   const { title, revision } = await create("same\n");
-  const r = await savePage({ title, markdown: "same\n", baseRevisionId: revision.id, authorId: author.id });
+  const r = await savePage({ title, markdown: "same\n", baseRevisionId: revision.id, author });
   assert.equal(r.status, "unchanged");
   assert.equal(r.revision.id, revision.id);
   assert.equal(await db().revision.count({ where: { page: { title } } }), 1);
@@ -53,7 +53,7 @@ test("a null edit saves nothing", async () => {
 
 test("creating a page that exists is an edit conflict carrying the current text", async () => {
   const { title, revision } = await create("original\n");
-  await assert.rejects(savePage({ title, markdown: "other\n", baseRevisionId: null, authorId: author.id }), (e: unknown) => {
+  await assert.rejects(savePage({ title, markdown: "other\n", baseRevisionId: null, author }), (e: unknown) => {
     assert.ok(isCode("edit_conflict")(e));
     assert.deepEqual((e as AppError).details.current, { revisionId: revision.id, markdown: "original\n" });
     return true;
@@ -62,8 +62,8 @@ test("creating a page that exists is an edit conflict carrying the current text"
 
 test("a stale base whose changes do not overlap is merged three-way", async () => {
   const { title, revision } = await create("top\n\nmiddle\n\nbottom\n");
-  await savePage({ title, markdown: "TOP\n\nmiddle\n\nbottom\n", baseRevisionId: revision.id, authorId: author.id });
-  const r = await savePage({ title, markdown: "top\n\nmiddle\n\nBOTTOM\n", baseRevisionId: revision.id, authorId: author.id });
+  await savePage({ title, markdown: "TOP\n\nmiddle\n\nbottom\n", baseRevisionId: revision.id, author });
+  const r = await savePage({ title, markdown: "top\n\nmiddle\n\nBOTTOM\n", baseRevisionId: revision.id, author });
   assert.equal(r.merged, true);
   assert.equal(r.revision.number, 3);
   assert.equal((await getPageOrThrow(title)).markdown, "TOP\n\nmiddle\n\nBOTTOM\n", "both edits kept");
@@ -71,8 +71,8 @@ test("a stale base whose changes do not overlap is merged three-way", async () =
 
 test("a stale base whose changes overlap is refused with 409 and saves nothing", async () => {
   const { title, revision } = await create("line\n");
-  const theirs = await savePage({ title, markdown: "their line\n", baseRevisionId: revision.id, authorId: author.id });
-  await assert.rejects(savePage({ title, markdown: "my line\n", baseRevisionId: revision.id, authorId: author.id }), (e: unknown) => {
+  const theirs = await savePage({ title, markdown: "their line\n", baseRevisionId: revision.id, author });
+  await assert.rejects(savePage({ title, markdown: "my line\n", baseRevisionId: revision.id, author }), (e: unknown) => {
     assert.ok(isCode("edit_conflict")(e));
     assert.deepEqual((e as AppError).details.current, { revisionId: theirs.revision.id, markdown: "their line\n" });
     return true;
@@ -83,18 +83,18 @@ test("a stale base whose changes overlap is refused with 409 and saves nothing",
 test("a base revision of another page is a conflict, not a merge", async () => {
   const a = await create("a\n");
   const b = await create("b\n");
-  await assert.rejects(savePage({ title: a.title, markdown: "x\n", baseRevisionId: b.revision.id, authorId: author.id }), isCode("edit_conflict"));
+  await assert.rejects(savePage({ title: a.title, markdown: "x\n", baseRevisionId: b.revision.id, author }), isCode("edit_conflict"));
 });
 
 test("editing a page that does not exist with a base revision is a 404", async () => {
-  await assert.rejects(savePage({ title: unique("Missing"), markdown: "x", baseRevisionId: 1, authorId: author.id }), isCode("not_found"));
+  await assert.rejects(savePage({ title: unique("Missing"), markdown: "x", baseRevisionId: 1, author }), isCode("not_found"));
 });
 
 test("history of 120 revisions pages newest first, 50 at a time, with size deltas", async () => {
   const { title, revision } = await create("x");
   let base = revision.id;
   for (let i = 2; i <= 120; i++) {
-    const r = await savePage({ title, markdown: "x".repeat(i), summary: `edit ${i}`, baseRevisionId: base, authorId: author.id });
+    const r = await savePage({ title, markdown: "x".repeat(i), summary: `edit ${i}`, baseRevisionId: base, author });
     base = r.revision.id;
   }
   const seen: number[] = [];
@@ -117,22 +117,22 @@ test("history of 120 revisions pages newest first, 50 at a time, with size delta
 
 test("revert restores an old revision's text as a new revision", async () => {
   const { title, revision: first } = await create("version one\n");
-  const second = await savePage({ title, markdown: "version two\n", baseRevisionId: first.id, authorId: author.id });
-  const r = await revertPage({ title, revisionId: first.id, authorId: author.id });
+  const second = await savePage({ title, markdown: "version two\n", baseRevisionId: first.id, author });
+  const r = await revertPage({ title, revisionId: first.id, author });
   assert.equal(r.status, "updated");
   assert.equal(r.revision.number, 3);
   assert.match(r.revision.summary, /Reverted to revision 1/);
   assert.equal((await getPageOrThrow(title)).markdown, "version one\n");
   assert.equal((await getRevisionOrThrow(second.revision.id)).markdown, "version two\n", "history is kept");
-  const again = await revertPage({ title, revisionId: first.id, authorId: author.id });
+  const again = await revertPage({ title, revisionId: first.id, author });
   assert.equal(again.status, "unchanged");
   const other = await create("other\n");
-  await assert.rejects(revertPage({ title, revisionId: other.revision.id, authorId: author.id }), isCode("not_found"));
+  await assert.rejects(revertPage({ title, revisionId: other.revision.id, author }), isCode("not_found"));
 });
 
 test("diff between two revisions rebuilds both texts", async () => {
   const { title, revision } = await create("a\nb\nc\n");
-  const r2 = await savePage({ title, markdown: "a\nB\nc\nd\n", baseRevisionId: revision.id, authorId: author.id });
+  const r2 = await savePage({ title, markdown: "a\nB\nc\nd\n", baseRevisionId: revision.id, author });
   const d = await diffRevisions(revision.id, r2.revision.id);
   assert.equal(d.changes.filter((c) => c.op !== "insert").map((c) => c.text).join(""), "a\nb\nc\n");
   assert.equal(d.changes.filter((c) => c.op !== "delete").map((c) => c.text).join(""), "a\nB\nc\nd\n");
@@ -144,7 +144,7 @@ test("50 concurrent saves from one base: exactly one wins, the other 49 get edit
   const { title, revision } = await create("the contested line\n");
   const results = await Promise.allSettled(
     Array.from({ length: 50 }, (_, i) =>
-      savePage({ title, markdown: `writer ${i} was here\n`, baseRevisionId: revision.id, authorId: author.id }),
+      savePage({ title, markdown: `writer ${i} was here\n`, baseRevisionId: revision.id, author }),
     ),
   );
   const wins = results.filter((r) => r.status === "fulfilled");
@@ -163,7 +163,7 @@ test("50 concurrent saves from one base: exactly one wins, the other 49 get edit
 test("20 concurrent creations of one new page: exactly one creates it", async () => {
   const title = unique("Race");
   const results = await Promise.allSettled(
-    Array.from({ length: 20 }, (_, i) => savePage({ title, markdown: `creator ${i}\n`, baseRevisionId: null, authorId: author.id })),
+    Array.from({ length: 20 }, (_, i) => savePage({ title, markdown: `creator ${i}\n`, baseRevisionId: null, author })),
   );
   assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
   for (const r of results.filter((r) => r.status === "rejected")) {

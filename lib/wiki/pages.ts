@@ -1,5 +1,6 @@
 import "server-only";
 import { db, sqlPool, Prisma } from "@/lib/db";
+import { assertCanEdit, type Protection } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/http/errors";
 import { mergeThreeWay } from "./merge";
 import { getRenderedRevision, getRevisionMarkdown, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
@@ -58,13 +59,16 @@ export type SaveResult =
   | { status: "created" | "updated"; merged: boolean; title: string; revision: RevisionInfo }
   | { status: "unchanged"; merged: boolean; title: string; revision: RevisionInfo };
 
+/** Who is saving: checked against the page's protection under the page lock. */
+type Actor = { id: string; role: "reader" | "editor" | "admin"; blocked: boolean };
+
 type SaveRequest = {
   title: string;
   markdown: string;
   summary?: string;
   /** The revision the editor started from; null to create the page. */
   baseRevisionId: number | null;
-  authorId: string;
+  author: Actor;
 };
 
 /**
@@ -76,6 +80,7 @@ type SaveRequest = {
 export async function savePage(req: SaveRequest): Promise<SaveResult> {
   const result = await db().$transaction(async (tx): Promise<SaveResult> => {
     let page = await lockPage(tx, req.title);
+    assertCanEdit(req.author, page?.protection ?? "none");
     if (!page) {
       if (req.baseRevisionId !== null) {
         throw new AppError("not_found", `There is no page called "${req.title}" (it may have been removed)`);
@@ -126,10 +131,11 @@ export async function savePage(req: SaveRequest): Promise<SaveResult> {
  * Revert a page to an earlier revision: a new latest revision with that revision's text. Based on the latest
  * revision read inside the transaction, so a revert never loses a save that happened just before it.
  */
-export async function revertPage(req: { title: string; revisionId: number; summary?: string; authorId: string }) {
+export async function revertPage(req: { title: string; revisionId: number; summary?: string; author: Actor }) {
   const result = await db().$transaction(async (tx) => {
     const page = await lockPage(tx, req.title);
     if (!page?.latest_revision_id) throw new AppError("not_found", `There is no page called "${req.title}"`);
+    assertCanEdit(req.author, page.protection);
     const target = await tx.revision.findFirst({
       where: { id: req.revisionId, pageId: page.id },
       select: { id: true, number: true, markdown: true },
@@ -151,8 +157,8 @@ export async function revertPage(req: { title: string; revisionId: number; summa
 }
 
 async function lockPage(tx: Tx, title: string) {
-  const rows = await tx.$queryRaw<{ id: number; latest_revision_id: number | null }[]>`
-    SELECT id, latest_revision_id FROM pages WHERE title = ${title} FOR UPDATE`;
+  const rows = await tx.$queryRaw<{ id: number; latest_revision_id: number | null; protection: Protection }[]>`
+    SELECT id, latest_revision_id, protection::text AS protection FROM pages WHERE title = ${title} FOR UPDATE`;
   return rows[0] ?? null;
 }
 
@@ -161,14 +167,14 @@ async function insertRevision(
   tx: Tx,
   pageId: number,
   parent: { id: number; number: number; markdown: string } | null,
-  req: { title: string; markdown: string; summary?: string; authorId: string; reverted?: boolean },
+  req: { title: string; markdown: string; summary?: string; author: Actor; reverted?: boolean },
 ): Promise<RevisionInfo> {
   const revision = await tx.revision.create({
     data: {
       pageId,
       number: (parent?.number ?? 0) + 1,
       parentId: parent?.id ?? null,
-      authorId: req.authorId,
+      authorId: req.author.id,
       summary: req.summary ?? "",
       markdown: req.markdown,
       size: Buffer.byteLength(req.markdown, "utf8"),
@@ -177,8 +183,9 @@ async function insertRevision(
   });
   await tx.page.update({ where: { id: pageId }, data: { latestRevisionId: revision.id } });
   await queueChangeMail(tx, {
+    pageId,
     title: req.title,
-    authorId: req.authorId,
+    authorId: req.author.id,
     summary: req.summary ?? "",
     revision,
     parentRevisionId: parent?.id ?? null,

@@ -4,7 +4,9 @@ import { AppError } from "@/lib/http/errors";
 import { getSessionUser } from "@/lib/auth/session";
 import { listHistory } from "@/lib/wiki/revisions";
 import { pageQuerySchema } from "@/lib/wiki/schema";
-import { pagePaths, titleFromParam } from "@/lib/wiki/titles";
+import { encodeSlug, pagePaths, titleFromParam } from "@/lib/wiki/titles";
+import { isWatching } from "@/lib/wiki/watches";
+import { JsonButton } from "@/app/_components/JsonButton";
 import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
 import { RevertButton } from "@/app/_components/RevertButton";
 import { formatDate, formatDelta } from "@/app/_components/format";
@@ -38,11 +40,18 @@ export default async function HistoryPage({ params, searchParams }: Props) {
     throw e;
   }
   const user = await getSessionUser();
+  const watching = user ? await isWatching(user.id, title) : false;
   const latestId = query.data.before ? null : history.revisions[0]?.id;
   const revs = history.revisions;
   return (
     <>
       <PageHead title={title} heading={`History of ${title}`} tab="history" />
+      {user && (
+        <p>
+          <JsonButton method={watching ? "DELETE" : "PUT"} url={`/api/watch/${encodeSlug(title)}`}
+            label={watching ? "Stop watching this page" : "Watch this page"} />
+        </p>
+      )}
       <form action="/diff" method="get">
         <p className="actions">
           <button type="submit">Compare selected revisions</button>

@@ -17,7 +17,7 @@ export const GET = route({}, async ({ req }) => {
 export const PUT = route({ auth: true, body: savePageSchema }, async ({ req, body, user }) => {
   const title = titleFromRequest(req, PREFIX);
   assertCanEdit(user);
-  const result = await savePage({ title, ...body, authorId: user.id });
+  const result = await savePage({ title, ...body, author: user });
   const payload = {
     title: result.title,
     slug: slugOf(result.title),

@@ -8,7 +8,7 @@ import { slugOf } from "@/lib/wiki/titles";
 export const POST = route({ auth: true, body: revertSchema }, async ({ req, body, user }) => {
   const title = titleFromRequest(req, "/api/revert/");
   assertCanEdit(user);
-  const result = await revertPage({ title, ...body, authorId: user.id });
+  const result = await revertPage({ title, ...body, author: user });
   return {
     title,
     slug: slugOf(title),

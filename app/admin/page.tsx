@@ -1,0 +1,110 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getConfig } from "@/lib/config";
+import { getCurrentUser } from "@/lib/auth/session";
+import { listPeople } from "@/lib/people/admin";
+import { outboxOverview } from "@/lib/mail/outbox";
+import { JsonButton } from "@/app/_components/JsonButton";
+import { formatDate } from "@/app/_components/format";
+import { ProtectForm } from "./ProtectForm";
+
+export const metadata: Metadata = { title: "Administration" };
+
+/** /admin: people and roles, page protection, the mail outbox (admins only). */
+export default async function AdminPage() {
+  const user = await getCurrentUser();
+  if (!user) redirect("/signin?callbackUrl=/admin");
+  if (user.role !== "admin" || user.blocked) {
+    return (
+      <>
+        <div className="page-head">
+          <h1>Administration</h1>
+        </div>
+        <p className="error-box" role="alert">Only administrators can see this page.</p>
+      </>
+    );
+  }
+  const [{ people }, outbox] = await Promise.all([listPeople(), outboxOverview()]);
+  const mailTarget = getConfig().SMTP_URL ? "the SMTP server in SMTP_URL" : `files in ${getConfig().MAIL_DIR} (SMTP_URL is not set)`;
+  return (
+    <>
+      <div className="page-head">
+        <h1>Administration</h1>
+      </div>
+      <p>
+        <a href="/admin/cache">Cache statistics</a>
+      </p>
+      <h2>People</h2>
+      <div className="table-scroll">
+        <table className="list">
+          <thead>
+            <tr>
+              <th scope="col">Person</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {people.map((p) => (
+              <tr key={p.username} data-testid={`person-${p.username}`}>
+                <td>
+                  <a href={`/users/${encodeURIComponent(p.username)}`}>{p.username}</a>
+                  {p.blocked && <strong> (blocked)</strong>}
+                  <div className="muted">joined {formatDate(p.createdAt)}</div>
+                </td>
+                <td>{p.email}</td>
+                <td>{p.role}</td>
+                <td className="actions">
+                  {(["reader", "editor", "admin"] as const)
+                    .filter((r) => r !== p.role)
+                    .map((r) => (
+                      <JsonButton key={r} method="PATCH" url={`/api/admin/users/${encodeURIComponent(p.username)}`}
+                        body={{ role: r }} label={`Make ${r}`} />
+                    ))}
+                  <JsonButton method="PATCH" url={`/api/admin/users/${encodeURIComponent(p.username)}`}
+                    body={{ blocked: !p.blocked }} label={p.blocked ? "Unblock" : "Block"} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>Page protection</h2>
+      <ProtectForm />
+      <h2>Mail outbox</h2>
+      <p>
+        {outbox.counts.pending} pending · {outbox.counts.sent} sent · {outbox.counts.failed} failed. Mail goes to {mailTarget}.
+      </p>
+      <div className="table-scroll">
+        <table className="list">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">To</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Status</th>
+              <th scope="col">When</th>
+            </tr>
+          </thead>
+          <tbody>
+            {outbox.latest.map((m) => (
+              <tr key={m.id}>
+                <td>{m.id}</td>
+                <td>{m.toAddress}</td>
+                <td>{m.subject}</td>
+                <td>
+                  {m.status}
+                  {m.attempts > 1 && ` (${m.attempts} attempts)`}
+                  {m.lastError && <div className="muted">{m.lastError}</div>}
+                  {m.status === "failed" && <JsonButton method="POST" url={`/api/admin/outbox/${m.id}/retry`} label="Retry" />}
+                </td>
+                <td>{formatDate(m.sentAt ?? m.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

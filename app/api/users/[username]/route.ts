@@ -1,0 +1,8 @@
+import { route } from "@/lib/http/route";
+import { getProfileOrThrow } from "@/lib/people/profiles";
+
+/** GET /api/users/{username}: a public profile. */
+export const GET = route({}, async ({ params }) => {
+  const { bio, bioHtml, ...rest } = await getProfileOrThrow(String(params.username));
+  return { ...rest, bio, bioHtml };
+});

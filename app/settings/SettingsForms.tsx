@@ -1,0 +1,84 @@
+"use client";
+
+import { useState } from "react";
+
+async function send(method: string, url: string, body: unknown) {
+  const res = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).catch(
+    () => null,
+  );
+  const data = (await res?.json().catch(() => null)) as Record<string, unknown> & { error?: { message?: string } } | null;
+  return { ok: !!res?.ok, data, error: data?.error?.message ?? (res ? `HTTP ${res.status}` : "Could not reach the server") };
+}
+
+export function ProfileForm(props: { displayName: string; bio: string; notify: string; username: string }) {
+  const [status, setStatus] = useState<string | null>(null);
+  async function submit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const r = await send("PATCH", "/api/users/me", {
+      displayName: String(form.get("displayName") ?? ""),
+      bio: String(form.get("bio") ?? ""),
+      notify: String(form.get("notify") ?? "each"),
+    });
+    setStatus(r.ok ? "Saved." : r.error);
+  }
+  return (
+    <form onSubmit={submit} aria-label="Profile">
+      <div className="field">
+        <label htmlFor="displayName">Display name</label>
+        <input id="displayName" name="displayName" type="text" maxLength={64} required defaultValue={props.displayName} />
+      </div>
+      <div className="field">
+        <label htmlFor="bio">Bio (Markdown)</label>
+        <textarea id="bio" name="bio" rows={6} defaultValue={props.bio} />
+      </div>
+      <div className="field">
+        <label htmlFor="notify">Email me about changes to watched pages</label>
+        <select id="notify" name="notify" defaultValue={props.notify}>
+          <option value="each">for every change</option>
+          <option value="digest">in a daily digest</option>
+          <option value="none">never</option>
+        </select>
+      </div>
+      <div className="actions">
+        <button type="submit">Save profile</button>
+        <a href={`/users/${encodeURIComponent(props.username)}`}>View profile</a>
+        {status && <span role="status">{status}</span>}
+      </div>
+    </form>
+  );
+}
+
+export function NewTokenForm() {
+  const [token, setToken] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  async function submit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const r = await send("POST", "/api/tokens", { name: String(form.get("tokenName") ?? "") || undefined });
+    if (r.ok) setToken(String(r.data?.token));
+    else setError(r.error);
+  }
+  return (
+    <form onSubmit={submit} aria-label="New access token" className="form-narrow">
+      {token ? (
+        <div className="notice" role="status">
+          <p>Your new token (shown only now, copy it):</p>
+          <p>
+            <code data-testid="new-token">{token}</code>
+          </p>
+          <a href="/settings">Done</a>
+        </div>
+      ) : (
+        <>
+          <div className="field">
+            <label htmlFor="tokenName">Token name</label>
+            <input id="tokenName" name="tokenName" type="text" maxLength={100} placeholder="e.g. import bot" />
+          </div>
+          <button type="submit" className="secondary">Create token</button>
+          {error && <p role="alert">{error}</p>}
+        </>
+      )}
+    </form>
+  );
+}

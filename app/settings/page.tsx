@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getCurrentUser } from "@/lib/auth/session";
+import { listTokens } from "@/lib/auth/tokens";
+import { getProfileOrThrow } from "@/lib/people/profiles";
+import { db } from "@/lib/db";
+import { JsonButton } from "@/app/_components/JsonButton";
+import { formatDate } from "@/app/_components/format";
+import { NewTokenForm, ProfileForm } from "./SettingsForms";
+
+export const metadata: Metadata = { title: "Settings" };
+
+/** /settings: your profile, how you hear about changes, and your access tokens. */
+export default async function SettingsPage() {
+  const user = await getCurrentUser();
+  if (!user) redirect("/signin?callbackUrl=/settings");
+  const [profile, tokens, me] = await Promise.all([
+    getProfileOrThrow(user.username),
+    listTokens(user.id),
+    db().user.findUniqueOrThrow({ where: { id: user.id }, select: { notify: true } }),
+  ]);
+  return (
+    <>
+      <div className="page-head">
+        <h1>Settings</h1>
+      </div>
+      <h2>Profile</h2>
+      <ProfileForm displayName={profile.displayName} bio={profile.bio} notify={me.notify} username={user.username} />
+      <h2>Access tokens</h2>
+      <p className="muted">
+        For scripts and bots: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you; revoke it when it is
+        no longer needed.
+      </p>
+      {tokens.length > 0 && (
+        <table className="list">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col"><span className="skip">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>{formatDate(t.createdAt)}</td>
+                <td>{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</td>
+                <td>
+                  <JsonButton method="DELETE" url={`/api/tokens/${encodeURIComponent(t.id)}`} label={`Revoke ${t.name}`}
+                    confirm={`Revoke the token “${t.name}”? Scripts using it stop working.`} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <NewTokenForm />
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
+import { actorSelect } from "./accounts";
+
+/** Personal access tokens start with this, so they are recognisable in logs and secret scanners. */
+const PREFIX = "vlm_";
+
+export const createTokenSchema = z.object({ name: z.string().trim().min(1).max(100).optional() }).strict();
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** Create a token; the plain value is returned once and never stored. */
+export async function createToken(userId: string, name = "token") {
+  const token = PREFIX + randomBytes(32).toString("base64url");
+  const row = await db().apiToken.create({
+    data: { userId, name, tokenHash: hashToken(token) },
+    select: { id: true, name: true, createdAt: true },
+  });
+  return { token, id: row.id, name: row.name, createdAt: row.createdAt.toISOString() };
+}
+
+/** A person's tokens (never their values). */
+export async function listTokens(userId: string) {
+  const rows = await db().apiToken.findMany({
+    where: { userId, revokedAt: null },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, createdAt: true, lastUsedAt: true },
+  });
+  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), lastUsedAt: r.lastUsedAt?.toISOString() ?? null }));
+}
+
+/** Revoke one of your own tokens; 404 for anyone else's (their existence is not revealed). */
+export async function revokeToken(userId: string, id: string): Promise<void> {
+  const n = await db().apiToken.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (!n.count) throw new AppError("not_found", "No such token");
+}
+
+/** The person a bearer token belongs to, or null when it is unknown or revoked. */
+export async function userForToken(token: string) {
+  if (!token.startsWith(PREFIX) || token.length > 200) return null;
+  const row = await db().apiToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, revokedAt: true, lastUsedAt: true, user: { select: actorSelect } },
+  });
+  if (!row || row.revokedAt) return null;
+  // note use at most once a minute: a bot's every request need not write
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  }
+  return row.user;
+}

@@ -1,0 +1,40 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { enqueueMail } from "./outbox";
+
+/** A digest goes out once the oldest change waiting in it is this old. */
+export const DIGEST_HOURS = 24;
+
+/**
+ * Turn each person's waiting digest entries into one email, once the oldest is DIGEST_HOURS old. The entries are
+ * locked (SKIP LOCKED), queued as one outbox message and deleted in one transaction: every change lands in exactly
+ * one digest, even with several workers.
+ */
+export async function queueDueDigests(maxPeople = 50): Promise<number> {
+  const due = await db().$queryRaw<{ user_id: string }[]>`
+    SELECT user_id FROM digest_entries GROUP BY user_id
+    HAVING min(created_at) <= now() - make_interval(hours => ${DIGEST_HOURS}) LIMIT ${maxPeople}`;
+  let queued = 0;
+  for (const { user_id } of due) {
+    queued += await db().$transaction(async (tx) => {
+      const entries = await tx.$queryRaw<{ id: number; text: string }[]>`
+        SELECT id, text FROM digest_entries WHERE user_id = ${user_id} ORDER BY id FOR UPDATE SKIP LOCKED`;
+      if (!entries.length) return 0;
+      const user = await tx.user.findUnique({ where: { id: user_id }, select: { email: true, notify: true } });
+      if (user?.notify === "digest") {
+        await enqueueMail(tx, [
+          {
+            kind: "digest",
+            to: user.email,
+            subject: `[Vellum] ${entries.length} change${entries.length === 1 ? "" : "s"} to pages you follow`,
+            text: ["Changes since your last digest:", "", ...entries.map((e) => `- ${e.text}`), "",
+              "Change how you hear about changes in your settings."].join("\n"),
+          },
+        ]);
+      }
+      await tx.digestEntry.deleteMany({ where: { id: { in: entries.map((e) => e.id) } } });
+      return user?.notify === "digest" ? 1 : 0;
+    });
+  }
+  return queued;
+}

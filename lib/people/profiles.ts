@@ -1,0 +1,74 @@
+import "server-only";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
+import { renderMarkdown } from "@/lib/markdown/render";
+import { cached, pageCacheKey } from "@/lib/cache/page-cache";
+import { revisionInfoSelect, toRevisionInfo } from "@/lib/wiki/revisions";
+import { slugOf } from "@/lib/wiki/titles";
+
+export const MAX_BIO_BYTES = 64 * 1024;
+
+/** PATCH /api/users/me: only these fields; role, blocked and the rest are not yours to set (400). */
+export const profileUpdateSchema = z
+  .object({
+    displayName: z
+      .string()
+      .transform((s) => s.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/\s+/g, " ").trim())
+      .pipe(z.string().min(1).max(64))
+      .optional(),
+    bio: z.string().refine((s) => Buffer.byteLength(s) <= MAX_BIO_BYTES, "at most 64 KiB").optional(),
+    notify: z.enum(["each", "digest", "none"]).optional(),
+  })
+  .strict();
+
+/**
+ * A public profile. The rendered bio is cached under the profile's last-change time, so an edit is visible at
+ * once on every instance (the key changes) without any invalidation.
+ */
+export async function getProfileOrThrow(username: string) {
+  const user = await db().user.findUnique({
+    where: { usernameKey: username.toLowerCase() },
+    select: { id: true, username: true, displayName: true, bio: true, role: true, blocked: true, createdAt: true, updatedAt: true },
+  });
+  if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
+  const [bioHtml, editCount] = await Promise.all([
+    cached(pageCacheKey(["profile", user.id, user.updatedAt.getTime()]), async () => renderMarkdown(user.bio).html),
+    db().revision.count({ where: { authorId: user.id } }),
+  ]);
+  return {
+    username: user.username,
+    displayName: user.displayName,
+    bio: user.bio,
+    bioHtml,
+    role: user.role,
+    blocked: user.blocked,
+    joinedAt: user.createdAt.toISOString(),
+    editCount,
+  };
+}
+
+/** Change your own profile and settings. */
+export async function updateProfile(userId: string, changes: z.infer<typeof profileUpdateSchema>) {
+  const user = await db().user.update({ where: { id: userId }, data: changes, select: { username: true } });
+  return getProfileOrThrow(user.username);
+}
+
+/** A person's revisions, newest first, `limit` at a time (`before`: a revision id). */
+export async function listContributions(username: string, { limit, before }: { limit: number; before?: number }) {
+  const user = await db().user.findUnique({ where: { usernameKey: username.toLowerCase() }, select: { id: true } });
+  if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
+  const rows = await db().revision.findMany({
+    where: { authorId: user.id, ...(before ? { id: { lt: before } } : {}) },
+    orderBy: { id: "desc" },
+    take: limit + 1,
+    select: { ...revisionInfoSelect, parentId: true, parent: { select: { size: true } }, page: { select: { title: true } } },
+  });
+  const revisions = rows.slice(0, limit).map((r) => ({
+    ...toRevisionInfo(r),
+    sizeDelta: r.size - (r.parent?.size ?? 0),
+    parentId: r.parentId,
+    page: { title: r.page.title, slug: slugOf(r.page.title) },
+  }));
+  return { revisions, next: rows.length > limit ? String(revisions.at(-1)!.id) : null };
+}
