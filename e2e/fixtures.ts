@@ -1,5 +1,9 @@
 import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { simpleParser, type ParsedMail } from "mailparser";
 
 export const PASSWORD = "correct horse battery";
 
@@ -64,4 +68,43 @@ export async function twoEditors(browser: Browser) {
   await signUpInBrowser(a);
   await signUpInBrowser(b);
   return { a, b, close: () => Promise.all(contexts.map((c) => c.close())) };
+}
+
+/** Run SQL against the e2e database (e.g. to make someone an admin). */
+export async function sql(text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Make an existing account an admin. */
+export async function makeAdmin(username: string) {
+  await sql("UPDATE users SET role = 'admin' WHERE username_key = $1", [username.toLowerCase()]);
+}
+
+/** Messages the SMTP sink has received for `address` (parsed), oldest first. */
+export async function mailTo(address: string): Promise<ParsedMail[]> {
+  const dir = process.env.E2E_MAIL_DIR;
+  if (!dir || !existsSync(dir)) return [];
+  const out: ParsedMail[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith(".eml")).sort()) {
+    const mail = await simpleParser(readFileSync(path.join(dir, f)));
+    const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
+    if (to.some((t) => t.value.some((v) => v.address?.toLowerCase() === address.toLowerCase()))) out.push(mail);
+  }
+  return out;
+}
+
+/** Wait until `address` has received `count` messages matching `match` (and return them). */
+export async function waitForMail(address: string, match: (m: ParsedMail) => boolean, count = 1, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await mailTo(address)).filter(match);
+    if (found.length >= count || Date.now() > deadline) return found;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

@@ -9,14 +9,25 @@ import { checkCredentials } from "./accounts";
 import { clientIp, recordFailure } from "./rate-limit";
 import { sendSignInLink } from "./signin-email";
 
-/** The Prisma adapter, created on first use (building the app must not need a database). */
+/**
+ * The Prisma adapter, created on first use (building the app must not need a database). next-auth wraps the
+ * adapter by enumerating its methods, so each one is a real property that delegates.
+ */
 let adapter: Adapter | undefined;
-const lazyAdapter = new Proxy({} as Adapter, {
-  get(_target, prop) {
-    adapter ??= PrismaAdapter(db() as never);
-    return adapter[prop as keyof Adapter];
-  },
-});
+const ADAPTER_METHODS = [
+  "createUser", "getUser", "getUserByEmail", "getUserByAccount", "updateUser", "deleteUser", "linkAccount",
+  "unlinkAccount", "createSession", "getSessionAndUser", "updateSession", "deleteSession",
+  "createVerificationToken", "useVerificationToken",
+] as const;
+const lazyAdapter = Object.fromEntries(
+  ADAPTER_METHODS.map((name) => [
+    name,
+    (...args: unknown[]) => {
+      adapter ??= PrismaAdapter(db() as never);
+      return (adapter[name] as (...a: unknown[]) => unknown)(...args);
+    },
+  ]),
+) as unknown as Adapter;
 
 /**
  * next-auth: username/password and email magic links, JWT sessions (docs/decisions/0005-sessions.md). Magic-link
