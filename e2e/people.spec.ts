@@ -193,6 +193,16 @@ test("magic link: the link from the email signs you in once; unknown addresses g
   await expect(replay.getByRole("link", { name })).toHaveCount(0);
   await other.close();
 
+  // a forged link (right address, made-up token) does not either
+  const forged = new URL(link);
+  forged.searchParams.set("token", "0".repeat(64));
+  const forger = await browser.newContext();
+  const fpage = await forger.newPage();
+  await fpage.goto(forged.toString());
+  await expect(fpage.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(fpage.getByRole("link", { name })).toHaveCount(0);
+  await forger.close();
+
   const stranger = `${newUsername("stranger")}@example.test`;
   const fresh = await browser.newContext();
   const p = await fresh.newPage();

@@ -4,6 +4,7 @@ import { getConfig } from "@/lib/config";
 import { getCurrentUser } from "@/lib/auth/session";
 import { listPeople } from "@/lib/people/admin";
 import { outboxOverview } from "@/lib/mail/outbox";
+import { mailFileName } from "@/lib/mail/transport";
 import { JsonButton } from "@/app/_components/JsonButton";
 import { formatDate } from "@/app/_components/format";
 import { ProtectForm } from "./ProtectForm";
@@ -25,7 +26,8 @@ export default async function AdminPage() {
     );
   }
   const [{ people }, outbox] = await Promise.all([listPeople(), outboxOverview()]);
-  const mailTarget = getConfig().SMTP_URL ? "the SMTP server in SMTP_URL" : `files in ${getConfig().MAIL_DIR} (SMTP_URL is not set)`;
+  const toFiles = !getConfig().SMTP_URL;
+  const mailTarget = toFiles ? `files in ${getConfig().MAIL_DIR} (SMTP_URL is not set)` : "the SMTP server in SMTP_URL";
   return (
     <>
       <div className="page-head">
@@ -98,6 +100,7 @@ export default async function AdminPage() {
                   {m.attempts > 1 && ` (${m.attempts} attempts)`}
                   {m.lastError && <div className="muted">{m.lastError}</div>}
                   {m.status === "failed" && <JsonButton method="POST" url={`/api/admin/outbox/${m.id}/retry`} label="Retry" />}
+                  {toFiles && m.status === "sent" && <div className="muted">{mailFileName(m.id)}</div>}
                 </td>
                 <td>{formatDate(m.sentAt ?? m.createdAt)}</td>
               </tr>

@@ -11,6 +11,11 @@ export type Sender = (mail: Mail) => Promise<void>;
 
 let sender: Sender | undefined;
 
+/** The file a message is written to when there is no SMTP_URL. */
+export function mailFileName(id: number): string {
+  return `${String(id).padStart(8, "0")}.eml`;
+}
+
 /**
  * Send through SMTP_URL, or, without one, write each message to MAIL_DIR as <id>.eml (so a fresh `npm start`
  * shows what would have been sent). nodemailer builds the headers: it encodes every value, so a title or summary
@@ -34,7 +39,7 @@ export function getSender(): Sender {
     if (!config.SMTP_URL) {
       const dir = path.resolve(config.MAIL_DIR);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, `${String(mail.id).padStart(8, "0")}.eml`), (info as unknown as { message: Buffer }).message);
+      writeFileSync(path.join(dir, mailFileName(mail.id)), (info as unknown as { message: Buffer }).message);
     }
   };
   return sender;
