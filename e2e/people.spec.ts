@@ -257,6 +257,7 @@ test("an editor changes a watched page: the admin and the watcher each get one e
     expect(text).toContain("+ Line 2, rewritten.");
     expect(text).toContain(`${origin}/diff?from=${r1.id}&to=${r2}`);
     expect(text).toContain(`${origin}/wiki/${slugPath(title)}`);
+    expect(text).toContain(who === adminName ? "you are an administrator" : "you watch this page");
   }
   await new Promise((r) => setTimeout(r, 1000));
   const watcherMail = (await mailTo(`${watcherName}@example.test`)).filter((m) => (m.subject ?? "").includes(title));

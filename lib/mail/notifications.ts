@@ -13,8 +13,11 @@ export type ChangeNotice = {
   reverted: boolean;
 };
 
-/** One change email per recipient address. */
-export function changeEmails(recipients: string[], notice: ChangeNotice): OutgoingMail[] {
+/** Who gets a change email, and why (the email says so, and how to stop it). */
+export type ChangeRecipient = { email: string; reason: "admin" | "watch" };
+
+/** One change email per recipient. */
+export function changeEmails(recipients: ChangeRecipient[], notice: ChangeNotice): OutgoingMail[] {
   const verb = notice.reverted ? "reverted" : "changed";
   const subject = `[Vellum] ${notice.title} ${verb} by ${notice.author}`;
   const text = [
@@ -26,7 +29,10 @@ export function changeEmails(recipients: string[], notice: ChangeNotice): Outgoi
     `See the changes: ${notice.diffUrl}`,
     `Read the page:   ${notice.pageUrl}`,
     "",
-    "You receive this because you are an administrator of this wiki.",
   ].join("\n");
-  return recipients.map((to) => ({ kind: "change", to, subject, text }));
+  const why = {
+    admin: "You receive this because you are an administrator of this wiki.",
+    watch: "You receive this because you watch this page. Unwatch it from its History tab, or choose a daily digest in Settings.",
+  };
+  return recipients.map((r) => ({ kind: "change", to: r.email, subject, text: `${text}\n${why[r.reason]}` }));
 }

@@ -46,7 +46,7 @@ export async function queueChangeMail(
       notify: { not: "none" },
       OR: [{ role: "admin" }, { watches: { some: { pageId: change.pageId } } }],
     },
-    select: { id: true, email: true, notify: true, role: true },
+    select: { id: true, email: true, notify: true, watches: { where: { pageId: change.pageId }, select: { pageId: true } } },
   });
   if (!recipients.length) return 0;
   const author = await tx.user.findUnique({ where: { id: change.authorId }, select: { username: true } });
@@ -66,7 +66,8 @@ export async function queueChangeMail(
   };
   const now = recipients.filter((r) => r.notify === "each");
   const later = recipients.filter((r) => r.notify === "digest");
-  await enqueueMail(tx, changeEmails(now.map((r) => r.email), notice));
+  const reasons = now.map((r) => ({ email: r.email, reason: r.watches.length ? ("watch" as const) : ("admin" as const) }));
+  await enqueueMail(tx, changeEmails(reasons, notice));
   if (later.length) {
     const line = `${notice.title}: revision ${notice.revisionNumber} by ${notice.author}` +
       `${notice.summary ? ` (“${notice.summary}”)` : ""} ${notice.diffUrl}`;
