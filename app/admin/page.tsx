@@ -1,30 +1,18 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { getConfig } from "@/lib/config";
-import { getCurrentUser } from "@/lib/auth/session";
 import { listPeople } from "@/lib/people/admin";
 import { outboxOverview } from "@/lib/mail/outbox";
 import { mailFileName } from "@/lib/mail/transport";
 import { JsonButton } from "@/app/_components/JsonButton";
 import { formatDate } from "@/app/_components/format";
 import { ProtectForm } from "./ProtectForm";
+import { AdminOnly, requireAdmin } from "./guard";
 
 export const metadata: Metadata = { title: "Administration" };
 
 /** /admin: people and roles, page protection, the mail outbox (admins only). */
 export default async function AdminPage() {
-  const user = await getCurrentUser();
-  if (!user) redirect("/signin?callbackUrl=/admin");
-  if (user.role !== "admin" || user.blocked) {
-    return (
-      <>
-        <div className="page-head">
-          <h1>Administration</h1>
-        </div>
-        <p className="error-box" role="alert">Only administrators can see this page.</p>
-      </>
-    );
-  }
+  if (!(await requireAdmin("/admin"))) return <AdminOnly heading="Administration" />;
   const [{ people }, outbox] = await Promise.all([listPeople(), outboxOverview()]);
   const toFiles = !getConfig().SMTP_URL;
   const mailTarget = toFiles ? `files in ${getConfig().MAIL_DIR} (SMTP_URL is not set)` : "the SMTP server in SMTP_URL";

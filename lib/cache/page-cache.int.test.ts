@@ -1,10 +1,10 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
-import { makeUser, unique } from "@/lib/testing/factories";
+import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
 import { getPageOrThrow, savePage } from "@/lib/wiki/pages";
 import { getRevisionOrThrow } from "@/lib/wiki/revisions";
-import { closeCache, getCache, setCacheForTesting } from "./index";
+import { getCache, setCacheForTesting } from "./index";
 import { Memcache } from "./memcache";
 import { MemcachedBackend } from "./memcached-backend";
 import { pageCacheCounters } from "./page-cache";
@@ -15,10 +15,7 @@ let author: Awaited<ReturnType<typeof makeUser>>;
 before(async () => {
   author = await makeUser();
 });
-after(async () => {
-  closeCache();
-  await db().$disconnect();
-});
+after(closeTestConnections);
 
 async function create(markdown: string) {
   const title = unique("Cached");

@@ -1,8 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
-import { closeCache } from "@/lib/cache";
-import { makeUser, unique } from "@/lib/testing/factories";
+import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
 import { SmtpSink } from "@/lib/testing/smtp-sink";
 import { savePage } from "@/lib/wiki/pages";
 import { AppError } from "@/lib/http/errors";
@@ -23,8 +22,7 @@ before(async () => {
 });
 after(async () => {
   await sink.stop();
-  closeCache();
-  await db().$disconnect();
+  await closeTestConnections();
 });
 
 /** Send everything due until nothing is left. */

@@ -1,9 +1,8 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
-import { closeCache } from "@/lib/cache";
 import { AppError } from "@/lib/http/errors";
-import { makeUser, unique } from "@/lib/testing/factories";
+import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
 import { createToken, listTokens, revokeToken, userForToken } from "@/lib/auth/tokens";
 import { isRateLimited, recordFailure, LIMITS } from "@/lib/auth/rate-limit";
 import { savePage, revertPage } from "@/lib/wiki/pages";
@@ -12,10 +11,7 @@ import { queueDueDigests } from "@/lib/mail/digests";
 import { getProfileOrThrow, updateProfile, listContributions } from "./profiles";
 import { protectPage, updateUserAsAdmin } from "./admin";
 
-after(async () => {
-  closeCache();
-  await db().$disconnect();
-});
+after(closeTestConnections);
 
 const code = (c: string) => (e: unknown) => e instanceof AppError && e.code === c;
 

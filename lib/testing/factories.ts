@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { actorSelect, createAccount } from "@/lib/auth/accounts";
 import { db } from "@/lib/db";
+import { closeCache } from "@/lib/cache";
 
 /** A unique suffix, so tests sharing one database never collide. */
 export function unique(prefix: string): string {
@@ -17,4 +18,10 @@ export async function makeUser(role?: "reader" | "editor" | "admin") {
     select: actorSelect,
   });
   return user;
+}
+
+/** Close what an integration test file opened (database pool, cache connections), so its process can exit. */
+export async function closeTestConnections(): Promise<void> {
+  closeCache();
+  await db().$disconnect();
 }

@@ -1,9 +1,8 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
-import { closeCache } from "@/lib/cache";
 import { AppError } from "@/lib/http/errors";
-import { makeUser, unique } from "@/lib/testing/factories";
+import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
 import { getPageOrThrow, savePage, revertPage } from "./pages";
 import { listHistory, getRevisionOrThrow, diffRevisions } from "./revisions";
 
@@ -11,10 +10,7 @@ let author: Awaited<ReturnType<typeof makeUser>>;
 before(async () => {
   author = await makeUser();
 });
-after(async () => {
-  closeCache();
-  await db().$disconnect();
-});
+after(closeTestConnections);
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 

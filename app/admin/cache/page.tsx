@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
-import { getCurrentUser } from "@/lib/auth/session";
+import { AdminOnly, requireAdmin } from "../guard";
 import { getCacheStats } from "@/lib/cache/stats";
 
 export const metadata: Metadata = { title: "Cache" };
@@ -9,18 +8,7 @@ const fmt = new Intl.NumberFormat("en-GB");
 
 /** /admin/cache: the page cache at a glance (admins only). */
 export default async function CacheAdminPage() {
-  const user = await getCurrentUser();
-  if (!user) redirect("/signin?callbackUrl=/admin/cache");
-  if (user.role !== "admin") {
-    return (
-      <>
-        <div className="page-head">
-          <h1>Cache</h1>
-        </div>
-        <p className="error-box" role="alert">Only administrators can see this page.</p>
-      </>
-    );
-  }
+  if (!(await requireAdmin("/admin/cache"))) return <AdminOnly heading="Cache" />;
   const s = await getCacheStats();
   const rows: [string, string][] = [
     ["Backend", s.backend === "memcached" ? `memcached (${s.serversUp} of ${s.servers} servers up)` : "in-process memory"],
