@@ -15,9 +15,6 @@ export function clientIp(headers: Headers): string {
 
 /** Is any of these keys over its limit? Keys look like "user:alice", "ip:10.0.0.1", "email:a@b.c". */
 export async function isRateLimited(keys: string[]): Promise<boolean> {
-  if (Math.random() < 0.01) {
-    await db().$executeRaw`DELETE FROM sign_in_failures WHERE created_at < now() - interval '1 day'`;
-  }
   const rows = await db().$queryRaw<{ key: string; n: number }[]>`
     SELECT key, count(*)::int AS n FROM sign_in_failures
     WHERE key = ANY(${keys}) AND created_at > now() - make_interval(mins => ${WINDOW_MINUTES})

@@ -1,6 +1,7 @@
 import "server-only";
 import { processOutbox } from "./outbox";
 import { queueDueDigests } from "./digests";
+import { pruneExpiredRows } from "@/lib/db/maintenance";
 
 const POLL_MS = 2000;
 let running = false;
@@ -15,6 +16,7 @@ export async function runOutboxOnce(): Promise<void> {
   }
   running = true;
   try {
+    await pruneExpiredRows();
     await queueDueDigests();
     do {
       again = false;
