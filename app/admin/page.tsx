@@ -7,6 +7,7 @@ import { JsonButton } from "@/app/_components/JsonButton";
 import { formatDate } from "@/app/_components/format";
 import { ProtectForm } from "./ProtectForm";
 import { AdminOnly, requireAdmin } from "./guard";
+import { TableHead } from "@/app/_components/TableHead";
 
 export const metadata: Metadata = { title: "Administration" };
 
@@ -27,14 +28,7 @@ export default async function AdminPage() {
       <h2>People</h2>
       <div className="table-scroll">
         <table className="list">
-          <thead>
-            <tr>
-              <th scope="col">Person</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Person", "Email", "Role", "Actions"]} />
           <tbody>
             {people.map((p) => (
               <tr key={p.username} data-testid={`person-${p.username}`}>
@@ -68,15 +62,7 @@ export default async function AdminPage() {
       </p>
       <div className="table-scroll">
         <table className="list">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">To</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Status</th>
-              <th scope="col">When</th>
-            </tr>
-          </thead>
+          <TableHead columns={["#", "To", "Subject", "Status", "When"]} />
           <tbody>
             {outbox.latest.map((m) => (
               <tr key={m.id}>

@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { JsonButton } from "@/app/_components/JsonButton";
 import { formatDate } from "@/app/_components/format";
 import { NewTokenForm, ProfileForm } from "./SettingsForms";
+import { TableHead } from "@/app/_components/TableHead";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -33,14 +34,7 @@ export default async function SettingsPage() {
       </p>
       {tokens.length > 0 && (
         <table className="list">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col"><span className="skip">Actions</span></th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Created", "Last used", { label: "Actions", hidden: true }]} />
           <tbody>
             {tokens.map((t) => (
               <tr key={t.id}>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AdminOnly, requireAdmin } from "../guard";
 import { getCacheStats } from "@/lib/cache/stats";
+import { TableHead } from "@/app/_components/TableHead";
 
 export const metadata: Metadata = { title: "Cache" };
 
@@ -43,15 +44,7 @@ export default async function CacheAdminPage() {
       </table>
       <h2>Page cache on this instance</h2>
       <table className="list">
-        <thead>
-          <tr>
-            <th scope="col">Hits</th>
-            <th scope="col">Misses</th>
-            <th scope="col">Renders</th>
-            <th scope="col">Errors</th>
-            <th scope="col">Too large to cache</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Hits", "Misses", "Renders", "Errors", "Too large to cache"]} />
         <tbody>
           <tr>
             <td>{fmt.format(pc.hits)}</td>
@@ -68,14 +61,7 @@ export default async function CacheAdminPage() {
         show the current revision.
       </p>
       <table className="list">
-        <thead>
-          <tr>
-            <th scope="col">Hits</th>
-            <th scope="col">Found outdated</th>
-            <th scope="col">Documents</th>
-            <th scope="col">Bytes</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Hits", "Found outdated", "Documents", "Bytes"]} />
         <tbody>
           <tr>
             <td>{fmt.format(s.frontCache.hits)}</td>

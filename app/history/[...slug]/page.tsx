@@ -10,6 +10,7 @@ import { JsonButton } from "@/app/_components/JsonButton";
 import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
 import { RevertButton } from "@/app/_components/RevertButton";
 import { formatDate, formatDelta } from "@/app/_components/format";
+import { TableHead } from "@/app/_components/TableHead";
 
 type Props = { params: Promise<{ slug: string[] }>; searchParams: Promise<Record<string, string | string[]>> };
 
@@ -60,17 +61,9 @@ export default async function HistoryPage({ params, searchParams }: Props) {
         <div className="table-scroll">
         <table className="list">
           <caption className="skip">Revisions of {title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-              <th scope="col">Revision</th>
-              <th scope="col">Author</th>
-              <th scope="col">Summary</th>
-              <th scope="col">Size</th>
-              {user && <th scope="col"><span className="skip">Actions</span></th>}
-            </tr>
-          </thead>
+          <TableHead
+            columns={["From", "To", "Revision", "Author", "Summary", "Size", ...(user ? [{ label: "Actions", hidden: true as const }] : [])]}
+          />
           <tbody>
             {revs.map((r, i) => (
               <tr key={r.id}>

@@ -5,6 +5,7 @@ import { getProfileOrThrow, listContributions } from "@/lib/people/profiles";
 import { pageQuerySchema } from "@/lib/wiki/schema";
 import { pagePaths } from "@/lib/wiki/titles";
 import { formatDate, formatDelta } from "@/app/_components/format";
+import { TableHead } from "@/app/_components/TableHead";
 
 type Props = { params: Promise<{ username: string }>; searchParams: Promise<Record<string, string | string[]>> };
 
@@ -48,14 +49,7 @@ export default async function ProfilePage({ params, searchParams }: Props) {
       ) : (
         <div className="table-scroll">
           <table className="list">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Page</th>
-                <th scope="col">Summary</th>
-                <th scope="col">Size</th>
-              </tr>
-            </thead>
+            <TableHead columns={["When", "Page", "Summary", "Size"]} />
             <tbody>
               {contributions.revisions.map((r) => (
                 <tr key={r.id}>
