@@ -8,6 +8,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
+import { hasSessionCookie } from "../lib/auth/session-cookie.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 3000);
@@ -49,7 +50,6 @@ function badRequest(req, res) {
 }
 
 const FRONT_CACHE = Symbol.for("vellum.frontCache");
-const SESSION_COOKIE = /(^|;\s*)(__Secure-)?next-auth\.session-token(\.\d+)?=/;
 
 /** A signed-out GET of an article: the same document for everyone, so the front cache may answer it. */
 function isAnonymousView(req) {
@@ -58,7 +58,7 @@ function isAnonymousView(req) {
     req.url.startsWith("/wiki/") &&
     !req.url.includes("?") &&
     !req.headers.authorization &&
-    !SESSION_COOKIE.test(req.headers.cookie ?? "")
+    !hasSessionCookie(req.headers.cookie)
   );
 }
 

@@ -1,7 +1,8 @@
 import { AppError } from "@/lib/http/errors";
 
 type Role = "reader" | "editor" | "admin";
-type Actor = { role: Role; blocked: boolean };
+/** What a permission check needs to know of a person (read fresh from the database on each request). */
+export type Actor = { role: Role; blocked: boolean };
 export type Protection = "none" | "editor" | "admin";
 
 /** Blocked people may read but change nothing. Called inside every state-changing handler. */

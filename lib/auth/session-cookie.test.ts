@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { hasSessionCookie } from "./session-cookie";
+import { hasSessionCookie } from "./session-cookie.js";
 
 test("session cookies are recognised whole, chunked and secure", () => {
   assert.equal(hasSessionCookie("next-auth.session-token=abc"), true);

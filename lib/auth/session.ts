@@ -5,7 +5,7 @@ import { findUserById } from "./accounts";
 
 export type CurrentUser = NonNullable<Awaited<ReturnType<typeof findUserById>>>;
 
-export { hasSessionCookie } from "./session-cookie";
+export { hasSessionCookie } from "./session-cookie.js";
 
 /** The signed-in user as the database knows them now, or null. Works in server components and route handlers. */
 export async function getCurrentUser(): Promise<CurrentUser | null> {

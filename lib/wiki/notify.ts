@@ -31,7 +31,7 @@ export async function queueChangeMail(
   change: {
     pageId: number;
     title: string;
-    authorId: string;
+    author: { id: string; username: string };
     summary: string;
     revision: { id: number; number: number };
     parentRevisionId: number | null;
@@ -42,27 +42,26 @@ export async function queueChangeMail(
 ): Promise<number> {
   const recipients = await tx.user.findMany({
     where: {
-      id: { not: change.authorId },
+      id: { not: change.author.id },
       notify: { not: "none" },
       OR: [{ role: "admin" }, { watches: { some: { pageId: change.pageId } } }],
     },
     select: { id: true, email: true, notify: true, watches: { where: { pageId: change.pageId }, select: { pageId: true } } },
   });
   if (!recipients.length) return 0;
-  const author = await tx.user.findUnique({ where: { id: change.authorId }, select: { username: true } });
   const base = (getConfig().NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, "");
   const diffPath = change.parentRevisionId
     ? `/diff?from=${change.parentRevisionId}&to=${change.revision.id}`
     : `/revision/${change.revision.id}`;
   const notice = {
-      title: change.title,
-      author: author?.username ?? "someone",
-      summary: change.summary,
-      revisionNumber: change.revision.number,
-      diffExcerpt: diffExcerpt(change.before, change.after),
-      pageUrl: base + pagePaths.view(change.title),
-      diffUrl: base + diffPath,
-      reverted: change.reverted ?? false,
+    title: change.title,
+    author: change.author.username,
+    summary: change.summary,
+    revisionNumber: change.revision.number,
+    diffExcerpt: diffExcerpt(change.before, change.after),
+    pageUrl: base + pagePaths.view(change.title),
+    diffUrl: base + diffPath,
+    reverted: change.reverted ?? false,
   };
   const now = recipients.filter((r) => r.notify === "each");
   const later = recipients.filter((r) => r.notify === "digest");

@@ -1,6 +1,6 @@
 import "server-only";
 import { db, sqlPool, Prisma } from "@/lib/db";
-import { assertCanEdit, type Protection } from "@/lib/auth/permissions";
+import { assertCanEdit, type Actor as PermissionActor, type Protection } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/http/errors";
 import { mergeThreeWay } from "./merge";
 import { getRenderedRevision, getRevisionMarkdown, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
@@ -55,12 +55,15 @@ export async function getPageSource(title: string) {
   return page?.latestRevision ? { title: page.title, revisionId: page.latestRevision.id, markdown: page.latestRevision.markdown } : null;
 }
 
-export type SaveResult =
-  | { status: "created" | "updated"; merged: boolean; title: string; revision: RevisionInfo }
-  | { status: "unchanged"; merged: boolean; title: string; revision: RevisionInfo };
+export type SaveResult = {
+  status: "created" | "updated" | "unchanged";
+  merged: boolean;
+  title: string;
+  revision: RevisionInfo;
+};
 
-/** Who is saving: checked against the page's protection under the page lock. */
-type Actor = { id: string; role: "reader" | "editor" | "admin"; blocked: boolean };
+/** Who is saving: checked against the page's protection under the page lock, and named in change emails. */
+type Actor = PermissionActor & { id: string; username: string };
 
 type SaveRequest = {
   title: string;
@@ -185,7 +188,7 @@ async function insertRevision(
   await queueChangeMail(tx, {
     pageId,
     title: req.title,
-    authorId: req.author.id,
+    author: req.author,
     summary: req.summary ?? "",
     revision,
     parentRevisionId: parent?.id ?? null,
