@@ -79,6 +79,14 @@ export default async function DiffPage({ searchParams }: Props) {
         {side("From", from)}
         {side("To", to)}
       </div>
+      {!diff.exact && (
+        <p className="notice" role="status">
+          These revisions are too different to compare line by line: the whole text is shown as replaced.
+        </p>
+      )}
+      {blocks.some((b) => b.kind === "change" && b.deleted && b.inserted && !b.words) && diff.exact && (
+        <p className="notice" role="status">Some changes are too different to show word by word.</p>
+      )}
       {blocks.every((b) => b.kind === "equal") ? (
         <p>The two revisions have the same text.</p>
       ) : (

@@ -12,7 +12,7 @@ const EXCERPT_LINE_CHARS = 200;
 /** The changed lines of an edit, "+ "/"- " prefixed, at most EXCERPT_LINES of them. */
 export function diffExcerpt(before: string, after: string): string[] {
   const lines: string[] = [];
-  for (const change of diffText(before, after)) {
+  for (const change of diffText(before, after).changes) {
     if (change.op === "equal") continue;
     for (const line of change.text.replace(/\n$/, "").split("\n")) {
       const shown = [...line].length > EXCERPT_LINE_CHARS ? [...line].slice(0, EXCERPT_LINE_CHARS).join("") + "…" : line;

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import { renderMarkdown, type Heading } from "@/lib/markdown/render";
 import { cached, pageCacheKey } from "@/lib/cache/page-cache";
-import { diffText, type Change } from "./diff";
+import { diffText } from "./diff";
 import { slugOf } from "./titles";
 
 /** Revision metadata as the API shows it. */
@@ -109,7 +109,7 @@ export async function getRevisionOrThrow(id: number) {
   };
 }
 
-/** The line diff between two revisions of the same page. */
+/** The line diff between two revisions of the same page (`exact: false`: too different, shown wholly replaced). */
 export async function diffRevisions(fromId: number, toId: number) {
   const rows = await db().revision.findMany({
     where: { id: { in: [fromId, toId] } },
@@ -120,11 +120,12 @@ export async function diffRevisions(fromId: number, toId: number) {
   if (!from) throw new AppError("not_found", `There is no revision ${fromId}`);
   if (!to) throw new AppError("not_found", `There is no revision ${toId}`);
   if (from.pageId !== to.pageId) throw new AppError("bad_request", "The two revisions belong to different pages");
-  const changes: Change[] = diffText(from.markdown, to.markdown);
+  const { changes, exact } = diffText(from.markdown, to.markdown);
   return {
     page: { title: from.page.title, slug: slugOf(from.page.title) },
     from: toRevisionInfo(from),
     to: toRevisionInfo(to),
     changes,
+    exact,
   };
 }

