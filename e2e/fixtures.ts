@@ -108,3 +108,16 @@ export async function waitForMail(address: string, match: (m: ParsedMail) => boo
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * Confirm `username`'s address the way its owner would: take the link from the verification mail the SMTP sink
+ * received and confirm it. Change emails go only to verified addresses.
+ */
+export async function verifyAddress(request: APIRequestContext, username: string) {
+  const address = `${username}@example.test`;
+  const [mail] = await waitForMail(address, (m) => /confirm your address/i.test(m.subject ?? ""));
+  const token = /verify-email\?token=([A-Za-z0-9_-]+)/.exec(mail?.text ?? "")?.[1];
+  expect(token, `a verification link reached ${address}`).toBeTruthy();
+  const res = await request.post("/api/verify-email", { data: { token } });
+  expect(res.status()).toBe(200);
+}

@@ -1,7 +1,7 @@
 import { test, expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
 import {
   PASSWORD, createAccount, makeAdmin, mailTo, newTitle, newUsername, saveInEditor, signInApi, signUpInBrowser, slugPath,
-  sql, waitForMail,
+  sql, verifyAddress, waitForMail,
 } from "./fixtures";
 
 // People: roles, blocking, protection, tokens, watchlists, change emails and magic links, over real HTTP, with a
@@ -219,6 +219,8 @@ test("an editor changes a watched page: the admin and the watcher each get one e
   const adminName = await createAccount(await ctx());
   await makeAdmin(adminName);
   const watcherName = await createAccount(await ctx());
+  await verifyAddress(await ctx({ Origin: origin }), adminName);
+  await verifyAddress(await ctx({ Origin: origin }), watcherName);
   const title = newTitle("Watched");
   const setup = await signedIn(watcherName);
   const r1 = (await (await setup.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "Line one.\nLine two.\n", baseRevisionId: null } })).json()).revision;

@@ -1,8 +1,14 @@
-// Vellum's HTTP server: Next.js's request handler behind a thin node:http front. The front exists for what
-// Next.js cannot do itself: a URL path with malformed percent-encoding gets a clean 400 (Next.js 16 answers 500,
-// vercel/next.js#92527), as does one with an empty, "." or ".." segment (which Next.js would merge or resolve
-// away). Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens. WEB_CONCURRENCY > 1 runs
-// that many worker processes (node:cluster) sharing the port, so reads use every core.
+// Vellum's HTTP server: Next.js's request handler behind a node:http front. The front does what Next.js cannot
+// do itself, for every request before Next.js sees it:
+//   - a URL path with malformed percent-encoding gets a clean 400 (Next.js 16 answers 500, vercel/next.js#92527),
+//     as does one with an empty, "." or ".." segment (which Next.js would merge or resolve away);
+//   - request bodies are counted as they arrive: past the route's limit the answer is 413 and the rest is not read,
+//     whether or not the client declared a Content-Length;
+//   - the client's address is determined once (the socket's peer, or with TRUST_PROXY=n the address the n-th
+//     trusted proxy reports) and handed to the app in X-Vellum-Client-Ip, overwriting anything a client sent;
+//   - signed-out article views are answered from the front cache while PostgreSQL confirms they are current.
+// Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens. WEB_CONCURRENCY > 1 runs that
+// many worker processes (node:cluster) sharing the port, so reads use every core.
 import cluster from "node:cluster";
 import http from "node:http";
 import path from "node:path";
@@ -47,6 +53,66 @@ function badRequest(req, res) {
     "Content-Length": Buffer.byteLength(body),
   });
   res.end(body);
+}
+
+/** Largest body of any request; the app's own fields have smaller limits (page text: 1 MiB of Markdown). */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Largest body of a sign-in or sign-up request: a few short fields. */
+const MAX_AUTH_BODY_BYTES = 64 * 1024;
+const trustedProxies = Number(process.env.TRUST_PROXY ?? 0);
+
+/** The body limit of a request path. */
+function bodyLimit(url) {
+  return url.startsWith("/api/auth/") || url.startsWith("/api/accounts") ? MAX_AUTH_BODY_BYTES : MAX_BODY_BYTES;
+}
+
+/**
+ * The client's address: the socket's peer, unless TRUST_PROXY=n says n proxies we run stand in front, each
+ * appending the address it saw to X-Forwarded-For; then the n-th address from the right is the client's (the
+ * ones further left were written by the client and prove nothing).
+ */
+function clientAddress(req) {
+  if (trustedProxies > 0) {
+    const hops = String(req.headers["x-forwarded-for"] ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+    if (hops.length) return hops[Math.max(0, hops.length - trustedProxies)];
+  }
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+function tooLarge(req, res) {
+  if (!res.headersSent) {
+    const body = JSON.stringify({ error: { code: "payload_too_large", message: "Request body is too large" } });
+    res.writeHead(413, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Connection: "close" });
+    res.end(body);
+  }
+  // stop reading: the rest of the body is never buffered
+  req.socket.destroySoon?.();
+  setTimeout(() => req.destroy(), 1000).unref();
+}
+
+/**
+ * Count the body's bytes as the HTTP parser hands them over (`push` is how it feeds the request stream), so the
+ * limit holds however the app reads the body, chunked or not.
+ */
+function limitBody(req, res) {
+  const limit = bodyLimit(req.url ?? "/");
+  if (Number(req.headers["content-length"] ?? 0) > limit) {
+    tooLarge(req, res);
+    return false;
+  }
+  let seen = 0;
+  const push = req.push;
+  req.push = function (chunk, encoding) {
+    if (chunk !== null) {
+      seen += chunk.length;
+      if (seen > limit) {
+        tooLarge(req, res);
+        return push.call(this, null);
+      }
+    }
+    return push.call(this, chunk, encoding);
+  };
+  return true;
 }
 
 const FRONT_CACHE = Symbol.for("vellum.frontCache");
@@ -122,7 +188,9 @@ async function serve() {
   const handle = app.getRequestHandler();
 
   const server = http.createServer((req, res) => {
+    req.headers["x-vellum-client-ip"] = clientAddress(req);
     if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
+    if (req.method !== "GET" && req.method !== "HEAD" && !limitBody(req, res)) return;
     if (isAnonymousView(req)) return serveFromFrontCache(req, res, () => handle(req, res));
     handle(req, res);
   });
@@ -133,10 +201,15 @@ async function serve() {
     }
   });
 
+  // SIGTERM: stop accepting, end idle connections, give requests in flight a moment, then go. CPU-heavy work runs
+  // in worker threads or under deadlines (docs/decisions/0013), so the event loop is free to notice the signal.
   const shutdown = () => {
     server.close(() => process.exit(0));
-    server.closeAllConnections?.();
-    setTimeout(() => process.exit(0), 3000).unref();
+    server.closeIdleConnections?.();
+    setTimeout(() => {
+      server.closeAllConnections?.();
+      process.exit(0);
+    }, 2000).unref();
   };
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);

@@ -2,7 +2,7 @@
 // Ctrl-C or SIGTERM stops the app and the embedded database cleanly.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { ROOT, DATA, say, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSecret } from "./lib/setup.mjs";
+import { ROOT, DATA, say, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSecret, ensureSetupCode } from "./lib/setup.mjs";
 
 const port = Number(process.env.PORT ?? 3000);
 const cleanups = [];
@@ -33,12 +33,28 @@ async function waitUntilHealthy(port, child) {
   }
 }
 
+/** Does the wiki have no administrator yet (so the setup code is worth printing)? */
+async function hasNoAdmin(url) {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rowCount } = await client.query("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1");
+    return rowCount === 0;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 try {
   ensureDependencies();
   ensurePrismaClient();
   const { startServices } = await import("./lib/services.mjs");
   const env = await startServices({ dataDir: path.join(DATA, "dev"), pgPort: Number(process.env.VELLUM_PG_PORT ?? 54329), cleanups });
   ensureBuild();
+  const setupCode = ensureSetupCode();
   const child = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit"],
@@ -46,6 +62,7 @@ try {
       ...process.env,
       ...env,
       NEXTAUTH_SECRET: ensureSecret(),
+      VELLUM_SETUP_CODE: setupCode,
       NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
       NODE_ENV: "production",
       WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1",
@@ -68,6 +85,9 @@ try {
   });
   await waitUntilHealthy(port, child);
   say(`Vellum is running at ${process.env.NEXTAUTH_URL ?? `http://localhost:${port}`}  (Ctrl-C stops it)`);
+  if (await hasNoAdmin(env.DATABASE_URL)) {
+    say(`no administrator yet: create the first account from this machine, or elsewhere with the setup code ${setupCode}`);
+  }
 } catch (e) {
   console.error(`[vellum] could not start: ${e instanceof Error ? e.message : e}`);
   await stop(1);

@@ -1,7 +1,8 @@
 // `npm test`: type check, unit tests, integration tests against a real PostgreSQL (a fresh database per run)
-// and Playwright end-to-end tests against the built app in Chromium. Starts and stops everything it needs.
+// and Playwright end-to-end tests against the built app in Chromium, the security suite (e2e/security.spec.ts)
+// among them. Starts and stops everything it needs.
 //   npm test              every phase
-//   npm test -- unit      one phase (typecheck | unit | int | e2e)
+//   npm test -- unit      one phase (typecheck | unit | int | e2e | security; security alone: npm run test:security)
 import { spawn } from "node:child_process";
 import { readdirSync, rmSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -147,7 +148,8 @@ try {
     say("unit tests");
     nodeTest(testFiles((n) => n.endsWith(".test.ts") && !n.endsWith(".int.test.ts")));
   }
-  if (want("int") || want("e2e")) ensureSystemPackages(SYSTEM_PACKAGES);
+  const browserPhase = want("e2e") || want("security");
+  if (want("int") || browserPhase) ensureSystemPackages(SYSTEM_PACKAGES);
   if (want("int")) {
     say("integration tests (real PostgreSQL, two real memcached servers)");
     const url = await freshDatabase("int");
@@ -158,7 +160,7 @@ try {
       "--test-concurrency=1",
     ]);
   }
-  if (want("e2e")) {
+  if (browserPhase) {
     ensureBuild();
     const url = await freshDatabase("e2e");
     const memcachedPort = 11421;
@@ -166,7 +168,7 @@ try {
     const port = Number(process.env.VELLUM_TEST_PORT ?? 3100);
     const base = `http://localhost:${port}`;
     const second = `http://localhost:${port + 1}`;
-    say(`end-to-end tests (Playwright, Chromium) against ${base} and ${second}, sharing PostgreSQL and memcached`);
+    say(`${want("e2e") ? "end-to-end and security" : "security"} tests (Playwright, Chromium) against ${base} and ${second}, sharing PostgreSQL and memcached`);
     const mailDir = path.join(DATA, "test", "mail-e2e");
     rmSync(mailDir, { recursive: true, force: true });
     const smtpPort = 2526;
@@ -185,6 +187,7 @@ try {
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     const extra = process.env.E2E_ARGS ? process.env.E2E_ARGS.split(" ") : []; // e.g. "--grep stress --repeat-each 3"
+    if (!want("e2e")) extra.push("e2e/security.spec.ts"); // the security suite alone
     run(process.execPath, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", ...extra], {
       env: {
         ...process.env,

@@ -35,7 +35,7 @@ export function ProtectForm() {
         <label htmlFor="protect-level">Who may edit it</label>
         <select id="protect-level" name="level" defaultValue="admin">
           <option value="none">anyone who may edit (no protection)</option>
-          <option value="editor">editors and administrators</option>
+          <option value="editor">editors with a verified address, and administrators (semi-protection)</option>
           <option value="admin">administrators only</option>
         </select>
       </div>

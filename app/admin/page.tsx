@@ -37,7 +37,10 @@ export default async function AdminPage() {
                   {p.blocked && <strong> (blocked)</strong>}
                   <div className="muted">joined {formatDate(p.createdAt)}</div>
                 </td>
-                <td>{p.email}</td>
+                <td>
+                  {p.email}
+                  <div className="muted">{p.emailVerified ? "verified" : "not verified: gets no change mail"}</div>
+                </td>
                 <td>{p.role}</td>
                 <td className="actions">
                   {(["reader", "editor", "admin"] as const)

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { diffRevisions } from "@/lib/wiki/revisions";
 import { revisionIdParam } from "@/lib/wiki/schema";
 import { diffBlocks, type Change } from "@/lib/wiki/diff";

@@ -55,7 +55,11 @@ export function NewTokenForm() {
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
-    const r = await send("POST", "/api/tokens", { name: String(form.get("tokenName") ?? "") || undefined });
+    const days = Number(form.get("expiresInDays") ?? 0);
+    const r = await send("POST", "/api/tokens", {
+      name: String(form.get("tokenName") ?? "") || undefined,
+      ...(days > 0 ? { expiresInDays: days } : {}),
+    });
     if (r.ok) setToken(String(r.data?.token));
     else setError(r.error);
   }
@@ -74,6 +78,16 @@ export function NewTokenForm() {
           <div className="field">
             <label htmlFor="tokenName">Token name</label>
             <input id="tokenName" name="tokenName" type="text" maxLength={100} placeholder="e.g. import bot" />
+          </div>
+          <div className="field">
+            <label htmlFor="expiresInDays">Expires</label>
+            <select id="expiresInDays" name="expiresInDays" defaultValue="90">
+              <option value="7">in 7 days</option>
+              <option value="30">in 30 days</option>
+              <option value="90">in 90 days</option>
+              <option value="365">in a year</option>
+              <option value="0">never</option>
+            </select>
           </div>
           <button type="submit" className="secondary">Create token</button>
           {error && <p role="alert">{error}</p>}

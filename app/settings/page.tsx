@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { listTokens } from "@/lib/auth/tokens";
-import { getProfileOrThrow } from "@/lib/people/profiles";
-import { db } from "@/lib/db";
+import { getMailSettings, getProfileOrThrow } from "@/lib/people/profiles";
 import { JsonButton } from "@/app/_components/JsonButton";
 import { formatDate } from "@/app/_components/format";
 import { NewTokenForm, ProfileForm } from "./SettingsForms";
@@ -18,13 +17,25 @@ export default async function SettingsPage() {
   const [profile, tokens, me] = await Promise.all([
     getProfileOrThrow(user.username),
     listTokens(user.id),
-    db().user.findUniqueOrThrow({ where: { id: user.id }, select: { notify: true } }),
+    getMailSettings(user.id),
   ]);
   return (
     <>
       <div className="page-head">
         <h1>Settings</h1>
       </div>
+      <h2>Email address</h2>
+      <p data-testid="email-state">
+        {me.email}:{" "}
+        {me.verified ? (
+          <strong>verified</strong>
+        ) : (
+          <>
+            <strong>not verified</strong>. Change emails and digests go only to a verified address.{" "}
+            <JsonButton method="POST" url="/api/verify-email/send" label="Send me a confirmation link" />
+          </>
+        )}
+      </p>
       <h2>Profile</h2>
       <ProfileForm displayName={profile.displayName} bio={profile.bio} notify={me.notify} username={user.username} />
       <h2>Access tokens</h2>
@@ -34,13 +45,14 @@ export default async function SettingsPage() {
       </p>
       {tokens.length > 0 && (
         <table className="list">
-          <TableHead columns={["Name", "Created", "Last used", { label: "Actions", hidden: true }]} />
+          <TableHead columns={["Name", "Created", "Last used", "Expires", { label: "Actions", hidden: true }]} />
           <tbody>
             {tokens.map((t) => (
               <tr key={t.id}>
                 <td>{t.name}</td>
                 <td>{formatDate(t.createdAt)}</td>
                 <td>{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</td>
+                <td>{t.expiresAt ? formatDate(t.expiresAt) : "never"}</td>
                 <td>
                   <JsonButton method="DELETE" url={`/api/tokens/${encodeURIComponent(t.id)}`} label={`Revoke ${t.name}`}
                     confirm={`Revoke the token “${t.name}”? Scripts using it stop working.`} />

@@ -1,19 +1,16 @@
 import type { Metadata } from "next";
 import { EmailSignInForm, SignInForm } from "./SignInForm";
+import { safeReturnPath } from "@/lib/http/redirects";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-/** Only paths on this site are followed after sign-in. */
-function safeCallback(value: unknown): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\")
-    ? value
-    : "/wiki/Main_Page";
-}
 
 export default async function SignInPage({ searchParams }: Props) {
   const params = await searchParams;
+  // only paths on this site are followed after sign-in (parsed as a browser would: /%09/evil.example is refused)
+  const callbackUrl = safeReturnPath(params.callbackUrl);
   return (
     <>
       <div className="page-head">
@@ -31,9 +28,9 @@ export default async function SignInPage({ searchParams }: Props) {
             : "Signing in did not work. Try again."}
         </p>
       )}
-      <SignInForm callbackUrl={safeCallback(params.callbackUrl)} />
+      <SignInForm callbackUrl={callbackUrl} />
       <h2>Or get a sign-in link by email</h2>
-      <EmailSignInForm callbackUrl={safeCallback(params.callbackUrl)} />
+      <EmailSignInForm callbackUrl={callbackUrl} />
       <p>
         New here? <a href="/signup">Create an account</a>.
       </p>

@@ -3,7 +3,8 @@
 import { useState } from "react";
 import { signIn } from "next-auth/react";
 
-export function SignUpForm() {
+/** `askSetupCode`: the wiki has no administrator yet, so offer the field for `npm start`'s setup code. */
+export function SignUpForm({ askSetupCode }: { askSetupCode: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -16,6 +17,7 @@ export function SignUpForm() {
       username: String(form.get("username") ?? ""),
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
+      ...(form.get("setupCode") ? { setupCode: String(form.get("setupCode")).trim() } : {}),
     };
     try {
       const res = await fetch("/api/accounts", {
@@ -60,6 +62,16 @@ export function SignUpForm() {
           aria-describedby="password-hint" />
         <p className="hint" id="password-hint">At least 10 characters.</p>
       </div>
+      {askSetupCode && (
+        <div className="field">
+          <label htmlFor="setupCode">Setup code (optional)</label>
+          <input id="setupCode" name="setupCode" type="text" autoComplete="off" maxLength={200} aria-describedby="setup-hint" />
+          <p className="hint" id="setup-hint">
+            This wiki has no administrator yet. The code <code>npm start</code> printed makes this account the administrator
+            (not needed when you create it on the machine the wiki runs on).
+          </p>
+        </div>
+      )}
       <button type="submit" disabled={busy}>
         {busy ? "Creating…" : "Create account"}
       </button>

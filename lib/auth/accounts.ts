@@ -1,9 +1,12 @@
 import "server-only";
+import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { getConfig } from "@/lib/config";
 import { db, isUniqueViolation } from "@/lib/db";
 import type { Role } from "@/lib/db";
-import { AppError } from "@/lib/http/errors";
-import { hashPassword, verifyPassword } from "./passwords";
+import { AppError } from "@/lib/errors";
+import { hashPassword, needsRehash, verifyPassword } from "./passwords";
+import { isLoopback } from "./rate-limit";
 
 export const usernameSchema = z
   .string()
@@ -14,6 +17,8 @@ export const signUpSchema = z
     username: usernameSchema,
     email: z.string().trim().max(254).email(),
     password: z.string().min(10, "at least 10 characters").max(1024),
+    /** The one-time setup code `npm start` prints: makes the first account an admin from anywhere. */
+    setupCode: z.string().max(200).optional(),
   })
   .strict();
 
@@ -22,28 +27,41 @@ export type SignUpInput = z.infer<typeof signUpSchema>;
 /** What the rest of the app knows about a person. */
 export type PublicUser = { username: string; displayName: string; role: Role };
 
+/** Does the setup code match the one this installation was started with (constant time)? */
+function isSetupCode(code: string | undefined): boolean {
+  const expected = getConfig().VELLUM_SETUP_CODE;
+  if (!code || !expected) return false;
+  const a = Buffer.from(code);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /**
- * Create an account. The first account on an empty wiki is an admin; the check and the insert run under one
- * lock so two simultaneous first sign-ups cannot both become admin.
+ * Create an account. While the wiki has no administrator, an account created from the machine itself (a loopback
+ * client address, as the HTTP front reports it) or with the setup code becomes one; every other account is an
+ * editor. So a fresh wiki on a public address cannot be taken by the first passer-by, and its owner can still
+ * claim it after a stranger signed up first. The check and the insert run under one lock so two simultaneous
+ * sign-ups cannot both become admin. The address is unverified until its owner follows the link we mail
+ * (lib/auth/verification.ts).
  */
-export async function createAccount(input: SignUpInput): Promise<PublicUser> {
+export async function createAccount(input: SignUpInput, { clientIp }: { clientIp: string }): Promise<PublicUser & { id: string; email: string }> {
   const passwordHash = await hashPassword(input.password);
+  const mayBecomeAdmin = isLoopback(clientIp) || isSetupCode(input.setupCode);
   try {
     return await db().$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(7465001)`;
-      const anyone = await tx.user.findFirst({ select: { id: true } });
-      const user = await tx.user.create({
+      const admin = await tx.user.findFirst({ where: { role: "admin" }, select: { id: true } });
+      return tx.user.create({
         data: {
           username: input.username,
           usernameKey: input.username.toLowerCase(),
           email: input.email.toLowerCase(),
           displayName: input.username,
           passwordHash,
-          role: anyone ? "editor" : "admin",
+          role: !admin && mayBecomeAdmin ? "admin" : "editor",
         },
-        select: { username: true, displayName: true, role: true },
+        select: { id: true, email: true, username: true, displayName: true, role: true },
       });
-      return user;
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw new AppError("conflict", "That username or email is already taken");
@@ -51,7 +69,15 @@ export async function createAccount(input: SignUpInput): Promise<PublicUser> {
   }
 }
 
-/** Check a username and password; returns the user or null (same timing either way). */
+/** Does the wiki have no administrator yet (the sign-up page then offers the setup code field)? */
+export async function hasNoAdmin(): Promise<boolean> {
+  return (await db().user.findFirst({ where: { role: "admin" }, select: { id: true } })) === null;
+}
+
+/**
+ * Check a username and password; returns the user or null (same timing either way). A hash made with older,
+ * weaker parameters is replaced by today's while we hold the password.
+ */
 export async function checkCredentials(username: string, password: string) {
   const user = await db().user.findUnique({
     where: { usernameKey: username.toLowerCase() },
@@ -59,11 +85,28 @@ export async function checkCredentials(username: string, password: string) {
   });
   const ok = await verifyPassword(password, user?.passwordHash);
   if (!user || !ok) return null;
+  if (user.passwordHash && needsRehash(user.passwordHash)) {
+    const passwordHash = await hashPassword(password);
+    await db().user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
+  }
   return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
 }
 
+/**
+ * The owner of an address proved it by a magic link, on an account whose address was never verified: whoever
+ * created the account may not have been them, so its password and access tokens stop working.
+ */
+export async function claimAccountByEmail(email: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { email: email.toLowerCase() }, select: { id: true, emailVerified: true } });
+    if (!user || user.emailVerified) return;
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash: null } });
+    await tx.apiToken.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } });
+  });
+}
+
 /** What authorisation needs to know of a person, read fresh on every request (roles and blocks change). */
-export const actorSelect = { id: true, username: true, displayName: true, role: true, blocked: true } as const;
+export const actorSelect = { id: true, username: true, displayName: true, role: true, blocked: true, emailVerified: true } as const;
 
 /** The current state of a signed-in user (roles can change after the session was issued). */
 export async function findUserById(id: string) {

@@ -5,9 +5,10 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import EmailProvider from "next-auth/providers/email";
 import { PrismaAdapter } from "@next-auth/prisma-adapter";
 import { db } from "@/lib/db";
-import { checkCredentials } from "./accounts";
-import { clientIp, recordFailure } from "./rate-limit";
+import { checkCredentials, claimAccountByEmail } from "./accounts";
+import { assertSignInAllowed, clientIp, normalizeEmail, recordFailure } from "./rate-limit";
 import { sendSignInLink } from "./signin-email";
+import { safeReturnPath } from "@/lib/http/redirects";
 
 /**
  * The Prisma adapter, created on first use (building the app must not need a database). next-auth wraps the
@@ -40,6 +41,12 @@ export const authOptions: NextAuthOptions = {
   providers: [
     EmailProvider({
       maxAge: 15 * 60,
+      // the one normal form of an address: what is limited is what is mailed (`a@b.c,1` is refused, not mailed)
+      normalizeIdentifier: (identifier) => {
+        const email = normalizeEmail(identifier);
+        if (!email) throw new Error("Invalid email address");
+        return email;
+      },
       sendVerificationRequest: ({ identifier, url }) => sendSignInLink(identifier, url),
     }),
     CredentialsProvider({
@@ -50,10 +57,11 @@ export const authOptions: NextAuthOptions = {
         const username = String(credentials?.username ?? "");
         const password = String(credentials?.password ?? "");
         if (!username || !password || username.length > 64 || password.length > 1024) return null;
+        // limited here, inside the check, so that no body format or header gets around it (429 in the route)
+        const keys = await assertSignInAllowed(username, clientIp((req?.headers ?? {}) as Record<string, string>));
         const user = await checkCredentials(username, password);
         if (!user) {
-          const ip = clientIp(new Headers((req?.headers ?? {}) as Record<string, string>));
-          await recordFailure([`user:${username.toLowerCase()}`, `ip:${ip}`]);
+          await recordFailure(keys);
           return null;
         }
         return { id: user.id, name: user.displayName, username: user.username, role: user.role };
@@ -61,6 +69,22 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    /** After sign-in, only a path on this site (docs: lib/http/redirects.ts). */
+    redirect({ url, baseUrl }) {
+      const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
+      return baseUrl + safeReturnPath(path, baseUrl);
+    },
+    /**
+     * A magic link proves the address. Used on an account whose address was never verified, it also takes the
+     * account from whoever created it with that address: their password and tokens stop working.
+     */
+    async signIn({ user, account, email }) {
+      if (account?.provider === "email" && !email?.verificationRequest && user.email) {
+        const known = user as { emailVerified?: Date | null };
+        if (!known.emailVerified) await claimAccountByEmail(user.email);
+      }
+      return true;
+    },
     async jwt({ token, user }) {
       if (user) {
         const u = user as { username?: string; role?: string };

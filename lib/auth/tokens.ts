@@ -2,36 +2,52 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { actorSelect } from "./accounts";
 
 /** Personal access tokens start with this, so they are recognisable in logs and secret scanners. */
 const PREFIX = "vlm_";
 
-export const createTokenSchema = z.object({ name: z.string().trim().min(1).max(100).optional() }).strict();
+export const createTokenSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    /** The token stops working after this many days; without it, only revoking ends it. */
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
 
 function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-/** Create a token; the plain value is returned once and never stored. */
-export async function createToken(userId: string, name = "token") {
+/**
+ * Create a token; the plain value is returned once and never stored. Only a signed-in person (a session) may:
+ * a token that could mint tokens would outlive its own revocation and expiry.
+ */
+export async function createToken(userId: string, { name = "token", expiresInDays }: { name?: string; expiresInDays?: number }, via: "session" | "token") {
+  if (via === "token") throw new AppError("forbidden", "Access tokens cannot create tokens; sign in to create one");
   const token = PREFIX + randomBytes(32).toString("base64url");
+  const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null;
   const row = await db().apiToken.create({
-    data: { userId, name, tokenHash: hashToken(token) },
-    select: { id: true, name: true, createdAt: true },
+    data: { userId, name, tokenHash: hashToken(token), expiresAt },
+    select: { id: true, name: true, createdAt: true, expiresAt: true },
   });
-  return { token, id: row.id, name: row.name, createdAt: row.createdAt.toISOString() };
+  return { token, id: row.id, name: row.name, createdAt: row.createdAt.toISOString(), expiresAt: row.expiresAt?.toISOString() ?? null };
 }
 
 /** A person's tokens (never their values). */
 export async function listTokens(userId: string) {
   const rows = await db().apiToken.findMany({
-    where: { userId, revokedAt: null },
+    where: { userId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, createdAt: true, lastUsedAt: true },
+    select: { id: true, name: true, createdAt: true, lastUsedAt: true, expiresAt: true },
   });
-  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), lastUsedAt: r.lastUsedAt?.toISOString() ?? null }));
+  return rows.map((r) => ({
+    ...r,
+    createdAt: r.createdAt.toISOString(),
+    lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+  }));
 }
 
 /** Revoke one of your own tokens; 404 for anyone else's (their existence is not revealed). */
@@ -40,14 +56,14 @@ export async function revokeToken(userId: string, id: string): Promise<void> {
   if (!n.count) throw new AppError("not_found", "No such token");
 }
 
-/** The person a bearer token belongs to, or null when it is unknown or revoked. */
+/** The person a bearer token belongs to, or null when it is unknown, revoked or expired. */
 export async function userForToken(token: string) {
   if (!token.startsWith(PREFIX) || token.length > 200) return null;
   const row = await db().apiToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, revokedAt: true, lastUsedAt: true, user: { select: actorSelect } },
+    select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: actorSelect } },
   });
-  if (!row || row.revokedAt) return null;
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
   // note use at most once a minute: a bot's every request need not write
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
     await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });

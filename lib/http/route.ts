@@ -4,7 +4,7 @@ import type { ZodType } from "zod";
 import { getConfig } from "@/lib/config";
 import { getCurrentUser, hasSessionCookie, type CurrentUser } from "@/lib/auth/session";
 import { userForToken } from "@/lib/auth/tokens";
-import { AppError, PAYLOAD_TOO_LARGE } from "./errors";
+import { AppError, PAYLOAD_TOO_LARGE } from "@/lib/errors";
 import { isSameOrigin } from "./origin";
 import { titleFromPath } from "@/lib/wiki/titles";
 
@@ -19,6 +19,8 @@ export type HandlerContext<B, A extends boolean> = {
   params: Params;
   body: B;
   user: A extends true ? CurrentUser : CurrentUser | null;
+  /** How the user was authenticated: a session cookie or a bearer token (null when signed out). */
+  via: "session" | "token" | null;
 };
 
 type Options<B, A extends boolean> = {
@@ -61,14 +63,15 @@ export function route<B = undefined, A extends boolean = false>(
       let user: CurrentUser | null = null;
       if (bearer !== null) {
         user = await userForToken(bearer);
-        if (!user) throw new AppError("unauthorized", "Unknown or revoked access token");
+        if (!user) throw new AppError("unauthorized", "Unknown, revoked or expired access token");
       } else if (wantsUser && hasSessionCookie(req.headers.get("cookie"))) {
         user = await getCurrentUser();
       }
       if (options.auth && !user) throw new AppError("unauthorized", "Sign in first");
       const body = options.body ? await readBody(req, options.body) : (undefined as B);
       const params = (await context.params) ?? {};
-      const result = await fn({ req, params, body, user: user as HandlerContext<B, A>["user"] });
+      const via = user ? (bearer !== null ? "token" : "session") : null;
+      const result = await fn({ req, params, body, user: user as HandlerContext<B, A>["user"], via });
       return result instanceof Response ? result : json(result);
     } catch (e) {
       return toErrorResponse(e, req);
@@ -102,16 +105,7 @@ function checkOrigin(req: NextRequest) {
 }
 
 async function readBody<B>(req: NextRequest, schema: ZodType<B>): Promise<B> {
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", "Request body is too large");
-  let text: string;
-  try {
-    text = await req.text();
-  } catch {
-    // the client went away mid-upload (e.g. an aborted preview request)
-    throw new AppError("bad_request", "The request body could not be read");
-  }
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("payload_too_large", "Request body is too large");
+  const text = await readLimitedText(req, MAX_BODY_BYTES);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -126,6 +120,37 @@ async function readBody<B>(req: NextRequest, schema: ZodType<B>): Promise<B> {
     throw new AppError("bad_request", `Invalid request: ${problems.join("; ")}`);
   }
   return parsed.data;
+}
+
+/**
+ * The body as text, counted while it is read: past `limit` bytes reading stops with 413, whether or not the
+ * client declared a Content-Length (a chunked body is never buffered whole). The HTTP front enforces the same
+ * kind of limit for every route before Next.js sees the body; this one holds wherever the handler runs.
+ */
+async function readLimitedText(req: NextRequest, limit: number): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > limit) throw new AppError("payload_too_large", "Request body is too large");
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        throw new AppError("payload_too_large", "Request body is too large");
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    // the client went away mid-upload (e.g. an aborted preview request)
+    throw new AppError("bad_request", "The request body could not be read");
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Validate query parameters against a schema (400 naming the bad ones). */

@@ -20,8 +20,9 @@ export async function queueDueDigests(maxPeople = 50): Promise<number> {
       const entries = await tx.$queryRaw<{ id: number; text: string }[]>`
         SELECT id, text FROM digest_entries WHERE user_id = ${user_id} ORDER BY id FOR UPDATE SKIP LOCKED`;
       if (!entries.length) return 0;
-      const user = await tx.user.findUnique({ where: { id: user_id }, select: { email: true, notify: true } });
-      if (user?.notify === "digest") {
+      const user = await tx.user.findUnique({ where: { id: user_id }, select: { email: true, notify: true, emailVerified: true } });
+      const wanted = user?.notify === "digest" && user.emailVerified !== null; // never to an unverified address
+      if (wanted) {
         await enqueueMail(tx, [
           {
             kind: "digest",
@@ -33,7 +34,7 @@ export async function queueDueDigests(maxPeople = 50): Promise<number> {
         ]);
       }
       await tx.digestEntry.deleteMany({ where: { id: { in: entries.map((e) => e.id) } } });
-      return user?.notify === "digest" ? 1 : 0;
+      return wanted ? 1 : 0;
     });
   }
   return queued;

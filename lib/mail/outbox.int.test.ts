@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
 import { SmtpSink } from "@/lib/testing/smtp-sink";
 import { savePage } from "@/lib/wiki/pages";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { enqueueMail, processOutbox, retryMail, MAX_ATTEMPTS } from "./outbox";
 
 // The outbox against real PostgreSQL and a real SMTP server (smtp-server), no mocks.

@@ -1,5 +1,5 @@
 import "server-only";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import { getConfig } from "@/lib/config";
@@ -17,8 +17,8 @@ export function mailFileName(id: number): string {
 }
 
 /**
- * Send through SMTP_URL, or, without one, write each message to MAIL_DIR as <id>.eml (so a fresh `npm start`
- * shows what would have been sent). nodemailer builds the headers: it encodes every value, so a title or summary
+ * Send through SMTP_URL, or, without one, write each message to MAIL_DIR as <id>.eml, owner-only (so a fresh
+ * `npm start` shows what would have been sent). nodemailer builds the headers: it encodes every value, so a title or summary
  * cannot add a header. The Message-ID is derived from the outbox row, so a receiver can recognise a resend.
  */
 export function getSender(): Sender {
@@ -37,9 +37,11 @@ export function getSender(): Sender {
       messageId: `<outbox-${mail.id}@${host}>`,
     });
     if (!config.SMTP_URL) {
+      // messages hold sign-in links: readable by the wiki's own user only
       const dir = path.resolve(config.MAIL_DIR);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, mailFileName(mail.id)), (info as unknown as { message: Buffer }).message);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chmodSync(dir, 0o700);
+      writeFileSync(path.join(dir, mailFileName(mail.id)), (info as unknown as { message: Buffer }).message, { mode: 0o600 });
     }
   };
   return sender;

@@ -1,4 +1,5 @@
 import "server-only";
+import { getConfig } from "@/lib/config";
 import { processOutbox } from "./outbox";
 import { queueDueDigests } from "./digests";
 import { pruneExpiredRows } from "@/lib/db/maintenance";
@@ -32,13 +33,13 @@ export async function runOutboxOnce(): Promise<void> {
 
 /** Start polling the outbox in this process (every instance runs one; claims keep them apart). MAIL_WORKER=off: none. */
 export function startMailWorker(): void {
-  if (timer) return;
+  if (timer || getConfig().MAIL_WORKER === "off") return;
   timer = setInterval(() => void runOutboxOnce(), POLL_MS);
   timer.unref();
 }
 
 /** Send soon, without waiting for the next poll (after a change that queued mail has committed). */
 export function wakeMailWorker(): void {
-  if (process.env.MAIL_WORKER === "off") return;
+  if (getConfig().MAIL_WORKER === "off") return;
   setImmediate(() => void runOutboxOnce());
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 
 /** PATCH /api/admin/users/{username} */
 export const adminUserUpdateSchema = z
@@ -31,7 +31,7 @@ export async function listPeople({ after, limit = 200 }: { after?: string; limit
     where: after ? { usernameKey: { gt: after.toLowerCase() } } : {},
     orderBy: { usernameKey: "asc" },
     take: limit + 1,
-    select: { username: true, displayName: true, email: true, role: true, blocked: true, createdAt: true },
+    select: { username: true, displayName: true, email: true, emailVerified: true, role: true, blocked: true, createdAt: true },
   });
   return { people: rows.slice(0, limit), next: rows.length > limit ? rows[limit - 1]!.username : null };
 }

@@ -1,7 +1,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
 import { createToken, listTokens, revokeToken, userForToken } from "@/lib/auth/tokens";
 import { isRateLimited, recordFailure, LIMITS } from "@/lib/auth/rate-limit";
@@ -24,7 +24,7 @@ async function page(author: Awaited<ReturnType<typeof makeUser>>, text = "text\n
 test("token lifecycle: created once, stored hashed, works until revoked, only its owner can revoke it", async () => {
   const alice = await makeUser();
   const bob = await makeUser();
-  const t = await createToken(alice.id, "bot");
+  const t = await createToken(alice.id, { name: "bot" }, "session");
   assert.match(t.token, /^vlm_/);
   const stored = await db().apiToken.findUniqueOrThrow({ where: { id: t.id } });
   assert.notEqual(stored.tokenHash, t.token);
@@ -38,6 +38,16 @@ test("token lifecycle: created once, stored hashed, works until revoked, only it
   assert.deepEqual(await listTokens(alice.id), []);
 });
 
+test("a token cannot create tokens, and an expired token is nobody", async () => {
+  const alice = await makeUser();
+  await assert.rejects(createToken(alice.id, { name: "child" }, "token"), code("forbidden"));
+  const t = await createToken(alice.id, { name: "short", expiresInDays: 1 }, "session");
+  assert.equal((await userForToken(t.token))?.username, alice.username);
+  await db().apiToken.update({ where: { id: t.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+  assert.equal(await userForToken(t.token), null);
+  assert.deepEqual(await listTokens(alice.id), [], "expired tokens leave the list");
+});
+
 test("protection: admin-protected pages only admins edit; readers and blocked people edit nothing", async () => {
   const admin = await makeUser("admin");
   const editor = await makeUser("editor");
@@ -49,6 +59,12 @@ test("protection: admin-protected pages only admins edit; readers and blocked pe
   const ok = await savePage({ title, markdown: "by admin\n", baseRevisionId: revisionId, author: admin });
   assert.equal(ok.status, "updated");
   await protectPage(title, "editor");
+  const unverified = await makeUser("editor", { verified: false });
+  await assert.rejects(
+    savePage({ title, markdown: "by a throw-away account\n", baseRevisionId: ok.revision.id, author: unverified }),
+    code("forbidden"),
+    "semi-protection: an editor whose address is not verified may not edit",
+  );
   await savePage({ title, markdown: "by editor\n", baseRevisionId: ok.revision.id, author: editor });
   await assert.rejects(page(reader), code("forbidden"));
   const blocked = await updateUserAsAdmin(admin.id, editor.username, { blocked: true });

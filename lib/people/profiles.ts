@@ -1,8 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/http/errors";
-import { renderMarkdown } from "@/lib/markdown/render";
+import { AppError } from "@/lib/errors";
+import { renderBounded } from "@/lib/markdown/render-pool";
+import { MAX_NESTING, nestingDepth } from "@/lib/markdown/render";
 import { cached, pageCacheKey } from "@/lib/cache/page-cache";
 import { revisionInfoSelect, toRevisionInfo } from "@/lib/wiki/revisions";
 import { slugOf } from "@/lib/wiki/titles";
@@ -17,7 +18,11 @@ export const profileUpdateSchema = z
       .transform((s) => s.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/\s+/g, " ").trim())
       .pipe(z.string().min(1).max(64))
       .optional(),
-    bio: z.string().refine((s) => Buffer.byteLength(s) <= MAX_BIO_BYTES, "at most 64 KiB").optional(),
+    bio: z
+      .string()
+      .refine((s) => Buffer.byteLength(s) <= MAX_BIO_BYTES, "at most 64 KiB")
+      .refine((s) => nestingDepth(s) <= MAX_NESTING, `block quotes and lists may nest at most ${MAX_NESTING} deep`)
+      .optional(),
     notify: z.enum(["each", "digest", "none"]).optional(),
   })
   .strict();
@@ -33,7 +38,7 @@ export async function getProfileOrThrow(username: string) {
   });
   if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
   const [bioHtml, editCount] = await Promise.all([
-    cached(pageCacheKey(["profile", user.id, user.updatedAt.getTime()]), async () => renderMarkdown(user.bio).html),
+    cached(pageCacheKey(["profile", user.id, user.updatedAt.getTime()]), async () => (await renderBounded(user.bio)).rendered.html),
     db().revision.count({ where: { authorId: user.id } }),
   ]);
   return {
@@ -71,4 +76,10 @@ export async function listContributions(username: string, { limit, before }: { l
     page: { title: r.page.title, slug: slugOf(r.page.title) },
   }));
   return { revisions, next: rows.length > limit ? String(revisions.at(-1)!.id) : null };
+}
+
+/** Your own mail settings: how you hear about changes, and whether your address is verified. */
+export async function getMailSettings(userId: string) {
+  const me = await db().user.findUniqueOrThrow({ where: { id: userId }, select: { notify: true, email: true, emailVerified: true } });
+  return { notify: me.notify, email: me.email, verified: me.emailVerified !== null };
 }

@@ -8,13 +8,13 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(5).toString("hex")}`;
 }
 
-/** A fresh user; returns their id and username. */
-export async function makeUser(role?: "reader" | "editor" | "admin") {
+/** A fresh user with a verified address (as if they had followed the link); returns what authorisation needs. */
+export async function makeUser(role?: "reader" | "editor" | "admin", { verified = true }: { verified?: boolean } = {}) {
   const username = unique("u").replace("-", "_");
-  await createAccount({ username, email: `${username}@example.test`, password: "correct horse battery" });
+  await createAccount({ username, email: `${username}@example.test`, password: "correct horse battery" }, { clientIp: "192.0.2.1" });
   const user = await db().user.update({
     where: { usernameKey: username.toLowerCase() },
-    data: role ? { role } : {},
+    data: { ...(role ? { role } : {}), emailVerified: verified ? new Date() : null },
     select: actorSelect,
   });
   return user;

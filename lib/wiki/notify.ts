@@ -24,7 +24,7 @@ export function diffExcerpt(before: string, after: string): string[] {
 
 /**
  * Queue the change emails of a save or revert, in its transaction: to every admin and everyone watching the page,
- * except the author, each as they chose: every change (an email now), a daily digest (a digest entry), or none.
+ * whose address is verified, except the author, each as they chose: every change (an email now), a daily digest (a digest entry), or none.
  */
 export async function queueChangeMail(
   tx: Prisma.TransactionClient,
@@ -44,6 +44,8 @@ export async function queueChangeMail(
     where: {
       id: { not: change.author.id },
       notify: { not: "none" },
+      // only addresses whose owner proved they read them (lib/auth/verification.ts)
+      emailVerified: { not: null },
       OR: [{ role: "admin" }, { watches: { some: { pageId: change.pageId } } }],
     },
     select: { id: true, email: true, notify: true, watches: { where: { pageId: change.pageId }, select: { pageId: true } } },

@@ -1,7 +1,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
 import { getPageOrThrow, savePage, revertPage } from "./pages";
 import { listHistory, getRevisionOrThrow, diffRevisions } from "./revisions";

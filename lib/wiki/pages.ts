@@ -1,9 +1,11 @@
 import "server-only";
 import { db, sqlPool, Prisma } from "@/lib/db";
 import { assertCanEdit, type Actor as PermissionActor, type Protection } from "@/lib/auth/permissions";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { mergeThreeWay } from "./merge";
-import { getRenderedRevision, getRevisionMarkdown, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
+import { getRenderedRevision, getRevisionMarkdown, keepRender, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
+import { renderBounded } from "@/lib/markdown/render-pool";
+import { RENDERER_VERSION } from "@/lib/markdown/render";
 import { slugOf } from "./titles";
 import { queueChangeMail } from "./notify";
 import { wakeMailWorker } from "@/lib/mail/worker";
@@ -81,6 +83,9 @@ type SaveRequest = {
  * with 409 edit_conflict carrying the current text. See docs/decisions/0004-edit-conflicts.md.
  */
 export async function savePage(req: SaveRequest): Promise<SaveResult> {
+  // Rendered before the page is locked (it may take up to the render deadline) and kept with the revision when
+  // the text saved is the text sent, so no reader ever waits for this revision's first render.
+  const rendered = await renderBounded(req.markdown);
   const result = await db().$transaction(async (tx): Promise<SaveResult> => {
     let page = await lockPage(tx, req.title);
     assertCanEdit(req.author, page?.protection ?? "none");
@@ -94,6 +99,7 @@ export async function savePage(req: SaveRequest): Promise<SaveResult> {
       if (!page) throw new Error("page row vanished after insert");
       if (page.latest_revision_id === null) {
         const revision = await insertRevision(tx, page.id, null, req);
+        await keepRender(tx, revision.id, rendered);
         return { status: "created", merged: false, title: req.title, revision };
       }
     }
@@ -124,6 +130,7 @@ export async function savePage(req: SaveRequest): Promise<SaveResult> {
       return { status: "unchanged", merged, title: req.title, revision: toRevisionInfo(latest) };
     }
     const revision = await insertRevision(tx, page.id, latest, { ...req, markdown });
+    if (!merged) await keepRender(tx, revision.id, rendered);
     return { status: "updated", merged, title: req.title, revision };
   }, TX_OPTIONS);
   if (result.status !== "unchanged") wakeMailWorker();
@@ -153,6 +160,11 @@ export async function revertPage(req: { title: string; revisionId: number; summa
     }
     const summary = req.summary || `Reverted to revision ${target.number}`;
     const revision = await insertRevision(tx, page.id, latest, { ...req, summary, markdown: target.markdown, reverted: true });
+    // same text, same HTML: the reverted-to revision's kept render serves the new one too
+    await tx.$executeRaw`
+      INSERT INTO revision_renders (revision_id, renderer, html, toc, gave_up)
+      SELECT ${revision.id}, renderer, html, toc, gave_up FROM revision_renders
+      WHERE revision_id = ${target.id} AND renderer = ${RENDERER_VERSION}`;
     return { status: "updated" as const, title: req.title, revision };
   }, TX_OPTIONS);
   if (result.status === "updated") wakeMailWorker();

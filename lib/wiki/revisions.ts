@@ -1,7 +1,9 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/http/errors";
-import { renderMarkdown, type Heading } from "@/lib/markdown/render";
+import { AppError } from "@/lib/errors";
+import { RENDERER_VERSION, type Heading, type Rendered } from "@/lib/markdown/render";
+import { renderBounded, type BoundedRender } from "@/lib/markdown/render-pool";
+import { Prisma } from "@/lib/db";
 import { cached, pageCacheKey } from "@/lib/cache/page-cache";
 import { diffText } from "./diff";
 import { slugOf } from "./titles";
@@ -72,14 +74,35 @@ export async function listHistory(title: string, { limit, before }: { limit: num
 /** What the page cache keeps for viewing a revision (its Markdown is kept apart: a view does not need it). */
 export type RenderedRevision = { html: string; toc: Heading[]; revision: RevisionInfo };
 
-/** A revision rendered, from the page cache (revisions are immutable, so the entry never goes stale). */
+/**
+ * A revision rendered, from the page cache (revisions are immutable, so the entry never goes stale). On a miss
+ * the HTML comes from revision_renders, where it is kept once made; only a revision never rendered by this
+ * renderer is rendered, once. So a page too large for memcached costs a row read per view, never a render.
+ */
 export function getRenderedRevision(id: number): Promise<RenderedRevision> {
   return cached(pageCacheKey(["rev", id, "view"]), async () => {
-    const r = await db().revision.findUnique({ where: { id }, select: { ...revisionInfoSelect, markdown: true } });
+    const r = await db().revision.findUnique({
+      where: { id },
+      select: { ...revisionInfoSelect, render: { select: { renderer: true, html: true, toc: true } } },
+    });
     if (!r) throw new AppError("not_found", `There is no revision ${id}`);
-    const { html, toc } = renderMarkdown(r.markdown);
-    return { html, toc, revision: toRevisionInfo(r) };
+    const kept = r.render?.renderer === RENDERER_VERSION ? { html: r.render.html, toc: r.render.toc as Heading[] } : await renderRevision(id);
+    return { html: kept.html, toc: kept.toc, revision: toRevisionInfo(r) };
   });
+}
+
+/** Render a revision's Markdown (bounded, in a worker) and keep the HTML in revision_renders. */
+async function renderRevision(id: number): Promise<Rendered> {
+  const { markdown } = await db().revision.findUniqueOrThrow({ where: { id }, select: { markdown: true } });
+  const result = await renderBounded(markdown);
+  await keepRender(db(), id, result);
+  return result.rendered;
+}
+
+/** Store a revision's rendered HTML (replacing an older renderer's). `tx` may be a transaction. */
+export async function keepRender(tx: Prisma.TransactionClient, revisionId: number, { rendered, gaveUp }: BoundedRender) {
+  const data = { renderer: RENDERER_VERSION, html: rendered.html, toc: rendered.toc as Prisma.InputJsonValue, gaveUp };
+  await tx.revisionRender.upsert({ where: { revisionId }, create: { revisionId, ...data }, update: data });
 }
 
 /** A revision's Markdown, from the page cache. */

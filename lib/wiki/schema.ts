@@ -1,13 +1,19 @@
 import { z } from "zod";
-import { PAYLOAD_TOO_LARGE } from "@/lib/http/errors";
+import { PAYLOAD_TOO_LARGE } from "@/lib/errors";
+import { MAX_NESTING, nestingDepth } from "@/lib/markdown/render";
 
 /** Largest page text, in UTF-8 bytes. */
 export const MAX_MARKDOWN_BYTES = 1024 * 1024;
 export const MAX_SUMMARY_LENGTH = 500;
 
-const markdown = z
+/** Markdown of a page (or a preview): at most MAX_MARKDOWN_BYTES, and no pathological nesting. */
+export const markdownSchema = z
   .string()
-  .refine((s) => Buffer.byteLength(s, "utf8") <= MAX_MARKDOWN_BYTES, { message: PAYLOAD_TOO_LARGE });
+  .refine((s) => Buffer.byteLength(s, "utf8") <= MAX_MARKDOWN_BYTES, { message: PAYLOAD_TOO_LARGE, abort: true })
+  .refine((s) => nestingDepth(s) <= MAX_NESTING, {
+    message: `block quotes and lists may nest at most ${MAX_NESTING} deep`,
+  });
+const markdown = markdownSchema;
 
 /** Edit summaries are one line of text: line breaks and other control characters become spaces. */
 const summary = z
@@ -16,7 +22,7 @@ const summary = z
   .transform((s) => s.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim())
   .refine((s) => [...s].length <= MAX_SUMMARY_LENGTH, { message: `at most ${MAX_SUMMARY_LENGTH} characters` });
 
-const revisionId = z.number().int().positive().max(2 ** 31 - 1);
+const revisionId = z.number().int().positive().max(2 ** 31 - 1); // MAX_INT
 
 /** PUT /api/pages/{slug} */
 export const savePageSchema = z
@@ -29,13 +35,16 @@ export const revertSchema = z.object({ revisionId, summary: summary.optional() }
 /** POST /api/preview */
 export const previewSchema = z.object({ markdown }).strict();
 
+/** The largest id or number PostgreSQL's integer columns hold: anything above is a 400, not a database error. */
+const MAX_INT = 2 ** 31 - 1;
+
 /** ?limit=&before= on lists */
 export const pageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.coerce.number().int().positive().optional(),
+  before: z.coerce.number().int().positive().max(MAX_INT).optional(),
 });
 
 /** A revision id in a path or query. */
-export const revisionIdParam = z.coerce.number().int().positive().max(2 ** 31 - 1);
+export const revisionIdParam = z.coerce.number().int().positive().max(MAX_INT);
 
 export type SavePageInput = z.infer<typeof savePageSchema>;

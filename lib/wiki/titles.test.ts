@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { normaliseTitle, slugOf, titleFromPath, encodeSlug, titleFromParam } from "./titles";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 
 const valid: [string, string, string][] = [
   // [input, normalised title, why]

@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 
 /** Longest title, in characters (code points), after normalisation. */
 export const MAX_TITLE_LENGTH = 200;

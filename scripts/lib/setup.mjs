@@ -81,6 +81,18 @@ export function ensureSecret() {
 }
 
 /**
+ * The one-time setup code: with it, the first account becomes the administrator even when created from another
+ * machine (from this one, no code is needed). Kept owner-only in .data/setup-code; it grants nothing once the
+ * wiki has an administrator.
+ */
+export function ensureSetupCode() {
+  mkdirSync(DATA, { recursive: true });
+  const file = path.join(DATA, "setup-code");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(9).toString("base64url"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
+}
+
+/**
  * Debian packages the tests need (Chromium, memcached). Installed with apt-get only when missing and only
  * when we are root; otherwise we say what to install.
  */

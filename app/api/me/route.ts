@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 
 /** GET /api/me: the signed-in user, or 401. */
 export const GET = route({ optionalUser: true }, async ({ user }) => {

@@ -2,10 +2,10 @@ import { route, json } from "@/lib/http/route";
 import { assertNotBlocked } from "@/lib/auth/permissions";
 import { createToken, createTokenSchema, listTokens } from "@/lib/auth/tokens";
 
-/** POST /api/tokens {name?}: a new personal access token, shown once. */
-export const POST = route({ auth: true, body: createTokenSchema }, async ({ user, body }) => {
+/** POST /api/tokens {name?, expiresInDays?}: a new personal access token, shown once (signed-in sessions only). */
+export const POST = route({ auth: true, body: createTokenSchema }, async ({ user, body, via }) => {
   assertNotBlocked(user);
-  return json(await createToken(user.id, body.name), { status: 201 });
+  return json(await createToken(user.id, body, via === "token" ? "token" : "session"), { status: 201 });
 });
 
 /** GET /api/tokens: your tokens (names and dates, never values). */

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getPageSource } from "@/lib/wiki/pages";
 import { pagePaths, titleFromParam } from "@/lib/wiki/titles";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { getSessionUser } from "@/lib/auth/session";
 import { listHistory } from "@/lib/wiki/revisions";
 import { pageQuerySchema } from "@/lib/wiki/schema";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { getSessionUser } from "@/lib/auth/session";
 import { getRevisionOrThrow } from "@/lib/wiki/revisions";
 import { revisionIdParam } from "@/lib/wiki/schema";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { NextRequest } from "next/server";
 import { currentBuildId } from "@/lib/cache/page-cache";
 import { getConfig } from "@/lib/config";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { escapeHtml, type Heading } from "@/lib/markdown/render";
@@ -24,6 +24,9 @@ export const dynamic = "force-dynamic";
 export async function GET(req: NextRequest): Promise<Response> {
   const path = req.nextUrl.pathname;
   const user: HeaderUser = hasSessionCookie(req.headers.get("cookie")) ? await getSessionUser() : null;
+  // a signed-in document names its reader: no shared cache may keep it
+  const html = (status: number, body: string | null, headers: Record<string, string> = {}) =>
+    htmlResponse(status, body, user ? { "Cache-Control": "private, no-cache", ...headers } : headers);
   let title: string;
   try {
     title = titleFromRequest(req, "/wiki/");
@@ -87,7 +90,7 @@ const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' https: http:; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-function html(status: number, body: string | null, headers: Record<string, string> = {}): Response {
+function htmlResponse(status: number, body: string | null, headers: Record<string, string> = {}): Response {
   return new Response(body, {
     status,
     headers: {

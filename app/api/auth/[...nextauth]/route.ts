@@ -1,34 +1,46 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { authOptions } from "@/lib/auth/options";
-import { clientIp, isRateLimited, recordFailure } from "@/lib/auth/rate-limit";
+import { allowSignInLinkRequest, clientIp, RATE_LIMITED } from "@/lib/auth/rate-limit";
 import { errorResponse } from "@/lib/http/route";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 
 const handler = NextAuth(authOptions);
 type Context = { params: Promise<{ nextauth: string[] }> };
 
 /**
- * next-auth, behind a rate limit shared by every instance (PostgreSQL): password sign-in answers 429 after
- * repeated failures for the account or from the address, and magic links are limited per address and client.
+ * next-auth, behind the sign-in limits of lib/auth/rate-limit.ts: magic-link requests are limited here per
+ * address and client (the body read as next-auth reads it, JSON or form); password sign-in is limited inside the
+ * credentials check, and its refusal becomes a 429 here.
  */
 async function POST(req: NextRequest, ctx: Context): Promise<Response> {
   const path = req.nextUrl.pathname;
-  const ip = clientIp(req.headers);
-  if (path.endsWith("/callback/credentials") || path.endsWith("/signin/email")) {
-    const form = await req.clone().formData().catch(() => null);
-    const keys = [`ip:${ip}`];
-    if (path.endsWith("/callback/credentials")) {
-      keys.push(`user:${String(form?.get("username") ?? "").toLowerCase()}`);
-    } else {
-      const email = `email:${String(form?.get("email") ?? "").trim().toLowerCase()}`;
-      if (await isRateLimited([email, `ip:${ip}`])) return tooMany();
-      await recordFailure([email]); // every link request counts against its address
-      return handler(req, ctx);
-    }
-    if (await isRateLimited(keys)) return tooMany();
+  if (path.endsWith("/signin/email")) {
+    const body = await readAuthBody(req);
+    if (!(await allowSignInLinkRequest(body?.email, clientIp(req.headers)))) return tooMany();
   }
-  return handler(req, ctx);
+  const response = await handler(req, ctx);
+  if (path.endsWith("/callback/credentials") && (await refusedAsLimited(response))) return tooMany();
+  return response;
+}
+
+/** The body as next-auth parses it (JSON or form); null for anything else. */
+async function readAuthBody(req: NextRequest): Promise<Record<string, unknown> | null> {
+  const type = req.headers.get("content-type") ?? "";
+  try {
+    if (type.includes("application/json")) return (await req.clone().json()) as Record<string, unknown>;
+    if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(await req.clone().text()));
+  } catch {}
+  return null;
+}
+
+/** Did next-auth answer with the credentials check's RATE_LIMITED error (as a redirect or, for JSON, a url)? */
+async function refusedAsLimited(response: Response): Promise<boolean> {
+  const marker = `error=${RATE_LIMITED}`;
+  if (response.headers.get("location")?.includes(marker)) return true;
+  if (!response.headers.get("content-type")?.includes("application/json")) return false;
+  const body = (await response.clone().json().catch(() => null)) as { url?: string } | null;
+  return Boolean(body?.url?.includes(marker));
 }
 
 function tooMany(): Response {

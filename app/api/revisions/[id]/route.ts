@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { getRevisionOrThrow } from "@/lib/wiki/revisions";
 import { revisionIdParam } from "@/lib/wiki/schema";
 

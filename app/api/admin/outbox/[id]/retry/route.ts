@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { assertAdmin } from "@/lib/auth/permissions";
 import { retryMail } from "@/lib/mail/outbox";
 import { wakeMailWorker } from "@/lib/mail/worker";

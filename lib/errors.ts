@@ -1,4 +1,7 @@
-/** The error codes of the HTTP contract (shared/API.md), each with its status. */
+// The one error type of the domain. It lives outside lib/http so that lib/wiki, lib/auth and the rest do not depend
+// on the HTTP layer; lib/http/route.ts is what turns an AppError into a response.
+
+/** The error codes of the HTTP contract, each with its status. */
 export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
@@ -9,6 +12,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
+  unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,0 +1,325 @@
+import { test, expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { spawn } from "node:child_process";
+import http from "node:http";
+import path from "node:path";
+import { PASSWORD, createAccount, mailTo, newTitle, newUsername, signInApi, slugPath, verifyAddress, waitForMail } from "./fixtures";
+
+// The security suite (`npm run test:security`, and part of `npm test`): hostile input against the real server,
+// over HTTP. Every probe counts; at the end the suite says how many it tried and how many got through (0: any that
+// got through has already failed its test).
+test.describe.configure({ mode: "serial" });
+
+let origin: string;
+let tried = 0;
+let through = 0;
+const contexts: APIRequestContext[] = [];
+
+/** Count one hostile input, and check it was refused or neutralised. */
+function probe(ok: boolean, what: string) {
+  tried++;
+  if (!ok) through++;
+  expect(ok, `got through: ${what}`).toBe(true);
+}
+
+async function ctx(headers: Record<string, string> = {}) {
+  const c = await playwrightRequest.newContext({ baseURL: origin, extraHTTPHeaders: headers });
+  contexts.push(c);
+  return c;
+}
+
+async function signedIn(username?: string) {
+  const name = username ?? (await createAccount(await ctx()));
+  const c = await ctx({ Origin: origin });
+  await signInApi(c, name);
+  return { c, name };
+}
+
+test.beforeAll(({ baseURL }) => {
+  origin = new URL(baseURL!).origin;
+});
+
+test.afterAll(async () => {
+  for (const c of contexts) await c.dispose();
+  console.log(`[security] ${tried} hostile inputs tried, ${through} got through`);
+});
+
+/** A raw HTTP request (for what fetch will not send: chunked bodies of our making, lying headers). */
+function raw(options: http.RequestOptions & { body?: (req: http.ClientRequest) => void }): Promise<{ status: number; body: string }> {
+  const url = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, ...options }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("error", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", (e) => ((e as NodeJS.ErrnoException).code === "ECONNRESET" || (e as NodeJS.ErrnoException).code === "EPIPE" ? resolve({ status: 0, body: "" }) : reject(e)));
+    if (options.body) options.body(req);
+    else req.end();
+  });
+}
+
+const XSS = [
+  "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "[x](javascript:alert(1))",
+  "<a href=\"jav&#x09;ascript:alert(1)\">x</a>", "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+  "<details open ontoggle=alert(1)>", "<h2 id=\"__next_f\">clobber</h2>", "<a name=\"__NEXT_DATA__\">x</a>",
+  "<form action=\"javascript:alert(1)\"><button>x</button></form>", "<style>*{color:red}</style>",
+  "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+];
+
+/** Does this HTML carry anything that could run or clobber the page's own ids? */
+function unsafe(html: string): boolean {
+  return (
+    /<\s*(script|iframe|svg|math|style|form|object|embed)/i.test(html) ||
+    /\son[a-z]+\s*=/i.test(html) ||
+    /(href|src)\s*=\s*"\s*(javascript|data|vbscript):/i.test(html) ||
+    /\sid="(?!user-content-)[^"]*"/.test(html) ||
+    /\sname="/.test(html)
+  );
+}
+
+test("XSS corpus: saved, previewed and viewed, nothing can run or clobber ids", async () => {
+  const { c } = await signedIn();
+  for (const payload of XSS) {
+    const title = newTitle("Hostile");
+    const saved = await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: payload, baseRevisionId: null } });
+    expect(saved.status()).toBe(201);
+    const page = (await (await c.get(`/api/pages/${slugPath(title)}`)).json()) as { html: string };
+    probe(!unsafe(page.html), `page html of ${payload}`);
+    const preview = (await (await c.post("/api/preview", { data: { markdown: payload } })).json()) as { html: string };
+    probe(!unsafe(preview.html), `preview of ${payload}`);
+    const view = await (await fetch(`${origin}/wiki/${slugPath(title)}`)).text();
+    const article = /<article class="article">([\s\S]*?)<\/article>/.exec(view)?.[1] ?? "";
+    probe(!unsafe(article), `article view of ${payload}`);
+  }
+});
+
+test("React pages that show user HTML send a nonce-based CSP, and every script they carry has the nonce", async () => {
+  const { c, name } = await signedIn();
+  const title = newTitle("Csp");
+  const r1 = (await (await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "one", baseRevisionId: null } })).json()).revision;
+  const r2 = (await (await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "two", baseRevisionId: r1.id } })).json()).revision;
+  for (const url of [`/revision/${r2.id}`, `/diff?from=${r1.id}&to=${r2.id}`, `/history/${slugPath(title)}`, `/users/${name}`, `/edit/${slugPath(title)}`]) {
+    const res = await c.get(url);
+    const policy = res.headers()["content-security-policy"] ?? "";
+    const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
+    probe(Boolean(nonce) && /script-src [^;]*'strict-dynamic'/.test(policy) && !/unsafe-inline[^;]*;/.test(policy.split("script-src")[1]!.split(";")[0]! + ";"), `CSP of ${url}: ${policy}`);
+    const html = await res.text();
+    const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]!);
+    probe(scripts.length > 0 && scripts.every((attrs) => attrs.includes(`nonce="${nonce}"`)), `every script of ${url} carries the nonce`);
+  }
+});
+
+test("CSRF: every state-changing endpoint refuses a foreign Origin (403) and changes nothing", async () => {
+  const { name } = await signedIn();
+  const evil = await ctx({ Origin: "https://evil.example" });
+  await signInApi(evil, name).catch(() => {});
+  const title = newTitle("Csrf");
+  const calls: [string, string, unknown][] = [
+    ["PUT", `/api/pages/${slugPath(title)}`, { markdown: "x", baseRevisionId: null }],
+    ["POST", `/api/revert/${slugPath(title)}`, { revisionId: 1 }],
+    ["POST", "/api/preview", { markdown: "x" }],
+    ["POST", "/api/tokens", {}],
+    ["PATCH", "/api/users/me", { bio: "pwned" }],
+    ["PUT", `/api/watch/${slugPath(title)}`, undefined],
+    ["POST", "/api/verify-email/send", undefined],
+    ["POST", "/api/verify-email", { token: "x".repeat(20) }],
+    ["POST", "/api/accounts", { username: newUsername(), email: "e@example.test", password: PASSWORD }],
+  ];
+  for (const [method, url, data] of calls) {
+    const res = await evil.fetch(url, { method, data });
+    probe(res.status() === 403, `${method} ${url} from a foreign origin answered ${res.status()}`);
+  }
+  const page = await (await ctx()).get(`/api/pages/${slugPath(title)}`);
+  probe(page.status() === 404, "the page a forged request tried to create does not exist");
+});
+
+test("bad titles, numbers out of range and missing revisions are 4xx, never 500", async () => {
+  const anon = await ctx();
+  for (const url of ["/api/pages/a%2F..%2Fb", "/api/pages/%ZZ", "/wiki/a//b", "/wiki/%E0%A4%A", "/api/pages/<script>", `/api/pages/${"x".repeat(300)}`]) {
+    const res = await anon.get(url, { maxRedirects: 0 });
+    probe(res.status() >= 400 && res.status() < 500, `${url} answered ${res.status()}`);
+  }
+  const { c } = await signedIn();
+  const title = newTitle("Numbers");
+  await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "x", baseRevisionId: null } });
+  for (const url of [
+    `/api/history/${slugPath(title)}?before=99999999999`, `/api/history/${slugPath(title)}?limit=1e400`,
+    `/api/history/${slugPath(title)}?before=-1`, "/api/revisions/99999999999", "/api/diff?from=1&to=99999999999",
+    "/api/diff?from=abc&to=1",
+  ]) {
+    const res = await c.get(url);
+    probe(res.status() === 400 || res.status() === 404, `${url} answered ${res.status()}`);
+  }
+  // React pages cannot answer 400 themselves: they show a readable notice, never a 500
+  for (const url of [`/history/${slugPath(title)}?before=99999999999`, "/diff?from=1&to=99999999999"]) {
+    const res = await c.get(url);
+    probe(res.status() < 500 && /Bad request/.test(await res.text()), `${url} answered ${res.status()}`);
+  }
+  for (const url of ["/revision/2147483000", "/revision/99999999999"]) {
+    const res = await c.get(url);
+    probe(res.status() === 404, `${url} answered ${res.status()}`);
+  }
+});
+
+test("bodies are counted as they arrive: too large answers 413, declared or chunked, on every route", async () => {
+  for (const url of ["/api/accounts", "/api/auth/callback/credentials", "/api/preview", "/api/pages/Big"]) {
+    const declared = await raw({ method: "POST", path: url, headers: { "Content-Type": "application/json", "Content-Length": String(64 * 1024 * 1024), Origin: origin } });
+    probe(declared.status === 413, `declared 64 MiB to ${url}: ${declared.status}`);
+    const chunked = await raw({
+      method: "POST",
+      path: url,
+      headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked", Origin: origin },
+      body: (req) => {
+        // an endless body: keep writing until the server stops us (or 20 MiB, far past every limit)
+        const chunk = Buffer.alloc(256 * 1024, 0x61);
+        let sent = 0;
+        const write = () => {
+          while (sent < 20 * 1024 * 1024) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once("drain", write);
+          }
+          req.end();
+        };
+        req.on("error", () => {});
+        write();
+      },
+    });
+    probe(chunked.status === 413 || chunked.status === 0, `endless chunked body to ${url}: ${chunked.status}`);
+  }
+  const health = await (await ctx()).get("/api/health");
+  probe(health.ok(), "the server still answers");
+});
+
+test("password guessing as JSON, with rotating X-Forwarded-For, still meets the limit (429)", async () => {
+  const name = await createAccount(await ctx());
+  const c = await ctx();
+  const statuses: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const { csrfToken } = (await (await c.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const res = await c.post("/api/auth/callback/credentials", {
+      data: { csrfToken, username: name.toUpperCase(), password: `wrong ${i}`, json: "true" },
+      headers: { "X-Forwarded-For": `198.51.100.${i}`, "X-Vellum-Client-Ip": `198.51.100.${i}` },
+      maxRedirects: 0,
+    });
+    statuses.push(res.status());
+  }
+  probe(statuses.slice(-2).every((s) => s === 429), `JSON guesses answered ${statuses.join(",")}`);
+});
+
+test("a sign-in callbackUrl that would leave the site is replaced by a path on the site", async () => {
+  for (const hostile of ["/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example", "javascript:alert(1)"]) {
+    const html = await (await (await ctx()).get(`/signin?callbackUrl=${encodeURIComponent(hostile)}`)).text();
+    probe(!html.includes("evil.example") && !html.includes("javascript:alert"), `/signin kept ${JSON.stringify(hostile)}`);
+    const c = await ctx();
+    const name = await createAccount(c);
+    const { csrfToken } = (await (await c.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const res = await c.post("/api/auth/callback/credentials", { form: { csrfToken, username: name, password: PASSWORD, json: "true", callbackUrl: hostile } });
+    const { url } = (await res.json()) as { url: string };
+    probe(new URL(url, origin).origin === origin, `next-auth sent ${JSON.stringify(hostile)} to ${url}`);
+  }
+});
+
+test("magic links cannot bomb an inbox: spellings of one address are one address, limited per address", async () => {
+  const victim = await createAccount(await ctx());
+  const address = `${victim}@example.test`;
+  // seven spellings of one address (five get a link, then 429), and two with a second "address" after a comma
+  const spellings = [address, address.toUpperCase(), ` ${address} `, `${address},1`, `${victim}@Example.Test`, `${address},2`, address, address, address];
+  const c = await ctx({ Origin: origin });
+  const statuses: number[] = [];
+  for (const [i, email] of spellings.entries()) {
+    const { csrfToken } = (await (await c.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const res = await c.post("/api/auth/signin/email", {
+      form: { csrfToken, email, json: "true" },
+      headers: { "X-Forwarded-For": `203.0.113.${i}` },
+      maxRedirects: 0,
+    });
+    statuses.push(res.status());
+  }
+  probe(statuses.slice(-2).every((s) => s === 429), `link requests answered ${statuses.join(",")}`);
+  // the limited requests were refused before any token was made; the others' mails are queued by now
+  const links = (await waitForMail(address, (m) => /Sign in to Vellum/.test(m.subject ?? ""), 5)).length;
+  probe(links <= 5, `${links} sign-in mails reached one inbox`);
+  const stray = (await mailTo(`${address},1`)).length;
+  probe(stray === 0, "a comma-suffixed address was mailed");
+});
+
+test("change mail goes only to verified addresses; a bearer token cannot mint tokens", async () => {
+  const { c: author } = await signedIn();
+  const verified = await signedIn();
+  const unverified = await signedIn();
+  await verifyAddress(await ctx({ Origin: origin }), verified.name);
+  const title = newTitle("Watched");
+  const r1 = (await (await author.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "one\n", baseRevisionId: null } })).json()).revision;
+  await verified.c.put(`/api/watch/${slugPath(title)}`);
+  await unverified.c.put(`/api/watch/${slugPath(title)}`);
+  await author.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "two\n", baseRevisionId: r1.id } });
+  // both watchers' mails would be queued in the save's one transaction: once the verified one's arrived, the
+  // other's would have too
+  const arrived = await waitForMail(`${verified.name}@example.test`, (m) => (m.subject ?? "").includes(title));
+  expect(arrived.length).toBe(1);
+  const leaked = (await mailTo(`${unverified.name}@example.test`)).filter((m) => (m.subject ?? "").includes(title));
+  probe(leaked.length === 0, "a change mail reached an unverified address");
+
+  const token = ((await (await verified.c.post("/api/tokens", { data: { name: "bot", expiresInDays: 1 } })).json()) as { token: string }).token;
+  const bot = await ctx({ Authorization: `Bearer ${token}` });
+  probe((await bot.post("/api/tokens", { data: {} })).status() === 403, "a token created a token");
+  probe((await bot.get("/api/me")).status() === 200, "the token itself works");
+});
+
+test("CPU-heavy input cannot stall the server: huge diffs, quadratic Markdown, deep nesting", async () => {
+  const { c } = await signedIn();
+  const title = newTitle("Heavy");
+  const a = (await (await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "a\n".repeat(32_768), baseRevisionId: null } })).json()).revision;
+  const b = (await (await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "b\n".repeat(32_768), baseRevisionId: a.id } })).json()).revision;
+  const [diff, health] = await Promise.all([c.get(`/api/diff?from=${a.id}&to=${b.id}`), (async () => {
+    await new Promise((r) => setTimeout(r, 50));
+    return c.get("/api/health");
+  })()]);
+  probe(diff.status() === 200 && ((await diff.json()) as { exact: boolean }).exact === false, "a 32,768-line diff gave up cleanly");
+  probe(health.ok(), "the server answered others meanwhile");
+  const page = await c.get(`/diff?from=${a.id}&to=${b.id}`);
+  probe(page.status() === 200, "the /diff page of it renders");
+
+  const preview = (await (await c.post("/api/preview", { data: { markdown: "_a".repeat(100_000) } })).json()) as { gaveUp: string | null; html: string };
+  probe(preview.gaveUp !== null && preview.html.includes("too complex"), "quadratic emphasis gave up at its deadline");
+  for (const url of ["/api/preview", `/api/pages/${slugPath(newTitle("Deep"))}`]) {
+    const data = url === "/api/preview" ? { markdown: ">".repeat(2000) } : { markdown: ">".repeat(2000), baseRevisionId: null };
+    const res = await c.fetch(url, { method: url === "/api/preview" ? "POST" : "PUT", data });
+    probe(res.status() === 400, `2,000 nested quotes to ${url}: ${res.status()}`);
+  }
+  const mergeTitle = newTitle("Merge");
+  const base = (await (await c.put(`/api/pages/${slugPath(mergeTitle)}`, { data: { markdown: "x\n".repeat(5000), baseRevisionId: null } })).json()).revision;
+  await c.put(`/api/pages/${slugPath(mergeTitle)}`, { data: { markdown: "x\n".repeat(4999) + "theirs\n", baseRevisionId: base.id } });
+  const stale = await c.put(`/api/pages/${slugPath(mergeTitle)}`, { data: { markdown: "mine\n" + "x\n".repeat(4999), baseRevisionId: base.id } });
+  probe(stale.status() === 200 && ((await stale.json()) as { merged: boolean }).merged === true, "a stale save over 5,000 equal lines merged");
+});
+
+test("signed-in documents are private to shared caches", async () => {
+  const { c } = await signedIn();
+  const res = await c.get("/wiki/Main_Page");
+  probe((res.headers()["cache-control"] ?? "").includes("private"), `Cache-Control ${res.headers()["cache-control"]}`);
+});
+
+test("SIGTERM stops an instance within seconds even while it is serving a request", async () => {
+  test.skip(!process.env.E2E_DATABASE_URL, "needs the setup of npm test");
+  const port = Number(new URL(origin).port) + 50;
+  const child = spawn(process.execPath, [path.join(process.cwd(), "scripts/serve.mjs")], {
+    env: { ...process.env, PORT: String(port), DATABASE_URL: process.env.E2E_DATABASE_URL, MAIL_WORKER: "off", NODE_ENV: "production" },
+    stdio: "ignore",
+  });
+  try {
+    await expect.poll(async () => fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false), { timeout: 30_000 }).toBe(true);
+    // a request in flight: a body that never finishes arriving
+    const hanging = http.request({ host: "127.0.0.1", port, method: "POST", path: "/api/preview", headers: { "Transfer-Encoding": "chunked", "Content-Type": "application/json" } });
+    hanging.on("error", () => {});
+    hanging.write("{");
+    await new Promise((r) => setTimeout(r, 200));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    const code = await Promise.race([exited, new Promise<"still running">((r) => setTimeout(() => r("still running"), 10_000))]);
+    probe(code !== "still running", "the instance was still running 10 s after SIGTERM");
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  }
+});

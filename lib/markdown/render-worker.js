@@ -1,0 +1,14 @@
+// A worker thread that renders Markdown for render-pool.ts, so that a slow render never blocks the event loop
+// and can be stopped at its deadline. Each message is one render; the answer carries the message's id.
+// Plain JavaScript, like render.js: a worker's code must start without the tests' TypeScript loader.
+import { parentPort } from "node:worker_threads";
+import { renderMarkdown } from "./render.js";
+
+parentPort?.on("message", (/** @type {{ id: number, markdown: string }} */ { id, markdown }) => {
+  try {
+    parentPort?.postMessage({ id, rendered: renderMarkdown(markdown) });
+  } catch (e) {
+    // e.g. RangeError (stack overflow) on nesting the depth check did not see: the caller falls back to plain text
+    parentPort?.postMessage({ id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+  }
+});

@@ -1,0 +1,26 @@
+// Types of render.js (plain JavaScript, because it also runs in the render worker thread).
+
+/** A heading of the rendered page, for the table of contents. */
+export type Heading = { level: number; id: string; text: string };
+
+export type Rendered = { html: string; toc: Heading[] };
+
+/** Pages with at least this many headings get a table of contents. */
+export declare const TOC_MIN_HEADINGS: number;
+/** Bumped whenever the HTML made from the same Markdown changes (kept renders of older versions are redone). */
+export declare const RENDERER_VERSION: number;
+/** Prefix of every id in user HTML, so pages cannot clobber the app's own ids. */
+export declare const USER_ID_PREFIX: string;
+/** Deepest nesting of block quotes and lists accepted. */
+export declare const MAX_NESTING: number;
+
+/** Clean untrusted HTML with the allow-list. */
+export declare function sanitize(html: string): string;
+/** Markdown to safe HTML with heading anchors and a table of contents. Pure and synchronous. */
+export declare function renderMarkdown(markdown: string): Rendered;
+/** How deeply block quotes and lists nest on one line. */
+export declare function nestingDepth(markdown: string): number;
+/** The text shown escaped, for Markdown that could not be formatted within the limits. */
+export declare function plainTextFallback(markdown: string): Rendered;
+/** Escape text for an HTML text node or a quoted attribute value. */
+export declare function escapeHtml(text: string): string;
