@@ -83,11 +83,11 @@ function tooLarge(req, res) {
   if (!res.headersSent) {
     const body = JSON.stringify({ error: { code: "payload_too_large", message: "Request body is too large" } });
     res.writeHead(413, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Connection: "close" });
-    res.end(body);
+    // the answer goes out, then the connection closes: the rest of the body is never read
+    res.end(body, () => req.socket.destroy());
+  } else {
+    req.socket.destroy();
   }
-  // stop reading: the rest of the body is never buffered
-  req.socket.destroySoon?.();
-  setTimeout(() => req.destroy(), 1000).unref();
 }
 
 /**
@@ -106,8 +106,11 @@ function limitBody(req, res) {
     if (chunk !== null) {
       seen += chunk.length;
       if (seen > limit) {
+        // fail the stream rather than end it: a reader must never take a cut-off body for a whole one
         tooLarge(req, res);
-        return push.call(this, null);
+        req.push = () => false;
+        this.destroy(new Error("request body over the limit"));
+        return false;
       }
     }
     return push.call(this, chunk, encoding);

@@ -1,36 +1,37 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { AppError } from "@/lib/errors";
 import { getSessionUser } from "@/lib/auth/session";
 import { getRevisionOrThrow } from "@/lib/wiki/revisions";
 import { revisionIdParam } from "@/lib/wiki/schema";
 import { pagePaths } from "@/lib/wiki/titles";
-import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
+import { PageHead } from "@/app/_components/PageHead";
 import { RevertButton } from "@/app/_components/RevertButton";
 import { formatDate } from "@/app/_components/format";
 
 type Props = { params: Promise<{ id: string }> };
 
-async function load(idText: string) {
+/** The revision, loaded once per request (metadata and page share it); 404 for any id no revision has. */
+const load = cache(async (idText: string) => {
   const id = revisionIdParam.safeParse(idText);
-  if (!id.success) return null;
+  if (!id.success) notFound();
   try {
     return await getRevisionOrThrow(id.data);
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
   }
-}
+});
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const r = await load((await params).id);
-  return { title: r ? `${r.page.title} (revision ${r.number})` : "Bad revision id" };
+  return { title: `${r.page.title} (revision ${r.number})` };
 }
 
 /** /revision/{id}: any revision, rendered, with a way back to the current one and a revert button. */
 export default async function RevisionPage({ params }: Props) {
   const r = await load((await params).id);
-  if (!r) return <ErrorNotice heading="Bad revision id" message="A revision id is a positive whole number." />;
   const user = await getSessionUser();
   return (
     <>
