@@ -1,5 +1,6 @@
-// `npm run bench`: page-view throughput with the page cache on and off, the first view after an edit, and how
-// the hit path's cost grows with the number of pages and of revisions. Not part of `npm test`.
+// `npm run bench`: page-view throughput with the page cache on and off, signed in and out, the history page, the
+// first view after an edit, and how the hit path's cost grows with the number of pages and of revisions. Not part
+// of `npm test`.
 // Writes a table to stdout and JSON to bench/results/. Uses its own PostgreSQL cluster (.data/bench),
 // memcached and four app instances on ports 3200-3203: everything on; cache off; 2 workers; front cache off.
 import { spawn } from "node:child_process";
@@ -35,9 +36,9 @@ async function startApp(port, env) {
   throw new Error(`app on ${port} did not start`);
 }
 
-async function load(url) {
-  await autocannon({ url, connections: CONNECTIONS, duration: 2 }); // warm-up
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+async function load(url, headers = {}) {
+  await autocannon({ url, headers, connections: CONNECTIONS, duration: 2 }); // warm-up
+  const r = await autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION });
   return {
     requestsPerSecond: Math.round(r.requests.average),
     p50ms: r.latency.p50,
@@ -45,6 +46,29 @@ async function load(url) {
     errors: r.errors + r.non2xx,
     bytesPerResponse: Math.round(r.throughput.total / Math.max(1, r.requests.total)),
   };
+}
+
+/** Sign up (from this machine: an admin) and sign in through next-auth; returns the session cookie. */
+async function signedInCookie(base) {
+  const username = "bench_admin";
+  const password = "bench password 123";
+  await fetch(`${base}/api/accounts`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: base },
+    body: JSON.stringify({ username, email: "bench@example.test", password }),
+  });
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const { csrfToken } = await csrf.json();
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: csrfCookie },
+    body: new URLSearchParams({ csrfToken, username, password, json: "true" }),
+  });
+  const session = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.startsWith("next-auth.session-token"));
+  if (!session) throw new Error(`bench sign-in failed (${res.status})`);
+  return session;
 }
 
 /** Median latency of `n` sequential requests, in milliseconds. */
@@ -141,6 +165,10 @@ try {
     "/api/pages cache hit": await load(`${on}/api/pages/Bench_Article`),
     "/api/pages cache off": await load(`${off}/api/pages/Bench_Article`),
   };
+  const cookie = await signedInCookie(on);
+  results.views["/wiki signed in (page cache hit, through Next.js)"] = await load(`${on}/wiki/Bench_Article`, { cookie });
+  results.views["/history page signed in"] = await load(`${on}/history/Bench_Article`, { cookie });
+  results.views["/history page signed out"] = await load(`${on}/history/Bench_Article`);
   const htmlBytes = (await (await fetch(`${on}/wiki/Bench_Article`)).text()).length;
   results.article.htmlBytes = htmlBytes;
 
