@@ -23,7 +23,8 @@ export default defineConfig({
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: {
-          // Debian's Chromium: Playwright cannot download its own browser here (shared/STACK.md).
+          // Debian's Chromium (apt-get install chromium): Playwright's own browser download needs internet access
+          // the project's machines do not have. CHROMIUM_PATH points elsewhere.
           executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
           args: [
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

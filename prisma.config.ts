@@ -1,6 +1,6 @@
 // Prisma CLI configuration. The CLI wants a native schema engine it cannot download here (no internet);
-// `prisma generate` never runs it, so we point it at a stub that explains itself. Migrations are generated
-// with ../shared/tools/prisma-offline.mjs and applied by scripts/lib/migrate.mjs.
+// `prisma generate` never runs it, so we point it at a stub that explains itself. Migrations are written by
+// scripts/migration.mjs (npm run migration:create) and applied by scripts/lib/migrate.mjs.
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 

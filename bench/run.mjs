@@ -160,7 +160,7 @@ try {
   results.views = {
     "/wiki signed out, front cache hit": await load(`${on}/wiki/Bench_Article`),
     "/wiki page cache hit (memcached, through Next.js)": await load(`http://127.0.0.1:3203/wiki/Bench_Article`),
-    "/wiki cache off (query + render every view)": await load(`${off}/wiki/Bench_Article`),
+    "/wiki cache off (PostgreSQL every view, kept HTML)": await load(`${off}/wiki/Bench_Article`),
     "/wiki front cache hit, 2 workers": await load(`http://127.0.0.1:3202/wiki/Bench_Article`),
     "/api/pages cache hit": await load(`${on}/api/pages/Bench_Article`),
     "/api/pages cache off": await load(`${off}/api/pages/Bench_Article`),
@@ -212,7 +212,7 @@ try {
   const v = results.views;
   const front = v["/wiki signed out, front cache hit"].requestsPerSecond;
   const memcachedHit = v["/wiki page cache hit (memcached, through Next.js)"].requestsPerSecond;
-  const cacheOff = v["/wiki cache off (query + render every view)"].requestsPerSecond;
+  const cacheOff = v["/wiki cache off (PostgreSQL every view, kept HTML)"].requestsPerSecond;
   const lines = [
     `Vellum bench, ${results.date}, ${results.machine.cpus} cores; article ${results.article.markdownBytes} B Markdown, ${htmlBytes} B HTML`,
     "",

@@ -2,7 +2,7 @@ import { test, expect, request as playwrightRequest, type APIRequestContext } fr
 import http from "node:http";
 import { createAccount, newTitle, signInApi, slugPath } from "./fixtures";
 
-// The HTTP contract of shared/API.md, checked over real HTTP against the running app.
+// The HTTP contract (documented by /api/openapi.json and /api-docs), checked over real HTTP against the running app.
 let api: APIRequestContext;
 let origin: string;
 

@@ -6,15 +6,19 @@
 //     whether or not the client declared a Content-Length;
 //   - the client's address is determined once (the socket's peer, or with TRUST_PROXY=n the address the n-th
 //     trusted proxy reports) and handed to the app in X-Vellum-Client-Ip, overwriting anything a client sent;
+//   - every React page gets a nonce-based Content-Security-Policy (a fresh nonce per request, in the request's
+//     policy header, where Next.js finds it for its own scripts, and in the response);
 //   - signed-out article views are answered from the front cache while PostgreSQL confirms they are current.
 // Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens. WEB_CONCURRENCY > 1 runs that
 // many worker processes (node:cluster) sharing the port, so reads use every core.
 import cluster from "node:cluster";
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { hasSessionCookie } from "../lib/auth/session-cookie.js";
+import { pageContentSecurityPolicy, wantsPagePolicy } from "../lib/http/security-headers.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 3000);
@@ -194,6 +198,12 @@ async function serve() {
     req.headers["x-vellum-client-ip"] = clientAddress(req);
     if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
     if (req.method !== "GET" && req.method !== "HEAD" && !limitBody(req, res)) return;
+    delete req.headers["content-security-policy"]; // a client never picks the nonce
+    if (wantsPagePolicy(req.url ?? "/")) {
+      const policy = pageContentSecurityPolicy(randomBytes(16).toString("base64"));
+      req.headers["content-security-policy"] = policy;
+      res.setHeader("Content-Security-Policy", policy);
+    }
     if (isAnonymousView(req)) return serveFromFrontCache(req, res, () => handle(req, res));
     handle(req, res);
   });

@@ -2,7 +2,8 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
 import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
-import { getPageOrThrow, savePage } from "@/lib/wiki/pages";
+import { getPageOrThrow, revertPage, savePage } from "@/lib/wiki/pages";
+import { renderCounters } from "@/lib/markdown/render-pool";
 import { getRevisionOrThrow } from "@/lib/wiki/revisions";
 import { getCache, setCacheForTesting } from "./index";
 import { Memcache } from "./memcache";
@@ -79,13 +80,36 @@ test("memcached unreachable: pages are served from PostgreSQL, errors are counte
   assert.ok(pageCacheCounters.hits > hitsBefore, "once the cache is back it fills and hits again");
 });
 
-test("a page too large for one cache item is served uncached", async () => {
+test("a page too large for one cache item is served uncached, from its kept HTML: no view renders it again", async () => {
   const { title, revisionId } = await create("x".repeat(1024 * 1024)); // the largest page allowed
   const tooLarge = pageCacheCounters.tooLarge;
-  const view = await getPageOrThrow(title);
-  assert.equal(view.revision.id, revisionId);
-  assert.equal(view.markdown.length, 1024 * 1024);
+  const renders = renderCounters.renders;
+  for (let i = 0; i < 3; i++) {
+    const view = await getPageOrThrow(title);
+    assert.equal(view.revision.id, revisionId);
+    assert.equal(view.markdown.length, 1024 * 1024);
+  }
   assert.ok(pageCacheCounters.tooLarge > tooLarge);
+  assert.equal(renderCounters.renders, renders, "rendered once, at save");
+});
+
+test("a revision's HTML is made at save and kept; a flushed cache reads it back; a revert reuses it", async () => {
+  const renders = renderCounters.renders;
+  const { title, revisionId } = await create("# Kept\n\n*once*\n");
+  assert.equal(renderCounters.renders, renders + 1, "the save rendered it");
+  await getCache().flushAll();
+  const view = await getPageOrThrow(title);
+  assert.match(view.html, /<em>once<\/em>/);
+  const r2 = await savePage({ title, markdown: "changed\n", baseRevisionId: revisionId, author });
+  const reverted = await revertPage({ title, revisionId, author });
+  await getCache().flushAll();
+  const back = await getPageOrThrow(title);
+  assert.equal(back.revision.id, reverted.revision.id);
+  assert.match(back.html, /<em>once<\/em>/);
+  assert.equal(renderCounters.renders, renders + 2, "two saves, two renders; the revert and the views none");
+  assert.ok(r2.revision.id < reverted.revision.id);
+  const kept = await db().revisionRender.findUniqueOrThrow({ where: { revisionId: reverted.revision.id } });
+  assert.equal(kept.gaveUp, null);
 });
 
 test("old revisions are cached by id and know whether they are current", async () => {

@@ -99,10 +99,16 @@ async function renderRevision(id: number): Promise<Rendered> {
   return result.rendered;
 }
 
-/** Store a revision's rendered HTML (replacing an older renderer's). `tx` may be a transaction. */
+/**
+ * Store a revision's rendered HTML (replacing an older renderer's). One statement, so two instances rendering the
+ * same revision at once both succeed. `tx` may be a transaction.
+ */
 export async function keepRender(tx: Prisma.TransactionClient, revisionId: number, { rendered, gaveUp }: BoundedRender) {
-  const data = { renderer: RENDERER_VERSION, html: rendered.html, toc: rendered.toc as Prisma.InputJsonValue, gaveUp };
-  await tx.revisionRender.upsert({ where: { revisionId }, create: { revisionId, ...data }, update: data });
+  await tx.$executeRaw`
+    INSERT INTO revision_renders (revision_id, renderer, html, toc, gave_up)
+    VALUES (${revisionId}, ${RENDERER_VERSION}, ${rendered.html}, ${JSON.stringify(rendered.toc)}::jsonb, ${gaveUp})
+    ON CONFLICT (revision_id) DO UPDATE SET renderer = EXCLUDED.renderer, html = EXCLUDED.html, toc = EXCLUDED.toc,
+      gave_up = EXCLUDED.gave_up, created_at = now()`;
 }
 
 /** A revision's Markdown, from the page cache. */
