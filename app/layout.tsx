@@ -15,6 +15,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <head>
+        {/* the one stylesheet, shared with the article view (a route handler, decision 0006), so not a CSS import */}
+        {/* eslint-disable-next-line @next/next/no-css-tags */}
         <link rel="stylesheet" href="/vellum.css" precedence="default" />
       </head>
       <body>

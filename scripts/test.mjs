@@ -1,8 +1,8 @@
-// `npm test`: type check, unit tests, integration tests against a real PostgreSQL (a fresh database per run)
+// `npm test`: lint, type check, unit tests, integration tests against a real PostgreSQL (a fresh database per run)
 // and Playwright end-to-end tests against the built app in Chromium, the security suite (e2e/security.spec.ts)
 // among them. Starts and stops everything it needs.
 //   npm test              every phase
-//   npm test -- unit      one phase (typecheck | unit | int | e2e | security; security alone: npm run test:security)
+//   npm test -- unit      one phase (lint | typecheck | unit | int | e2e | security; security alone: npm run test:security)
 import { spawn } from "node:child_process";
 import { readdirSync, rmSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -140,6 +140,10 @@ let failed = false;
 try {
   ensureDependencies();
   ensurePrismaClient();
+  if (want("lint")) {
+    say("lint (ESLint: Next.js and typescript-eslint rules, no warnings allowed)");
+    run(process.execPath, [path.join(ROOT, "node_modules/eslint/bin/eslint.js"), "--max-warnings", "0", "."]);
+  }
   if (want("typecheck")) {
     say("type check (tsc --noEmit)");
     run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.check.json"]);
@@ -153,6 +157,8 @@ try {
   if (want("int")) {
     say("integration tests (real PostgreSQL, two real memcached servers)");
     const url = await freshDatabase("int");
+    say("schema check (schema.prisma against the migrations, with Prisma's engine)");
+    run(process.execPath, [path.join(ROOT, "scripts/migration.mjs"), "check"], { env: { ...process.env, DATABASE_URL: url } });
     const servers = await memcachedServers([11411, 11412]);
     // the integration tests drive the outbox themselves: no background mail worker
     const env = { DATABASE_URL: url, MEMCACHE_SERVERS: servers, MAIL_WORKER: "off", MAIL_DIR: path.join(DATA, "test", "mail-int") };

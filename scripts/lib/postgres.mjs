@@ -145,10 +145,13 @@ function startPostmaster(bin, dataDir, port, ids) {
     ], { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } });
     let log = "";
     let ready = false;
+    let stopping = false;
     child.stderr.on("data", (d) => {
       const text = d.toString();
       if (!ready) log += text;
-      else if (/FATAL|PANIC/.test(text)) process.stderr.write(`[postgres] ${text}`);
+      else if (!stopping) {
+        for (const line of text.split("\n")) if (/FATAL|PANIC/.test(line)) process.stderr.write(`[postgres] ${line}\n`);
+      }
       if (!ready && text.includes("ready to accept connections")) {
         ready = true;
         resolve(stop);
@@ -161,6 +164,7 @@ function startPostmaster(bin, dataDir, port, ids) {
     function stop() {
       return new Promise((done) => {
         if (child.exitCode !== null || child.signalCode) return done();
+        stopping = true; // shutdown's own messages ("terminating connection...") are no news
         child.once("close", () => done());
         child.kill("SIGINT"); // fast shutdown: disconnect clients, write a checkpoint
         setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 10_000).unref();

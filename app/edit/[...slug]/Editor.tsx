@@ -25,7 +25,7 @@ export function Editor({ title, initialMarkdown, baseRevisionId }: Props) {
 
   useEffect(() => {
     const controller = new AbortController();
-    const timer = setTimeout(async () => {
+    const refresh = async () => {
       try {
         const res = await fetch("/api/preview", {
           method: "POST",
@@ -37,7 +37,8 @@ export function Editor({ title, initialMarkdown, baseRevisionId }: Props) {
       } catch {
         // aborted by the next keystroke, or offline: the preview simply waits
       }
-    }, 250);
+    };
+    const timer = setTimeout(() => void refresh(), 250);
     return () => {
       clearTimeout(timer);
       controller.abort();
