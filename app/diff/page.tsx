@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { diffRevisions } from "@/lib/wiki/revisions";
-import { revisionIdParam } from "@/lib/wiki/schema";
+import { diffQuerySchema } from "@/lib/wiki/schema";
 import { diffBlocks, type Change } from "@/lib/wiki/diff";
 import { pagePaths } from "@/lib/wiki/titles";
 import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
@@ -12,7 +11,6 @@ import { formatDate } from "@/app/_components/format";
 export const metadata: Metadata = { title: "Differences between revisions" };
 
 type Props = { searchParams: Promise<Record<string, string | string[]>> };
-const query = z.object({ from: revisionIdParam, to: revisionIdParam });
 
 function Words({ words, show }: { words: Change[]; show: "delete" | "insert" }) {
   return (
@@ -51,7 +49,7 @@ function Unchanged({ text, first, last }: { text: string; first: boolean; last: 
 
 /** /diff?from=&to=: line diff of two revisions, with the changed words highlighted inside changed lines. */
 export default async function DiffPage({ searchParams }: Props) {
-  const parsed = query.safeParse(await searchParams);
+  const parsed = diffQuerySchema.safeParse(await searchParams);
   if (!parsed.success) {
     return <ErrorNotice heading="Bad request" message="Choose two revisions to compare (from and to)." />;
   }

@@ -47,4 +47,7 @@ export const pageQuerySchema = z.object({
 /** A revision id in a path or query. */
 export const revisionIdParam = z.coerce.number().int().positive().max(MAX_INT);
 
+/** ?from=&to= of a diff: two revision ids. */
+export const diffQuerySchema = z.object({ from: revisionIdParam, to: revisionIdParam });
+
 export type SavePageInput = z.infer<typeof savePageSchema>;

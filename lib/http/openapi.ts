@@ -1,0 +1,164 @@
+import { z, type ZodType } from "zod";
+import { signUpSchema } from "@/lib/auth/accounts";
+import { createTokenSchema } from "@/lib/auth/tokens";
+import { verifyEmailSchema } from "@/lib/auth/verification";
+import { ERROR_STATUS } from "@/lib/errors";
+import { adminUserUpdateSchema, protectSchema } from "@/lib/people/admin";
+import { profileUpdateSchema } from "@/lib/people/profiles";
+import { diffQuerySchema, pageQuerySchema, previewSchema, revertSchema, savePageSchema } from "@/lib/wiki/schema";
+
+/**
+ * The HTTP API, described once: every /api route with its method, who may call it, and the very zod schemas that
+ * validate its body and query. /api/openapi.json is generated from this list, /api-docs shows it, and a test checks
+ * that every route under app/api is in it, so the description cannot drift from the code.
+ */
+export type Access = "anyone" | "signed-in" | "admin" | "session only";
+
+export type Operation = {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  /** OpenAPI path; `{slug}` is a page title as a slug, which may contain `/` (subpages). */
+  path: string;
+  summary: string;
+  access: Access;
+  body?: ZodType;
+  query?: ZodType;
+  /** Success status and what it answers. */
+  success: [number, string];
+  /** Error statuses this operation answers beyond the ones every operation may (400 for bad input, 500). */
+  errors?: (keyof typeof ERROR_STATUS)[];
+  tag: string;
+};
+
+const titled = "`{slug}` is a page title with spaces as `_`; subpages keep their `/`.";
+
+export const OPERATIONS: Operation[] = [
+  // pages and revisions
+  { method: "get", path: "/api/pages/{slug}", summary: `A page's current revision: {title, slug, markdown, html, toc, revision}; header X-Revision-Id. ${titled}`, access: "anyone", success: [200, "the page"], errors: ["not_found"], tag: "Pages" },
+  { method: "put", path: "/api/pages/{slug}", summary: "Save a new revision. 201 created, 200 updated (or `unchanged: true`, or `merged: true` when a stale save merged cleanly); 409 edit_conflict with `current: {revisionId, markdown}`.", access: "signed-in", body: savePageSchema, success: [200, "the saved revision"], errors: ["unauthorized", "forbidden", "not_found", "edit_conflict", "payload_too_large"], tag: "Pages" },
+  { method: "post", path: "/api/revert/{slug}", summary: "Revert to an earlier revision: a new latest revision with its text.", access: "signed-in", body: revertSchema, success: [200, "the new revision"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Pages" },
+  { method: "get", path: "/api/history/{slug}", summary: "Revisions newest first, cursor-paginated: {revisions: [{id, number, createdAt, author, summary, size, sizeDelta}], next}.", access: "anyone", query: pageQuerySchema, success: [200, "a page of history"], errors: ["not_found"], tag: "Pages" },
+  { method: "get", path: "/api/revisions/{id}", summary: "One revision: {id, number, page: {title, slug}, createdAt, author, summary, markdown, html}.", access: "anyone", success: [200, "the revision"], errors: ["not_found"], tag: "Pages" },
+  { method: "get", path: "/api/diff", summary: "Line diff of two revisions of one page: {from, to, changes: [{op, text}], exact}; `exact: false` when they were too different to compare and the text is shown as replaced.", access: "anyone", query: diffQuerySchema, success: [200, "the diff"], errors: ["not_found"], tag: "Pages" },
+  { method: "post", path: "/api/preview", summary: "Render Markdown as a saved page would be: {html, toc, gaveUp} (gaveUp: the text was too complex and is shown as plain text).", access: "signed-in", body: previewSchema, success: [200, "the rendered HTML"], errors: ["unauthorized", "payload_too_large", "unavailable"], tag: "Pages" },
+  // watching
+  { method: "get", path: "/api/watch/{slug}", summary: "Whether you watch the page: {watching}.", access: "signed-in", success: [200, "the watch state"], errors: ["unauthorized"], tag: "Watching" },
+  { method: "put", path: "/api/watch/{slug}", summary: "Watch the page (change emails by your mail setting).", access: "signed-in", success: [200, "watching"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Watching" },
+  { method: "delete", path: "/api/watch/{slug}", summary: "Stop watching the page.", access: "signed-in", success: [200, "not watching"], errors: ["unauthorized"], tag: "Watching" },
+  // accounts and sign-in
+  { method: "post", path: "/api/accounts", summary: "Sign up; 201 {user, emailVerified: false}, and a confirmation link is mailed. While the wiki has no admin, an account made from the machine itself or with the setup code becomes admin.", access: "anyone", body: signUpSchema, success: [201, "the new account"], errors: ["conflict", "rate_limited"], tag: "Accounts" },
+  { method: "post", path: "/api/verify-email", summary: "Confirm an address with the token of the mailed link: {verified, username, email}.", access: "anyone", body: verifyEmailSchema, success: [200, "confirmed"], errors: ["not_found"], tag: "Accounts" },
+  { method: "post", path: "/api/verify-email/send", summary: "Mail a new confirmation link to your address: {sent}.", access: "signed-in", success: [200, "sent, or already verified"], errors: ["unauthorized", "forbidden", "rate_limited"], tag: "Accounts" },
+  { method: "get", path: "/api/me", summary: "The signed-in user: {user: {username, displayName, role}}.", access: "signed-in", success: [200, "you"], errors: ["unauthorized"], tag: "Accounts" },
+  { method: "get", path: "/api/auth/csrf", summary: "next-auth: the CSRF token a sign-in form posts: {csrfToken}.", access: "anyone", success: [200, "the token"], tag: "Sign-in" },
+  { method: "post", path: "/api/auth/callback/credentials", summary: "next-auth: sign in with {csrfToken, username, password} (form or JSON; `json: \"true\"` answers {url}). 401 wrong password, 429 after repeated failures for the account or the client.", access: "anyone", success: [200, "signed in (session cookie set)"], errors: ["unauthorized", "rate_limited", "payload_too_large"], tag: "Sign-in" },
+  { method: "post", path: "/api/auth/signin/email", summary: "next-auth: mail a magic sign-in link to {email} (answers the same whether or not it has an account); 429 past the per-address or per-client limit.", access: "anyone", success: [200, "requested"], errors: ["rate_limited", "payload_too_large"], tag: "Sign-in" },
+  { method: "get", path: "/api/auth/callback/email", summary: "next-auth: the magic link itself (single use, 15 minutes).", access: "anyone", success: [302, "signed in, redirected"], tag: "Sign-in" },
+  { method: "get", path: "/api/auth/session", summary: "next-auth: the session, or {}.", access: "anyone", success: [200, "the session"], tag: "Sign-in" },
+  { method: "post", path: "/api/auth/signout", summary: "next-auth: sign out ({csrfToken}).", access: "anyone", success: [200, "signed out"], tag: "Sign-in" },
+  // people
+  { method: "get", path: "/api/users/{username}", summary: "A profile: {username, displayName, bio, bioHtml, role, joinedAt, editCount}.", access: "anyone", success: [200, "the profile"], errors: ["not_found"], tag: "People" },
+  { method: "get", path: "/api/users/me", summary: "Your own profile.", access: "signed-in", success: [200, "your profile"], errors: ["unauthorized"], tag: "People" },
+  { method: "patch", path: "/api/users/me", summary: "Change your display name, bio or mail setting.", access: "signed-in", body: profileUpdateSchema, success: [200, "the profile"], errors: ["unauthorized", "forbidden"], tag: "People" },
+  { method: "get", path: "/api/contributions/{username}", summary: "A person's revisions, newest first: {revisions, next}.", access: "anyone", query: pageQuerySchema, success: [200, "a page of contributions"], errors: ["not_found"], tag: "People" },
+  { method: "get", path: "/api/tokens", summary: "Your access tokens (never their values): {tokens: [{id, name, createdAt, lastUsedAt, expiresAt}]}.", access: "signed-in", success: [200, "your tokens"], errors: ["unauthorized"], tag: "People" },
+  { method: "post", path: "/api/tokens", summary: "A new personal access token, shown once: {token, id, name, createdAt, expiresAt}. Only a signed-in session may create one (403 for a token).", access: "session only", body: createTokenSchema, success: [201, "the token"], errors: ["unauthorized", "forbidden"], tag: "People" },
+  { method: "delete", path: "/api/tokens/{id}", summary: "Revoke one of your tokens.", access: "signed-in", success: [200, "revoked"], errors: ["unauthorized", "not_found"], tag: "People" },
+  // administration
+  { method: "patch", path: "/api/admin/users/{username}", summary: "Change a person's role or block them.", access: "admin", body: adminUserUpdateSchema, success: [200, "the person"], errors: ["unauthorized", "forbidden", "not_found", "conflict"], tag: "Administration" },
+  { method: "post", path: "/api/admin/protect/{slug}", summary: "Protect a page: none, editor (semi-protection: editors with a verified address) or admin.", access: "admin", body: protectSchema, success: [200, "the protection"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Administration" },
+  { method: "post", path: "/api/admin/outbox/{id}/retry", summary: "Send a failed message again.", access: "admin", success: [200, "queued again"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Administration" },
+  // operations
+  { method: "get", path: "/api/health", summary: "{ok, db: \"up\" | \"down\", cache: \"up\" | \"down\" | \"memory\"}; 503 when the database is unreachable.", access: "anyone", success: [200, "healthy"], tag: "Operations" },
+  { method: "get", path: "/api/cache/stats", summary: "memcached's counters summed over servers, and this instance's page-cache and front-cache counters.", access: "anyone", success: [200, "the counters"], tag: "Operations" },
+  { method: "get", path: "/api/openapi.json", summary: "This document.", access: "anyone", success: [200, "OpenAPI 3.1"], tag: "Operations" },
+];
+
+const ERROR_SCHEMA = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: { code: { type: "string", enum: Object.keys(ERROR_STATUS) }, message: { type: "string" } },
+    },
+  },
+} as const;
+
+/** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), as a client sends it (`input`) or as it is read. */
+function jsonSchema(schema: ZodType, io: "input" | "output"): Record<string, unknown> {
+  const out = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
+  delete out.$schema;
+  return out;
+}
+
+/** Query parameters from a query schema's properties. */
+function queryParameters(schema: ZodType) {
+  const s = jsonSchema(schema, "output") as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(s.properties ?? {}).map(([name, prop]) => ({
+    name,
+    in: "query",
+    required: (s.required ?? []).includes(name) && !("default" in prop),
+    schema: prop,
+  }));
+}
+
+const ACCESS_SECURITY: Record<Access, Record<string, string[]>[]> = {
+  anyone: [{}],
+  "signed-in": [{ session: [] }, { bearer: [] }],
+  admin: [{ session: [] }, { bearer: [] }],
+  "session only": [{ session: [] }],
+};
+
+/** The OpenAPI 3.1 document of the API. */
+export function openApiDocument(serverUrl?: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+      ...(name === "slug" ? { description: titled } : {}),
+    }));
+    const errors = new Set<string>(["bad_request", "internal", ...(op.errors ?? [])]);
+    const responses: Record<string, unknown> = { [op.success[0]]: { description: op.success[1] } };
+    for (const code of errors) {
+      const status = String(ERROR_STATUS[code as keyof typeof ERROR_STATUS]);
+      responses[status] ??= { description: code, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+    }
+    paths[op.path] ??= {};
+    paths[op.path]![op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      operationId: `${op.method}${op.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
+      security: ACCESS_SECURITY[op.access],
+      ...(op.access === "admin" ? { description: "Administrators only (403 for anyone else)." } : {}),
+      parameters: [...pathParams, ...(op.query ? queryParameters(op.query) : [])],
+      ...(op.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } } }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Vellum",
+      version: "1",
+      description:
+        "A wiki with full revision history. JSON in and out. A cookie-authenticated request that changes state must carry " +
+        "the site's own Origin (403 otherwise); bearer-token requests need none. Unknown body fields are a 400. Lists are " +
+        "cursor-paginated (`limit`, `before`; the answer's `next`).",
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    paths,
+    components: {
+      schemas: { Error: ERROR_SCHEMA },
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "next-auth's session cookie (`__Secure-` prefixed over HTTPS)" },
+        bearer: { type: "http", scheme: "bearer", description: "A personal access token (Settings), `vlm_…`" },
+      },
+    },
+  };
+}
