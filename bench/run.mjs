@@ -3,7 +3,6 @@
 // of `npm test`.
 // Writes a table to stdout and JSON to bench/results/. Uses its own PostgreSQL cluster (.data/bench),
 // memcached and four app instances on ports 3200-3203: everything on; cache off; 2 workers; front cache off.
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -11,6 +10,7 @@ import pg from "pg";
 import { ROOT, DATA, say, ensureDependencies, ensurePrismaClient, ensureBuild } from "../scripts/lib/setup.mjs";
 import { startEmbeddedPostgres, createDatabaseIfMissing, dropDatabase } from "../scripts/lib/postgres.mjs";
 import { migrate } from "../scripts/lib/migrate.mjs";
+import { startApp } from "../scripts/lib/app.mjs";
 import { startMemcached } from "../scripts/lib/memcached.mjs";
 import { benchArticle } from "./article.mjs";
 
@@ -22,18 +22,14 @@ const cleanup = async () => {
 };
 process.on("SIGINT", () => cleanup().then(() => process.exit(130)));
 
-async function startApp(port, env) {
-  const child = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], {
-    cwd: ROOT,
+/** One bench instance: the same start as npm start's, with a fixed secret and its URL. */
+function startBenchApp(port, env) {
+  return startApp({
+    port,
+    cleanups,
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), WEB_CONCURRENCY: "1", NEXTAUTH_SECRET: "bench-secret-0123456789abcdef", NEXTAUTH_URL: `http://localhost:${port}`, ...env },
+    env: { NEXTAUTH_SECRET: "bench-secret-0123456789abcdef", NEXTAUTH_URL: `http://localhost:${port}`, ...env },
   });
-  cleanups.push(() => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))));
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`app on ${port} did not start`);
 }
 
 async function load(url, headers = {}) {
@@ -149,10 +145,10 @@ try {
   results.article = { markdownBytes: Buffer.byteLength(article) };
   say(`seeded a ${Buffer.byteLength(article)}-byte article; starting four app instances (3200-3203)`);
   const env = { DATABASE_URL: url.toString(), MEMCACHE_SERVERS: mc.servers };
-  await startApp(3200, env);
-  await startApp(3201, { ...env, PAGE_CACHE: "off" });
-  await startApp(3202, { ...env, WEB_CONCURRENCY: "2" });
-  await startApp(3203, { ...env, FRONT_CACHE: "off" });
+  await startBenchApp(3200, env);
+  await startBenchApp(3201, { ...env, PAGE_CACHE: "off" });
+  await startBenchApp(3202, { ...env, WEB_CONCURRENCY: "2" });
+  await startBenchApp(3203, { ...env, FRONT_CACHE: "off" });
   const on = "http://127.0.0.1:3200";
   const off = "http://127.0.0.1:3201";
 

@@ -2,7 +2,6 @@ import { test, expect, request as playwrightRequest, type APIRequestContext } fr
 import { readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import pg from "pg";
-// @ts-expect-error: a plain ESM script of ours, without type declarations
 import { startMemcached, probeMemcached } from "../scripts/lib/memcached.mjs";
 import { createAccount, newTitle, saveInEditor, signInApi, signUpInBrowser, slugPath } from "./fixtures";
 

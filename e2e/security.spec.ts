@@ -1,7 +1,6 @@
 import { test, expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
-import { spawn } from "node:child_process";
 import http from "node:http";
-import path from "node:path";
+import { startApp } from "../scripts/lib/app.mjs";
 import { PASSWORD, createAccount, mailTo, newTitle, newUsername, signInApi, slugPath, verifyAddress, waitForMail } from "./fixtures";
 
 // The security suite (`npm run test:security`, and part of `npm test`): hostile input against the real server,
@@ -310,12 +309,14 @@ test("signed-in documents are private to shared caches", async () => {
 test("SIGTERM stops an instance within seconds even while it is serving a request", async () => {
   test.skip(!process.env.E2E_DATABASE_URL, "needs the setup of npm test");
   const port = Number(new URL(origin).port) + 50;
-  const child = spawn(process.execPath, [path.join(process.cwd(), "scripts/serve.mjs")], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL: process.env.E2E_DATABASE_URL, MAIL_WORKER: "off", NODE_ENV: "production" },
+  const cleanups: (() => Promise<void>)[] = [];
+  const child = await startApp({
+    port,
+    cleanups,
     stdio: "ignore",
+    env: { DATABASE_URL: process.env.E2E_DATABASE_URL, MAIL_WORKER: "off" },
   });
   try {
-    await expect.poll(async () => fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false), { timeout: 30_000 }).toBe(true);
     // a request in flight: a body that never finishes arriving
     const hanging = http.request({ host: "127.0.0.1", port, method: "POST", path: "/api/preview", headers: { "Transfer-Encoding": "chunked", "Content-Type": "application/json" } });
     hanging.on("error", () => {});

@@ -1,3 +1,4 @@
+// @ts-check
 // Vellum's HTTP server: Next.js's request handler behind a node:http front. The front does what Next.js cannot
 // do itself, for every request before Next.js sees it:
 //   - a URL path with malformed percent-encoding gets a clean 400 (Next.js 16 answers 500, vercel/next.js#92527),
@@ -19,33 +20,18 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { hasSessionCookie } from "../lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy, wantsPagePolicy } from "../lib/http/security-headers.js";
+import { acceptablePath, bodyLimit, clientAddress } from "../lib/http/front-rules.js";
+
+/** @typedef {import("node:http").IncomingMessage} Request */
+/** @typedef {import("node:http").ServerResponse} Response */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.BIND_ADDRESS ?? "0.0.0.0";
 
-/**
- * Can this path name anything? Every %-escape must be well formed UTF-8, and no segment may be empty, "." or "..":
- * Next.js would silently merge "a//b" into "a/b" and redirect "a/../b" to "b", so a title with such a subpage
- * name would be taken for another page instead of being refused.
- */
-function acceptablePath(url) {
-  const q = url.indexOf("?");
-  const pathname = q === -1 ? url : url.slice(0, q);
-  for (const segment of pathname.split("/").slice(1)) {
-    let decoded;
-    try {
-      decoded = segment.includes("%") ? decodeURIComponent(segment) : segment;
-    } catch {
-      return false;
-    }
-    if (decoded === "." || decoded === "..") return false;
-  }
-  return !pathname.slice(1, -1).includes("//");
-}
-
+/** @param {Request} req @param {Response} res */
 function badRequest(req, res) {
-  const api = req.url.startsWith("/api/");
+  const api = (req.url ?? "").startsWith("/api/");
   const body = api
     ? JSON.stringify({ error: { code: "bad_request", message: "Malformed URL path: bad percent-encoding, or an empty, \".\" or \"..\" segment" } })
     : '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bad request · Vellum</title>' +
@@ -59,30 +45,9 @@ function badRequest(req, res) {
   res.end(body);
 }
 
-/** Largest body of any request; the app's own fields have smaller limits (page text: 1 MiB of Markdown). */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
-/** Largest body of a sign-in or sign-up request: a few short fields. */
-const MAX_AUTH_BODY_BYTES = 64 * 1024;
 const trustedProxies = Number(process.env.TRUST_PROXY ?? 0);
 
-/** The body limit of a request path. */
-function bodyLimit(url) {
-  return url.startsWith("/api/auth/") || url.startsWith("/api/accounts") ? MAX_AUTH_BODY_BYTES : MAX_BODY_BYTES;
-}
-
-/**
- * The client's address: the socket's peer, unless TRUST_PROXY=n says n proxies we run stand in front, each
- * appending the address it saw to X-Forwarded-For; then the n-th address from the right is the client's (the
- * ones further left were written by the client and prove nothing).
- */
-function clientAddress(req) {
-  if (trustedProxies > 0) {
-    const hops = String(req.headers["x-forwarded-for"] ?? "").split(",").map((h) => h.trim()).filter(Boolean);
-    if (hops.length) return hops[Math.max(0, hops.length - trustedProxies)];
-  }
-  return req.socket.remoteAddress ?? "unknown";
-}
-
+/** @param {Request} req @param {Response} res */
 function tooLarge(req, res) {
   if (!res.headersSent) {
     const body = JSON.stringify({ error: { code: "payload_too_large", message: "Request body is too large" } });
@@ -97,6 +62,8 @@ function tooLarge(req, res) {
 /**
  * Count the body's bytes as the HTTP parser hands them over (`push` is how it feeds the request stream), so the
  * limit holds however the app reads the body, chunked or not.
+ * @param {Request} req
+ * @param {Response} res
  */
 function limitBody(req, res) {
   const limit = bodyLimit(req.url ?? "/");
@@ -106,6 +73,7 @@ function limitBody(req, res) {
   }
   let seen = 0;
   const push = req.push;
+  /** @type {(chunk: any, encoding?: BufferEncoding) => boolean} */
   req.push = function (chunk, encoding) {
     if (chunk !== null) {
       seen += chunk.length;
@@ -122,14 +90,16 @@ function limitBody(req, res) {
   return true;
 }
 
-const FRONT_CACHE = Symbol.for("vellum.frontCache");
+/** lib/cache/front-cache.ts's FRONT_CACHE_KEY: where the app installs the front cache's interface at start-up. */
+const FRONT_CACHE_KEY = Symbol.for("vellum.frontCache");
 
 /** A signed-out GET of an article: the same document for everyone, so the front cache may answer it. */
+/** @param {Request} req */
 function isAnonymousView(req) {
   return (
     req.method === "GET" &&
-    req.url.startsWith("/wiki/") &&
-    !req.url.includes("?") &&
+    (req.url ?? "").startsWith("/wiki/") &&
+    !(req.url ?? "").includes("?") &&
     !req.headers.authorization &&
     !hasSessionCookie(req.headers.cookie)
   );
@@ -139,21 +109,12 @@ function isAnonymousView(req) {
  * Answer from the front cache (lib/cache/front-cache.ts) when it holds this path and PostgreSQL confirms the
  * document still shows the current revision; anything else, or any doubt, goes to Next.js.
  */
+/** @param {Request} req @param {Response} res @param {() => unknown} fallback */
 async function serveFromFrontCache(req, res, fallback) {
-  const cache = globalThis[FRONT_CACHE];
-  const entry = cache?.get(req.url);
+  /** @type {import("../lib/cache/front-cache").FrontCacheApi | undefined} */
+  const cache = /** @type {any} */ (globalThis)[FRONT_CACHE_KEY];
+  const entry = cache ? await cache.lookup(req.url ?? "") : null;
   if (!entry) return fallback();
-  let current;
-  try {
-    current = await cache.validate(entry.title);
-  } catch {
-    return fallback();
-  }
-  if (current !== entry.revisionId) {
-    cache.counters.stale++;
-    return fallback();
-  }
-  cache.counters.hits++;
   if (entry.etag && req.headers["if-none-match"] === entry.etag) {
     res.writeHead(304, entry.headers.flat());
     return res.end();
@@ -178,6 +139,7 @@ if (workers > 1 && cluster.isPrimary) {
     if (!alive.length) process.exit(0);
     let left = alive.length;
     for (const w of alive) {
+      if (!w) continue;
       w.once("exit", () => --left === 0 && process.exit(0));
       w.process.kill("SIGTERM");
     }
@@ -195,7 +157,7 @@ async function serve() {
   const handle = app.getRequestHandler();
 
   const server = http.createServer((req, res) => {
-    req.headers["x-vellum-client-ip"] = clientAddress(req);
+    req.headers["x-vellum-client-ip"] = clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedProxies);
     if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
     if (req.method !== "GET" && req.method !== "HEAD" && !limitBody(req, res)) return;
     delete req.headers["content-security-policy"]; // a client never picks the nonce

@@ -1,8 +1,8 @@
 // `npm start`: install what is missing, start the database, migrate, build when stale, and serve.
 // Ctrl-C or SIGTERM stops the app and the embedded database cleanly.
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { ROOT, DATA, say, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSecret, ensureSetupCode } from "./lib/setup.mjs";
+import { DATA, say, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSecret, ensureSetupCode } from "./lib/setup.mjs";
+import { startApp } from "./lib/app.mjs";
 
 const port = Number(process.env.PORT ?? 3000);
 const cleanups = [];
@@ -22,16 +22,6 @@ const parent = process.ppid;
 setInterval(() => {
   if (process.ppid !== parent) stop(0);
 }, 500).unref();
-
-/** Resolve once the app answers /api/health (or fail if it exits first). */
-async function waitUntilHealthy(port, child) {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error("the app exited while starting");
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Does the wiki have no administrator yet (so the setup code is worth printing)? */
 async function hasNoAdmin(url) {
@@ -55,35 +45,24 @@ try {
   const env = await startServices({ dataDir: path.join(DATA, "dev"), pgPort: Number(process.env.VELLUM_PG_PORT ?? 54329), cleanups });
   ensureBuild();
   const setupCode = ensureSetupCode();
-  const child = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], {
-    cwd: ROOT,
-    stdio: ["ignore", "inherit", "inherit"],
+  const child = await startApp({
+    port,
+    cleanups,
+    timeoutMs: 10 * 60_000,
     env: {
-      ...process.env,
       ...env,
       NEXTAUTH_SECRET: ensureSecret(),
       VELLUM_SETUP_CODE: setupCode,
       NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
-      NODE_ENV: "production",
       WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1",
-      PORT: String(port),
     },
   });
-  cleanups.push(
-    () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", resolve);
-        child.kill("SIGTERM");
-      }),
-  );
   child.once("exit", (code) => {
     if (!stopping) {
       say(`the app exited (code ${code})`);
-      stop(code ?? 1);
+      void stop(code ?? 1);
     }
   });
-  await waitUntilHealthy(port, child);
   say(`Vellum is running at ${process.env.NEXTAUTH_URL ?? `http://localhost:${port}`}  (Ctrl-C stops it)`);
   if (await hasNoAdmin(env.DATABASE_URL)) {
     say(`no administrator yet: create the first account from this machine, or elsewhere with the setup code ${setupCode}`);

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { readdirSync, rmSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT, DATA, say, run, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSystemPackages } from "./lib/setup.mjs";
+import { startApp } from "./lib/app.mjs";
 
 const phases = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const want = (name) => phases.length === 0 || phases.includes(name);
@@ -61,33 +62,6 @@ async function freshDatabase(name) {
   cleanups.push(() => dropDatabase(url.toString()));
   await migrate(url.toString());
   return url.toString();
-}
-
-/** Start the built app on a port; resolves when /api/health answers. */
-async function startApp(port, env) {
-  const child = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-    // one process per instance, so each instance's /api/cache/stats counts all of its work
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), WEB_CONCURRENCY: "1", ...env },
-  });
-  child.stdout.on("data", () => {});
-  cleanups.push(
-    () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", resolve);
-        child.kill("SIGTERM");
-      }),
-  );
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`app on port ${port} exited with ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`app on port ${port} did not become healthy`);
 }
 
 const SYSTEM_PACKAGES = [
@@ -185,9 +159,11 @@ try {
       NEXTAUTH_SECRET: "test-secret-not-for-production-0123456789",
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     };
+    // one process per instance, so each instance's /api/cache/stats counts all of its work
+    const stdio = ["ignore", "ignore", "inherit"];
     await Promise.all([
-      startApp(port, { ...appEnv, NEXTAUTH_URL: base }),
-      startApp(port + 1, { ...appEnv, NEXTAUTH_URL: second }),
+      startApp({ port, env: { ...appEnv, NEXTAUTH_URL: base }, stdio, cleanups }),
+      startApp({ port: port + 1, env: { ...appEnv, NEXTAUTH_URL: second }, stdio, cleanups }),
     ]);
     const out = path.join(DATA, "playwright");
     rmSync(out, { recursive: true, force: true });

@@ -6,10 +6,12 @@ import "server-only";
  * and finding it is the one the document shows. So it can never serve a stale page, on any instance; it only
  * saves Next.js's per-request work. See docs/decisions/0009-front-cache.md.
  *
- * The front reaches it through globalThis (same process), by the key below; this module owns all the logic.
+ * The front and the app share a process but not a module graph (the app is bundled by Next.js), so they meet
+ * through one declared interface, FrontCacheApi, installed once at start-up by instrumentation.ts under
+ * FRONT_CACHE_KEY. The front only calls `lookup`; every decision is made here.
  */
 export type FrontEntry = {
-  /** The page title the document shows; what `validate` is asked about. */
+  /** The page title the document shows; what the validator is asked about. */
   title: string;
   /** The revision the document shows; the entry is served only while this is the page's current revision. */
   revisionId: number;
@@ -19,20 +21,25 @@ export type FrontEntry = {
   body: Buffer;
 };
 
-type FrontCache = {
-  /** The entry for an exact raw request path. */
-  get(path: string): FrontEntry | undefined;
-  /** The current revision id of a title (null when the page is gone). */
-  validate(title: string): Promise<number | null>;
-  counters: { hits: number; stale: number };
+/** What the HTTP front may call. */
+export type FrontCacheApi = {
+  /**
+   * The entry for an exact raw request path when PostgreSQL confirms it shows the current revision; null when
+   * there is none, it is stale, or the check failed (then the request goes to Next.js, which decides afresh).
+   */
+  lookup(path: string): Promise<FrontEntry | null>;
 };
 
-const KEY = Symbol.for("vellum.frontCache");
-const MAX_BYTES = 64 * 1024 * 1024;
+/** The global under which the interface is installed (Symbol.for, so both module graphs name the same one). */
+export const FRONT_CACHE_KEY = Symbol.for("vellum.frontCache");
+
+/** Largest total of documents kept; the least recently stored go first. */
+export const MAX_FRONT_CACHE_BYTES = 64 * 1024 * 1024;
 
 const entries = new Map<string, FrontEntry>();
 let bytes = 0;
-const counters = { hits: 0, stale: 0 };
+const counters = { hits: 0, stale: 0, validationErrors: 0 };
+let lastErrorLog = 0;
 
 function remove(path: string) {
   const e = entries.get(path);
@@ -48,21 +55,45 @@ export function frontCacheCounters() {
 }
 
 /**
- * Offer the front cache a finished anonymous document for `path`. `validate` is installed on first use.
- * Least recently stored entries are dropped beyond 64 MB.
+ * Install the interface for the front, once per process: `validate` answers a title's current revision id (null
+ * when the page is gone). A failed validation is counted and logged (at most every 10 s) and the request falls
+ * through to Next.js.
  */
-export function rememberAnonymousView(path: string, entry: FrontEntry, validate: FrontCache["validate"]): void {
-  const g = globalThis as unknown as Record<symbol, FrontCache | undefined>;
-  g[KEY] ??= {
-    get: (p) => entries.get(p),
-    validate,
-    counters,
+export function installFrontCache(validate: (title: string) => Promise<number | null>): void {
+  const g = globalThis as unknown as Record<symbol, FrontCacheApi | undefined>;
+  if (g[FRONT_CACHE_KEY]) return;
+  g[FRONT_CACHE_KEY] = {
+    async lookup(path) {
+      const entry = entries.get(path);
+      if (!entry) return null;
+      let current: number | null;
+      try {
+        current = await validate(entry.title);
+      } catch (e) {
+        counters.validationErrors++;
+        if (Date.now() - lastErrorLog > 10_000) {
+          lastErrorLog = Date.now();
+          console.error(`[vellum] front cache: could not check the current revision (${counters.validationErrors} so far):`, e);
+        }
+        return null;
+      }
+      if (current !== entry.revisionId) {
+        counters.stale++;
+        return null;
+      }
+      counters.hits++;
+      return entry;
+    },
   };
+}
+
+/** Offer the front cache a finished anonymous document for `path`; least recently stored entries go past the limit. */
+export function rememberAnonymousView(path: string, entry: FrontEntry): void {
   remove(path);
   entries.set(path, entry);
   bytes += entry.body.length + path.length;
   for (const key of entries.keys()) {
-    if (bytes <= MAX_BYTES) break;
+    if (bytes <= MAX_FRONT_CACHE_BYTES) break;
     remove(key);
   }
 }

@@ -61,11 +61,12 @@ export default async function CacheAdminPage() {
         show the current revision.
       </p>
       <table className="list">
-        <TableHead columns={["Hits", "Found outdated", "Documents", "Bytes"]} />
+        <TableHead columns={["Hits", "Found outdated", "Check failed", "Documents", "Bytes"]} />
         <tbody>
           <tr>
             <td>{fmt.format(s.frontCache.hits)}</td>
             <td>{fmt.format(s.frontCache.stale)}</td>
+            <td>{fmt.format(s.frontCache.validationErrors)}</td>
             <td>{fmt.format(s.frontCache.entries)}</td>
             <td>{fmt.format(s.frontCache.bytes)}</td>
           </tr>

@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { escapeHtml, type Heading } from "@/lib/markdown/render";
-import { currentRevisionId, getPageViewOrThrow } from "@/lib/wiki/pages";
+import { getPageViewOrThrow } from "@/lib/wiki/pages";
 import { rememberAnonymousView } from "@/lib/cache/front-cache";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers.js";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
@@ -79,7 +79,7 @@ function frontCacheEnabled(): boolean {
 async function offerToFrontCache(path: string, title: string, revisionId: number, response: Response) {
   const body = Buffer.from(await response.clone().arrayBuffer());
   const headers: [string, string][] = [...response.headers.entries(), ...SECURITY_HEADERS.map((h) => [h.key, h.value] as [string, string])];
-  rememberAnonymousView(path, { title, revisionId, headers, etag: response.headers.get("etag"), body }, currentRevisionId);
+  rememberAnonymousView(path, { title, revisionId, headers, etag: response.headers.get("etag"), body });
 }
 
 /**
