@@ -34,10 +34,26 @@ function testFiles(filter) {
   return out.sort();
 }
 
-/** Run node's test runner on files, with the TypeScript loader. */
-function nodeTest(files, env = {}, extra = []) {
+/** Run node's test runner on files, with the TypeScript loader (and `preload`, node options every file's process gets). */
+function nodeTest(files, env = {}, extra = [], preload = []) {
   if (!files.length) throw new Error("no test files found");
-  run(process.execPath, [...TSX, "--test", "--test-reporter=spec", ...extra, ...files], { env: { ...process.env, ...env } });
+  run(process.execPath, [...TSX, ...preload, "--test", "--test-reporter=spec", ...extra, ...files], { env: { ...process.env, ...env } });
+}
+
+/** Drop the databases the integration test files copied from `template` (named after it). */
+async function dropCopies(template) {
+  const { default: pg } = await import("pg");
+  const admin = new URL(template);
+  const prefix = decodeURIComponent(admin.pathname.slice(1));
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT datname FROM pg_database WHERE starts_with(datname, $1 || '_')", [prefix]);
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname.replaceAll('"', '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A fresh database in the test PostgreSQL (embedded unless TEST_DATABASE_URL names a server). */
@@ -129,16 +145,21 @@ try {
   const browserPhase = want("e2e") || want("security");
   if (want("int") || browserPhase) ensureSystemPackages(SYSTEM_PACKAGES);
   if (want("int")) {
-    say("integration tests (real PostgreSQL, two real memcached servers)");
-    const url = await freshDatabase("int");
+    const template = await freshDatabase("int");
     say("schema check (schema.prisma against the migrations, with Prisma's engine)");
-    run(process.execPath, [path.join(ROOT, "scripts/migration.mjs"), "check"], { env: { ...process.env, DATABASE_URL: url } });
+    run(process.execPath, [path.join(ROOT, "scripts/migration.mjs"), "check"], { env: { ...process.env, DATABASE_URL: template } });
+    say("integration tests (real PostgreSQL, real memcached; each file its own database, two files at a time)");
     const servers = await memcachedServers([11411, 11412]);
+    cleanups.push(() => dropCopies(template));
+    // each file's process copies the migrated template into a database of its own (lib/testing/database.ts);
     // the integration tests drive the outbox themselves: no background mail worker
-    const env = { DATABASE_URL: url, MEMCACHE_SERVERS: servers, MAIL_WORKER: "off", MAIL_DIR: path.join(DATA, "test", "mail-int") };
-    nodeTest(testFiles((n) => n.endsWith(".int.test.ts")), env, [
-      "--test-concurrency=1",
-    ]);
+    const env = {
+      TEST_TEMPLATE_DATABASE_URL: template,
+      MEMCACHE_SERVERS: servers,
+      MAIL_WORKER: "off",
+      MAIL_DIR: path.join(DATA, "test", "mail-int"),
+    };
+    nodeTest(testFiles((n) => n.endsWith(".int.test.ts")), env, ["--test-concurrency=2"], ["--import", "./lib/testing/database.ts"]);
   }
   if (browserPhase) {
     ensureBuild();

@@ -12,7 +12,7 @@ const FAR = { clientIp: "203.0.113.7" };
 const HERE = { clientIp: "127.0.0.1" };
 
 test("while there is no admin, a sign-up from elsewhere is an editor; from the machine itself, exactly one becomes admin", async () => {
-  assert.equal(await db().user.count({ where: { role: "admin" } }), 0, "this file must run first, on the fresh test database");
+  assert.equal(await db().user.count({ where: { role: "admin" } }), 0, "each test file starts on a database of its own");
   const stranger = await createAccount({ username: "passer_by", email: "passer@example.test", password: pw }, FAR);
   assert.equal(stranger.role, "editor", "the first passer-by on a public wiki does not become admin");
   const wrongCode = await createAccount({ username: "guesser", email: "guess@example.test", password: pw, setupCode: "not-the-code" }, FAR);

@@ -15,7 +15,7 @@ export function getCache(): Memcache {
       console.warn("[vellum] MEMCACHE_SERVERS is not set: using an in-process cache (fine for one instance only)");
     }
     globalForCache.vellumCache = new Memcache(backend, {
-      namespace: "vellum",
+      namespace: config.MEMCACHE_PREFIX,
       timeoutMs: config.MEMCACHE_TIMEOUT_MS,
       maxValueBytes: config.MEMCACHE_MAX_VALUE_BYTES,
     });

@@ -1,16 +1,28 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
+import { startMemcached } from "../../scripts/lib/memcached.mjs";
 import { memcacheContract } from "./memcache.contract";
 import { Memcache } from "./memcache";
 import { MemcachedBackend } from "./memcached-backend";
 
-// Real memcached: `npm test` starts two servers and passes them in MEMCACHE_SERVERS.
-const servers = process.env.MEMCACHE_SERVERS;
-if (!servers) throw new Error("MEMCACHE_SERVERS must name the test memcached servers");
+// Real memcached: two servers of this file's own (it flushes them and counts their items, so it shares them with
+// no other test file).
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+const own = [await startMemcached({ port: await freePort() }), await startMemcached({ port: await freePort() })];
+const servers = own.map((m) => m.servers).join(",");
 const backend = new MemcachedBackend(servers);
 const opened: MemcachedBackend[] = [backend];
-after(() => opened.forEach((b) => b.close()));
+after(async () => {
+  opened.forEach((b) => b.close());
+  await Promise.all(own.map((m) => m.stop()));
+});
 
 memcacheContract("memcached", () => new Memcache(backend, { namespace: "test" }));
 

@@ -18,6 +18,11 @@ const schema = z.object({
    * (right only for a single instance). `npm start` sets it to the memcached it finds or starts.
    */
   MEMCACHE_SERVERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, "comma-separated host:port list").optional(),
+  /**
+   * Prefix of every memcached key: give each wiki its own when several share memcached servers (every instance of
+   * one wiki must use the same).
+   */
+  MEMCACHE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "1-64 letters, digits, _ . -").default("vellum"),
   /** Deadline of one memcached call in milliseconds; a slower answer counts as a miss. */
   MEMCACHE_TIMEOUT_MS: z.coerce.number().int().min(10).max(5000).default(250),
   /** Largest value stored, in bytes: memcached's item size (-I, 1 MiB by default) less room for key and header. */

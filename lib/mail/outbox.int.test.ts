@@ -18,7 +18,6 @@ before(async () => {
   const made = await Promise.all([makeUser("admin"), makeUser("admin")]);
   admins = await db().user.findMany({ where: { id: { in: made.map((u) => u.id) } }, select: { id: true, email: true } });
   author = await makeUser("editor");
-  await drain(); // messages other test files left behind
 });
 after(async () => {
   await sink.stop();

@@ -1,0 +1,25 @@
+// Loaded (node --import) into every integration test file's process by `npm test`: the file gets a database of
+// its own, copied from the migrated template the runner made (TEST_TEMPLATE_DATABASE_URL), and a memcached key
+// prefix of its own. So no file depends on what another left behind or on the order the files run in, and files
+// may run side by side. The runner drops the copies at the end.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+const template = process.env.TEST_TEMPLATE_DATABASE_URL;
+if (template) {
+  const name = `${new URL(template).pathname.slice(1)}_${randomBytes(4).toString("hex")}`;
+  const admin = new URL(template);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const source = decodeURIComponent(new URL(template).pathname.slice(1));
+    await client.query(`CREATE DATABASE "${name}" TEMPLATE "${source.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+  const own = new URL(template);
+  own.pathname = `/${name}`;
+  process.env.DATABASE_URL = own.toString();
+  process.env.MEMCACHE_PREFIX = name;
+}
