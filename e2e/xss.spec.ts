@@ -33,5 +33,19 @@ test("an XSS payload typed in the editor and summary never executes: preview, pa
   await page.goto(`/wiki/${slugPath(title)}`);
   expect(await page.locator("article script, article iframe, article svg, article [onerror], article [ontoggle]").count()).toBe(0);
   expect(await page.locator('article a[href^="javascript"]').count()).toBe(0);
+
+  // a second revision with more of the payload, then the diff between the two and the old revision itself
+  await page.goto(`/edit/${slugPath(title)}`);
+  await page.getByLabel("Text (Markdown)").fill(`# Safe heading\n\n${PAYLOAD}\n\n<img src=y onerror="alert('second')">\n`);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("article h1")).toContainText("Safe heading");
+  const history = (await (await page.request.get(`/api/history/${slugPath(title)}`)).json()) as { revisions: { id: number }[] };
+  const [newer, older] = history.revisions.map((r) => r.id);
+  await page.goto(`/diff?from=${older}&to=${newer}`);
+  await expect(page.getByTestId("diff")).toContainText("onerror");
+  expect(await page.locator("[data-testid=diff] script, [data-testid=diff] img, [data-testid=diff] [onerror]").count()).toBe(0);
+  await page.goto(`/revision/${older}`);
+  await expect(page.locator("article h1")).toContainText("Safe heading");
+  expect(await page.locator("article script, article iframe, article svg, article [onerror], article [ontoggle]").count()).toBe(0);
   expect(dialogs).toEqual([]);
 });

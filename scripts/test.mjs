@@ -151,7 +151,7 @@ try {
     say("integration tests (real PostgreSQL, real memcached; each file its own database, two files at a time)");
     const servers = await memcachedServers([11411, 11412]);
     cleanups.push(() => dropCopies(template));
-    // each file's process copies the migrated template into a database of its own (lib/testing/database.ts);
+    // each file's process copies the migrated template into a database of its own (lib/testing/database.mjs);
     // the integration tests drive the outbox themselves: no background mail worker
     const env = {
       TEST_TEMPLATE_DATABASE_URL: template,
@@ -159,7 +159,7 @@ try {
       MAIL_WORKER: "off",
       MAIL_DIR: path.join(DATA, "test", "mail-int"),
     };
-    nodeTest(testFiles((n) => n.endsWith(".int.test.ts")), env, ["--test-concurrency=2"], ["--import", "./lib/testing/database.ts"]);
+    nodeTest(testFiles((n) => n.endsWith(".int.test.ts")), env, ["--test-concurrency=2"], ["--import", "./lib/testing/database.mjs"]);
   }
   if (browserPhase) {
     ensureBuild();

@@ -12,9 +12,13 @@ import { TableHead } from "@/app/_components/TableHead";
 export const metadata: Metadata = { title: "Administration" };
 
 /** /admin: people and roles, page protection, the mail outbox (admins only). */
-export default async function AdminPage() {
+export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   if (!(await requireAdmin("/admin"))) return <AdminOnly heading="Administration" />;
-  const [{ people }, outbox] = await Promise.all([listPeople(), outboxOverview()]);
+  const { after } = await searchParams;
+  const [{ people, next }, outbox] = await Promise.all([
+    listPeople({ after: typeof after === "string" ? after.slice(0, 64) : undefined }),
+    outboxOverview(),
+  ]);
   const toFiles = !getConfig().SMTP_URL;
   const mailTarget = toFiles ? `files in ${getConfig().MAIL_DIR} (SMTP_URL is not set)` : "the SMTP server in SMTP_URL";
   return (
@@ -57,6 +61,9 @@ export default async function AdminPage() {
           </tbody>
         </table>
       </div>
+      <p>
+        {after && <a href="/admin">First people</a>} {next && <a href={`/admin?after=${encodeURIComponent(next)}`}>More people</a>}
+      </p>
       <h2>Page protection</h2>
       <ProtectForm />
       <h2>Mail outbox</h2>

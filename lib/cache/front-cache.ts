@@ -36,22 +36,31 @@ export const FRONT_CACHE_KEY = Symbol.for("vellum.frontCache");
 /** Largest total of documents kept; the least recently stored go first. */
 export const MAX_FRONT_CACHE_BYTES = 64 * 1024 * 1024;
 
-const entries = new Map<string, FrontEntry>();
-let bytes = 0;
-const counters = { hits: 0, stale: 0, validationErrors: 0 };
-let lastErrorLog = 0;
+/**
+ * The documents and counters, one set per process. Next.js bundles instrumentation.ts (which installs the
+ * interface) apart from the article route (which stores documents), each with its own copy of this module, so
+ * the state lives on globalThis, where both copies find the same one.
+ */
+type Store = { entries: Map<string, FrontEntry>; bytes: number; counters: { hits: number; stale: number; validationErrors: number }; lastErrorLog: number };
+const store: Store = ((globalThis as unknown as Record<symbol, Store | undefined>)[Symbol.for("vellum.frontCacheStore")] ??= {
+  entries: new Map(),
+  bytes: 0,
+  counters: { hits: 0, stale: 0, validationErrors: 0 },
+  lastErrorLog: 0,
+});
+const { entries, counters } = store;
 
 function remove(path: string) {
   const e = entries.get(path);
   if (e) {
     entries.delete(path);
-    bytes -= e.body.length + path.length;
+    store.bytes -= e.body.length + path.length;
   }
 }
 
 /** Counters of this process's front cache. */
 export function frontCacheCounters() {
-  return { ...counters, entries: entries.size, bytes };
+  return { ...counters, entries: entries.size, bytes: store.bytes };
 }
 
 /**
@@ -71,8 +80,8 @@ export function installFrontCache(validate: (title: string) => Promise<number | 
         current = await validate(entry.title);
       } catch (e) {
         counters.validationErrors++;
-        if (Date.now() - lastErrorLog > 10_000) {
-          lastErrorLog = Date.now();
+        if (Date.now() - store.lastErrorLog > 10_000) {
+          store.lastErrorLog = Date.now();
           console.error(`[vellum] front cache: could not check the current revision (${counters.validationErrors} so far):`, e);
         }
         return null;
@@ -91,9 +100,9 @@ export function installFrontCache(validate: (title: string) => Promise<number | 
 export function rememberAnonymousView(path: string, entry: FrontEntry): void {
   remove(path);
   entries.set(path, entry);
-  bytes += entry.body.length + path.length;
+  store.bytes += entry.body.length + path.length;
   for (const key of entries.keys()) {
-    if (bytes <= MAX_FRONT_CACHE_BYTES) break;
+    if (store.bytes <= MAX_FRONT_CACHE_BYTES) break;
     remove(key);
   }
 }

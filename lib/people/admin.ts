@@ -25,7 +25,7 @@ export async function updateUserAsAdmin(adminId: string, username: string, chang
   });
 }
 
-/** Everyone, for the admin page (alphabetical, 500 at most per page). */
+/** Everyone, for the admin page: alphabetical, `limit` (200) at a time, continuing after the username `after`. */
 export async function listPeople({ after, limit = 200 }: { after?: string; limit?: number } = {}) {
   const rows = await db().user.findMany({
     where: after ? { usernameKey: { gt: after.toLowerCase() } } : {},

@@ -37,8 +37,9 @@ export function listMigrations(dir = MIGRATIONS_DIR) {
 }
 
 /**
- * Apply every pending migration to the database at `url`. Returns the names applied. Refuses to go on when
- * an applied migration's file has changed or an earlier attempt failed half-way, as Prisma does.
+ * Apply every pending migration to the database at `url`. Returns the names applied. Refuses to go on when an
+ * earlier attempt failed half-way, as Prisma does; an applied migration whose file has changed since is reported
+ * (it is never re-run: the database already holds what it did).
  */
 export async function migrate(url, { log = () => {} } = {}) {
   const client = new pg.Client({ connectionString: url });

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { cache } from "react";
 import { notFound } from "next/navigation";
 import { AppError } from "@/lib/errors";
 import { getProfileOrThrow, listContributions } from "@/lib/people/profiles";
@@ -9,14 +10,15 @@ import { TableHead } from "@/app/_components/TableHead";
 
 type Props = { params: Promise<{ username: string }>; searchParams: Promise<Record<string, string | string[]>> };
 
-async function load(username: string) {
+/** The profile, loaded once per request (metadata and page share it). */
+const load = cache(async (username: string) => {
   try {
     return await getProfileOrThrow(decodeURIComponent(username));
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
   }
-}
+});
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const profile = await load((await params).username);

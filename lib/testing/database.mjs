@@ -1,12 +1,15 @@
 // Loaded (node --import) into every integration test file's process by `npm test`: the file gets a database of
 // its own, copied from the migrated template the runner made (TEST_TEMPLATE_DATABASE_URL), and a memcached key
 // prefix of its own. So no file depends on what another left behind or on the order the files run in, and files
-// may run side by side. The runner drops the copies at the end.
+// may run side by side. The runner drops the copies at the end. Plain JavaScript, and the main thread only: the
+// file's worker threads (render-pool) inherit the preload and must neither need the TypeScript loader nor copy a
+// database of their own.
 import { randomBytes } from "node:crypto";
+import { isMainThread } from "node:worker_threads";
 import pg from "pg";
 
 const template = process.env.TEST_TEMPLATE_DATABASE_URL;
-if (template) {
+if (template && isMainThread) {
   const name = `${new URL(template).pathname.slice(1)}_${randomBytes(4).toString("hex")}`;
   const admin = new URL(template);
   admin.pathname = "/postgres";
