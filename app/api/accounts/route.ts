@@ -2,6 +2,7 @@ import { route, json } from "@/lib/http/route";
 import { createAccount, signUpSchema } from "@/lib/auth/accounts";
 import { clientIp } from "@/lib/auth/rate-limit";
 import { sendVerificationLink } from "@/lib/auth/verification";
+import { AppError } from "@/lib/errors";
 
 /**
  * POST /api/accounts {username, email, password, setupCode?}: sign up. The first account is an admin when created
@@ -9,6 +10,9 @@ import { sendVerificationLink } from "@/lib/auth/verification";
  */
 export const POST = route({ body: signUpSchema }, async ({ req, body }) => {
   const user = await createAccount(body, { clientIp: clientIp(req.headers) });
-  await sendVerificationLink(user.id);
+  // the account exists either way: a link limited for this address can be asked for again from Settings
+  await sendVerificationLink(user.id).catch((e: unknown) => {
+    if (!(e instanceof AppError && e.code === "rate_limited")) throw e;
+  });
   return json({ user: { username: user.username, displayName: user.displayName, role: user.role }, emailVerified: false }, { status: 201 });
 });
