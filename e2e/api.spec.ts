@@ -242,3 +242,14 @@ test("missing things are 404 in the contract's error shape; health is up", async
   expect([302, 307, 308]).toContain(root.status());
   expect(root.headers()["location"]).toContain("/wiki/Main_Page");
 });
+
+test("the API describes itself: /api/openapi.json (OpenAPI 3.1) and /api-docs for people", async () => {
+  const res = await api.get("/api/openapi.json");
+  expect(res.status()).toBe(200);
+  const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+  expect(doc.openapi).toBe("3.1.0");
+  expect(Object.keys(doc.paths["/api/pages/{slug}"] ?? {}).sort()).toEqual(["get", "put"]);
+  const page = await api.get("/api-docs");
+  expect(page.status()).toBe(200);
+  expect(await page.text()).toContain("PUT /api/pages/{slug}");
+});
