@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { ROOT, DATA, say } from "./lib/setup.mjs";
 
 const SCHEMA = path.join(ROOT, "prisma/schema.prisma");
@@ -39,7 +40,7 @@ function migrationsList() {
 /** Instantiate the schema engine's wasm by hand (Node 20 cannot `import` a .wasm module). */
 async function loadSchemaEngine() {
   const bgPath = import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-  const dir = path.dirname(new URL(bgPath).pathname);
+  const dir = path.dirname(fileURLToPath(bgPath));
   const bg = await import(path.join(dir, "schema_engine_bg.js"));
   const wasm = new WebAssembly.Module(readFileSync(path.join(dir, "schema_engine_bg.wasm")));
   const instance = new WebAssembly.Instance(wasm, { "./schema_engine_bg.js": bg });
