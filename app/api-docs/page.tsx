@@ -35,9 +35,7 @@ export default function ApiDocsPage() {
             return (
               <div key={`${op.method} ${op.path}`} className="api-op">
                 <h3>
-                  <code>
-                    {op.method.toUpperCase()} {op.path}
-                  </code>
+                  <code>{`${op.method.toUpperCase()} ${op.path}`}</code>
                 </h3>
                 <p>{op.summary}</p>
                 <p className="muted">
