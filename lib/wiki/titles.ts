@@ -11,7 +11,7 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const FORBIDDEN = /[#<>[\]{}|\\]/;
 
 /**
- * Normalise a title by the HTTP contract's rules (README: Titles), or throw a 400 AppError saying what is wrong with it.
+ * Normalise a title by the rules the README states ("Using it": Titles), or throw a 400 AppError saying what is wrong with it.
  * Idempotent: normaliseTitle(normaliseTitle(x)) === normaliseTitle(x).
  */
 export function normaliseTitle(raw: string): string {
