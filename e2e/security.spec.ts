@@ -133,6 +133,23 @@ test("CSRF: every state-changing endpoint refuses a foreign Origin (403) and cha
   probe(page.status() === 404, "the page a forged request tried to create does not exist");
 });
 
+test("address verification: no session 401, made-up or malformed tokens 4xx, the page escapes what it is given", async () => {
+  const anon = await ctx({ Origin: origin });
+  probe((await anon.post("/api/verify-email/send")).status() === 401, "a confirmation link was sent for nobody");
+  for (const [data, status] of [
+    [{ token: "x".repeat(43) }, 404],
+    [{ token: "short" }, 400],
+    [{ token: "y".repeat(5000) }, 400],
+    [{ token: "x".repeat(43), userId: "someone" }, 400],
+    [{}, 400],
+  ] as const) {
+    const res = await anon.post("/api/verify-email", { data });
+    probe(res.status() === status, `verify-email ${JSON.stringify(data).slice(0, 60)} answered ${res.status()}`);
+  }
+  const page = await (await anon.get(`/verify-email?token=${encodeURIComponent('"><script>alert(1)</script>')}`)).text();
+  probe(!page.includes("<script>alert(1)</script>"), "the verification page echoed markup");
+});
+
 test("bad titles, numbers out of range and missing revisions are 4xx, never 500", async () => {
   const anon = await ctx();
   for (const url of ["/api/pages/a%2F..%2Fb", "/api/pages/%ZZ", "/wiki/a//b", "/wiki/%E0%A4%A", "/api/pages/<script>", `/api/pages/${"x".repeat(300)}`]) {
