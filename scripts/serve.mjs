@@ -45,7 +45,12 @@ function badRequest(req, res) {
   res.end(body);
 }
 
+/** TRUST_PROXY: how many proxies of ours stand in front (0: the socket's peer is the client). Read here, by the front. */
 const trustedProxies = Number(process.env.TRUST_PROXY ?? 0);
+if (!Number.isInteger(trustedProxies) || trustedProxies < 0 || trustedProxies > 10) {
+  process.stderr.write(`[vellum] TRUST_PROXY must be a whole number from 0 to 10 (the proxies in front of the wiki), not "${process.env.TRUST_PROXY}"\n`);
+  process.exit(2);
+}
 
 /** @param {Request} req @param {Response} res */
 function tooLarge(req, res) {
@@ -93,8 +98,10 @@ function limitBody(req, res) {
 /** lib/cache/front-cache.ts's FRONT_CACHE_KEY: where the app installs the front cache's interface at start-up. */
 const FRONT_CACHE_KEY = Symbol.for("vellum.frontCache");
 
-/** A signed-out GET of an article: the same document for everyone, so the front cache may answer it. */
-/** @param {Request} req */
+/**
+ * A signed-out GET of an article: the same document for everyone, so the front cache may answer it.
+ * @param {Request} req
+ */
 function isAnonymousView(req) {
   return (
     req.method === "GET" &&
@@ -108,8 +115,10 @@ function isAnonymousView(req) {
 /**
  * Answer from the front cache (lib/cache/front-cache.ts) when it holds this path and PostgreSQL confirms the
  * document still shows the current revision; anything else, or any doubt, goes to Next.js.
+ * @param {Request} req
+ * @param {Response} res
+ * @param {() => unknown} fallback
  */
-/** @param {Request} req @param {Response} res @param {() => unknown} fallback */
 async function serveFromFrontCache(req, res, fallback) {
   /** @type {import("../lib/cache/front-cache").FrontCacheApi | undefined} */
   const cache = /** @type {any} */ (globalThis)[FRONT_CACHE_KEY];

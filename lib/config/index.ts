@@ -42,11 +42,6 @@ const schema = z.object({
    * admin even when created from another machine (without it, only from this one).
    */
   VELLUM_SETUP_CODE: z.string().min(8).optional(),
-  /**
-   * How many proxies in front of the wiki to trust (read by the HTTP front, scripts/serve.mjs): 0 takes the client
-   * address from the socket; n takes the n-th address from the right of X-Forwarded-For.
-   */
-  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** "off" stops this instance from sending queued mail (another instance must). */
   MAIL_WORKER: z.enum(["on", "off"]).default("on"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
