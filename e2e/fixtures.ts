@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -26,6 +26,30 @@ export async function signUpInBrowser(page: Page, username = newUsername()) {
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("link", { name: username })).toBeVisible();
   return username;
+}
+
+/**
+ * API request contexts for one spec file against `origin()`: `ctx` makes one (with extra headers, and another
+ * context's cookies when given its storage state), `signedIn`
+ * one signed in as `username` with a same-site Origin; `disposeAll` (in afterAll) ends them all.
+ */
+export function apiContexts(origin: () => string) {
+  const made: APIRequestContext[] = [];
+  type StorageState = Awaited<ReturnType<APIRequestContext["storageState"]>>;
+  const ctx = async (headers: Record<string, string> = {}, storageState?: StorageState) => {
+    const c = await playwrightRequest.newContext({ baseURL: origin(), extraHTTPHeaders: headers, storageState });
+    made.push(c);
+    return c;
+  };
+  const signedIn = async (username: string) => {
+    const c = await ctx({ Origin: origin() });
+    await signInApi(c, username);
+    return c;
+  };
+  const disposeAll = async () => {
+    for (const c of made.splice(0)) await c.dispose();
+  };
+  return { ctx, signedIn, disposeAll };
 }
 
 /** Create an account over the API (no session). */

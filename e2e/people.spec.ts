@@ -1,6 +1,6 @@
-import { test, expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { test, expect, type APIRequestContext } from "@playwright/test";
 import {
-  PASSWORD, createAccount, makeAdmin, newTitle, newUsername, saveInEditor, signInApi, signUpInBrowser, slugPath,
+  PASSWORD, apiContexts, createAccount, makeAdmin, newTitle, newUsername, saveInEditor, signUpInBrowser, slugPath,
   sql, verifyAddress, waitForMail,
 } from "./fixtures";
 
@@ -10,23 +10,11 @@ test.describe.configure({ mode: "serial" });
 test.skip(!process.env.E2E_MAIL_DIR || !process.env.E2E_DATABASE_URL, "needs the setup of npm test");
 
 let origin: string;
-const contexts: APIRequestContext[] = [];
-async function ctx(headers: Record<string, string> = {}) {
-  const c = await playwrightRequest.newContext({ baseURL: origin, extraHTTPHeaders: headers });
-  contexts.push(c);
-  return c;
-}
-async function signedIn(username: string) {
-  const c = await ctx({ Origin: origin });
-  await signInApi(c, username);
-  return c;
-}
+const { ctx, signedIn, disposeAll } = apiContexts(() => origin);
 test.beforeAll(({ baseURL }) => {
   origin = new URL(baseURL!).origin;
 });
-test.afterAll(async () => {
-  for (const c of contexts) await c.dispose();
-});
+test.afterAll(disposeAll);
 
 type Call = { method: "POST" | "PUT" | "PATCH" | "DELETE"; path: string; data?: unknown; admin?: boolean };
 
@@ -54,8 +42,7 @@ test("every state-changing endpoint: 401 without a session, 403 from a foreign o
   ];
   const anon = await ctx({ Origin: origin });
   const storage = await editor.storageState();
-  const foreign = await playwrightRequest.newContext({ baseURL: origin, storageState: storage, extraHTTPHeaders: { Origin: "https://evil.example" } });
-  contexts.push(foreign);
+  const foreign = await ctx({ Origin: "https://evil.example" }, storage);
   for (const call of calls) {
     const send = (c: APIRequestContext) => c.fetch(call.path, { method: call.method, data: call.data });
     const label = `${call.method} ${call.path}`;

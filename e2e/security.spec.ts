@@ -1,7 +1,7 @@
-import { test, expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import http from "node:http";
 import { startApp } from "../scripts/lib/app.mjs";
-import { PASSWORD, createAccount, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
+import { PASSWORD, apiContexts, createAccount, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
 
 // The security suite (`npm run test:security`, and part of `npm test`): hostile input against the real server,
 // over HTTP. Every probe counts; at the end the suite says how many it tried and how many got through (0: any that
@@ -11,7 +11,8 @@ test.describe.configure({ mode: "serial" });
 let origin: string;
 let tried = 0;
 let through = 0;
-const contexts: APIRequestContext[] = [];
+const contexts = apiContexts(() => origin);
+const { ctx } = contexts;
 
 /** Count one hostile input, and check it was refused or neutralised. */
 function probe(ok: boolean, what: string) {
@@ -20,17 +21,10 @@ function probe(ok: boolean, what: string) {
   expect(ok, `got through: ${what}`).toBe(true);
 }
 
-async function ctx(headers: Record<string, string> = {}) {
-  const c = await playwrightRequest.newContext({ baseURL: origin, extraHTTPHeaders: headers });
-  contexts.push(c);
-  return c;
-}
-
-async function signedIn(username?: string) {
-  const name = username ?? (await createAccount(await ctx()));
-  const c = await ctx({ Origin: origin });
-  await signInApi(c, name);
-  return { c, name };
+/** A new account, signed in: its name and its request context. */
+async function signedIn() {
+  const name = await createAccount(await ctx());
+  return { c: await contexts.signedIn(name), name };
 }
 
 test.beforeAll(({ baseURL }) => {
@@ -38,7 +32,7 @@ test.beforeAll(({ baseURL }) => {
 });
 
 test.afterAll(async () => {
-  for (const c of contexts) await c.dispose();
+  await contexts.disposeAll();
   console.log(`[security] ${tried} hostile inputs tried, ${through} got through`);
 });
 

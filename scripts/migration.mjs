@@ -4,36 +4,27 @@
 //   npm run migration:check              fail when schema.prisma has changes no migration holds yet
 // It needs a PostgreSQL server to make its shadow databases on: DATABASE_URL when set, else a throw-away embedded
 // one in .data/migrations.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ROOT, DATA, say } from "./lib/setup.mjs";
+import { listMigrations, MIGRATIONS_DIR } from "./lib/migrate.mjs";
 
 const SCHEMA = path.join(ROOT, "prisma/schema.prisma");
-const MIGRATIONS = path.join(ROOT, "prisma/migrations");
 const LOCK_FILE = "migration_lock.toml";
 
-/** The migrations on disk in the shape the engine reads them. */
+/** The migrations the runner applies (scripts/lib/migrate.mjs), in the shape the engine reads them. */
 function migrationsList() {
-  const dirs = existsSync(MIGRATIONS)
-    ? readdirSync(MIGRATIONS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
-    : [];
-  const lock = path.join(MIGRATIONS, LOCK_FILE);
+  const lock = path.join(MIGRATIONS_DIR, LOCK_FILE);
   return {
-    baseDir: MIGRATIONS,
+    baseDir: MIGRATIONS_DIR,
     lockfile: { path: LOCK_FILE, content: existsSync(lock) ? readFileSync(lock, "utf8") : null },
     shadowDbInitScript: "",
-    migrationDirectories: dirs.map((dir) => {
-      const file = path.join(MIGRATIONS, dir, "migration.sql");
-      return {
-        path: dir,
-        migrationFile: {
-          path: "migration.sql",
-          content: existsSync(file) ? { tag: "ok", value: readFileSync(file, "utf8") } : { tag: "error", value: "missing migration.sql" },
-        },
-      };
-    }),
+    migrationDirectories: listMigrations().map((m) => ({
+      path: m.name,
+      migrationFile: { path: "migration.sql", content: { tag: "ok", value: m.sql } },
+    })),
   };
 }
 
@@ -171,10 +162,10 @@ try {
     say("no changes: schema.prisma and the migrations already agree");
   } else {
     const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
-    const dir = path.join(MIGRATIONS, `${stamp}_${name}`);
+    const dir = path.join(MIGRATIONS_DIR, `${stamp}_${name}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, "migration.sql"), sql);
-    const lock = path.join(MIGRATIONS, LOCK_FILE);
+    const lock = path.join(MIGRATIONS_DIR, LOCK_FILE);
     if (!existsSync(lock)) writeFileSync(lock, 'provider = "postgresql"\n');
     say(`wrote ${path.relative(ROOT, dir)}/migration.sql`);
   }

@@ -40,22 +40,6 @@ function nodeTest(files, env = {}, extra = [], preload = []) {
   run(process.execPath, [...TSX, ...preload, "--test", "--test-reporter=spec", ...extra, ...files], { env: { ...process.env, ...env } });
 }
 
-/** Drop the databases the integration test files copied from `template` (named after it). */
-async function dropCopies(template) {
-  const { default: pg } = await import("pg");
-  const admin = new URL(template);
-  const prefix = decodeURIComponent(admin.pathname.slice(1));
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const { rows } = await client.query("SELECT datname FROM pg_database WHERE starts_with(datname, $1 || '_')", [prefix]);
-    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname.replaceAll('"', '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A fresh database in the test PostgreSQL (embedded unless TEST_DATABASE_URL names a server). */
 async function freshDatabase(name) {
   const { startEmbeddedPostgres, createDatabaseIfMissing, dropDatabase } = await import("./lib/postgres.mjs");
@@ -150,7 +134,8 @@ try {
     run(process.execPath, [path.join(ROOT, "scripts/migration.mjs"), "check"], { env: { ...process.env, DATABASE_URL: template } });
     say("integration tests (real PostgreSQL, real memcached; each file its own database, two files at a time)");
     const servers = await memcachedServers([11411, 11412]);
-    cleanups.push(() => dropCopies(template));
+    const { dropCopiesOf } = await import("./lib/postgres.mjs");
+    cleanups.push(() => dropCopiesOf(template));
     // each file's process copies the migrated template into a database of its own (lib/testing/database.mjs);
     // the integration tests drive the outbox themselves: no background mail worker
     const env = {

@@ -16,7 +16,8 @@ export const createTokenSchema = z
   })
   .strict();
 
-function hashToken(token: string): string {
+/** How a secret token is kept: only its SHA-256 (access tokens here, address-verification links too). */
+export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { enqueueMail } from "@/lib/mail/outbox";
 import { wakeMailWorker } from "@/lib/mail/worker";
 import { isRateLimited, recordFailure } from "./rate-limit";
+import { hashToken } from "./tokens";
 
 /**
  * Email verification: an address gets change mail and digests only once its owner has shown they read it, by
@@ -18,10 +19,6 @@ import { isRateLimited, recordFailure } from "./rate-limit";
 const LINK_HOURS = 24;
 
 export const verifyEmailSchema = z.object({ token: z.string().min(10).max(200) }).strict();
-
-function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
 
 /**
  * Mail a verification link to the person's current address, through the outbox. Limited per address (a few per

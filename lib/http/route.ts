@@ -6,10 +6,9 @@ import { getCurrentUser, hasSessionCookie, type CurrentUser } from "@/lib/auth/s
 import { userForToken } from "@/lib/auth/tokens";
 import { AppError, PAYLOAD_TOO_LARGE } from "@/lib/errors";
 import { isSameOrigin } from "./origin";
+import { bodyLimit } from "./front-rules";
 import { titleFromPath } from "@/lib/wiki/titles";
 
-/** Largest request body read at all; fields have their own, smaller limits (markdown: 1 MiB). */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 type Params = Record<string, string | string[] | undefined>;
@@ -105,7 +104,8 @@ function checkOrigin(req: NextRequest) {
 }
 
 async function readBody<B>(req: NextRequest, schema: ZodType<B>): Promise<B> {
-  const text = await readLimitedText(req, MAX_BODY_BYTES);
+  // the front's limit for this path too (fields have their own, smaller ones: markdown 1 MiB)
+  const text = await readLimitedText(req, bodyLimit(new URL(req.url).pathname));
   let data: unknown;
   try {
     data = JSON.parse(text);

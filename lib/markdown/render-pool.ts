@@ -33,7 +33,6 @@ let nextId = 1;
 
 function spawn(): Slot {
   const worker = new Worker(new URL("./render-worker.js", import.meta.url));
-  worker.unref(); // an idle render worker never keeps the process alive
   const slot: Slot = { worker, job: null, timer: null };
   worker.on("message", (msg: { id: number; rendered?: Rendered; error?: string }) => {
     const job = slot.job;
@@ -93,7 +92,7 @@ function dispatch() {
     busy.worker.ref(); // while it works, the answer is awaited
     busy.worker.postMessage({ id: job.id, markdown: job.markdown });
   }
-  for (const s of slots) if (!s.job) s.worker.unref();
+  for (const s of slots) if (!s.job) s.worker.unref(); // an idle render worker never keeps the process alive
 }
 
 /**

@@ -6,23 +6,14 @@
 // database of their own.
 import { randomBytes } from "node:crypto";
 import { isMainThread } from "node:worker_threads";
-import pg from "pg";
+import { createDatabaseIfMissing } from "../../scripts/lib/postgres.mjs";
 
 const template = process.env.TEST_TEMPLATE_DATABASE_URL;
 if (template && isMainThread) {
-  const name = `${new URL(template).pathname.slice(1)}_${randomBytes(4).toString("hex")}`;
-  const admin = new URL(template);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const source = decodeURIComponent(new URL(template).pathname.slice(1));
-    await client.query(`CREATE DATABASE "${name}" TEMPLATE "${source.replaceAll('"', '""')}"`);
-  } finally {
-    await client.end();
-  }
+  const source = new URL(template);
   const own = new URL(template);
-  own.pathname = `/${name}`;
+  own.pathname = `${source.pathname}_${randomBytes(4).toString("hex")}`;
+  await createDatabaseIfMissing(own.toString(), { template: decodeURIComponent(source.pathname.slice(1)) });
   process.env.DATABASE_URL = own.toString();
-  process.env.MEMCACHE_PREFIX = name;
+  process.env.MEMCACHE_PREFIX = decodeURIComponent(own.pathname.slice(1));
 }

@@ -3,9 +3,8 @@ import { db, sqlPool, Prisma } from "@/lib/db";
 import { assertCanEdit, type Actor as PermissionActor, type Protection } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { mergeThreeWay } from "./merge";
-import { getRenderedRevision, getRevisionMarkdown, keepRender, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
+import { copyRender, getRenderedRevision, getRevisionMarkdown, keepRender, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
 import { renderBounded } from "@/lib/markdown/render-pool";
-import { RENDERER_VERSION } from "@/lib/markdown/render";
 import { slugOf } from "./titles";
 import { queueChangeMail } from "./notify";
 import { wakeMailWorker } from "@/lib/mail/worker";
@@ -161,10 +160,7 @@ export async function revertPage(req: { title: string; revisionId: number; summa
     const summary = req.summary || `Reverted to revision ${target.number}`;
     const revision = await insertRevision(tx, page.id, latest, { ...req, summary, markdown: target.markdown, reverted: true });
     // same text, same HTML: the reverted-to revision's kept render serves the new one too
-    await tx.$executeRaw`
-      INSERT INTO revision_renders (revision_id, renderer, html, toc, gave_up)
-      SELECT ${revision.id}, renderer, html, toc, gave_up FROM revision_renders
-      WHERE revision_id = ${target.id} AND renderer = ${RENDERER_VERSION}`;
+    await copyRender(tx, target.id, revision.id);
     return { status: "updated" as const, title: req.title, revision };
   }, TX_OPTIONS);
   if (result.status === "updated") wakeMailWorker();

@@ -111,6 +111,14 @@ export async function keepRender(tx: Prisma.TransactionClient, revisionId: numbe
       gave_up = EXCLUDED.gave_up, created_at = now()`;
 }
 
+/** Give revision `to` the kept render of revision `from` (same text, so same HTML), when it has a current one. */
+export async function copyRender(tx: Prisma.TransactionClient, from: number, to: number) {
+  await tx.$executeRaw`
+    INSERT INTO revision_renders (revision_id, renderer, html, toc, gave_up)
+    SELECT ${to}, renderer, html, toc, gave_up FROM revision_renders
+    WHERE revision_id = ${from} AND renderer = ${RENDERER_VERSION}`;
+}
+
 /** A revision's Markdown, from the page cache. */
 export function getRevisionMarkdown(id: number): Promise<string> {
   return cached(pageCacheKey(["rev", id, "src"]), async () => {

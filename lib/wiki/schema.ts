@@ -22,7 +22,10 @@ const summary = z
   .transform((s) => s.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim())
   .refine((s) => [...s].length <= MAX_SUMMARY_LENGTH, { message: `at most ${MAX_SUMMARY_LENGTH} characters` });
 
-const revisionId = z.number().int().positive().max(2 ** 31 - 1); // MAX_INT
+/** The largest id or number PostgreSQL's integer columns hold: anything above is a 400, not a database error. */
+const MAX_INT = 2 ** 31 - 1;
+
+const revisionId = z.number().int().positive().max(MAX_INT);
 
 /** PUT /api/pages/{slug} */
 export const savePageSchema = z
@@ -34,9 +37,6 @@ export const revertSchema = z.object({ revisionId, summary: summary.optional() }
 
 /** POST /api/preview */
 export const previewSchema = z.object({ markdown }).strict();
-
-/** The largest id or number PostgreSQL's integer columns hold: anything above is a 400, not a database error. */
-const MAX_INT = 2 ** 31 - 1;
 
 /** ?limit=&before= on lists */
 export const pageQuerySchema = z.object({
