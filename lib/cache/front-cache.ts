@@ -15,6 +15,8 @@ export type FrontEntry = {
   title: string;
   /** The revision the document shows; the entry is served only while this is the page's current revision. */
   revisionId: number;
+  /** The links version the document's link colours were made at (decision 0016); it must still be current too. */
+  linksVersion: number;
   headers: [string, string][];
   /** The document's entity tag, for answering a revalidation with 304. */
   etag: string | null;
@@ -64,18 +66,18 @@ export function frontCacheCounters() {
 }
 
 /**
- * Install the interface for the front, once per process: `validate` answers a title's current revision id (null
- * when the page is gone). A failed validation is counted and logged (at most every 10 s) and the request falls
+ * Install the interface for the front, once per process: `validate` answers a title's current revision id and
+ * links version (null when the page is gone). A failed validation is counted and logged (at most every 10 s) and the request falls
  * through to Next.js.
  */
-export function installFrontCache(validate: (title: string) => Promise<number | null>): void {
+export function installFrontCache(validate: (title: string) => Promise<{ revisionId: number; linksVersion: number } | null>): void {
   const g = globalThis as unknown as Record<symbol, FrontCacheApi | undefined>;
   if (g[FRONT_CACHE_KEY]) return;
   g[FRONT_CACHE_KEY] = {
     async lookup(path) {
       const entry = entries.get(path);
       if (!entry) return null;
-      let current: number | null;
+      let current: { revisionId: number; linksVersion: number } | null;
       try {
         current = await validate(entry.title);
       } catch (e) {
@@ -86,7 +88,7 @@ export function installFrontCache(validate: (title: string) => Promise<number | 
         }
         return null;
       }
-      if (current !== entry.revisionId) {
+      if (current?.revisionId !== entry.revisionId || current.linksVersion !== entry.linksVersion) {
         counters.stale++;
         return null;
       }

@@ -5,7 +5,7 @@ import { verifyEmailSchema } from "@/lib/auth/verification";
 import { ERROR_STATUS } from "@/lib/errors";
 import { adminUserUpdateSchema, protectSchema } from "@/lib/people/admin";
 import { profileUpdateSchema } from "@/lib/people/profiles";
-import { diffQuerySchema, pageQuerySchema, previewSchema, revertSchema, savePageSchema } from "@/lib/wiki/schema";
+import { deletePageSchema, diffQuerySchema, moveSchema, pageQuerySchema, previewSchema, restoreSchema, revertSchema, savePageSchema, titleListQuerySchema } from "@/lib/wiki/schema";
 
 /**
  * The HTTP API, described once: every /api route with its method, who may call it, and the very zod schemas that
@@ -33,13 +33,20 @@ const titled = "`{slug}` is a page title with spaces as `_`; subpages keep their
 
 export const OPERATIONS: Operation[] = [
   // pages and revisions
-  { method: "get", path: "/api/pages/{slug}", summary: `A page's current revision: {title, slug, markdown, html, toc, revision}; header X-Revision-Id. ${titled}`, access: "anyone", success: [200, "the page"], errors: ["not_found"], tag: "Pages" },
+  { method: "get", path: "/api/pages/{slug}", summary: `A page's current revision: {title, slug, markdown, html, revision, redirectTo} (redirectTo: {title, slug} when the page is a redirect, else null); header X-Revision-Id. ${titled}`, access: "anyone", success: [200, "the page"], errors: ["not_found"], tag: "Pages" },
   { method: "put", path: "/api/pages/{slug}", summary: "Save a new revision. 201 created, 200 updated (or `unchanged: true`, or `merged: true` when a stale save merged cleanly); 409 edit_conflict with `current: {revisionId, markdown}`.", access: "signed-in", body: savePageSchema, success: [200, "the saved revision"], errors: ["unauthorized", "forbidden", "not_found", "edit_conflict", "payload_too_large"], tag: "Pages" },
   { method: "post", path: "/api/revert/{slug}", summary: "Revert to an earlier revision: a new latest revision with its text.", access: "signed-in", body: revertSchema, success: [200, "the new revision"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Pages" },
   { method: "get", path: "/api/history/{slug}", summary: "Revisions newest first, cursor-paginated: {revisions: [{id, number, createdAt, author, summary, size, sizeDelta}], next}.", access: "anyone", query: pageQuerySchema, success: [200, "a page of history"], errors: ["not_found"], tag: "Pages" },
   { method: "get", path: "/api/revisions/{id}", summary: "One revision: {id, number, page: {title, slug}, createdAt, author, summary, markdown, html}.", access: "anyone", success: [200, "the revision"], errors: ["not_found"], tag: "Pages" },
   { method: "get", path: "/api/diff", summary: "Line diff of two revisions of one page: {from, to, changes: [{op, text}], exact}; `exact: false` when they were too different to compare and the text is shown as replaced.", access: "anyone", query: diffQuerySchema, success: [200, "the diff"], errors: ["not_found"], tag: "Pages" },
   { method: "post", path: "/api/preview", summary: "Render Markdown as a saved page would be: {html, toc, gaveUp} (gaveUp: the text was too complex and is shown as plain text).", access: "signed-in", body: previewSchema, success: [200, "the rendered HTML"], errors: ["unauthorized", "payload_too_large", "unavailable"], tag: "Pages" },
+  // links, moves and deletes
+  { method: "get", path: "/api/pages", summary: "Every page by title, cursor-paginated (`after`: the last title seen): {pages: [{title, slug, updatedAt, redirect}], next}.", access: "anyone", query: titleListQuerySchema, success: [200, "a page of titles"], tag: "Links" },
+  { method: "get", path: "/api/backlinks/{slug}", summary: "Pages whose current text links to the title (which need not be a page), by title: {pages: [{title, slug}], next}.", access: "anyone", query: titleListQuerySchema, success: [200, "a page of backlinks"], tag: "Links" },
+  { method: "get", path: "/api/wanted", summary: "Titles that are linked to but have no page, most linked first: {pages: [{title, slug, links}], next}.", access: "anyone", query: titleListQuerySchema, success: [200, "a page of wanted titles"], tag: "Links" },
+  { method: "post", path: "/api/move/{slug}", summary: "Rename a page with its history, watches and protection: {from, to, redirect, revision}. A redirect (`#REDIRECT [[New title]]`) stays at the old title unless `leaveRedirect: false`. 409 when the new title is a page; 400 onto itself.", access: "signed-in", body: moveSchema, success: [200, "moved"], errors: ["unauthorized", "forbidden", "not_found", "conflict"], tag: "Links" },
+  { method: "delete", path: "/api/pages/{slug}", summary: "Delete a page (admins), with an optional {reason}. It answers 404 (saying when and why) and leaves every list; its revisions are kept for a restore.", access: "admin", body: deletePageSchema, success: [200, "deleted"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Links" },
+  { method: "post", path: "/api/restore/{slug}", summary: "Restore the page last deleted under this title (admins), with its history; 409 when the title is a page again.", access: "admin", body: restoreSchema, success: [200, "restored"], errors: ["unauthorized", "forbidden", "not_found", "conflict"], tag: "Links" },
   // watching
   { method: "get", path: "/api/watch/{slug}", summary: "Whether you watch the page: {watching}.", access: "signed-in", success: [200, "the watch state"], errors: ["unauthorized"], tag: "Watching" },
   { method: "put", path: "/api/watch/{slug}", summary: "Watch the page (change emails by your mail setting).", access: "signed-in", success: [200, "watching"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Watching" },

@@ -108,7 +108,8 @@ async function readBody<B>(req: NextRequest, schema: ZodType<B>): Promise<B> {
   const text = await readLimitedText(req, bodyLimit(new URL(req.url).pathname));
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // no body at all is an empty object: `DELETE /api/pages/{slug}` may carry {reason} or nothing
+    data = text.trim() === "" ? {} : JSON.parse(text);
   } catch {
     throw new AppError("bad_request", "Body is not valid JSON");
   }

@@ -10,7 +10,17 @@ export type ChangeNotice = {
   diffExcerpt: string[];
   pageUrl: string;
   diffUrl: string;
-  reverted: boolean;
+  /** What happened: the page was created, edited, reverted, moved, deleted or restored. */
+  kind: "create" | "edit" | "revert" | "move" | "delete" | "restore";
+};
+
+const VERBS: Record<ChangeNotice["kind"], string> = {
+  create: "created",
+  edit: "changed",
+  revert: "reverted",
+  move: "moved",
+  delete: "deleted",
+  restore: "restored",
 };
 
 /** Who gets a change email, and why (the email says so, and how to stop it). */
@@ -18,7 +28,7 @@ export type ChangeRecipient = { email: string; reason: "admin" | "watch" };
 
 /** One change email per recipient. */
 export function changeEmails(recipients: ChangeRecipient[], notice: ChangeNotice): OutgoingMail[] {
-  const verb = notice.reverted ? "reverted" : "changed";
+  const verb = VERBS[notice.kind];
   const subject = `[Vellum] ${notice.title} ${verb} by ${notice.author}`;
   const text = [
     `${notice.author} ${verb} "${notice.title}" (revision ${notice.revisionNumber}).`,

@@ -3,7 +3,11 @@
 /** A heading of the rendered page, for the table of contents. */
 export type Heading = { level: number; id: string; text: string };
 
-export type Rendered = { html: string; toc: Heading[] };
+/** A wiki link of the rendered page: its target title and section (a heading id without the user-content- prefix). */
+export type WikiLink = { title: string; fragment: string };
+
+/** The HTML marks the i-th wiki link as `<a data-wl="i">label</a>` (see lib/wiki/links.ts colourLinks). */
+export type Rendered = { html: string; toc: Heading[]; links: WikiLink[] };
 
 /** Pages with at least this many headings get a table of contents. */
 export declare const TOC_MIN_HEADINGS: number;
@@ -18,6 +22,8 @@ export declare const MAX_NESTING: number;
 export declare function sanitize(html: string): string;
 /** Markdown to safe HTML with heading anchors and a table of contents. Pure and synchronous. */
 export declare function renderMarkdown(markdown: string): Rendered;
+/** The title a page redirects to (`#REDIRECT [[Title]]` at its start), else null. */
+export declare function redirectTarget(markdown: string): string | null;
 /** How deeply block quotes and lists nest on one line. */
 export declare function nestingDepth(markdown: string): number;
 /** The text shown escaped, for Markdown that could not be formatted within the limits. */

@@ -1,12 +1,16 @@
 import { Marked } from "marked";
 import { gfmHeadingId, getHeadingList } from "marked-gfm-heading-id";
 import sanitizeHtml from "sanitize-html";
+import { slug as githubSlug } from "github-slugger";
+import { randomBytes } from "node:crypto";
+import { normaliseTitleOrNull } from "../wiki/title-rules.js";
 
 // Markdown to safe HTML. Plain JavaScript (types in render.d.ts) because it also runs in a worker thread
 // (render-worker.js), which must start the same way in the built app and under the tests' TypeScript loader.
 
 /** @typedef {import("./render").Heading} Heading */
 /** @typedef {import("./render").Rendered} Rendered */
+/** @typedef {import("./render").WikiLink} WikiLink */
 
 /** Pages with at least this many headings get a table of contents. */
 export const TOC_MIN_HEADINGS = 3;
@@ -15,7 +19,7 @@ export const TOC_MIN_HEADINGS = 3;
  * Bumped whenever the HTML made from the same Markdown changes, so that HTML kept in PostgreSQL
  * (revision_renders) by an older renderer is made again on first need.
  */
-export const RENDERER_VERSION = 2;
+export const RENDERER_VERSION = 3;
 
 /**
  * Ids and names in user HTML get this prefix (as GitHub does), so a page cannot define an element id the app's
@@ -26,7 +30,72 @@ export const USER_ID_PREFIX = "user-content-";
 /** Deepest nesting of block quotes and lists accepted (marked recurses once per level). */
 export const MAX_NESTING = 64;
 
-const marked = new Marked({ gfm: true, breaks: false, async: false }).use(gfmHeadingId({ prefix: USER_ID_PREFIX }));
+/** Longest text between `[[` and `]]` read as a wiki link (a title has at most 200 characters; labels add some). */
+const MAX_WIKILINK_CHARS = 1000;
+const WIKILINK = new RegExp(`^\\[\\[([^\\[\\]\\n]{1,${MAX_WIKILINK_CHARS}}?)\\]\\]`);
+
+/**
+ * The render in progress (renders are synchronous, so one at a time per thread): the wiki links met so far, and
+ * a random nonce that only this render's link markers carry, so a page's own HTML cannot forge a marker.
+ * @type {{ nonce: string, links: WikiLink[] } | null}
+ */
+let current = null;
+
+/**
+ * The wiki link syntax: `[[Title]]`, `[[Title|label]]`, `[[Title#Section]]`, `[[Title#Section|label]]`,
+ * `[[#Section]]`. An inline extension, so never inside code spans or blocks. A link to a page becomes a marker,
+ * `<a data-wl="i">label</a>`, which the app turns into a blue or red link by whether the title is a page when the
+ * view is made (lib/wiki/links.ts colourLinks): the HTML kept for a revision never goes stale. A target that is
+ * not a valid title stays as the text typed.
+ * @type {import("marked").TokenizerAndRendererExtension}
+ */
+const wikiLinks = {
+  name: "wikilink",
+  level: "inline",
+  start: (src) => {
+    const at = src.indexOf("[[");
+    return at === -1 ? undefined : at;
+  },
+  tokenizer(src) {
+    const m = WIKILINK.exec(src);
+    if (!m) return undefined;
+    const inner = m[1];
+    const bar = inner.indexOf("|");
+    const target = (bar === -1 ? inner : inner.slice(0, bar)).trim();
+    const label = bar === -1 ? target : inner.slice(bar + 1).trim() || target;
+    const hash = target.indexOf("#");
+    const rawTitle = hash === -1 ? target : target.slice(0, hash);
+    const section = hash === -1 ? "" : target.slice(hash + 1).trim();
+    const fragment = section ? githubSlug(section) : "";
+    if (rawTitle.trim() === "") {
+      return fragment ? { type: "wikilink", raw: m[0], title: null, fragment, label } : { type: "wikilink", raw: m[0], title: undefined, label: m[0] };
+    }
+    const title = normaliseTitleOrNull(rawTitle);
+    return { type: "wikilink", raw: m[0], title: title ?? undefined, fragment, label: title ? label : m[0] };
+  },
+  renderer(token) {
+    const label = escapeHtml(token.label);
+    if (token.title === undefined) return label; // not a valid title: the text as typed
+    if (token.title === null) return `<a href="#${escapeHtml(token.fragment)}">${label}</a>`; // this page's section
+    if (!current) return label;
+    current.links.push({ title: token.title, fragment: token.fragment });
+    return `<a data-wl="${current.nonce}-${current.links.length - 1}">${label}</a>`;
+  },
+};
+
+const marked = new Marked({ gfm: true, breaks: false, async: false })
+  .use(gfmHeadingId({ prefix: USER_ID_PREFIX }))
+  .use({ extensions: [wikiLinks] });
+
+/**
+ * The title a page redirects to when its text starts with `#REDIRECT [[Title]]` (any case), else null.
+ * @param {string} markdown
+ * @returns {string | null}
+ */
+export function redirectTarget(markdown) {
+  const m = /^\s*#REDIRECT[ \t]*:?[ \t]*\[\[([^\[\]\n|#]{1,400})(?:#[^\[\]\n|]*)?(?:\|[^\[\]\n]*)?\]\]/i.exec(markdown);
+  return m ? normaliseTitleOrNull(m[1]) : null;
+}
 
 /** @param {string} id */
 function prefixed(id) {
@@ -52,7 +121,7 @@ const SANITIZE = {
     "input", "figure", "figcaption",
   ],
   allowedAttributes: {
-    a: ["href", "title", "class", "rel", "aria-hidden"],
+    a: ["href", "title", "class", "rel", "aria-hidden", "data-wl"],
     img: ["src", "alt", "title", "width", "height", "loading"],
     h1: ["id"], h2: ["id"], h3: ["id"], h4: ["id"], h5: ["id"], h6: ["id"],
     th: ["align", "colspan", "rowspan"],
@@ -70,6 +139,11 @@ const SANITIZE = {
   disallowedTagsMode: "discard",
   transformTags: {
     a: (tagName, attribs) => {
+      if (attribs["data-wl"] !== undefined) {
+        // only this render's own markers survive; they carry nothing else (the app writes the link)
+        if (current && attribs["data-wl"].startsWith(`${current.nonce}-`)) return { tagName, attribs: { "data-wl": attribs["data-wl"] } };
+        delete attribs["data-wl"];
+      }
       const external = /^https?:/i.test(attribs.href ?? "");
       const rel = external ? "nofollow ugc noopener noreferrer" : attribs.rel;
       const href = attribs.href?.startsWith("#") && attribs.href.length > 1 ? `#${prefixed(attribs.href.slice(1))}` : attribs.href;
@@ -95,13 +169,20 @@ const HEADING_OPEN = /<h([1-6]) id="([^"]*)">/g;
  */
 export function renderMarkdown(markdown) {
   if (nestingDepth(markdown) > MAX_NESTING) return plainTextFallback(markdown);
-  const raw = /** @type {string} */ (marked.parse(markdown));
-  const toc = getHeadingList().map((h) => ({ level: h.level, id: h.id, text: h.raw }));
-  const anchored = raw.replace(
-    HEADING_OPEN,
-    (_m, level, id) => `<h${level} id="${id}"><a class="anchor" href="#${id}" aria-hidden="true">#</a>`,
-  );
-  return { html: sanitize(anchored), toc: toc.length >= TOC_MIN_HEADINGS ? toc : [] };
+  const nonce = randomBytes(12).toString("hex");
+  current = { nonce, links: [] };
+  try {
+    const raw = /** @type {string} */ (marked.parse(markdown));
+    const toc = getHeadingList().map((h) => ({ level: h.level, id: h.id, text: h.raw }));
+    const anchored = raw.replace(
+      HEADING_OPEN,
+      (_m, level, id) => `<h${level} id="${id}"><a class="anchor" href="#${id}" aria-hidden="true">#</a>`,
+    );
+    const html = sanitize(anchored).replaceAll(`data-wl="${nonce}-`, 'data-wl="');
+    return { html, toc: toc.length >= TOC_MIN_HEADINGS ? toc : [], links: current.links };
+  } finally {
+    current = null;
+  }
 }
 
 /**
@@ -134,6 +215,7 @@ export function plainTextFallback(markdown) {
       '<p class="notice render-fallback">This text is too complex to format within our limits, so it is shown as plain text.</p>' +
       `<pre class="plain-text">${escapeHtml(markdown)}</pre>`,
     toc: [],
+    links: [],
   };
 }
 

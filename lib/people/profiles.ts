@@ -64,7 +64,8 @@ export async function listContributions(username: string, { limit, before }: { l
   const user = await db().user.findUnique({ where: { usernameKey: username.toLowerCase() }, select: { id: true } });
   if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
   const rows = await db().revision.findMany({
-    where: { authorId: user.id, ...(before ? { id: { lt: before } } : {}) },
+    // a deleted page (no title) is out of every list until it is restored
+    where: { authorId: user.id, page: { title: { not: null } }, ...(before ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },
     take: limit + 1,
     select: { ...revisionInfoSelect, parentId: true, parent: { select: { size: true } }, page: { select: { title: true } } },
@@ -73,7 +74,7 @@ export async function listContributions(username: string, { limit, before }: { l
     ...toRevisionInfo(r),
     sizeDelta: r.size - (r.parent?.size ?? 0),
     parentId: r.parentId,
-    page: { title: r.page.title, slug: slugOf(r.page.title) },
+    page: { title: r.page.title!, slug: slugOf(r.page.title!) },
   }));
   return { revisions, next: rows.length > limit ? String(revisions.at(-1)!.id) : null };
 }

@@ -5,6 +5,7 @@ import { enqueueMail } from "@/lib/mail/outbox";
 import { changeEmails } from "@/lib/mail/notifications";
 import { diffText } from "./diff";
 import { pagePaths } from "./titles";
+import type { RevisionKind } from "./revisions";
 
 const EXCERPT_LINES = 20;
 const EXCERPT_LINE_CHARS = 200;
@@ -23,7 +24,7 @@ export function diffExcerpt(before: string, after: string): string[] {
 }
 
 /**
- * Queue the change emails of a save or revert, in its transaction: to every admin and everyone watching the page,
+ * Queue the change emails of a save, revert, move, delete or restore, in its transaction: to every admin and everyone watching the page,
  * whose address is verified, except the author, each as they chose: every change (an email now), a daily digest (a digest entry), or none.
  */
 export async function queueChangeMail(
@@ -37,7 +38,7 @@ export async function queueChangeMail(
     parentRevisionId: number | null;
     before: string;
     after: string;
-    reverted?: boolean;
+    kind: RevisionKind;
   },
 ): Promise<number> {
   const recipients = await tx.user.findMany({
@@ -52,9 +53,12 @@ export async function queueChangeMail(
   });
   if (!recipients.length) return 0;
   const base = (getConfig().NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, "");
-  const diffPath = change.parentRevisionId
-    ? `/diff?from=${change.parentRevisionId}&to=${change.revision.id}`
-    : `/revision/${change.revision.id}`;
+  const diffPath =
+    change.kind === "delete"
+      ? pagePaths.view(change.title)
+      : change.parentRevisionId
+        ? `/diff?from=${change.parentRevisionId}&to=${change.revision.id}`
+        : `/revision/${change.revision.id}`;
   const notice = {
     title: change.title,
     author: change.author.username,
@@ -63,7 +67,7 @@ export async function queueChangeMail(
     diffExcerpt: diffExcerpt(change.before, change.after),
     pageUrl: base + pagePaths.view(change.title),
     diffUrl: base + diffPath,
-    reverted: change.reverted ?? false,
+    kind: change.kind,
   };
   const now = recipients.filter((r) => r.notify === "each");
   const later = recipients.filter((r) => r.notify === "digest");

@@ -1,10 +1,13 @@
 import "server-only";
 import { db, sqlPool, Prisma } from "@/lib/db";
-import { assertCanEdit, type Actor as PermissionActor, type Protection } from "@/lib/auth/permissions";
+import { assertAdmin, assertCanEdit, type Actor as PermissionActor, type Protection } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { mergeThreeWay } from "./merge";
-import { copyRender, getRenderedRevision, getRevisionMarkdown, keepRender, revisionInfoSelect, toRevisionInfo, type RevisionInfo } from "./revisions";
-import { renderBounded } from "@/lib/markdown/render-pool";
+import { copyRender, getRenderedRevision, getRevisionMarkdown, keepRender, revisionInfoSelect, toRevisionInfo, type RenderedRevision, type RevisionInfo, type RevisionKind } from "./revisions";
+import { renderBounded, type BoundedRender } from "@/lib/markdown/render-pool";
+import { RENDERER_VERSION, redirectTarget } from "@/lib/markdown/render";
+import { cached, pageCacheKey } from "@/lib/cache/page-cache";
+import { bumpBacklinks, colourLinks, linkTargets, lockTitles, setPageLinks } from "./links";
 import { slugOf } from "./titles";
 import { queueChangeMail } from "./notify";
 import { wakeMailWorker } from "@/lib/mail/worker";
@@ -14,46 +17,72 @@ type Tx = Prisma.TransactionClient;
 /** Interactive transactions queue for a pooled connection; many simultaneous saves must wait, not fail. */
 const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
+/** What a view needs to know is current: the revision, the state of its links, and where it redirects. */
+export type PageState = { revisionId: number; linksVersion: number; redirectTo: string | null };
+
 /**
- * Which revision of a page is current: the one indexed lookup a cached view makes (no text). A named prepared
- * statement on Prisma's own pool, because it is the hottest query of all and Prisma's per-query work costs more
- * than the query itself (docs/decisions/0009-front-cache.md).
+ * Which revision of a page is current and which version of its links' colours: the one indexed lookup a cached
+ * view makes (no text). A named prepared statement on Prisma's own pool, because it is the hottest query of all
+ * and Prisma's per-query work costs more than the query itself (docs/decisions/0009-front-cache.md).
  */
-export async function currentRevisionId(title: string): Promise<number | null> {
-  const { rows } = await sqlPool().query<{ latest_revision_id: number | null }>({
-    name: "vellum-current-revision",
-    text: "SELECT latest_revision_id FROM pages WHERE title = $1",
+export async function currentPageState(title: string): Promise<PageState | null> {
+  const { rows } = await sqlPool().query<{ latest_revision_id: number | null; links_version: number; redirect_to: string | null }>({
+    name: "vellum-current-page",
+    text: "SELECT latest_revision_id, links_version, redirect_to FROM pages WHERE title = $1",
     values: [title],
   });
-  return rows[0]?.latest_revision_id ?? null;
+  const row = rows[0];
+  return row?.latest_revision_id ? { revisionId: row.latest_revision_id, linksVersion: row.links_version, redirectTo: row.redirect_to } : null;
 }
 
-async function latestRevisionIdOrThrow(title: string): Promise<number> {
-  const id = await currentRevisionId(title);
-  if (!id) throw new AppError("not_found", `There is no page called "${title}"`);
-  return id;
+async function pageStateOrThrow(title: string): Promise<PageState> {
+  const state = await currentPageState(title);
+  if (!state) throw new AppError("not_found", `There is no page called "${title}"`);
+  return state;
 }
 
-/** A page's current revision rendered for viewing; 404 when the page does not exist. */
+/**
+ * A page's current revision rendered for viewing, its links coloured as the pages they point to are now; 404
+ * when the page does not exist. Cached under the revision and the page's links version (decision 0016).
+ */
 export async function getPageViewOrThrow(title: string) {
-  const rendered = await getRenderedRevision(await latestRevisionIdOrThrow(title));
-  return { title, slug: slugOf(title), ...rendered };
+  const state = await pageStateOrThrow(title);
+  return { title, slug: slugOf(title), redirectTo: state.redirectTo, linksVersion: state.linksVersion, ...(await coloured(state)) };
+}
+
+function coloured(state: PageState): Promise<RenderedRevision> {
+  return cached(pageCacheKey(["view", state.revisionId, state.linksVersion]), async () => {
+    const kept = await getRenderedRevision(state.revisionId);
+    return { ...kept, html: await colourLinks(kept.html, kept.links) };
+  });
 }
 
 /** A page's current revision with its Markdown (the API's page object); 404 when the page does not exist. */
 export async function getPageOrThrow(title: string) {
-  const id = await latestRevisionIdOrThrow(title);
-  const [rendered, markdown] = await Promise.all([getRenderedRevision(id), getRevisionMarkdown(id)]);
-  return { title, slug: slugOf(title), markdown, html: rendered.html, toc: rendered.toc, revision: rendered.revision };
+  const state = await pageStateOrThrow(title);
+  const [rendered, markdown] = await Promise.all([coloured(state), getRevisionMarkdown(state.revisionId)]);
+  const redirectTo = state.redirectTo ? { title: state.redirectTo, slug: slugOf(state.redirectTo) } : null;
+  return { title, slug: slugOf(title), markdown, html: rendered.html, toc: rendered.toc, revision: rendered.revision, redirectTo };
+}
+
+/** When and why the page last called `title` was deleted (null when no deleted page had that title). */
+export async function deletionOf(title: string) {
+  const page = await db().page.findFirst({
+    where: { deletedTitle: title },
+    orderBy: { deletedAt: "desc" },
+    select: { deletedAt: true, deletedReason: true, latestRevision: { select: { author: { select: { username: true } } } } },
+  });
+  if (!page?.deletedAt) return null;
+  return { at: page.deletedAt.toISOString(), reason: page.deletedReason ?? "", by: page.latestRevision?.author?.username ?? null };
 }
 
 /** A page's latest text and revision id, for the editor; null when the page does not exist yet. */
 export async function getPageSource(title: string) {
   const page = await db().page.findUnique({
     where: { title },
-    select: { title: true, latestRevision: { select: { id: true, markdown: true } } },
+    select: { latestRevision: { select: { id: true, markdown: true } } },
   });
-  return page?.latestRevision ? { title: page.title, revisionId: page.latestRevision.id, markdown: page.latestRevision.markdown } : null;
+  return page?.latestRevision ? { title, revisionId: page.latestRevision.id, markdown: page.latestRevision.markdown } : null;
 }
 
 export type SaveResult = {
@@ -75,65 +104,147 @@ type SaveRequest = {
   author: Actor;
 };
 
+/** Ways a transaction asks to be run again with different inputs (never seen outside this module). */
+class NeedsTitleLock extends Error {}
+class MergedText extends Error {
+  constructor(readonly markdown: string, readonly latestId: number) {
+    super("merged");
+  }
+}
+
+/** How often a save may be tried again (after a merge, or to take its title's lock): then it is a conflict. */
+const MAX_ATTEMPTS = 4;
+
 /**
  * Save a new revision, in one transaction. The page row is locked first (SELECT ... FOR UPDATE), so the check
  * "is the base still the latest revision" and the insert are atomic: of two saves from the same base, the
  * second sees the first's revision as latest and is merged three-way when the edits do not overlap, or refused
  * with 409 edit_conflict carrying the current text. See docs/decisions/0004-edit-conflicts.md.
+ *
+ * The text is rendered before the transaction (it may take up to the render deadline) and kept with the revision,
+ * with its links written to the link graph in the same transaction. A merged text is a new text: it is rendered
+ * and the save tried again from the revision it was merged with.
  */
 export async function savePage(req: SaveRequest): Promise<SaveResult> {
-  // Rendered before the page is locked (it may take up to the render deadline) and kept with the revision when
-  // the text saved is the text sent, so no reader ever waits for this revision's first render.
-  const rendered = await renderBounded(req.markdown);
-  const result = await db().$transaction(async (tx): Promise<SaveResult> => {
-    let page = await lockPage(tx, req.title);
-    assertCanEdit(req.author, page?.protection ?? "none");
-    if (!page) {
-      if (req.baseRevisionId !== null) {
-        throw new AppError("not_found", `There is no page called "${req.title}" (it may have been removed)`);
-      }
-      // ON CONFLICT: a concurrent creator got there first; we then lock their row and report the conflict.
-      await tx.$executeRaw`INSERT INTO pages (title) VALUES (${req.title}) ON CONFLICT (title) DO NOTHING`;
-      page = await lockPage(tx, req.title);
-      if (!page) throw new Error("page row vanished after insert");
-      if (page.latest_revision_id === null) {
-        const revision = await insertRevision(tx, page.id, null, req);
-        await keepRender(tx, revision.id, rendered);
-        return { status: "created", merged: false, title: req.title, revision };
+  let request = req;
+  let merged = false;
+  let rendered = await renderBounded(req.markdown);
+  // Creating a title or turning a page into a redirect (or back) changes how links to it show: such a save
+  // takes its title's lock exclusively. Guessed here, checked under the page lock.
+  const before = await currentPageState(req.title);
+  let titleLock = !before || before.redirectTo !== redirectTarget(req.markdown);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await inTransaction((tx) => saveOnce(tx, request, rendered, titleLock, merged));
+      if (result.status !== "unchanged") wakeMailWorker();
+      return result;
+    } catch (e) {
+      if (attempt >= MAX_ATTEMPTS) throw e instanceof MergedText || e instanceof NeedsTitleLock ? busyConflict() : e;
+      if (e instanceof NeedsTitleLock) {
+        titleLock = true;
+      } else if (e instanceof MergedText) {
+        request = { ...request, markdown: e.markdown, baseRevisionId: e.latestId };
+        merged = true;
+        rendered = await renderBounded(e.markdown);
+        titleLock = titleLock || redirectTarget(e.markdown) !== (before?.redirectTo ?? null);
+      } else {
+        throw e;
       }
     }
-    const latest = await tx.revision.findUniqueOrThrow({
-      where: { id: page.latest_revision_id! },
-      select: { ...revisionInfoSelect, markdown: true },
-    });
-    let markdown = req.markdown;
-    let merged = false;
-    if (req.baseRevisionId !== latest.id) {
-      const base =
-        req.baseRevisionId === null
-          ? null
-          : await tx.revision.findFirst({
-              where: { id: req.baseRevisionId, pageId: page.id },
-              select: { markdown: true },
-            });
-      const mergedText = base ? mergeThreeWay(base.markdown, req.markdown, latest.markdown) : null;
-      if (mergedText === null) {
-        throw new AppError("edit_conflict", "Someone else saved this page after you started editing", {
-          current: { revisionId: latest.id, markdown: latest.markdown },
-        });
-      }
-      markdown = mergedText;
-      merged = true;
+  }
+}
+
+function busyConflict() {
+  return new AppError("conflict", "This page is changing too quickly to save; try again");
+}
+
+async function saveOnce(tx: Tx, req: SaveRequest, rendered: BoundedRender, titleLock: boolean, merged: boolean): Promise<SaveResult> {
+  const targets = linkTargets(rendered.rendered.links);
+  await lockTitles(tx, { shared: targets, exclusive: titleLock ? [req.title] : [] });
+  let page = await lockPage(tx, req.title);
+  assertCanEdit(req.author, page?.protection ?? "none");
+  const redirectTo = redirectTarget(req.markdown);
+  if (!page || page.latest_revision_id === null) {
+    if (req.baseRevisionId !== null) {
+      throw new AppError("not_found", `There is no page called "${req.title}" (it may have been removed)`);
     }
-    if (markdown === latest.markdown) {
-      return { status: "unchanged", merged, title: req.title, revision: toRevisionInfo(latest) };
+    if (!titleLock) throw new NeedsTitleLock();
+    // ON CONFLICT: a concurrent creator got there first; we then lock their row and report the conflict.
+    await tx.$executeRaw`INSERT INTO pages (title) VALUES (${req.title}) ON CONFLICT (title) DO NOTHING`;
+    page = await lockPage(tx, req.title);
+    if (!page) throw new Error("page row vanished after insert");
+    if (page.latest_revision_id === null) {
+      const revision = await insertRevision(tx, page.id, null, { ...req, kind: "create" });
+      await keepRender(tx, revision.id, rendered);
+      await setPageState(tx, page.id, req.title, targets, redirectTo, true);
+      return { status: "created", merged: false, title: req.title, revision };
     }
-    const revision = await insertRevision(tx, page.id, latest, { ...req, markdown });
-    if (!merged) await keepRender(tx, revision.id, rendered);
-    return { status: "updated", merged, title: req.title, revision };
-  }, TX_OPTIONS);
-  if (result.status !== "unchanged") wakeMailWorker();
-  return result;
+  }
+  const latest = await tx.revision.findUniqueOrThrow({
+    where: { id: page.latest_revision_id! },
+    select: { ...revisionInfoSelect, markdown: true },
+  });
+  if (req.baseRevisionId !== latest.id) {
+    const base =
+      req.baseRevisionId === null
+        ? null
+        : await tx.revision.findFirst({ where: { id: req.baseRevisionId, pageId: page.id }, select: { markdown: true } });
+    const mergedText = base ? mergeThreeWay(base.markdown, req.markdown, latest.markdown) : null;
+    if (mergedText === null) {
+      throw new AppError("edit_conflict", "Someone else saved this page after you started editing", {
+        current: { revisionId: latest.id, markdown: latest.markdown },
+      });
+    }
+    if (mergedText === latest.markdown) {
+      return { status: "unchanged", merged: true, title: req.title, revision: toRevisionInfo(latest) };
+    }
+    throw new MergedText(mergedText, latest.id);
+  }
+  if (req.markdown === latest.markdown) {
+    return { status: "unchanged", merged, title: req.title, revision: toRevisionInfo(latest) };
+  }
+  const transition = (page.redirect_to ?? null) !== redirectTo;
+  if (transition && !titleLock) throw new NeedsTitleLock();
+  const revision = await insertRevision(tx, page.id, latest, { ...req, kind: "edit" });
+  await keepRender(tx, revision.id, rendered);
+  await setPageState(tx, page.id, req.title, targets, redirectTo, transition);
+  return { status: "updated", merged, title: req.title, revision };
+}
+
+/**
+ * Record what the page's current text links to and redirects to; when `changesLinksHere` (the title became a
+ * page or a redirect, or stopped being one), the pages linking to it show their links afresh.
+ */
+async function setPageState(tx: Tx, pageId: number, title: string, targets: string[], redirectTo: string | null, changesLinksHere: boolean) {
+  await setPageLinks(tx, pageId, targets);
+  await tx.$executeRaw`UPDATE pages SET redirect_to = ${redirectTo}, links_renderer = ${RENDERER_VERSION} WHERE id = ${pageId}`;
+  if (changesLinksHere) await bumpBacklinks(tx, [title]);
+}
+
+/**
+ * Run `fn` in a transaction, again when PostgreSQL ends it for a deadlock or a serialization failure (possible,
+ * rarely, when two pages that link to each other change state at once), at most three times.
+ */
+async function inTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db().$transaction(fn, TX_OPTIONS);
+    } catch (e) {
+      if (attempt >= 3 || !isRetryable(e)) throw e;
+    }
+  }
+}
+
+function isRetryable(e: unknown): boolean {
+  const err = e as { code?: string; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } };
+  const cause = err?.meta?.driverAdapterError?.cause;
+  return (
+    err?.code === "P2034" ||
+    cause?.kind === "TransactionWriteConflict" ||
+    cause?.originalCode === "40P01" ||
+    cause?.originalCode === "40001" ||
+    /deadlock detected/.test(err?.message ?? "")
+  );
 }
 
 /**
@@ -141,36 +252,159 @@ export async function savePage(req: SaveRequest): Promise<SaveResult> {
  * revision read inside the transaction, so a revert never loses a save that happened just before it.
  */
 export async function revertPage(req: { title: string; revisionId: number; summary?: string; author: Actor }) {
-  const result = await db().$transaction(async (tx) => {
+  // the reverted-to revision's HTML and links (made now if never kept), read before any lock is taken
+  const target = await getRenderedRevision(req.revisionId).catch((e: unknown) => {
+    throw e instanceof AppError ? new AppError("not_found", `Revision ${req.revisionId} is not a revision of "${req.title}"`) : e;
+  });
+  const targets = linkTargets(target.links);
+  const result = await inTransaction(async (tx) => {
+    await lockTitles(tx, { shared: targets, exclusive: [req.title] });
     const page = await lockPage(tx, req.title);
     if (!page?.latest_revision_id) throw new AppError("not_found", `There is no page called "${req.title}"`);
     assertCanEdit(req.author, page.protection);
-    const target = await tx.revision.findFirst({
+    const old = await tx.revision.findFirst({
       where: { id: req.revisionId, pageId: page.id },
       select: { id: true, number: true, markdown: true },
     });
-    if (!target) throw new AppError("not_found", `Revision ${req.revisionId} is not a revision of "${req.title}"`);
+    if (!old) throw new AppError("not_found", `Revision ${req.revisionId} is not a revision of "${req.title}"`);
     const latest = await tx.revision.findUniqueOrThrow({
       where: { id: page.latest_revision_id },
       select: { ...revisionInfoSelect, markdown: true },
     });
-    if (latest.markdown === target.markdown) {
+    if (latest.markdown === old.markdown) {
       return { status: "unchanged" as const, title: req.title, revision: toRevisionInfo(latest) };
     }
-    const summary = req.summary || `Reverted to revision ${target.number}`;
-    const revision = await insertRevision(tx, page.id, latest, { ...req, summary, markdown: target.markdown, reverted: true });
+    const summary = req.summary || `Reverted to revision ${old.number}`;
+    const revision = await insertRevision(tx, page.id, latest, { ...req, summary, markdown: old.markdown, kind: "revert" });
     // same text, same HTML: the reverted-to revision's kept render serves the new one too
-    await copyRender(tx, target.id, revision.id);
+    await copyRender(tx, old.id, revision.id);
+    const redirectTo = redirectTarget(old.markdown);
+    await setPageState(tx, page.id, req.title, targets, redirectTo, (page.redirect_to ?? null) !== redirectTo);
     return { status: "updated" as const, title: req.title, revision };
-  }, TX_OPTIONS);
+  });
   if (result.status === "updated") wakeMailWorker();
   return result;
 }
 
-async function lockPage(tx: Tx, title: string) {
-  const rows = await tx.$queryRaw<{ id: number; latest_revision_id: number | null; protection: Protection }[]>`
-    SELECT id, latest_revision_id, protection::text AS protection FROM pages WHERE title = ${title} FOR UPDATE`;
+type LockedPage = { id: number; latest_revision_id: number | null; protection: Protection; redirect_to: string | null };
+
+async function lockPage(tx: Tx, title: string): Promise<LockedPage | null> {
+  const rows = await tx.$queryRaw<LockedPage[]>`
+    SELECT id, latest_revision_id, protection::text AS protection, redirect_to FROM pages WHERE title = ${title} FOR UPDATE`;
   return rows[0] ?? null;
+}
+
+/**
+ * Rename a page: its history, watches and protection go with it (they belong to the page, not the title). By
+ * default a redirect is left at the old title. The move is an entry in the page's history. 409 when the new title
+ * is taken; protection of the page applies.
+ */
+export async function movePage(req: { from: string; to: string; leaveRedirect: boolean; summary?: string; author: Actor }) {
+  if (req.from === req.to) throw new AppError("bad_request", "A page cannot be moved onto its own title");
+  const redirectText = `#REDIRECT [[${req.to}]]\n`;
+  const redirectRender = req.leaveRedirect ? await renderBounded(redirectText) : null;
+  const result = await inTransaction(async (tx) => {
+    await lockTitles(tx, { exclusive: [req.from, req.to] });
+    const page = await lockPage(tx, req.from);
+    if (!page?.latest_revision_id) throw new AppError("not_found", `There is no page called "${req.from}"`);
+    assertCanEdit(req.author, page.protection);
+    const taken = await tx.page.findUnique({ where: { title: req.to }, select: { latestRevisionId: true } });
+    if (taken?.latestRevisionId) throw new AppError("conflict", `There is already a page called "${req.to}"`);
+    if (taken) await tx.page.delete({ where: { title: req.to } }); // a row left without any revision
+    const latest = await tx.revision.findUniqueOrThrow({
+      where: { id: page.latest_revision_id },
+      select: { ...revisionInfoSelect, markdown: true },
+    });
+    const summary = `Moved “${req.from}” to “${req.to}”` + (req.summary ? `: ${req.summary}` : "");
+    await tx.page.update({ where: { id: page.id }, data: { title: req.to } });
+    const revision = await insertRevision(tx, page.id, latest, { title: req.to, markdown: latest.markdown, summary, author: req.author, kind: "move" });
+    await copyRender(tx, latest.id, revision.id);
+    if (redirectRender) {
+      const created = await tx.page.create({ data: { title: req.from }, select: { id: true } });
+      const left = await insertRevision(tx, created.id, null, {
+        title: req.from,
+        markdown: redirectText,
+        summary: `Redirect left by moving the page to “${req.to}”`,
+        author: req.author,
+        kind: "create",
+        mail: false, // the move's own email says it
+      });
+      await keepRender(tx, left.id, redirectRender);
+      await setPageState(tx, created.id, req.from, linkTargets(redirectRender.rendered.links), req.to, false);
+    }
+    // links to the old title now show a redirect or a red link, links to the new one a page
+    await bumpBacklinks(tx, [req.from, req.to]);
+    return { from: req.from, to: req.to, redirect: redirectRender !== null, revision };
+  });
+  wakeMailWorker();
+  return result;
+}
+
+/**
+ * Delete a page (admins): it leaves every title lookup, list and the link graph; its revisions are kept, with
+ * the deletion as the last, for a restore. Its title is free meanwhile.
+ */
+export async function deletePage(req: { title: string; reason: string; author: Actor }) {
+  assertAdmin(req.author);
+  const result = await inTransaction(async (tx) => {
+    await lockTitles(tx, { exclusive: [req.title] });
+    const page = await lockPage(tx, req.title);
+    if (!page?.latest_revision_id) throw new AppError("not_found", `There is no page called "${req.title}"`);
+    const latest = await tx.revision.findUniqueOrThrow({
+      where: { id: page.latest_revision_id },
+      select: { ...revisionInfoSelect, markdown: true },
+    });
+    const summary = req.reason ? `Deleted: ${req.reason}` : "Deleted";
+    const revision = await insertRevision(tx, page.id, latest, { title: req.title, markdown: latest.markdown, summary, author: req.author, kind: "delete" });
+    await copyRender(tx, latest.id, revision.id);
+    await tx.$executeRaw`
+      UPDATE pages SET title = NULL, deleted_title = ${req.title}, deleted_at = now(), deleted_reason = ${req.reason},
+        redirect_to = NULL WHERE id = ${page.id}`;
+    await setPageLinks(tx, page.id, []);
+    await bumpBacklinks(tx, [req.title]);
+    return { title: req.title, revision };
+  });
+  wakeMailWorker();
+  return result;
+}
+
+/** Bring back the page last deleted under `title` (admins), with its history; 409 when the title is taken. */
+export async function restorePage(req: { title: string; summary?: string; author: Actor }) {
+  assertAdmin(req.author);
+  const deleted = await db().page.findFirst({
+    where: { deletedTitle: req.title, title: null },
+    orderBy: { deletedAt: "desc" },
+    select: { id: true, latestRevisionId: true },
+  });
+  if (!deleted?.latestRevisionId) throw new AppError("not_found", `No deleted page was called "${req.title}"`);
+  const kept = await getRenderedRevision(deleted.latestRevisionId);
+  const targets = linkTargets(kept.links);
+  const result = await inTransaction(async (tx) => {
+    await lockTitles(tx, { shared: targets, exclusive: [req.title] });
+    const rows = await tx.$queryRaw<{ latest_revision_id: number; title: string | null }[]>`
+      SELECT latest_revision_id, title FROM pages WHERE id = ${deleted.id} FOR UPDATE`;
+    if (!rows[0] || rows[0].title !== null || rows[0].latest_revision_id !== deleted.latestRevisionId) {
+      throw new AppError("conflict", "The page changed while it was being restored; try again");
+    }
+    const taken = await tx.page.findUnique({ where: { title: req.title }, select: { latestRevisionId: true } });
+    if (taken?.latestRevisionId) {
+      throw new AppError("conflict", `A new page called "${req.title}" exists: move or delete it first`);
+    }
+    if (taken) await tx.page.delete({ where: { title: req.title } });
+    const latest = await tx.revision.findUniqueOrThrow({
+      where: { id: deleted.latestRevisionId! },
+      select: { ...revisionInfoSelect, markdown: true },
+    });
+    await tx.$executeRaw`
+      UPDATE pages SET title = ${req.title}, deleted_title = NULL, deleted_at = NULL, deleted_reason = NULL WHERE id = ${deleted.id}`;
+    const summary = req.summary ? `Restored: ${req.summary}` : "Restored";
+    const revision = await insertRevision(tx, deleted.id, latest, { title: req.title, markdown: latest.markdown, summary, author: req.author, kind: "restore" });
+    await copyRender(tx, latest.id, revision.id);
+    await setPageState(tx, deleted.id, req.title, targets, redirectTarget(latest.markdown), true);
+    return { title: req.title, revision };
+  });
+  wakeMailWorker();
+  return result;
 }
 
 /** Insert the next revision, point the page at it, and queue the change emails, all in `tx`. */
@@ -178,12 +412,13 @@ async function insertRevision(
   tx: Tx,
   pageId: number,
   parent: { id: number; number: number; markdown: string } | null,
-  req: { title: string; markdown: string; summary?: string; author: Actor; reverted?: boolean },
+  req: { title: string; markdown: string; summary?: string; author: Actor; kind: RevisionKind; mail?: boolean },
 ): Promise<RevisionInfo> {
   const revision = await tx.revision.create({
     data: {
       pageId,
       number: (parent?.number ?? 0) + 1,
+      kind: req.kind,
       parentId: parent?.id ?? null,
       authorId: req.author.id,
       summary: req.summary ?? "",
@@ -193,16 +428,17 @@ async function insertRevision(
     select: revisionInfoSelect,
   });
   await tx.page.update({ where: { id: pageId }, data: { latestRevisionId: revision.id } });
+  if (req.mail === false) return toRevisionInfo(revision);
   await queueChangeMail(tx, {
     pageId,
     title: req.title,
     author: req.author,
     summary: req.summary ?? "",
     revision,
+    kind: req.kind,
     parentRevisionId: parent?.id ?? null,
     before: parent?.markdown ?? "",
     after: req.markdown,
-    reverted: req.reverted,
   });
   return toRevisionInfo(revision);
 }
@@ -210,11 +446,61 @@ async function insertRevision(
 /** Page titles in alphabetical order, `limit` at a time, continuing after the title `after`. */
 export async function listPages({ after, limit }: { after?: string; limit: number }) {
   const rows = await db().page.findMany({
-    where: { latestRevisionId: { not: null }, ...(after ? { title: { gt: after } } : {}) },
+    where: { latestRevisionId: { not: null }, title: after ? { gt: after } : { not: null } },
     orderBy: { title: "asc" },
     take: limit + 1,
-    select: { title: true },
+    select: { title: true, redirectTo: true, updatedAt: true },
   });
-  const pages = rows.slice(0, limit);
+  const pages = rows.slice(0, limit).map((r) => ({
+    title: r.title!,
+    slug: slugOf(r.title!),
+    updatedAt: r.updatedAt.toISOString(),
+    redirect: r.redirectTo !== null,
+  }));
   return { pages, next: rows.length > limit ? pages.at(-1)!.title : null };
+}
+
+/**
+ * Bring the link graph up to date for pages whose links were last read by an older renderer (after an upgrade):
+ * `batch` pages at a time, each in its own transaction under the same locks as a save. Returns how many it did.
+ */
+export async function refreshStaleLinks(batch = 20): Promise<number> {
+  const stale = await db().page.findMany({
+    where: { title: { not: null }, latestRevisionId: { not: null }, linksRenderer: { lt: RENDERER_VERSION } },
+    orderBy: { id: "asc" },
+    take: batch,
+    select: { id: true, title: true, latestRevisionId: true },
+  });
+  for (const page of stale) {
+    const title = page.title!;
+    const kept = await getRenderedRevision(page.latestRevisionId!);
+    const targets = linkTargets(kept.links);
+    await inTransaction(async (tx) => {
+      await lockTitles(tx, { shared: targets, exclusive: [title] });
+      const locked = await lockPage(tx, title);
+      if (locked?.id !== page.id || locked.latest_revision_id !== page.latestRevisionId) return; // saved meanwhile
+      const markdown = await getRevisionMarkdown(page.latestRevisionId!);
+      const redirectTo = redirectTarget(markdown);
+      await setPageState(tx, page.id, title, targets, redirectTo, (locked.redirect_to ?? null) !== redirectTo);
+    });
+  }
+  return stale.length;
+}
+
+let refreshing = false;
+
+/** Run refreshStaleLinks in the background after start-up until nothing is left (failures are logged). */
+export function startLinksRefresh(): void {
+  if (refreshing) return;
+  refreshing = true;
+  const step = async () => {
+    try {
+      if ((await refreshStaleLinks()) > 0) setTimeout(() => void step(), 50).unref();
+      else refreshing = false;
+    } catch (e) {
+      console.error("[vellum] links refresh failed; tried again at the next start:", e);
+      refreshing = false;
+    }
+  };
+  setTimeout(() => void step(), 1000).unref();
 }

@@ -1,17 +1,22 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { RENDERER_VERSION, type Heading, type Rendered } from "@/lib/markdown/render";
+import { RENDERER_VERSION, type Heading, type Rendered, type WikiLink } from "@/lib/markdown/render";
 import { renderBounded, type BoundedRender } from "@/lib/markdown/render-pool";
 import { Prisma } from "@/lib/db";
 import { cached, pageCacheKey } from "@/lib/cache/page-cache";
 import { diffText } from "./diff";
 import { slugOf } from "./titles";
+import { colourLinks } from "./links";
+
+/** What a revision records (see RevisionKind in prisma/schema.prisma). */
+export type RevisionKind = "create" | "edit" | "revert" | "move" | "delete" | "restore";
 
 /** Revision metadata as the API shows it. */
 export type RevisionInfo = {
   id: number;
   number: number;
+  kind: RevisionKind;
   createdAt: string;
   author: { username: string } | null;
   summary: string;
@@ -23,6 +28,7 @@ export type HistoryEntry = RevisionInfo & { sizeDelta: number };
 export const revisionInfoSelect = {
   id: true,
   number: true,
+  kind: true,
   createdAt: true,
   summary: true,
   size: true,
@@ -32,6 +38,7 @@ export const revisionInfoSelect = {
 type RevisionRow = {
   id: number;
   number: number;
+  kind: RevisionKind;
   createdAt: Date;
   summary: string;
   size: number;
@@ -43,6 +50,7 @@ export function toRevisionInfo(r: RevisionRow): RevisionInfo {
   return {
     id: r.id,
     number: r.number,
+    kind: r.kind,
     createdAt: r.createdAt.toISOString(),
     author: r.author ? { username: r.author.username } : null,
     summary: r.summary,
@@ -55,8 +63,9 @@ export function toRevisionInfo(r: RevisionRow): RevisionInfo {
  * Uses the (page_id, number) index, so page 1 and page 100 cost the same.
  */
 export async function listHistory(title: string, { limit, before }: { limit: number; before?: number }) {
-  const page = await db().page.findUnique({ where: { title }, select: { id: true, title: true } });
-  if (!page) throw new AppError("not_found", `There is no page called "${title}"`);
+  const found = await db().page.findUnique({ where: { title }, select: { id: true, title: true } });
+  if (!found) throw new AppError("not_found", `There is no page called "${title}"`);
+  const page = { id: found.id, title };
   const rows = await db().revision.findMany({
     where: { pageId: page.id, ...(before ? { number: { lt: before } } : {}) },
     orderBy: { number: "desc" },
@@ -71,8 +80,11 @@ export async function listHistory(title: string, { limit, before }: { limit: num
   return { page, revisions, next: more ? String(revisions.at(-1)!.number) : null };
 }
 
-/** What the page cache keeps for viewing a revision (its Markdown is kept apart: a view does not need it). */
-export type RenderedRevision = { html: string; toc: Heading[]; revision: RevisionInfo };
+/**
+ * What the page cache keeps for viewing a revision (its Markdown is kept apart: a view does not need it). The
+ * HTML still has its wiki-link markers: colourLinks writes them out for the moment of the view.
+ */
+export type RenderedRevision = { html: string; toc: Heading[]; links: WikiLink[]; revision: RevisionInfo };
 
 /**
  * A revision rendered, from the page cache (revisions are immutable, so the entry never goes stale). On a miss
@@ -83,11 +95,14 @@ export function getRenderedRevision(id: number): Promise<RenderedRevision> {
   return cached(pageCacheKey(["rev", id, "view"]), async () => {
     const r = await db().revision.findUnique({
       where: { id },
-      select: { ...revisionInfoSelect, render: { select: { renderer: true, html: true, toc: true } } },
+      select: { ...revisionInfoSelect, render: { select: { renderer: true, html: true, toc: true, links: true } } },
     });
     if (!r) throw new AppError("not_found", `There is no revision ${id}`);
-    const kept = r.render?.renderer === RENDERER_VERSION ? { html: r.render.html, toc: r.render.toc as Heading[] } : await renderRevision(id);
-    return { html: kept.html, toc: kept.toc, revision: toRevisionInfo(r) };
+    const kept: Rendered =
+      r.render?.renderer === RENDERER_VERSION
+        ? { html: r.render.html, toc: r.render.toc as Heading[], links: r.render.links as WikiLink[] }
+        : await renderRevision(id);
+    return { html: kept.html, toc: kept.toc, links: kept.links, revision: toRevisionInfo(r) };
   });
 }
 
@@ -105,17 +120,18 @@ async function renderRevision(id: number): Promise<Rendered> {
  */
 export async function keepRender(tx: Prisma.TransactionClient, revisionId: number, { rendered, gaveUp }: BoundedRender) {
   await tx.$executeRaw`
-    INSERT INTO revision_renders (revision_id, renderer, html, toc, gave_up)
-    VALUES (${revisionId}, ${RENDERER_VERSION}, ${rendered.html}, ${JSON.stringify(rendered.toc)}::jsonb, ${gaveUp})
+    INSERT INTO revision_renders (revision_id, renderer, html, toc, links, gave_up)
+    VALUES (${revisionId}, ${RENDERER_VERSION}, ${rendered.html}, ${JSON.stringify(rendered.toc)}::jsonb,
+      ${JSON.stringify(rendered.links)}::jsonb, ${gaveUp})
     ON CONFLICT (revision_id) DO UPDATE SET renderer = EXCLUDED.renderer, html = EXCLUDED.html, toc = EXCLUDED.toc,
-      gave_up = EXCLUDED.gave_up, created_at = now()`;
+      links = EXCLUDED.links, gave_up = EXCLUDED.gave_up, created_at = now()`;
 }
 
 /** Give revision `to` the kept render of revision `from` (same text, so same HTML), when it has a current one. */
 export async function copyRender(tx: Prisma.TransactionClient, from: number, to: number) {
   await tx.$executeRaw`
-    INSERT INTO revision_renders (revision_id, renderer, html, toc, gave_up)
-    SELECT ${to}, renderer, html, toc, gave_up FROM revision_renders
+    INSERT INTO revision_renders (revision_id, renderer, html, toc, links, gave_up)
+    SELECT ${to}, renderer, html, toc, links, gave_up FROM revision_renders
     WHERE revision_id = ${from} AND renderer = ${RENDERER_VERSION}`;
 }
 
@@ -128,20 +144,24 @@ export function getRevisionMarkdown(id: number): Promise<string> {
   }, { isRender: false });
 }
 
-/** One revision with its page, text and rendered HTML; 404 when it does not exist. */
+/**
+ * One revision with its page, text and rendered HTML (links coloured as they are now); 404 when it does not
+ * exist or its page is deleted (its revisions come back with the page).
+ */
 export async function getRevisionOrThrow(id: number) {
   const r = await db().revision.findUnique({
     where: { id },
     select: { page: { select: { title: true, latestRevisionId: true } } },
   });
   if (!r) throw new AppError("not_found", `There is no revision ${id}`);
+  if (r.page.title === null) throw new AppError("not_found", `Revision ${id} belongs to a deleted page`);
   const [rendered, markdown] = await Promise.all([getRenderedRevision(id), getRevisionMarkdown(id)]);
   return {
     ...rendered.revision,
     page: { title: r.page.title, slug: slugOf(r.page.title) },
     isLatest: r.page.latestRevisionId === id,
     markdown,
-    html: rendered.html,
+    html: await colourLinks(rendered.html, rendered.links),
     toc: rendered.toc,
   };
 }
@@ -157,9 +177,11 @@ export async function diffRevisions(fromId: number, toId: number) {
   if (!from) throw new AppError("not_found", `There is no revision ${fromId}`);
   if (!to) throw new AppError("not_found", `There is no revision ${toId}`);
   if (from.pageId !== to.pageId) throw new AppError("bad_request", "The two revisions belong to different pages");
+  const title = from.page.title;
+  if (title === null) throw new AppError("not_found", "These revisions belong to a deleted page");
   const { changes, exact } = diffText(from.markdown, to.markdown);
   return {
-    page: { title: from.page.title, slug: slugOf(from.page.title) },
+    page: { title, slug: slugOf(title) },
     from: toRevisionInfo(from),
     to: toRevisionInfo(to),
     changes,

@@ -35,6 +35,29 @@ export const savePageSchema = z
 /** POST /api/revert/{slug} */
 export const revertSchema = z.object({ revisionId, summary: summary.optional() }).strict();
 
+/** A page title as typed (normalised and checked by the handler: lib/wiki/titles.ts). */
+const titleText = z.string().min(1).max(1000);
+
+/** POST /api/move/{slug} */
+export const moveSchema = z
+  .object({ to: titleText, leaveRedirect: z.boolean().default(true), summary: summary.optional() })
+  .strict();
+
+/** DELETE /api/pages/{slug}: why (shown on the deleted page's notice and in its history). */
+export const deletePageSchema = z.object({ reason: summary.optional() }).strict();
+
+/** POST /api/restore/{slug} */
+export const restoreSchema = z.object({ summary: summary.optional() }).strict();
+
+/** ?limit=&after= on lists ordered by title (`before` is accepted as the same cursor, as the API's other lists name it). */
+export const titleListQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    after: z.string().max(1000).optional(),
+    before: z.string().max(1000).optional(),
+  })
+  .transform(({ limit, after, before }) => ({ limit, after: after ?? before }));
+
 /** POST /api/preview */
 export const previewSchema = z.object({ markdown }).strict();
 

@@ -30,7 +30,8 @@ export async function setWatch(userId: string, title: string, watching: boolean)
 /** Recent changes to the pages a person watches, newest first. */
 export async function watchlistChanges(userId: string, { limit = 50, before }: { limit?: number; before?: number } = {}) {
   const rows = await db().revision.findMany({
-    where: { page: { watches: { some: { userId } } }, ...(before ? { id: { lt: before } } : {}) },
+    // a deleted page (no title) is out of every list until it is restored
+    where: { page: { watches: { some: { userId } }, title: { not: null } }, ...(before ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },
     take: limit + 1,
     select: { ...revisionInfoSelect, parentId: true, page: { select: { title: true } } },
@@ -38,7 +39,7 @@ export async function watchlistChanges(userId: string, { limit = 50, before }: {
   const changes = rows.slice(0, limit).map((r) => ({
     ...toRevisionInfo(r),
     parentId: r.parentId,
-    page: { title: r.page.title, slug: slugOf(r.page.title) },
+    page: { title: r.page.title!, slug: slugOf(r.page.title!) },
   }));
   return { changes, next: rows.length > limit ? String(changes.at(-1)!.id) : null };
 }

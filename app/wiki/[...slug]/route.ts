@@ -6,10 +6,11 @@ import { AppError } from "@/lib/errors";
 import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { escapeHtml, type Heading } from "@/lib/markdown/render";
-import { getPageViewOrThrow } from "@/lib/wiki/pages";
+import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/pages";
 import { rememberAnonymousView } from "@/lib/cache/front-cache";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers.js";
-import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
+import { encodeSlug, pagePaths, slugOf } from "@/lib/wiki/titles";
+import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
 import { documentHtml, type HeaderUser } from "@/app/_components/chrome";
 import { tabsHtml } from "@/app/_components/page-head";
 import { formatDate } from "@/app/_components/format";
@@ -36,38 +37,89 @@ export async function GET(req: NextRequest): Promise<Response> {
   }
   const canonical = `/wiki/${encodeSlug(title)}`;
   if (canonical !== path) return Response.redirect(new URL(canonical + req.nextUrl.search, req.url), 308);
+  const query = req.nextUrl.searchParams;
   try {
     const page = await getPageViewOrThrow(title);
+    if (page.redirectTo && query.get("redirect") !== "no") {
+      const target = await followableRedirect(title, page.redirectTo);
+      if (target) {
+        // 302, not 301: a redirect page can change, and browsers keep a 301 for ever
+        const to = new URL(`/wiki/${encodeSlug(target)}`, req.url);
+        to.searchParams.set("redirectedfrom", slugOf(title));
+        return new Response(null, { status: 302, headers: { Location: to.pathname + to.search, "Cache-Control": "no-cache" } });
+      }
+    }
+    const from = query.get("redirectedfrom");
+    const redirectedFrom = from ? await confirmedRedirectFrom(from, title) : null;
     const body =
       `<div class="page-head"><h1>${escapeHtml(page.title)}</h1>${tabsHtml(page.title, "read")}</div>` +
+      (redirectedFrom
+        ? `<p class="redirected-from">(Redirected from <a href="${pagePaths.view(redirectedFrom)}?redirect=no">${escapeHtml(redirectedFrom)}</a>)</p>`
+        : "") +
+      (page.redirectTo ? `<p class="notice">This page is a redirect. Readers who open it are sent on to the page it names, unless that page is itself a redirect or missing.</p>` : "") +
       `<div class="article-wrap${page.toc.length ? " with-toc" : ""}">${tocHtml(page.toc)}` +
       `<div><article class="article">${page.html}</article>` +
       `<footer class="page-footer">Revision ${page.revision.number}, ` +
       `${page.revision.author ? `by <a href="/users/${encodeURIComponent(page.revision.author.username)}">${escapeHtml(page.revision.author.username)}</a>, ` : ""}` +
       `<time datetime="${page.revision.createdAt}">${formatDate(page.revision.createdAt)}</time> · ` +
-      `<a href="${pagePaths.history(page.title)}">History</a></footer></div></div>`;
-    const headers = { "X-Revision-Id": String(page.revision.id), ETag: viewEtag(page.revision.id, user) };
-    if (req.headers.get("if-none-match") === headers.ETag) return html(304, null, headers);
+      pageToolsHtml(page.title, user) +
+      `</footer></div></div>`;
+    const headers: Record<string, string> = { "X-Revision-Id": String(page.revision.id) };
+    // the document is the same for every request of this path while revision and link colours stay
+    if (!req.nextUrl.search) {
+      headers.ETag = viewEtag(page.revision.id, page.linksVersion, user);
+      if (req.headers.get("if-none-match") === headers.ETag) return html(304, null, headers);
+    }
     const response = html(200, documentHtml({ title: page.title, user, path, body }), headers);
     if (!user && !req.nextUrl.search && frontCacheEnabled()) {
-      await offerToFrontCache(path, page.title, page.revision.id, response);
+      await offerToFrontCache(path, page.title, page.revision.id, page.linksVersion, response);
     }
     return response;
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") {
-      return html(404, documentHtml({ title, user, path, body: missingBody(title) }));
+      const deleted = await deletionOf(title);
+      return html(404, documentHtml({ title, user, path, body: missingBody(title, deleted, user) }));
     }
     throw e;
   }
 }
 
 /**
- * The document is a function of the revision, the build and who reads it (the header names them), so that is
- * its entity tag: a browser revalidating an unchanged page gets a 304 without the body.
+ * Where a redirect page sends its reader: its target, when that is a page other than itself and not a redirect
+ * too (one hop only, so nothing ever loops); null to show the redirect page instead.
  */
-function viewEtag(revisionId: number, user: HeaderUser): string {
+async function followableRedirect(title: string, target: string): Promise<string | null> {
+  if (target === title) return null;
+  const state = await currentPageState(target);
+  return state && !state.redirectTo ? target : null;
+}
+
+/** The title named in ?redirectedfrom=, when it really is a redirect to this page (else no note is shown). */
+async function confirmedRedirectFrom(slug: string, title: string): Promise<string | null> {
+  const from = normaliseTitleOrNull(slug.replaceAll("_", " "));
+  if (!from) return null;
+  const state = await currentPageState(from);
+  return state?.redirectTo === title ? from : null;
+}
+
+/** The page's tools under the article: history, what links here, and (signed in) move and, for admins, delete. */
+function pageToolsHtml(title: string, user: HeaderUser): string {
+  const tools = [
+    `<a href="${pagePaths.history(title)}">History</a>`,
+    `<a href="${pagePaths.backlinks(title)}">What links here</a>`,
+    ...(user ? [`<a href="${pagePaths.move(title)}">Move</a>`] : []),
+    ...(user?.role === "admin" ? [`<a href="${pagePaths.delete(title)}">Delete</a>`] : []),
+  ];
+  return `<span class="page-tools">${tools.join(" · ")}</span>`;
+}
+
+/**
+ * The document is a function of the revision, its links' colours, the build and who reads it (the header names
+ * them), so that is its entity tag: a browser revalidating an unchanged page gets a 304 without the body.
+ */
+function viewEtag(revisionId: number, linksVersion: number, user: HeaderUser): string {
   const reader = user ? createHash("sha256").update(user.username).digest("base64url").slice(0, 12) : "anon";
-  return `"${revisionId}-${currentBuildId()}-${reader}"`;
+  return `"${revisionId}-${linksVersion}-${currentBuildId()}-${reader}"`;
 }
 
 function frontCacheEnabled(): boolean {
@@ -76,10 +128,10 @@ function frontCacheEnabled(): boolean {
 }
 
 /** Anonymous documents are the same for every reader: let the HTTP front serve them while they stay current. */
-async function offerToFrontCache(path: string, title: string, revisionId: number, response: Response) {
+async function offerToFrontCache(path: string, title: string, revisionId: number, linksVersion: number, response: Response) {
   const body = Buffer.from(await response.clone().arrayBuffer());
   const headers: [string, string][] = [...response.headers.entries(), ...SECURITY_HEADERS.map((h) => [h.key, h.value] as [string, string])];
-  rememberAnonymousView(path, { title, revisionId, headers, etag: response.headers.get("etag"), body });
+  rememberAnonymousView(path, { title, revisionId, linksVersion, headers, etag: response.headers.get("etag"), body });
 }
 
 /**
@@ -110,11 +162,25 @@ function tocHtml(toc: Heading[]): string {
   return `<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>${items}</ol></nav>`;
 }
 
-function missingBody(title: string): string {
+function missingBody(title: string, deleted: Awaited<ReturnType<typeof deletionOf>>, user: HeaderUser): string {
+  const head = `<div class="page-head"><h1>${escapeHtml(title)}</h1>${tabsHtml(title, "read")}</div>`;
+  const backlinks = `<p><a href="${pagePaths.backlinks(title)}">What links here</a></p>`;
+  if (deleted) {
+    return (
+      head +
+      `<div class="notice deleted-notice"><p>This page was deleted ${deleted.by ? `by ${escapeHtml(deleted.by)} ` : ""}` +
+      `on <time datetime="${deleted.at}">${formatDate(deleted.at)}</time>.</p>` +
+      `<p>Reason: ${deleted.reason ? escapeHtml(deleted.reason) : "none given"}</p></div>` +
+      (user?.role === "admin" ? `<p><a class="button" href="${pagePaths.restore(title)}">Restore this page</a></p>` : "") +
+      `<p>You may also <a href="${pagePaths.edit(title)}">start a new page with this title</a>.</p>` +
+      backlinks
+    );
+  }
   return (
-    `<div class="page-head"><h1>${escapeHtml(title)}</h1>${tabsHtml(title, "read")}</div>` +
+    head +
     `<p>There is no page called “${escapeHtml(title)}” yet.</p>` +
-    `<p><a class="button" href="${pagePaths.edit(title)}">Create this page</a></p>`
+    `<p><a class="button" href="${pagePaths.edit(title)}">Create this page</a></p>` +
+    backlinks
   );
 }
 

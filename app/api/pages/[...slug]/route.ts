@@ -1,12 +1,12 @@
 import { route, json, titleFromRequest } from "@/lib/http/route";
-import { assertCanEdit } from "@/lib/auth/permissions";
-import { getPageOrThrow, savePage } from "@/lib/wiki/pages";
-import { savePageSchema } from "@/lib/wiki/schema";
+import { assertAdmin, assertCanEdit } from "@/lib/auth/permissions";
+import { deletePage, getPageOrThrow, savePage } from "@/lib/wiki/pages";
+import { deletePageSchema, savePageSchema } from "@/lib/wiki/schema";
 import { slugOf } from "@/lib/wiki/titles";
 
 const PREFIX = "/api/pages/";
 
-/** GET /api/pages/{slug}: the current text, HTML and revision. */
+/** GET /api/pages/{slug}: the current text, HTML, revision, and `redirectTo` ({title, slug} of a redirect, else null). */
 export const GET = route({}, async ({ req }) => {
   const page = await getPageOrThrow(titleFromRequest(req, PREFIX));
   const { toc: _toc, ...body } = page;
@@ -29,4 +29,12 @@ export const PUT = route({ auth: true, body: savePageSchema }, async ({ req, bod
     status: result.status === "created" ? 201 : 200,
     headers: { "X-Revision-Id": String(result.revision.id) },
   });
+});
+
+/** DELETE /api/pages/{slug} {reason?}: delete the page (admins); its revisions are kept for a restore. */
+export const DELETE = route({ auth: true, body: deletePageSchema }, async ({ req, body, user }) => {
+  const title = titleFromRequest(req, PREFIX);
+  assertAdmin(user);
+  const deleted = await deletePage({ title, reason: body.reason ?? "", author: user });
+  return { title: deleted.title, slug: slugOf(deleted.title), deleted: true, revision: deleted.revision };
 });

@@ -1,0 +1,6 @@
+import { route, parseQuery } from "@/lib/http/route";
+import { listPages } from "@/lib/wiki/pages";
+import { titleListQuerySchema } from "@/lib/wiki/schema";
+
+/** GET /api/pages?limit=&after=: every page by title, {pages: [{title, slug, updatedAt, redirect}], next}. */
+export const GET = route({}, async ({ req }) => listPages(parseQuery(req, titleListQuerySchema)));

@@ -1,0 +1,180 @@
+import "server-only";
+import { db, sqlPool, type Prisma } from "@/lib/db";
+import { escapeHtml, type WikiLink } from "@/lib/markdown/render";
+import { encodeSlug, slugOf } from "./titles";
+
+/**
+ * The link graph (docs/decisions/0016-the-link-graph.md). Kept HTML marks each wiki link as `<a data-wl="i">`;
+ * whether it shows blue, red or as a redirect is decided when a view is made, from which titles are pages then.
+ * A page's view is cached under its revision and its `links_version`, which the transaction that creates,
+ * deletes, moves or restores a title (or turns it into a redirect or back) bumps on every page linking to it.
+ */
+
+type Tx = Prisma.TransactionClient;
+
+/** What a link's target is when a view is made. */
+export type LinkState = "page" | "redirect" | "missing";
+
+const MARKER = /<a data-wl="(\d+)">/g;
+
+/** The distinct titles of a render's wiki links, in first-seen order. */
+export function linkTargets(links: WikiLink[]): string[] {
+  return [...new Set(links.map((l) => l.title))];
+}
+
+/** Whether each title is a page, a redirect or missing now (one indexed query). */
+export async function linkStates(titles: string[]): Promise<Map<string, LinkState>> {
+  const states = new Map<string, LinkState>(titles.map((t) => [t, "missing"]));
+  if (!titles.length) return states;
+  const { rows } = await sqlPool().query<{ title: string; redirect: boolean }>({
+    name: "vellum-link-states",
+    text: "SELECT title, redirect_to IS NOT NULL AS redirect FROM pages WHERE title = ANY($1::text[]) AND latest_revision_id IS NOT NULL",
+    values: [titles],
+  });
+  for (const r of rows) states.set(r.title, r.redirect ? "redirect" : "page");
+  return states;
+}
+
+/**
+ * Kept HTML with its wiki-link markers written out: `<a href="/wiki/…">` to a page (class `redirect` to a
+ * redirect), `<a class="new" href="/edit/…">` to a missing title. Everything written comes from the link list,
+ * never from the HTML, so a page cannot forge a link.
+ */
+export function writeLinks(html: string, links: WikiLink[], states: Map<string, LinkState>): string {
+  if (!links.length) return html;
+  return html.replace(MARKER, (marker, index: string) => {
+    const link = links[Number(index)];
+    if (!link) return "<a>";
+    const state = states.get(link.title) ?? "missing";
+    const title = escapeHtml(link.title);
+    if (state === "missing") {
+      return `<a class="new" href="/edit/${escapeHtml(encodeSlug(link.title))}" title="${title} (page does not exist)">`;
+    }
+    const fragment = link.fragment ? `#user-content-${encodeURIComponent(link.fragment)}` : "";
+    const cls = state === "redirect" ? ' class="redirect"' : "";
+    return `<a${cls} href="/wiki/${escapeHtml(encodeSlug(link.title))}${escapeHtml(fragment)}" title="${title}">`;
+  });
+}
+
+/** Kept HTML with its links coloured by what their targets are now. */
+export async function colourLinks(html: string, links: WikiLink[]): Promise<string> {
+  if (!links.length) return html;
+  return writeLinks(html, links, await linkStates(linkTargets(links)));
+}
+
+/** Lock buckets: a title's bucket is a hash of it; 256 rows bound the locks a save with many links takes. */
+const BUCKETS = 256;
+
+function bucketOf(title: string): number {
+  let h = 0x811c9dc5; // FNV-1a over UTF-16 code units
+  for (let i = 0; i < title.length; i++) {
+    h ^= title.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % BUCKETS;
+}
+
+/**
+ * Order this transaction against others that change the same titles' state. A save takes its targets' buckets
+ * shared; creating, deleting, moving or restoring a title (or making it a redirect or not) takes its bucket
+ * exclusively, before it bumps the pages linking there. So a save that adds a link to a title being created
+ * either commits before the creation's bump (which then sees the new link) or waits until the creation is
+ * visible (so its view colours the link blue). Always taken before any page row, in bucket order, so the buckets
+ * themselves cannot deadlock.
+ */
+export async function lockTitles(tx: Tx, { shared = [], exclusive = [] }: { shared?: Iterable<string>; exclusive?: Iterable<string> }) {
+  const mode = new Map<number, "share" | "update">();
+  for (const t of shared) mode.set(bucketOf(t), "share");
+  for (const t of exclusive) mode.set(bucketOf(t), "update");
+  // runs of consecutive buckets of one mode are locked by one statement; the order stays ascending throughout
+  const runs: { mode: "share" | "update"; buckets: number[] }[] = [];
+  for (const [bucket, m] of [...mode.entries()].sort((a, b) => a[0] - b[0])) {
+    const last = runs.at(-1);
+    if (last?.mode === m) last.buckets.push(bucket);
+    else runs.push({ mode: m, buckets: [bucket] });
+  }
+  for (const run of runs) {
+    if (run.mode === "share") {
+      await tx.$queryRaw`SELECT bucket FROM link_locks WHERE bucket = ANY(${run.buckets}::int[]) ORDER BY bucket FOR SHARE`;
+    } else {
+      await tx.$queryRaw`SELECT bucket FROM link_locks WHERE bucket = ANY(${run.buckets}::int[]) ORDER BY bucket FOR UPDATE`;
+    }
+  }
+}
+
+/** Make `targets` the titles page `pageId` links to (only the difference is written). */
+export async function setPageLinks(tx: Tx, pageId: number, targets: string[]) {
+  await tx.$executeRaw`DELETE FROM links WHERE source_id = ${pageId} AND NOT (target = ANY(${targets}::text[]))`;
+  if (targets.length) {
+    await tx.$executeRaw`
+      INSERT INTO links (source_id, target) SELECT ${pageId}, t FROM unnest(${targets}::text[]) AS t
+      ON CONFLICT DO NOTHING`;
+  }
+}
+
+/**
+ * Bump `links_version` of every page linking to one of `titles`, so their cached views (keyed by it) are made
+ * afresh with the new colour. Rows are locked in id order, so two bumps wait for each other instead of
+ * deadlocking. One statement, however many pages link there.
+ */
+export async function bumpBacklinks(tx: Tx, titles: string[]): Promise<number> {
+  if (!titles.length) return 0;
+  return tx.$executeRaw`
+    WITH linking AS (
+      SELECT id FROM pages WHERE id IN (SELECT source_id FROM links WHERE target = ANY(${titles}::text[]))
+      ORDER BY id FOR NO KEY UPDATE
+    )
+    UPDATE pages SET links_version = links_version + 1 FROM linking WHERE pages.id = linking.id`;
+}
+
+/** A title cursor in lists ordered by title: continue after it. */
+type TitlePage = { limit: number; after?: string };
+
+/** Pages whose current text links to `title` (existing or not), by title. */
+export async function listBacklinks(title: string, { limit, after }: TitlePage) {
+  const rows = await db().$queryRaw<{ title: string }[]>`
+    SELECT p.title FROM links l JOIN pages p ON p.id = l.source_id
+    WHERE l.target = ${title} AND p.title IS NOT NULL AND p.latest_revision_id IS NOT NULL
+      AND (${after ?? null}::text IS NULL OR p.title > ${after ?? null}::text)
+    ORDER BY p.title LIMIT ${limit + 1}`;
+  const pages = rows.slice(0, limit).map((r) => ({ title: r.title, slug: slugOf(r.title) }));
+  return { pages, next: rows.length > limit ? pages.at(-1)!.title : null };
+}
+
+/**
+ * Titles that are linked to but have no page, most linked first (then by title). The cursor is
+ * "<links>:<title>" of the last row shown.
+ */
+export async function listWanted({ limit, after }: TitlePage) {
+  const cursor = after ? parseWantedCursor(after) : null;
+  const rows = await db().$queryRaw<{ title: string; links: number }[]>`
+    SELECT l.target AS title, count(*)::int AS links
+    FROM links l JOIN pages s ON s.id = l.source_id AND s.title IS NOT NULL
+    WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.title = l.target AND p.latest_revision_id IS NOT NULL)
+    GROUP BY l.target
+    HAVING ${cursor === null}::boolean
+      OR count(*) < ${cursor?.links ?? 0}::int
+      OR (count(*) = ${cursor?.links ?? 0}::int AND l.target > ${cursor?.title ?? ""}::text)
+    ORDER BY links DESC, title ASC LIMIT ${limit + 1}`;
+  const pages = rows.slice(0, limit).map((r) => ({ title: r.title, slug: slugOf(r.title), links: r.links }));
+  const last = pages.at(-1);
+  return { pages, next: rows.length > limit && last ? `${last.links}:${last.title}` : null };
+}
+
+/** "<links>:<title>"; anything else continues after the end (an empty page). */
+function parseWantedCursor(cursor: string): { links: number; title: string } {
+  const m = /^(\d{1,9}):(.*)$/s.exec(cursor);
+  return m ? { links: Number(m[1]), title: m[2] ?? "" } : { links: 0, title: "" };
+}
+
+/** A random page that is not a redirect, or null on an empty wiki (an index probe, not a table scan). */
+export async function randomPageTitle(): Promise<string | null> {
+  const { rows } = await sqlPool().query<{ title: string }>(`
+    WITH bounds AS (SELECT min(id) AS lo, max(id) AS hi FROM pages)
+    (SELECT title FROM pages, bounds WHERE id >= lo + floor(random() * (hi - lo + 1))
+       AND title IS NOT NULL AND latest_revision_id IS NOT NULL AND redirect_to IS NULL ORDER BY id LIMIT 1)
+    UNION ALL
+    (SELECT title FROM pages WHERE title IS NOT NULL AND latest_revision_id IS NOT NULL AND redirect_to IS NULL ORDER BY id LIMIT 1)
+    LIMIT 1`);
+  return rows[0]?.title ?? null;
+}
