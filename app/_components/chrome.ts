@@ -16,7 +16,7 @@ export function siteHeaderHtml(user: HeaderUser, returnTo = "/"): string {
   return (
     `<a class="skip" href="#content">Skip to content</a>` +
     `<div class="bar"><a class="brand" href="/wiki/Main_Page">Vellum</a>` +
-    `<nav aria-label="Site"><a href="/wiki/Main_Page">Main page</a><a href="/pages">All pages</a></nav>` +
+    `<nav aria-label="Site"><a href="/wiki/Main_Page">Main page</a><a href="/pages">All pages</a><a href="/wanted">Wanted</a><a href="/random">Random page</a></nav>` +
     `<div class="user">${account}</div></div>`
   );
 }

@@ -23,7 +23,8 @@ export default async function AllPages({ searchParams }: Props) {
         <ul>
           {pages.map((p) => (
             <li key={p.title}>
-              <a href={pagePaths.view(p.title)}>{p.title}</a>
+              <a href={pagePaths.view(p.title)} className={p.redirect ? "redirect" : undefined}>{p.title}</a>
+              {p.redirect && <span className="muted"> (redirect)</span>}
             </li>
           ))}
         </ul>

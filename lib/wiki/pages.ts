@@ -54,7 +54,7 @@ function coloured(state: PageState): Promise<RenderedRevision> {
   return cached(pageCacheKey(["view", state.revisionId, state.linksVersion]), async () => {
     const kept = await getRenderedRevision(state.revisionId);
     return { ...kept, html: await colourLinks(kept.html, kept.links) };
-  });
+  }, { isRender: false }); // colouring is a lookup; the render (if any) is counted by getRenderedRevision
 }
 
 /** A page's current revision with its Markdown (the API's page object); 404 when the page does not exist. */
@@ -388,7 +388,7 @@ export async function restorePage(req: { title: string; summary?: string; author
     }
     const taken = await tx.page.findUnique({ where: { title: req.title }, select: { latestRevisionId: true } });
     if (taken?.latestRevisionId) {
-      throw new AppError("conflict", `A new page called "${req.title}" exists: move or delete it first`);
+      throw new AppError("conflict", `A new page called "${req.title}" exists: move it to another title first`);
     }
     if (taken) await tx.page.delete({ where: { title: req.title } });
     const latest = await tx.revision.findUniqueOrThrow({

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { AppError } from "@/lib/errors";
 import { getSessionUser } from "@/lib/auth/session";
-import { listHistory } from "@/lib/wiki/revisions";
+import { listHistory, type RevisionKind } from "@/lib/wiki/revisions";
 import { pageQuerySchema } from "@/lib/wiki/schema";
 import { encodeSlug, pagePaths, titleFromParam } from "@/lib/wiki/titles";
 import { isWatching } from "@/lib/wiki/watches";
@@ -11,6 +11,16 @@ import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
 import { RevertButton } from "@/app/_components/RevertButton";
 import { formatDate, formatDelta } from "@/app/_components/format";
 import { TableHead } from "@/app/_components/TableHead";
+
+/** The badge of a history entry that is not a plain edit. */
+const KIND_LABELS: Record<RevisionKind, string> = {
+  create: "created",
+  edit: "edited",
+  revert: "reverted",
+  move: "moved",
+  delete: "deleted",
+  restore: "restored",
+};
 
 type Props = { params: Promise<{ slug: string[] }>; searchParams: Promise<Record<string, string | string[]>> };
 
@@ -87,7 +97,10 @@ export default async function HistoryPage({ params, searchParams }: Props) {
                   )}
                 </td>
                 <td>{r.author ? <a href={`/users/${encodeURIComponent(r.author.username)}`}>{r.author.username}</a> : "—"}</td>
-                <td>{r.summary || <span className="muted">no summary</span>}</td>
+                <td>
+                  {r.kind !== "edit" && <span className="kind">{KIND_LABELS[r.kind]}</span>}
+                  {r.summary || <span className="muted">no summary</span>}
+                </td>
                 <td className={r.sizeDelta > 0 ? "delta-pos" : r.sizeDelta < 0 ? "delta-neg" : "muted"}>
                   {r.size} B ({formatDelta(r.sizeDelta)})
                 </td>

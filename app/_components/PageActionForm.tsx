@@ -1,0 +1,80 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+
+type Action = "move" | "delete" | "restore";
+
+const SETUP: Record<Action, { method: "POST" | "DELETE"; api: string; submit: string; reasonLabel: string }> = {
+  move: { method: "POST", api: "/api/move/", submit: "Move page", reasonLabel: "Reason (optional)" },
+  delete: { method: "DELETE", api: "/api/pages/", submit: "Delete page", reasonLabel: "Reason (shown to readers)" },
+  restore: { method: "POST", api: "/api/restore/", submit: "Restore page", reasonLabel: "Reason (optional)" },
+};
+
+/**
+ * The form of a page action: move (new title, leave a redirect), delete (reason) or restore. Sends the JSON request
+ * and, when it succeeds, opens the page where it now is (the deleted notice after a delete). Shows the server's
+ * message when it fails (bad title, title taken, not allowed).
+ */
+export function PageActionForm({ action, title, slugPath }: { action: Action; title: string; slugPath: string }) {
+  const setup = SETUP[action];
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const reason = String(form.get("reason") ?? "");
+    const body =
+      action === "move"
+        ? { to: String(form.get("to") ?? ""), leaveRedirect: form.get("leaveRedirect") === "on", ...(reason ? { summary: reason } : {}) }
+        : action === "delete"
+          ? { ...(reason ? { reason } : {}) }
+          : { ...(reason ? { summary: reason } : {}) };
+    setBusy(true);
+    setError(null);
+    const res = await fetch(setup.api + slugPath, {
+      method: setup.method,
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    }).catch(() => null);
+    const data = (await res?.json().catch(() => null)) as { to?: { slug: string }; error?: { message?: string } } | null;
+    setBusy(false);
+    if (res?.ok) {
+      const where = action === "move" && data?.to ? data.to.slug : slugPath;
+      window.location.assign(`/wiki/${where.split("/").map((s) => (action === "move" ? encodeURIComponent(s) : s)).join("/")}`);
+      return;
+    }
+    setError(data?.error?.message ?? "That did not work; try again.");
+  }
+  return (
+    <form onSubmit={submit} aria-label={setup.submit} className="form-narrow">
+      {action === "move" && (
+        <>
+          <div className="field">
+            <label htmlFor="to">New title</label>
+            <input id="to" name="to" type="text" required defaultValue={title} maxLength={400} />
+          </div>
+          <div className="field">
+            <label className="inline">
+              <input type="checkbox" name="leaveRedirect" defaultChecked /> Leave a redirect behind, so links to “{title}”
+              keep working
+            </label>
+          </div>
+        </>
+      )}
+      <div className="field">
+        <label htmlFor="reason">{setup.reasonLabel}</label>
+        <input id="reason" name="reason" type="text" maxLength={500} />
+      </div>
+      {error && (
+        <p className="error-box" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          {setup.submit}
+        </button>
+      </div>
+    </form>
+  );
+}

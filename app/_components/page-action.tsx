@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { AppError } from "@/lib/errors";
+import { getCurrentUser } from "@/lib/auth/session";
+import { encodeSlug, pagePaths, titleFromParam } from "@/lib/wiki/titles";
+import { ErrorNotice, PageHead } from "./PageHead";
+import { PageActionForm } from "./PageActionForm";
+
+type Action = "move" | "delete" | "restore";
+type Props = { params: Promise<{ slug: string[] }> };
+
+const HEADINGS: Record<Action, string> = { move: "Move", delete: "Delete", restore: "Restore" };
+
+const EXPLAIN: Record<Action, string> = {
+  move:
+    "Moving a page renames it: its history, watchers and protection go with it. Pages that link to the old title " +
+    "reach it through the redirect left behind; without one, their links turn red.",
+  delete:
+    "A deleted page answers “deleted” with your reason, leaves every list and its links turn red. Its revisions are " +
+    "kept: an administrator can restore it with its history.",
+  restore: "Restoring brings the page back under this title with its whole history.",
+};
+
+/** The metadata of /move, /delete and /restore pages. */
+export async function actionMetadata(action: Action, { params }: Props): Promise<Metadata> {
+  try {
+    return { title: `${HEADINGS[action]} ${titleFromParam((await params).slug)}` };
+  } catch {
+    return { title: "Bad title" };
+  }
+}
+
+/**
+ * /move/{slug}, /delete/{slug}, /restore/{slug}: one form each. Signed out: to sign-in; delete and restore are for
+ * administrators (the API checks again, with the page's protection, inside the handler).
+ */
+export async function PageActionPage({ action, params }: { action: Action } & Props) {
+  let title: string;
+  try {
+    title = titleFromParam((await params).slug);
+  } catch (e) {
+    if (e instanceof AppError) return <ErrorNotice heading="Bad title" message={e.message} />;
+    throw e;
+  }
+  const paths = { move: pagePaths.move, delete: pagePaths.delete, restore: pagePaths.restore };
+  const user = await getCurrentUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(paths[action](title))}`);
+  const allowed = action === "move" ? user.role !== "reader" && !user.blocked : user.role === "admin" && !user.blocked;
+  return (
+    <>
+      <PageHead title={title} heading={`${HEADINGS[action]} ${title}`} tab="read" />
+      <p>{EXPLAIN[action]}</p>
+      {allowed ? (
+        <PageActionForm action={action} title={title} slugPath={encodeSlug(title)} />
+      ) : (
+        <p className="notice">{action === "move" ? "Your account may not move pages." : "Only administrators may do this."}</p>
+      )}
+    </>
+  );
+}

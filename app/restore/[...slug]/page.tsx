@@ -1,0 +1,10 @@
+import { PageActionPage, actionMetadata } from "@/app/_components/page-action";
+
+type Props = { params: Promise<{ slug: string[] }> };
+
+export const generateMetadata = (props: Props) => actionMetadata("restore", props);
+
+/** /restore/{slug} (see app/_components/page-action.tsx). */
+export default function Page({ params }: Props) {
+  return <PageActionPage action="restore" params={params} />;
+}
