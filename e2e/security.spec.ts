@@ -71,6 +71,11 @@ function unsafe(html: string): boolean {
   );
 }
 
+/** The tags of some HTML, without its text (escaped text such as `&quot; onclick=` is inert, and not a tag). */
+function tagsOf(html: string): string {
+  return (html.match(/<[^>]*>/g) ?? []).join(" ");
+}
+
 test("XSS corpus: saved, previewed and viewed, nothing can run or clobber ids", async () => {
   const { c } = await signedIn();
   for (const payload of XSS) {
@@ -118,6 +123,9 @@ test("CSRF: every state-changing endpoint refuses a foreign Origin (403) and cha
     ["POST", "/api/verify-email/send", undefined],
     ["POST", "/api/verify-email", { token: "x".repeat(20) }],
     ["POST", "/api/accounts", { username: newUsername(), email: "e@example.test", password: PASSWORD }],
+    ["POST", `/api/move/${slugPath(title)}`, { to: newTitle("Stolen") }],
+    ["DELETE", `/api/pages/${slugPath(title)}`, { reason: "forged" }],
+    ["POST", `/api/restore/${slugPath(title)}`, {}],
   ];
   for (const [method, url, data] of calls) {
     const res = await evil.fetch(url, { method, data });
@@ -125,6 +133,59 @@ test("CSRF: every state-changing endpoint refuses a foreign Origin (403) and cha
   }
   const page = await (await ctx()).get(`/api/pages/${slugPath(title)}`);
   probe(page.status() === 404, "the page a forged request tried to create does not exist");
+});
+
+test("links, moves and deletes: hostile links are inert, bad moves 4xx, only admins delete and restore", async () => {
+  const { c } = await signedIn();
+  const anon = await ctx({ Origin: origin });
+  const title = newTitle("Linky");
+  const markdown = [
+    "[[<script>alert(1)</script>]]", "[[javascript:alert(1)]]", "[[Fine|<img src=x onerror=alert(1)>]]",
+    '[[Fine|" onmouseover="alert(1)]]', "[[Fine#\"><script>alert(1)</script>]]", "[[unbalanced", "]] [[ [[x]",
+    '<a data-wl="0" href="javascript:alert(1)">forged marker</a>', "[[" + "x".repeat(5000) + "]]",
+  ].join("\n\n");
+  expect((await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown, baseRevisionId: null } })).status()).toBe(201);
+  for (const url of [`/api/pages/${slugPath(title)}`, `/wiki/${slugPath(title)}`]) {
+    const body = await (await anon.get(url)).text();
+    const html = url.startsWith("/api") ? (JSON.parse(body) as { html: string }).html : (/<article class="article">([\s\S]*)<\/article>/.exec(body)?.[1] ?? "");
+    expect(html).toContain("javascript:alert(1)"); // the text is there, as text
+    probe(!unsafe(tagsOf(html)) && !html.includes("<script>alert(1)"), `wiki links in ${url} carried markup: ${html.slice(0, 200)}`);
+    probe(!/href="javascript:/i.test(html), `${url} has a javascript: link`);
+  }
+  const preview = (await (await c.post("/api/preview", { data: { markdown } })).json()) as { html: string };
+  probe(!unsafe(tagsOf(preview.html)), "the preview of hostile wiki links carried markup");
+
+  const target = newTitle("Target");
+  await c.put(`/api/pages/${slugPath(target)}`, { data: { markdown: "t", baseRevisionId: null } });
+  for (const [data, status] of [
+    [{ to: "bad [title]" }, 400], [{ to: "" }, 400], [{ to: "a/../b" }, 400], [{ to: "x".repeat(5000) }, 400],
+    [{ to: target }, 400], [{ to: title }, 409], [{ to: newTitle("Fine"), admin: true }, 400], [{}, 400],
+    [{ to: newTitle("Fine"), leaveRedirect: "yes" }, 400],
+  ] as const) {
+    const res = await c.post(`/api/move/${slugPath(target)}`, { data });
+    probe(res.status() === status, `move ${JSON.stringify(data).slice(0, 60)} answered ${res.status()}, not ${status}`);
+  }
+  probe((await anon.post(`/api/move/${slugPath(target)}`, { data: { to: newTitle("X") } })).status() === 401, "a move without a session");
+  probe((await c.post(`/api/move/${slugPath(newTitle("Missing"))}`, { data: { to: newTitle("X") } })).status() === 404, "moving a missing page");
+  probe((await c.delete(`/api/pages/${slugPath(target)}`, { data: { reason: "x" } })).status() === 403, "an editor deleted a page");
+  probe((await anon.delete(`/api/pages/${slugPath(target)}`)).status() === 401, "a delete without a session");
+  probe((await c.post(`/api/restore/${slugPath(target)}`, { data: {} })).status() === 403, "an editor restored a page");
+  probe((await c.delete(`/api/pages/${slugPath(target)}`, { data: { reason: "x", force: true } })).status() === 400, "a delete with unknown fields");
+  probe((await (await anon.get(`/api/pages/${slugPath(target)}`)).json()).markdown === "t", "the target survived");
+
+  for (const url of [
+    "/api/backlinks/a%2F..%2Fb", "/api/backlinks/<script>", "/api/wanted?limit=100000", "/api/pages?limit=-1",
+    `/api/pages?after=${"x".repeat(5000)}`, "/api/wanted?after=%00%01",
+  ]) {
+    const res = await anon.get(url);
+    probe(res.status() === 400 || res.status() === 200, `${url} answered ${res.status()}`);
+  }
+  const forged = await (await anon.get(`/wiki/${slugPath(target)}?redirectedfrom=${encodeURIComponent('"><script>alert(1)</script>')}`)).text();
+  probe(!forged.includes("<script>alert(1)"), "?redirectedfrom= echoed markup");
+  for (const path of [`/move/${slugPath(target)}`, `/delete/${slugPath(target)}`, `/restore/${slugPath(target)}`]) {
+    const res = await anon.get(path, { maxRedirects: 0 });
+    probe(res.status() === 307 || res.status() === 303 || res.status() === 302, `${path} signed out answered ${res.status()}, not a sign-in redirect`);
+  }
 });
 
 test("address verification: no session 401, made-up or malformed tokens 4xx, the page escapes what it is given", async () => {

@@ -100,7 +100,7 @@ test("a move takes the history along, leaves a redirect, and recolours links to 
   assert.equal(await linkColour(linker, old), "redirect");
   const watch = await db().watch.findFirst({ where: { userId: watcher.id, page: { title: neu } } });
   assert.ok(watch, "watches go with the page");
-  const mail = await db().outboxMessage.findFirst({ where: { toAddress: watcher.email, subject: { contains: `${neu} moved` } } });
+  const mail = await db().outboxMessage.findFirst({ where: { toAddress: `${watcher.username}@example.test`, subject: { contains: `${neu} moved` } } });
   assert.ok(mail, "watchers hear of the move");
 });
 

@@ -49,12 +49,15 @@ export const deletePageSchema = z.object({ reason: summary.optional() }).strict(
 /** POST /api/restore/{slug} */
 export const restoreSchema = z.object({ summary: summary.optional() }).strict();
 
+/** A title cursor: at most 1000 characters, no NUL (which PostgreSQL text cannot hold). */
+const cursorText = z.string().max(1000).regex(/^[^\u0000]*$/, "must not contain NUL");
+
 /** ?limit=&after= on lists ordered by title (`before` is accepted as the same cursor, as the API's other lists name it). */
 export const titleListQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    after: z.string().max(1000).optional(),
-    before: z.string().max(1000).optional(),
+    after: cursorText.optional(),
+    before: cursorText.optional(),
   })
   .transform(({ limit, after, before }) => ({ limit, after: after ?? before }));
 
