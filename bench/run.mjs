@@ -13,6 +13,7 @@ import { migrate } from "../scripts/lib/migrate.mjs";
 import { startApp } from "../scripts/lib/app.mjs";
 import { startMemcached } from "../scripts/lib/memcached.mjs";
 import { benchArticle } from "./article.mjs";
+import { RENDERER_VERSION } from "../lib/markdown/render.js";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
@@ -113,13 +114,68 @@ async function growPagesTo(db, total) {
   let n = rows[0].n;
   while (n < total) {
     const batch = Math.min(20_000, total - n);
-    await db.query(`
-      WITH p AS (INSERT INTO pages (title) SELECT 'Filler ' || g FROM generate_series($1::int, $2::int) g RETURNING id, title),
-      r AS (INSERT INTO revisions (page_id, number, summary, markdown, size)
-            SELECT id, 1, 'filler', '# ' || title || E'\\n\\nFiller text.', 30 FROM p RETURNING id, page_id)
-      UPDATE pages SET latest_revision_id = r.id FROM r WHERE pages.id = r.page_id`, [n + 1, n + batch]);
+    // separate statements: the parts of one WITH statement do not see each other's rows
+    await db.query("INSERT INTO pages (title, links_renderer) SELECT 'Filler ' || g, $3 FROM generate_series($1::int, $2::int) g", [n + 1, n + batch, RENDERER_VERSION]);
+    await db.query(`INSERT INTO revisions (page_id, number, kind, summary, markdown, size)
+      SELECT id, 1, 'create', 'filler', '# ' || title || E'\\n\\nFiller text.', 30 FROM pages WHERE latest_revision_id IS NULL AND title LIKE 'Filler %'`);
+    await db.query(`UPDATE pages SET latest_revision_id = r.id FROM revisions r
+      WHERE r.page_id = pages.id AND pages.latest_revision_id IS NULL AND pages.title LIKE 'Filler %'`);
     n += batch;
   }
+}
+
+/** A signed-in save through the API; its wall time in milliseconds. */
+async function timedSave(base, cookie, title, markdown, baseRevisionId) {
+  const t = process.hrtime.bigint();
+  const res = await fetch(`${base}/api/pages/${encodeURIComponent(title.replaceAll(" ", "_"))}`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json", Origin: base, cookie },
+    body: JSON.stringify({ markdown, baseRevisionId }),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`save of ${title}: ${res.status} ${JSON.stringify(body)}`);
+  return { ms: +(Number(process.hrtime.bigint() - t) / 1e6).toFixed(1), revisionId: body.revision.id };
+}
+
+/**
+ * Saving pages with 1,000 links, and creating (then deleting) a page that 10,000 pages link to: the save's time,
+ * and what a view of one of the linking pages costs before and after (its link changes colour).
+ */
+async function benchLinks(db, base, cookie) {
+  const out = {};
+  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const creates = [];
+  const edits = [];
+  for (let i = 0; i < 3; i++) {
+    const links = Array.from({ length: 1000 }, (_, j) => `[[Link target ${i}-${j}]]`).join(" ");
+    const made = await timedSave(base, cookie, `Thousand Links ${i}`, `${links}\n`, null);
+    creates.push(made.ms);
+    edits.push((await timedSave(base, cookie, `Thousand Links ${i}`, `Edited.\n\n${links}\n`, made.revisionId)).ms);
+  }
+  out["save creating a page with 1,000 links (median of 3)"] = median(creates);
+  out["save editing a page with 1,000 links (median of 3)"] = median(edits);
+
+  // 10,000 pages linking to "Popular", seeded as saves would have left them (links rows, links read)
+  // (separate statements: the parts of one WITH statement do not see each other's rows)
+  await db.query("INSERT INTO pages (title, links_renderer) SELECT 'Fan ' || g, $1 FROM generate_series(1, 10000) g", [RENDERER_VERSION]);
+  await db.query(`INSERT INTO revisions (page_id, number, kind, summary, markdown, size)
+    SELECT id, 1, 'create', 'fan', E'Points at [[Popular]].\\n', 24 FROM pages WHERE title LIKE 'Fan %'`);
+  await db.query("UPDATE pages SET latest_revision_id = r.id FROM revisions r WHERE r.page_id = pages.id AND pages.title LIKE 'Fan %'");
+  await db.query("INSERT INTO links (source_id, target) SELECT id, 'Popular' FROM pages WHERE title LIKE 'Fan %'");
+  await db.query("ANALYZE");
+  const fan = `${base}/wiki/Fan_5000`;
+  await timeOne(fan);
+  out["view of a linking page before (front cache hit, p50)"] = (await sequentialLatency(fan)).p50ms;
+  out["create the page 10,000 pages link to"] = (await timedSave(base, cookie, "Popular", "Wanted by many.\n", null)).ms;
+  out["first view of a linking page after (recoloured)"] = await timeOne(fan);
+  out["view of a linking page after (front cache hit, p50)"] = (await sequentialLatency(fan)).p50ms;
+  const blue = (await (await fetch(fan)).text()).includes('href="/wiki/Popular"');
+  if (!blue) throw new Error("the linking page did not turn blue");
+  const t = process.hrtime.bigint();
+  const del = await fetch(`${base}/api/pages/Popular`, { method: "DELETE", headers: { "Content-Type": "application/json", Origin: base, cookie }, body: "{}" });
+  if (!del.ok) throw new Error(`delete: ${del.status}`);
+  out["delete the page 10,000 pages link to"] = +(Number(process.hrtime.bigint() - t) / 1e6).toFixed(1);
+  return out;
 }
 
 const results = { date: new Date().toISOString(), machine: { cpus: (await import("node:os")).cpus().length }, connections: CONNECTIONS, durationSeconds: DURATION };
@@ -204,6 +260,9 @@ try {
   results.growth["page with 10,000 revisions: /api/history (oldest 50)"] = await sequentialLatency(`${on}/api/history/Many_Revisions?before=51`, 100);
   results.growth["page with 10,000 revisions: /history page"] = await sequentialLatency(`${on}/history/Many_Revisions`, 50);
 
+  say("the link graph: saves with many links, a page that 10,000 pages link to");
+  results.links = await benchLinks(db, on, cookie);
+
   // report
   const v = results.views;
   const front = v["/wiki signed out, front cache hit"].requestsPerSecond;
@@ -222,6 +281,10 @@ try {
     "| hit path, sequential | p50 ms | p99 ms |",
     "|---|---:|---:|",
     ...Object.entries(results.growth).map(([k, r]) => `| ${k} | ${r.p50ms} | ${r.p99ms} |`),
+    "",
+    "| link graph | ms |",
+    "|---|---:|",
+    ...Object.entries(results.links).map(([k, ms]) => `| ${k} | ${ms} |`),
   ];
   console.log("\n" + lines.join("\n") + "\n");
   mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { FRONT_CACHE_KEY, MAX_FRONT_CACHE_BYTES, frontCacheCounters, installFrontCache, rememberAnonymousView, type FrontCacheApi } from "./front-cache";
 
 // In-process only (the validator is a function we hand it): the two-instance behaviour is in e2e/cache.spec.ts.
-const current = new Map<string, { revisionId: number; linksVersion: number } | Error>();
-const at = (revisionId: number, linksVersion = 0) => ({ revisionId, linksVersion });
+const current = new Map<string, { revisionId: number; viewVersion: number } | Error>();
+const at = (revisionId: number, viewVersion = 0) => ({ revisionId, viewVersion });
 installFrontCache(async (title) => {
   const v = current.get(title);
   if (v instanceof Error) throw v;
@@ -12,8 +12,8 @@ installFrontCache(async (title) => {
 });
 const api = (globalThis as unknown as Record<symbol, FrontCacheApi>)[FRONT_CACHE_KEY]!;
 
-function entry(title: string, revisionId: number, size = 10, linksVersion = 0) {
-  return { title, revisionId, linksVersion, headers: [] as [string, string][], etag: null, body: Buffer.alloc(size) };
+function entry(title: string, revisionId: number, size = 10, viewVersion = 0) {
+  return { title, revisionId, viewVersion, headers: [] as [string, string][], etag: null, body: Buffer.alloc(size) };
 }
 
 test("an entry is served only while PostgreSQL says its revision is current", async () => {
@@ -34,7 +34,7 @@ test("an entry is not served once the colours of its links changed (a linked pag
   rememberAnonymousView("/wiki/L", entry("L", 5, 10, 0));
   assert.equal((await api.lookup("/wiki/L"))?.revisionId, 5);
   current.set("L", at(5, 1));
-  assert.equal(await api.lookup("/wiki/L"), null, "same revision, newer links version");
+  assert.equal(await api.lookup("/wiki/L"), null, "same revision, newer view version");
 });
 
 test("a failed check is counted and falls through, never served", async () => {

@@ -15,8 +15,8 @@ export type FrontEntry = {
   title: string;
   /** The revision the document shows; the entry is served only while this is the page's current revision. */
   revisionId: number;
-  /** The links version the document's link colours were made at (decision 0016); it must still be current too. */
-  linksVersion: number;
+  /** The page's view version when the document was made (link colours, decision 0016); it must still be current. */
+  viewVersion: number;
   headers: [string, string][];
   /** The document's entity tag, for answering a revalidation with 304. */
   etag: string | null;
@@ -67,17 +67,17 @@ export function frontCacheCounters() {
 
 /**
  * Install the interface for the front, once per process: `validate` answers a title's current revision id and
- * links version (null when the page is gone). A failed validation is counted and logged (at most every 10 s) and the request falls
+ * view version (null when the page is gone). A failed validation is counted and logged (at most every 10 s) and the request falls
  * through to Next.js.
  */
-export function installFrontCache(validate: (title: string) => Promise<{ revisionId: number; linksVersion: number } | null>): void {
+export function installFrontCache(validate: (title: string) => Promise<{ revisionId: number; viewVersion: number } | null>): void {
   const g = globalThis as unknown as Record<symbol, FrontCacheApi | undefined>;
   if (g[FRONT_CACHE_KEY]) return;
   g[FRONT_CACHE_KEY] = {
     async lookup(path) {
       const entry = entries.get(path);
       if (!entry) return null;
-      let current: { revisionId: number; linksVersion: number } | null;
+      let current: { revisionId: number; viewVersion: number } | null;
       try {
         current = await validate(entry.title);
       } catch (e) {
@@ -88,7 +88,7 @@ export function installFrontCache(validate: (title: string) => Promise<{ revisio
         }
         return null;
       }
-      if (current?.revisionId !== entry.revisionId || current.linksVersion !== entry.linksVersion) {
+      if (current?.revisionId !== entry.revisionId || current.viewVersion !== entry.viewVersion) {
         counters.stale++;
         return null;
       }

@@ -58,7 +58,7 @@ test("a red link turns blue when its page is created and red again when it is de
   await create(b, "Here now.\n");
   const viewAfter = await getPageViewOrThrow(a);
   assert.equal(viewAfter.revision.id, viewBefore.revision.id, "the linking page itself did not change");
-  assert.ok(viewAfter.linksVersion > viewBefore.linksVersion, "but its links version did");
+  assert.ok(viewAfter.viewVersion > viewBefore.viewVersion, "but its view version did");
   assert.equal(await linkColour(a, b), "page");
   await deletePage({ title: b, reason: "test", author: admin });
   assert.equal(await linkColour(a, b), "missing");

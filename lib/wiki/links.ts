@@ -6,7 +6,7 @@ import { encodeSlug, slugOf } from "./titles";
 /**
  * The link graph (docs/decisions/0016-the-link-graph.md). Kept HTML marks each wiki link as `<a data-wl="i">`;
  * whether it shows blue, red or as a redirect is decided when a view is made, from which titles are pages then.
- * A page's view is cached under its revision and its `links_version`, which the transaction that creates,
+ * A page's view is cached under its revision and its `view_version`, which the transaction that creates,
  * deletes, moves or restores a title (or turns it into a redirect or back) bumps on every page linking to it.
  */
 
@@ -113,7 +113,7 @@ export async function setPageLinks(tx: Tx, pageId: number, targets: string[]) {
 }
 
 /**
- * Bump `links_version` of every page linking to one of `titles`, so their cached views (keyed by it) are made
+ * Bump `view_version` of every page linking to one of `titles`, so their cached views (keyed by it) are made
  * afresh with the new colour. Rows are locked in id order, so two bumps wait for each other instead of
  * deadlocking. One statement, however many pages link there.
  */
@@ -124,7 +124,7 @@ export async function bumpBacklinks(tx: Tx, titles: string[]): Promise<number> {
       SELECT id FROM pages WHERE id IN (SELECT source_id FROM links WHERE target = ANY(${titles}::text[]))
       ORDER BY id FOR NO KEY UPDATE
     )
-    UPDATE pages SET links_version = links_version + 1 FROM linking WHERE pages.id = linking.id`;
+    UPDATE pages SET view_version = view_version + 1 FROM linking WHERE pages.id = linking.id`;
 }
 
 /** A title cursor in lists ordered by title: continue after it. */

@@ -18,7 +18,7 @@ type Tx = Prisma.TransactionClient;
 const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
 /** What a view needs to know is current: the revision, the state of its links, and where it redirects. */
-export type PageState = { revisionId: number; linksVersion: number; redirectTo: string | null };
+export type PageState = { revisionId: number; viewVersion: number; redirectTo: string | null };
 
 /**
  * Which revision of a page is current and which version of its links' colours: the one indexed lookup a cached
@@ -26,13 +26,13 @@ export type PageState = { revisionId: number; linksVersion: number; redirectTo: 
  * and Prisma's per-query work costs more than the query itself (docs/decisions/0009-front-cache.md).
  */
 export async function currentPageState(title: string): Promise<PageState | null> {
-  const { rows } = await sqlPool().query<{ latest_revision_id: number | null; links_version: number; redirect_to: string | null }>({
+  const { rows } = await sqlPool().query<{ latest_revision_id: number | null; view_version: number; redirect_to: string | null }>({
     name: "vellum-current-page",
-    text: "SELECT latest_revision_id, links_version, redirect_to FROM pages WHERE title = $1",
+    text: "SELECT latest_revision_id, view_version, redirect_to FROM pages WHERE title = $1",
     values: [title],
   });
   const row = rows[0];
-  return row?.latest_revision_id ? { revisionId: row.latest_revision_id, linksVersion: row.links_version, redirectTo: row.redirect_to } : null;
+  return row?.latest_revision_id ? { revisionId: row.latest_revision_id, viewVersion: row.view_version, redirectTo: row.redirect_to } : null;
 }
 
 async function pageStateOrThrow(title: string): Promise<PageState> {
@@ -43,15 +43,15 @@ async function pageStateOrThrow(title: string): Promise<PageState> {
 
 /**
  * A page's current revision rendered for viewing, its links coloured as the pages they point to are now; 404
- * when the page does not exist. Cached under the revision and the page's links version (decision 0016).
+ * when the page does not exist. Cached under the revision and the page's view version (decision 0016).
  */
 export async function getPageViewOrThrow(title: string) {
   const state = await pageStateOrThrow(title);
-  return { title, slug: slugOf(title), redirectTo: state.redirectTo, linksVersion: state.linksVersion, ...(await coloured(state)) };
+  return { title, slug: slugOf(title), redirectTo: state.redirectTo, viewVersion: state.viewVersion, ...(await coloured(state)) };
 }
 
 function coloured(state: PageState): Promise<RenderedRevision> {
-  return cached(pageCacheKey(["view", state.revisionId, state.linksVersion]), async () => {
+  return cached(pageCacheKey(["view", state.revisionId, state.viewVersion]), async () => {
     const kept = await getRenderedRevision(state.revisionId);
     return { ...kept, html: await colourLinks(kept.html, kept.links) };
   }, { isRender: false }); // colouring is a lookup; the render (if any) is counted by getRenderedRevision

@@ -67,12 +67,12 @@ export async function GET(req: NextRequest): Promise<Response> {
     const headers: Record<string, string> = { "X-Revision-Id": String(page.revision.id) };
     // the document is the same for every request of this path while revision and link colours stay
     if (!req.nextUrl.search) {
-      headers.ETag = viewEtag(page.revision.id, page.linksVersion, user);
+      headers.ETag = viewEtag(page.revision.id, page.viewVersion, user);
       if (req.headers.get("if-none-match") === headers.ETag) return html(304, null, headers);
     }
     const response = html(200, documentHtml({ title: page.title, user, path, body }), headers);
     if (!user && !req.nextUrl.search && frontCacheEnabled()) {
-      await offerToFrontCache(path, page.title, page.revision.id, page.linksVersion, response);
+      await offerToFrontCache(path, page.title, page.revision.id, page.viewVersion, response);
     }
     return response;
   } catch (e) {
@@ -117,9 +117,9 @@ function pageToolsHtml(title: string, user: HeaderUser): string {
  * The document is a function of the revision, its links' colours, the build and who reads it (the header names
  * them), so that is its entity tag: a browser revalidating an unchanged page gets a 304 without the body.
  */
-function viewEtag(revisionId: number, linksVersion: number, user: HeaderUser): string {
+function viewEtag(revisionId: number, viewVersion: number, user: HeaderUser): string {
   const reader = user ? createHash("sha256").update(user.username).digest("base64url").slice(0, 12) : "anon";
-  return `"${revisionId}-${linksVersion}-${currentBuildId()}-${reader}"`;
+  return `"${revisionId}-${viewVersion}-${currentBuildId()}-${reader}"`;
 }
 
 function frontCacheEnabled(): boolean {
@@ -128,10 +128,10 @@ function frontCacheEnabled(): boolean {
 }
 
 /** Anonymous documents are the same for every reader: let the HTTP front serve them while they stay current. */
-async function offerToFrontCache(path: string, title: string, revisionId: number, linksVersion: number, response: Response) {
+async function offerToFrontCache(path: string, title: string, revisionId: number, viewVersion: number, response: Response) {
   const body = Buffer.from(await response.clone().arrayBuffer());
   const headers: [string, string][] = [...response.headers.entries(), ...SECURITY_HEADERS.map((h) => [h.key, h.value] as [string, string])];
-  rememberAnonymousView(path, { title, revisionId, linksVersion, headers, etag: response.headers.get("etag"), body });
+  rememberAnonymousView(path, { title, revisionId, viewVersion, headers, etag: response.headers.get("etag"), body });
 }
 
 /**

@@ -6,7 +6,7 @@ ALTER TABLE "pages" ADD COLUMN     "deleted_at" TIMESTAMPTZ(3),
 ADD COLUMN     "deleted_reason" TEXT,
 ADD COLUMN     "deleted_title" TEXT,
 ADD COLUMN     "links_renderer" INTEGER NOT NULL DEFAULT 0,
-ADD COLUMN     "links_version" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "view_version" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "redirect_to" TEXT,
 ALTER COLUMN "title" DROP NOT NULL;
 
