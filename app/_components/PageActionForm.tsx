@@ -39,8 +39,10 @@ export function PageActionForm({ action, title, slugPath }: { action: Action; ti
     const data = (await res?.json().catch(() => null)) as { to?: { slug: string }; error?: { message?: string } } | null;
     setBusy(false);
     if (res?.ok) {
-      const where = action === "move" && data?.to ? data.to.slug : slugPath;
-      window.location.assign(`/wiki/${where.split("/").map((s) => (action === "move" ? encodeURIComponent(s) : s)).join("/")}`);
+      // the page where it now is (after a delete: its deleted notice); the article view is not a React page
+      const where = action === "move" && data?.to ? data.to.slug.split("/").map(encodeURIComponent).join("/") : slugPath;
+      const article = new URL(`/wiki/${where}`, window.location.href);
+      window.location.assign(article);
       return;
     }
     setError(data?.error?.message ?? "That did not work; try again.");

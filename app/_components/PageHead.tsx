@@ -1,11 +1,13 @@
+import { commentCount } from "@/lib/talk/comments";
 import { tabsHtml, type Tab } from "./page-head";
 
-/** Page title and its Read / Edit / History tabs. */
-export function PageHead({ title, heading, tab }: { title: string; heading?: string; tab: Tab }) {
+/** Page title and its Read / Edit / History / Discussion tabs. */
+export async function PageHead({ title, heading, tab }: { title: string; heading?: string; tab: Tab }) {
+  const comments = await commentCount(title);
   return (
     <div className="page-head">
       <h1>{heading ?? title}</h1>
-      <div dangerouslySetInnerHTML={{ __html: tabsHtml(title, tab) }} />
+      <div dangerouslySetInnerHTML={{ __html: tabsHtml(title, tab, comments) }} />
     </div>
   );
 }

@@ -16,7 +16,9 @@ export function siteHeaderHtml(user: HeaderUser, returnTo = "/"): string {
   return (
     `<a class="skip" href="#content">Skip to content</a>` +
     `<div class="bar"><a class="brand" href="/wiki/Main_Page">Vellum</a>` +
-    `<nav aria-label="Site"><a href="/wiki/Main_Page">Main page</a><a href="/pages">All pages</a><a href="/wanted">Wanted</a><a href="/random">Random page</a></nav>` +
+    `<nav aria-label="Site"><a href="/wiki/Main_Page">Main page</a><a href="/recent-changes">Recent changes</a><a href="/pages">All pages</a><a href="/wanted">Wanted</a><a href="/random">Random page</a></nav>` +
+    `<form class="search" action="/search" method="get" role="search"><label class="skip" for="site-search">Search the wiki</label>` +
+    `<input id="site-search" type="search" name="q" placeholder="Search" maxlength="500"></form>` +
     `<div class="user">${account}</div></div>`
   );
 }

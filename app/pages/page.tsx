@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { listPages } from "@/lib/wiki/pages";
+import { viewCounts } from "@/lib/cache/view-counts";
 import { pagePaths } from "@/lib/wiki/titles";
 
 export const metadata: Metadata = { title: "All pages" };
@@ -10,6 +11,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function AllPages({ searchParams }: Props) {
   const after = (await searchParams).after;
   const { pages, next } = await listPages({ after: typeof after === "string" ? after : undefined, limit: 200 });
+  const views = await viewCounts(pages.map((p) => p.title));
   return (
     <>
       <div className="page-head">
@@ -25,6 +27,7 @@ export default async function AllPages({ searchParams }: Props) {
             <li key={p.title}>
               <a href={pagePaths.view(p.title)} className={p.redirect ? "redirect" : undefined}>{p.title}</a>
               {p.redirect && <span className="muted"> (redirect)</span>}
+              {(views.get(p.title) ?? 0) > 0 && <span className="muted"> · {views.get(p.title)} views</span>}
             </li>
           ))}
         </ul>

@@ -1,4 +1,5 @@
 import "server-only";
+import { siteBase } from "@/lib/http/site";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
@@ -32,7 +33,7 @@ export async function sendVerificationLink(userId: string): Promise<{ sent: bool
   if (await isRateLimited([key])) throw new AppError("rate_limited", "A verification link was sent recently; check your mail or try later");
   await recordFailure([key]);
   const token = randomBytes(32).toString("base64url");
-  const base = getConfig().NEXTAUTH_URL ?? "http://localhost:3000";
+  const base = siteBase();
   const link = `${base}/verify-email?token=${token}`;
   await db().$transaction(async (tx) => {
     await tx.emailVerification.create({

@@ -1,4 +1,5 @@
 import "server-only";
+import { countView } from "./view-counts";
 
 /**
  * The front cache: finished documents of anonymous article views, kept in this process and served by the HTTP
@@ -93,6 +94,7 @@ export function installFrontCache(validate: (title: string) => Promise<{ revisio
         return null;
       }
       counters.hits++;
+      countView(entry.title);
       return entry;
     },
   };

@@ -42,6 +42,8 @@ const schema = z.object({
    * admin even when created from another machine (without it, only from this one).
    */
   VELLUM_SETUP_CODE: z.string().min(8).optional(),
+  /** "on" lets people who are not signed in comment on talk pages ("An anonymous person wrote:"). */
+  ALLOW_ANONYMOUS_COMMENTS: z.enum(["on", "off"]).default("off"),
   /** "off" stops this instance from sending queued mail (another instance must). */
   MAIL_WORKER: z.enum(["on", "off"]).default("on"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),

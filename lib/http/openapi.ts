@@ -5,7 +5,7 @@ import { verifyEmailSchema } from "@/lib/auth/verification";
 import { ERROR_STATUS } from "@/lib/errors";
 import { adminUserUpdateSchema, protectSchema } from "@/lib/people/admin";
 import { profileUpdateSchema } from "@/lib/people/profiles";
-import { deletePageSchema, diffQuerySchema, moveSchema, pageQuerySchema, previewSchema, restoreSchema, revertSchema, savePageSchema, titleListQuerySchema } from "@/lib/wiki/schema";
+import { commentSchema, deletePageSchema, diffQuerySchema, moveSchema, pageQuerySchema, previewSchema, recentChangesQuerySchema, restoreSchema, revertSchema, savePageSchema, searchQuerySchema, talkQuerySchema, titleListQuerySchema } from "@/lib/wiki/schema";
 
 /**
  * The HTTP API, described once: every /api route with its method, who may call it, and the very zod schemas that
@@ -47,6 +47,13 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/move/{slug}", summary: "Rename a page with its history, watches and protection: {from, to, redirect, revision}. A redirect (`#REDIRECT [[New title]]`) stays at the old title unless `leaveRedirect: false`. 409 when the new title is a page; 400 onto itself.", access: "signed-in", body: moveSchema, success: [200, "moved"], errors: ["unauthorized", "forbidden", "not_found", "conflict"], tag: "Links" },
   { method: "delete", path: "/api/pages/{slug}", summary: "Delete a page (admins), with an optional {reason}. It answers 404 (saying when and why) and leaves every list; its revisions are kept for a restore.", access: "admin", body: deletePageSchema, success: [200, "deleted"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Links" },
   { method: "post", path: "/api/restore/{slug}", summary: "Restore the page last deleted under this title (admins), with its history; 409 when the title is a page again.", access: "admin", body: restoreSchema, success: [200, "restored"], errors: ["unauthorized", "forbidden", "not_found", "conflict"], tag: "Links" },
+  // talk, recent changes, search
+  { method: "get", path: "/api/talk/{slug}", summary: "A talk page's comments, newest first (10 by default): {comments: [{id, author: {username} | null, content, html, createdAt}], next}. Any valid title may have one.", access: "anyone", query: talkQuerySchema, success: [200, "a page of comments"], tag: "Talk" },
+  { method: "post", path: "/api/talk/{slug}", summary: "Comment: {content} (Markdown, 1-10,000 characters; longer 413) -> 201 {comment}. Signed in, or anyone when ALLOW_ANONYMOUS_COMMENTS=on; 429 when posting too fast.", access: "signed-in", body: commentSchema, success: [201, "the comment"], errors: ["unauthorized", "forbidden", "payload_too_large", "rate_limited"], tag: "Talk" },
+  { method: "delete", path: "/api/talk/{slug}/{id}", summary: "Delete a comment (its author or an admin).", access: "signed-in", success: [200, "deleted"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Talk" },
+  { method: "get", path: "/api/recent-changes", summary: "Every create, edit, revert, move, delete, restore and comment, newest first: {changes: [{id, kind, page: {title, slug}, revisionId, author, summary, createdAt, sizeDelta}], next}. `kind` filters; `hideMine=1` leaves out your own. Atom: /recent-changes.atom, and /feed/{slug} per page.", access: "anyone", query: recentChangesQuerySchema, success: [200, "a page of changes"], tag: "Talk" },
+  { method: "get", path: "/api/search", summary: "Search pages, best first (exact title, title matches, then text matches): {results: [{title, slug, snippet}], total}; snippet is escaped text with matches in <mark>. Any query up to 500 characters; longer 400.", access: "anyone", query: searchQuerySchema, success: [200, "results"], errors: ["unavailable"], tag: "Search" },
+  { method: "post", path: "/api/admin/cache/flush", summary: "Empty memcached (flush_all) on every server (admins): {flushed}. Never makes a page stale: it only costs renders.", access: "admin", success: [200, "flushed"], errors: ["unauthorized", "forbidden"], tag: "Administration" },
   // watching
   { method: "get", path: "/api/watch/{slug}", summary: "Whether you watch the page: {watching}.", access: "signed-in", success: [200, "the watch state"], errors: ["unauthorized"], tag: "Watching" },
   { method: "put", path: "/api/watch/{slug}", summary: "Watch the page (change emails by your mail setting).", access: "signed-in", success: [200, "watching"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Watching" },

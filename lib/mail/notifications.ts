@@ -46,3 +46,22 @@ export function changeEmails(recipients: ChangeRecipient[], notice: ChangeNotice
   };
   return recipients.map((r) => ({ kind: "change", to: r.email, subject, text: `${text}\n${why[r.reason]}` }));
 }
+
+/** What a new-comment email says. */
+export type CommentNotice = { title: string; author: string | null; excerpt: string; talkUrl: string };
+
+/** One email per watcher of the page about a new comment on its talk page. */
+export function commentEmails(recipients: string[], notice: CommentNotice): OutgoingMail[] {
+  const who = notice.author ?? "An anonymous person";
+  const subject = `[Vellum] ${who} commented on ${notice.title}`;
+  const text = [
+    `${who} wrote on the talk page of "${notice.title}":`,
+    "",
+    notice.excerpt,
+    "",
+    `Read the discussion: ${notice.talkUrl}`,
+    "",
+    "You receive this because you watch this page. Unwatch it from its History tab, or choose a daily digest in Settings.",
+  ].join("\n");
+  return recipients.map((to) => ({ kind: "comment", to, subject, text }));
+}

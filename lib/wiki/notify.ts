@@ -1,5 +1,5 @@
 import "server-only";
-import { getConfig } from "@/lib/config";
+import { siteBase } from "@/lib/http/site";
 import type { Prisma } from "@/lib/db";
 import { enqueueMail } from "@/lib/mail/outbox";
 import { changeEmails } from "@/lib/mail/notifications";
@@ -52,7 +52,7 @@ export async function queueChangeMail(
     select: { id: true, email: true, notify: true, watches: { where: { pageId: change.pageId }, select: { pageId: true } } },
   });
   if (!recipients.length) return 0;
-  const base = (getConfig().NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, "");
+  const base = siteBase();
   const diffPath =
     change.kind === "delete"
       ? pagePaths.view(change.title)

@@ -17,8 +17,11 @@ type Tx = Prisma.TransactionClient;
 /** Interactive transactions queue for a pooled connection; many simultaneous saves must wait, not fail. */
 const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
-/** What a view needs to know is current: the revision, the state of its links, and where it redirects. */
-export type PageState = { revisionId: number; viewVersion: number; redirectTo: string | null };
+/**
+ * What a view needs to know is current: the revision, the version of what else it shows (link colours, the
+ * comment count), where it redirects, and how many comments its talk page has.
+ */
+export type PageState = { revisionId: number; viewVersion: number; redirectTo: string | null; comments: number };
 
 /**
  * Which revision of a page is current and which version of its links' colours: the one indexed lookup a cached
@@ -26,13 +29,17 @@ export type PageState = { revisionId: number; viewVersion: number; redirectTo: s
  * and Prisma's per-query work costs more than the query itself (docs/decisions/0009-front-cache.md).
  */
 export async function currentPageState(title: string): Promise<PageState | null> {
-  const { rows } = await sqlPool().query<{ latest_revision_id: number | null; view_version: number; redirect_to: string | null }>({
+  const { rows } = await sqlPool().query<{ latest_revision_id: number | null; view_version: number; redirect_to: string | null; comments: number | null }>({
     name: "vellum-current-page",
-    text: "SELECT latest_revision_id, view_version, redirect_to FROM pages WHERE title = $1",
+    text:
+      "SELECT p.latest_revision_id, p.view_version, p.redirect_to, t.comments FROM pages p " +
+      "LEFT JOIN talks t ON t.title = p.title WHERE p.title = $1",
     values: [title],
   });
   const row = rows[0];
-  return row?.latest_revision_id ? { revisionId: row.latest_revision_id, viewVersion: row.view_version, redirectTo: row.redirect_to } : null;
+  return row?.latest_revision_id
+    ? { revisionId: row.latest_revision_id, viewVersion: row.view_version, redirectTo: row.redirect_to, comments: row.comments ?? 0 }
+    : null;
 }
 
 async function pageStateOrThrow(title: string): Promise<PageState> {
@@ -47,7 +54,7 @@ async function pageStateOrThrow(title: string): Promise<PageState> {
  */
 export async function getPageViewOrThrow(title: string) {
   const state = await pageStateOrThrow(title);
-  return { title, slug: slugOf(title), redirectTo: state.redirectTo, viewVersion: state.viewVersion, ...(await coloured(state)) };
+  return { title, slug: slugOf(title), redirectTo: state.redirectTo, viewVersion: state.viewVersion, comments: state.comments, ...(await coloured(state)) };
 }
 
 function coloured(state: PageState): Promise<RenderedRevision> {
@@ -176,7 +183,7 @@ async function saveOnce(tx: Tx, req: SaveRequest, rendered: BoundedRender, title
     if (page.latest_revision_id === null) {
       const revision = await insertRevision(tx, page.id, null, { ...req, kind: "create" });
       await keepRender(tx, revision.id, rendered);
-      await setPageState(tx, page.id, req.title, targets, redirectTo, true);
+      await setPageState(tx, page.id, req.title, req.markdown, targets, redirectTo, true);
       return { status: "created", merged: false, title: req.title, revision };
     }
   }
@@ -207,17 +214,21 @@ async function saveOnce(tx: Tx, req: SaveRequest, rendered: BoundedRender, title
   if (transition && !titleLock) throw new NeedsTitleLock();
   const revision = await insertRevision(tx, page.id, latest, { ...req, kind: "edit" });
   await keepRender(tx, revision.id, rendered);
-  await setPageState(tx, page.id, req.title, targets, redirectTo, transition);
+  await setPageState(tx, page.id, req.title, req.markdown, targets, redirectTo, transition);
   return { status: "updated", merged, title: req.title, revision };
 }
 
 /**
- * Record what the page's current text links to and redirects to; when `changesLinksHere` (the title became a
- * page or a redirect, or stopped being one), the pages linking to it show their links afresh.
+ * Record what the page's current text links to, redirects to and says (for search); when `changesLinksHere` (the
+ * title became a page or a redirect, or stopped being one), the pages linking to it show their links afresh.
  */
-async function setPageState(tx: Tx, pageId: number, title: string, targets: string[], redirectTo: string | null, changesLinksHere: boolean) {
+async function setPageState(
+  tx: Tx, pageId: number, title: string, markdown: string, targets: string[], redirectTo: string | null, changesLinksHere: boolean,
+) {
   await setPageLinks(tx, pageId, targets);
-  await tx.$executeRaw`UPDATE pages SET redirect_to = ${redirectTo}, links_renderer = ${RENDERER_VERSION} WHERE id = ${pageId}`;
+  await tx.$executeRaw`
+    UPDATE pages SET redirect_to = ${redirectTo}, links_renderer = ${RENDERER_VERSION},
+      search_vector = vellum_search_vector(${title}, ${markdown}) WHERE id = ${pageId}`;
   if (changesLinksHere) await bumpBacklinks(tx, [title]);
 }
 
@@ -279,7 +290,7 @@ export async function revertPage(req: { title: string; revisionId: number; summa
     // same text, same HTML: the reverted-to revision's kept render serves the new one too
     await copyRender(tx, old.id, revision.id);
     const redirectTo = redirectTarget(old.markdown);
-    await setPageState(tx, page.id, req.title, targets, redirectTo, (page.redirect_to ?? null) !== redirectTo);
+    await setPageState(tx, page.id, req.title, old.markdown, targets, redirectTo, (page.redirect_to ?? null) !== redirectTo);
     return { status: "updated" as const, title: req.title, revision };
   });
   if (result.status === "updated") wakeMailWorker();
@@ -316,7 +327,8 @@ export async function movePage(req: { from: string; to: string; leaveRedirect: b
       select: { ...revisionInfoSelect, markdown: true },
     });
     const summary = `Moved “${req.from}” to “${req.to}”` + (req.summary ? `: ${req.summary}` : "");
-    await tx.page.update({ where: { id: page.id }, data: { title: req.to } });
+    await tx.$executeRaw`
+      UPDATE pages SET title = ${req.to}, search_vector = vellum_search_vector(${req.to}, ${latest.markdown}) WHERE id = ${page.id}`;
     const revision = await insertRevision(tx, page.id, latest, { title: req.to, markdown: latest.markdown, summary, author: req.author, kind: "move" });
     await copyRender(tx, latest.id, revision.id);
     if (redirectRender) {
@@ -330,7 +342,7 @@ export async function movePage(req: { from: string; to: string; leaveRedirect: b
         mail: false, // the move's own email says it
       });
       await keepRender(tx, left.id, redirectRender);
-      await setPageState(tx, created.id, req.from, linkTargets(redirectRender.rendered.links), req.to, false);
+      await setPageState(tx, created.id, req.from, redirectText, linkTargets(redirectRender.rendered.links), req.to, false);
     }
     // links to the old title now show a redirect or a red link, links to the new one a page
     await bumpBacklinks(tx, [req.from, req.to]);
@@ -400,7 +412,7 @@ export async function restorePage(req: { title: string; summary?: string; author
     const summary = req.summary ? `Restored: ${req.summary}` : "Restored";
     const revision = await insertRevision(tx, deleted.id, latest, { title: req.title, markdown: latest.markdown, summary, author: req.author, kind: "restore" });
     await copyRender(tx, latest.id, revision.id);
-    await setPageState(tx, deleted.id, req.title, targets, redirectTarget(latest.markdown), true);
+    await setPageState(tx, deleted.id, req.title, latest.markdown, targets, redirectTarget(latest.markdown), true);
     return { title: req.title, revision };
   });
   wakeMailWorker();
@@ -481,7 +493,7 @@ export async function refreshStaleLinks(batch = 20): Promise<number> {
       if (locked?.id !== page.id || locked.latest_revision_id !== page.latestRevisionId) return; // saved meanwhile
       const markdown = await getRevisionMarkdown(page.latestRevisionId!);
       const redirectTo = redirectTarget(markdown);
-      await setPageState(tx, page.id, title, targets, redirectTo, (locked.redirect_to ?? null) !== redirectTo);
+      await setPageState(tx, page.id, title, markdown, targets, redirectTo, (locked.redirect_to ?? null) !== redirectTo);
     });
   }
   return stale.length;
@@ -503,4 +515,41 @@ export function startLinksRefresh(): void {
     }
   };
   setTimeout(() => void step(), 1000).unref();
+}
+
+/** The welcome a fresh wiki starts with (Markdown; any editor may change it like every page). */
+export const MAIN_PAGE_TITLE = "Main Page";
+const WELCOME = `Welcome to this wiki. Every page here can be improved by anyone with an account.
+
+## Getting started
+
+- **Edit** a page with its *Edit* tab. Pages are written in [Markdown](https://commonmark.org/help/); the editor shows a preview as you type, and every save is kept in the page's *History*.
+- **Link** pages with double brackets: \`[[Page title]]\`, or \`[[Page title|other words]]\`. A link to a page nobody has written yet shows in red: follow it to write that page. [[Sandbox|Try it in the sandbox]].
+- **Search** with the box at the top of every page. If a page has exactly the title you type, you go straight to it.
+- **Discuss** a page on its *Discussion* tab, and see what everyone changed in [Recent changes](/recent-changes).
+`;
+
+/**
+ * Create the Main Page on a fresh wiki (no page has ever existed), once, whichever instance starts first. Not a
+ * migration: the text is the wiki's first revision, by nobody, edited like any other page afterwards.
+ */
+export async function ensureMainPage(): Promise<boolean> {
+  const rendered = await renderBounded(WELCOME);
+  const targets = linkTargets(rendered.rendered.links);
+  return inTransaction(async (tx) => {
+    await lockTitles(tx, { shared: targets, exclusive: [MAIN_PAGE_TITLE] });
+    // serialise the instances starting together, then look: any page row at all means the wiki is not fresh
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(7260001)`;
+    const any = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM pages LIMIT 1) x`;
+    if ((any[0]?.n ?? 0) > 0) return false;
+    const page = await tx.page.create({ data: { title: MAIN_PAGE_TITLE }, select: { id: true } });
+    const revision = await tx.revision.create({
+      data: { pageId: page.id, number: 1, kind: "create", summary: "Welcome", markdown: WELCOME, size: Buffer.byteLength(WELCOME, "utf8") },
+      select: { id: true },
+    });
+    await tx.page.update({ where: { id: page.id }, data: { latestRevisionId: revision.id } });
+    await keepRender(tx, revision.id, rendered);
+    await setPageState(tx, page.id, MAIN_PAGE_TITLE, WELCOME, targets, null, true);
+    return true;
+  });
 }

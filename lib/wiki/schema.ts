@@ -25,6 +25,9 @@ const summary = z
 /** The largest id or number PostgreSQL's integer columns hold: anything above is a 400, not a database error. */
 const MAX_INT = 2 ** 31 - 1;
 
+/** A string longer than this (in UTF-16 units) cannot be 10,000 characters: 413 without counting them. */
+const MAX_COMMENT_UNITS = 20_000;
+
 const revisionId = z.number().int().positive().max(MAX_INT);
 
 /** PUT /api/pages/{slug} */
@@ -60,6 +63,38 @@ export const titleListQuerySchema = z
     before: cursorText.optional(),
   })
   .transform(({ limit, after, before }) => ({ limit, after: after ?? before }));
+
+/** POST /api/talk/{slug}: a comment, 1-10,000 characters of Markdown (longer: 413). */
+export const commentSchema = z
+  .object({
+    content: z
+      .string()
+      .refine((s) => s.length <= MAX_COMMENT_UNITS && [...s].length <= 10_000, { message: PAYLOAD_TOO_LARGE, abort: true })
+      .refine((s) => s.trim().length > 0, { message: "must not be empty" })
+      .refine((s) => nestingDepth(s) <= MAX_NESTING, { message: `block quotes and lists may nest at most ${MAX_NESTING} deep` }),
+  })
+  .strict();
+
+/** ?limit=&before= of a talk page (10 newest by default). */
+export const talkQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  before: z.coerce.number().int().positive().max(MAX_INT).optional(),
+});
+
+/** ?limit=&before=&kind=&hideMine= of recent changes. */
+export const recentChangesQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.string().max(100).optional(),
+  kind: z.enum(["create", "edit", "revert", "move", "delete", "restore", "comment"]).optional(),
+  hideMine: z.enum(["1", "0", "true", "false", "on"]).optional().transform((v) => v === "1" || v === "true" || v === "on"),
+});
+
+/** ?q=&limit=&offset= of a search (q: any text up to 500 characters; checked by lib/wiki/search.ts). */
+export const searchQuerySchema = z.object({
+  q: z.string().default(""),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(10_000).default(0),
+});
 
 /** POST /api/preview */
 export const previewSchema = z.object({ markdown }).strict();

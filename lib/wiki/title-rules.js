@@ -8,7 +8,6 @@ export const MAX_TITLE_LENGTH = 200;
 // classic way to make two titles that look the same.
 const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g;
 const SPACES = /[\s_]+/g;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const FORBIDDEN = /[#<>[\]{}|\\]/;
 

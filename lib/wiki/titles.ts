@@ -43,6 +43,7 @@ export const pagePaths = {
   edit: (title: string) => `/edit/${encodeSlug(title)}`,
   history: (title: string) => `/history/${encodeSlug(title)}`,
   backlinks: (title: string) => `/backlinks/${encodeSlug(title)}`,
+  talk: (title: string) => `/talk/${encodeSlug(title)}`,
   move: (title: string) => `/move/${encodeSlug(title)}`,
   delete: (title: string) => `/delete/${encodeSlug(title)}`,
   restore: (title: string) => `/restore/${encodeSlug(title)}`,

@@ -6,6 +6,7 @@ import { listHistory, type RevisionKind } from "@/lib/wiki/revisions";
 import { pageQuerySchema } from "@/lib/wiki/schema";
 import { encodeSlug, pagePaths, titleFromParam } from "@/lib/wiki/titles";
 import { isWatching } from "@/lib/wiki/watches";
+import { viewCounts } from "@/lib/cache/view-counts";
 import { JsonButton } from "@/app/_components/JsonButton";
 import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
 import { RevertButton } from "@/app/_components/RevertButton";
@@ -51,12 +52,17 @@ export default async function HistoryPage({ params, searchParams }: Props) {
     throw e;
   }
   const user = await getSessionUser();
+  const views = (await viewCounts([title])).get(title) ?? 0;
   const watching = user ? await isWatching(user.id, title) : false;
   const latestId = query.data.before ? null : history.revisions[0]?.id;
   const revs = history.revisions;
   return (
     <>
       <PageHead title={title} heading={`History of ${title}`} tab="history" />
+      <p className="muted">
+        {views > 0 ? `Viewed about ${views} times. ` : ""}
+        <a href={`/feed/${encodeSlug(title)}`} type="application/atom+xml">Atom feed of this history</a>
+      </p>
       {user && (
         <p>
           <JsonButton method={watching ? "DELETE" : "PUT"} url={`/api/watch/${encodeSlug(title)}`}

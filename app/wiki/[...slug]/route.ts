@@ -8,6 +8,7 @@ import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { escapeHtml, type Heading } from "@/lib/markdown/render";
 import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/pages";
 import { rememberAnonymousView } from "@/lib/cache/front-cache";
+import { countView } from "@/lib/cache/view-counts";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers.js";
 import { encodeSlug, pagePaths, slugOf } from "@/lib/wiki/titles";
 import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
@@ -52,7 +53,7 @@ export async function GET(req: NextRequest): Promise<Response> {
     const from = query.get("redirectedfrom");
     const redirectedFrom = from ? await confirmedRedirectFrom(from, title) : null;
     const body =
-      `<div class="page-head"><h1>${escapeHtml(page.title)}</h1>${tabsHtml(page.title, "read")}</div>` +
+      `<div class="page-head"><h1>${escapeHtml(page.title)}</h1>${tabsHtml(page.title, "read", page.comments)}</div>` +
       (redirectedFrom
         ? `<p class="redirected-from">(Redirected from <a href="${pagePaths.view(redirectedFrom)}?redirect=no">${escapeHtml(redirectedFrom)}</a>)</p>`
         : "") +
@@ -70,6 +71,7 @@ export async function GET(req: NextRequest): Promise<Response> {
       headers.ETag = viewEtag(page.revision.id, page.viewVersion, user);
       if (req.headers.get("if-none-match") === headers.ETag) return html(304, null, headers);
     }
+    countView(page.title);
     const response = html(200, documentHtml({ title: page.title, user, path, body }), headers);
     if (!user && !req.nextUrl.search && frontCacheEnabled()) {
       await offerToFrontCache(path, page.title, page.revision.id, page.viewVersion, response);

@@ -1,0 +1,10 @@
+import type { NextRequest } from "next/server";
+import { feedResponse, recentChangesFeed } from "@/lib/wiki/changes";
+import { siteBase } from "@/lib/http/site";
+
+export const dynamic = "force-dynamic";
+
+/** GET /recent-changes.atom: an Atom 1.0 feed of the 50 newest changes (ETag and Last-Modified: 304 when unchanged). */
+export async function GET(req: NextRequest): Promise<Response> {
+  return feedResponse(await recentChangesFeed(siteBase(req)), req.headers);
+}

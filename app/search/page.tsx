@@ -1,0 +1,72 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { AppError } from "@/lib/errors";
+import { currentPageState } from "@/lib/wiki/pages";
+import { MAX_QUERY_CHARS, cleanQuery, searchPages } from "@/lib/wiki/search";
+import { searchQuerySchema } from "@/lib/wiki/schema";
+import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
+import { pagePaths } from "@/lib/wiki/titles";
+import { ErrorNotice } from "@/app/_components/PageHead";
+
+export const metadata: Metadata = { title: "Search" };
+
+type Props = { searchParams: Promise<Record<string, string | string[]>> };
+
+/**
+ * /search?q=: results best first with highlighted snippets. When a page has exactly the title typed, the browser
+ * goes straight to it; when none does, the results offer to create it.
+ */
+export default async function SearchPage({ searchParams }: Props) {
+  const query = searchQuerySchema.safeParse(await searchParams);
+  if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid search." />;
+  const { q, limit, offset } = query.data;
+  if ([...q].length > MAX_QUERY_CHARS) {
+    return <ErrorNotice heading="Search" message={`A search may have at most ${MAX_QUERY_CHARS} characters.`} />;
+  }
+  const title = normaliseTitleOrNull(cleanQuery(q));
+  const exact = title ? await currentPageState(title) : null;
+  if (title && exact && offset === 0) redirect(pagePaths.view(title));
+  let found;
+  try {
+    found = await searchPages(q, { limit, offset });
+  } catch (e) {
+    if (e instanceof AppError) return <ErrorNotice heading="Search" message={e.message} />;
+    throw e;
+  }
+  const more = offset + found.results.length < found.total;
+  return (
+    <>
+      <div className="page-head">
+        <h1>Search</h1>
+      </div>
+      <form action="/search" method="get" role="search" className="actions">
+        <label htmlFor="search-page-q" className="skip">Search the wiki</label>
+        <input id="search-page-q" type="search" name="q" defaultValue={q} maxLength={MAX_QUERY_CHARS} />
+        <button type="submit">Search</button>
+      </form>
+      {q.trim() && (
+        <p className="muted">
+          {found.total === 0 ? "No page matches" : `${found.total} ${found.total === 1 ? "page matches" : "pages match"}`} “{q}”.
+          {title && !exact && (
+            <>
+              {" "}
+              <a className="new" href={pagePaths.edit(title)}>Create the page “{title}”</a>
+            </>
+          )}
+        </p>
+      )}
+      <ol className="search-results" start={offset + 1}>
+        {found.results.map((r) => (
+          <li key={r.slug}>
+            <a href={pagePaths.view(r.title)}>{r.title}</a>
+            <p className="snippet" dangerouslySetInnerHTML={{ __html: r.snippet }} />
+          </li>
+        ))}
+      </ol>
+      <nav className="pager" aria-label="More results">
+        {offset > 0 && <a href={`/search?${new URLSearchParams({ q, offset: String(Math.max(0, offset - limit)) })}`}>Previous</a>}
+        {more && <a href={`/search?${new URLSearchParams({ q, offset: String(offset + limit) })}`}>Next results</a>}
+      </nav>
+    </>
+  );
+}

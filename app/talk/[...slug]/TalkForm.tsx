@@ -1,0 +1,42 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+
+/** The comment box of a talk page: posts, then reloads so the new comment shows (at once, on every instance). */
+export function TalkForm({ slugPath }: { slugPath: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const content = String(new FormData(e.currentTarget).get("content") ?? "");
+    setBusy(true);
+    setError(null);
+    const res = await fetch(`/api/talk/${slugPath}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ content }),
+    }).catch(() => null);
+    setBusy(false);
+    if (res?.ok) return window.location.reload();
+    const data = (await res?.json().catch(() => null)) as { error?: { message?: string } } | null;
+    setError(data?.error?.message ?? "Your comment could not be posted; try again.");
+  }
+  return (
+    <form onSubmit={submit} aria-label="New comment">
+      <div className="field">
+        <label htmlFor="content">Your comment (Markdown)</label>
+        <textarea id="content" name="content" rows={5} required maxLength={10000} />
+      </div>
+      {error && (
+        <p className="error-box" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          Post comment
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,88 @@
+import type { Metadata } from "next";
+import { AppError } from "@/lib/errors";
+import { getConfig } from "@/lib/config";
+import { getSessionUser } from "@/lib/auth/session";
+import { cacheHitsAndMisses, listComments } from "@/lib/talk/comments";
+import { talkQuerySchema } from "@/lib/wiki/schema";
+import { encodeSlug, pagePaths, titleFromParam } from "@/lib/wiki/titles";
+import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
+import { JsonButton } from "@/app/_components/JsonButton";
+import { formatDate } from "@/app/_components/format";
+import { TalkForm } from "./TalkForm";
+
+type Props = { params: Promise<{ slug: string[] }>; searchParams: Promise<Record<string, string | string[]>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  try {
+    return { title: `Talk: ${titleFromParam((await params).slug)}` };
+  } catch {
+    return { title: "Bad title" };
+  }
+}
+
+const fmt = new Intl.NumberFormat("en-GB");
+
+/**
+ * /talk/{slug}: the discussion of a page (any valid title), newest 10 first with older pages, the comment box, and
+ * the cache's hits and misses under it, as in the guestbook this wiki descends from.
+ */
+export default async function TalkPage({ params, searchParams }: Props) {
+  let title: string;
+  try {
+    title = titleFromParam((await params).slug);
+  } catch (e) {
+    if (e instanceof AppError) return <ErrorNotice heading="Bad title" message={e.message} />;
+    throw e;
+  }
+  const query = talkQuerySchema.safeParse(await searchParams);
+  if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid page of comments." />;
+  const [user, list, stats] = await Promise.all([getSessionUser(), listComments(title, query.data), cacheHitsAndMisses()]);
+  const mayPost = user !== null || getConfig().ALLOW_ANONYMOUS_COMMENTS === "on";
+  return (
+    <>
+      <PageHead title={title} heading={`Talk: ${title}`} tab="talk" />
+      {mayPost ? (
+        <TalkForm slugPath={encodeSlug(title)} />
+      ) : (
+        <p>
+          <a href={`/signin?callbackUrl=${encodeURIComponent(pagePaths.talk(title))}`}>Sign in</a> to join the discussion.
+        </p>
+      )}
+      {list.comments.length === 0 ? (
+        <p className="muted">No comments yet.</p>
+      ) : (
+        <ol className="comments">
+          {list.comments.map((c) => (
+            <li key={c.id} id={`comment-${c.id}`}>
+              <p className="comment-head">
+                {c.author ? (
+                  <>
+                    <a href={`/users/${encodeURIComponent(c.author.username)}`}>{c.author.username}</a> wrote
+                  </>
+                ) : (
+                  "An anonymous person wrote:"
+                )}{" "}
+                <time dateTime={c.createdAt}>{formatDate(c.createdAt)}</time>
+                {user && (user.role === "admin" || user.username === c.author?.username) && (
+                  <>
+                    {" "}
+                    <JsonButton method="DELETE" url={`/api/talk/${encodeSlug(title)}/${c.id}`} label="Delete"
+                      confirm="Delete this comment?" />
+                  </>
+                )}
+              </p>
+              <div className="article comment-body" dangerouslySetInnerHTML={{ __html: c.html }} />
+            </li>
+          ))}
+        </ol>
+      )}
+      <nav className="pager" aria-label="Older comments">
+        {query.data.before && <a href={pagePaths.talk(title)}>Newest</a>}
+        {list.next && <a href={`${pagePaths.talk(title)}?before=${list.next}`}>Older comments</a>}
+      </nav>
+      <p className="muted cache-stats" data-testid="talk-cache-stats">
+        Cache hits: {fmt.format(stats.hits)} · Cache misses: {fmt.format(stats.misses)}
+      </p>
+    </>
+  );
+}
