@@ -1,0 +1,139 @@
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { AppError } from "@/lib/errors";
+import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
+import { postComment } from "@/lib/talk/comments";
+import { deletePage, movePage, revertPage, savePage } from "./pages";
+import { listRecentChanges, pageHistoryFeed, recentChangesFeed } from "./changes";
+import { searchPages } from "./search";
+
+let editor: Awaited<ReturnType<typeof makeUser>>;
+let admin: Awaited<ReturnType<typeof makeUser>>;
+before(async () => {
+  editor = await makeUser("editor");
+  admin = await makeUser("admin");
+});
+after(closeTestConnections);
+
+const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
+const create = (title: string, markdown: string, author = editor) => savePage({ title, markdown, baseRevisionId: null, author });
+const titles = async (q: string) => (await searchPages(q, { limit: 50, offset: 0 })).results.map((r) => r.title);
+
+test("search: words, stems, title above text, snippets escaped with <mark>", async () => {
+  const tag = unique("zq").replace("-", "");
+  const inTitle = `Gardening ${tag}`;
+  const inText = unique("Notes");
+  await create(inText, `We talk about gardening ${tag} here, with <b>tags</b> & things.\n`);
+  await create(inTitle, "Soil and seeds.\n");
+  const found = await searchPages(`gardening ${tag}`, { limit: 10, offset: 0 });
+  assert.deepEqual(found.results.map((r) => r.title), [inTitle, inText], "the title match first");
+  assert.equal(found.total, 2);
+  const snippet = found.results[1]!.snippet;
+  assert.match(snippet, /<mark>gardening<\/mark>/i);
+  assert.ok(snippet.includes("&amp; things"), `page text is escaped: ${snippet}`);
+  assert.doesNotMatch(snippet.replace(/<\/?mark>/g, ""), /<|>/, "nothing but <mark> is markup");
+  assert.ok((await titles(`gardens ${tag}`)).includes(inTitle), "stems: gardens finds gardening");
+});
+
+test("search: any language, substrings and typos of titles; the exact title first", async () => {
+  const tag = unique("t").replace("-", "");
+  const german = `Straße ${tag}`;
+  await create(german, "Über die Größe der Stadt. Schöne Grüße.\n");
+  const japanese = unique("日本");
+  await create(japanese, "日本語のテキストです。東京タワー🗼が見えます。\n");
+  const emoji = unique("Emoji");
+  await create(emoji, `Party time 🎉 ${tag}\n`);
+  assert.ok((await titles(`straße ${tag}`)).includes(german));
+  assert.ok((await titles(`Größe ${tag}`)).includes(german), "umlauts and ß in the text");
+  assert.ok((await titles("東京タワー")).includes(japanese), "a Japanese word inside a sentence");
+  assert.ok((await titles("🗼")).includes(japanese), "an emoji");
+  assert.ok((await titles(`🎉 ${tag}`)).includes(emoji));
+  const long = `Photosynthesis Overview ${tag}`;
+  await create(long, "Light into sugar.\n");
+  assert.ok((await titles(`synthesis overview ${tag}`)).includes(long), "a substring of a title");
+  assert.ok((await titles(`Photosinthesis Overview ${tag}`)).includes(long), "a typo");
+  await create(`${long} extended`, "More.\n");
+  assert.equal((await titles(long))[0], long, "the exact title first");
+});
+
+test("search: odd queries answer, never fail; over 500 characters is a 400; deleted pages are never found", async () => {
+  const odd = [
+    '"unbalanced', "a & | ! b", "foo:*", "a <-> b", "!!!", "\\", "\\\\'", "'; DROP TABLE pages; --", "<script>alert(1)</script>",
+    "%_%", "(((", ")", ":", "*", "-", "or", "\u0000nul", "😀".repeat(100), "x".repeat(500), "  ", "",
+  ];
+  for (const q of odd) {
+    const r = await searchPages(q, { limit: 5, offset: 0 });
+    assert.ok(Array.isArray(r.results), `query ${JSON.stringify(q).slice(0, 40)}`);
+  }
+  await assert.rejects(searchPages("x".repeat(501), { limit: 5, offset: 0 }), isCode("bad_request"));
+  const tag = unique("gone").replace("-", "");
+  const doomed = `Doomed ${tag}`;
+  await create(doomed, `findme${tag}\n`);
+  assert.deepEqual(await titles(`findme${tag}`), [doomed]);
+  await deletePage({ title: doomed, reason: "test", author: admin });
+  assert.deepEqual(await titles(`findme${tag}`), []);
+  assert.deepEqual(await titles(doomed), []);
+});
+
+test("search follows moves and edits in their transactions", async () => {
+  // the words in the text share nothing with the titles, so no title similarity finds them
+  const tag = unique("mv").replace("-", "");
+  const [apple, banana] = [unique("apple").replace("-", ""), unique("banana").replace("-", "")];
+  const from = `Before ${tag}`;
+  const made = await create(from, `${apple}\n`);
+  await savePage({ title: from, markdown: `${banana}\n`, baseRevisionId: made.revision.id, author: editor });
+  assert.deepEqual(await titles(apple), []);
+  assert.deepEqual(await titles(banana), [from]);
+  await movePage({ from, to: `After ${tag}`, leaveRedirect: false, author: editor });
+  assert.deepEqual(await titles(banana), [`After ${tag}`]);
+});
+
+test("recent changes: every kind, newest first, filtered by kind and by author, paginated", async () => {
+  const other = await makeUser("editor");
+  const t = unique("RC");
+  const a = await create(t, "one\n");
+  await savePage({ title: t, markdown: "two\n", baseRevisionId: a.revision.id, author: other });
+  await revertPage({ title: t, revisionId: a.revision.id, author: editor });
+  await movePage({ from: t, to: `${t} moved`, leaveRedirect: false, author: editor });
+  await postComment({ title: `${t} moved`, content: "a comment", author: editor, clientIp: "192.0.2.50" });
+  const d = unique("RC deleted");
+  await create(d, "short-lived\n");
+  await deletePage({ title: d, reason: "done", author: admin });
+  const { changes } = await listRecentChanges({ limit: 20 });
+  const mine = changes.filter((c) => c.page.title.startsWith(t) || c.page.title === d);
+  assert.deepEqual(mine.map((c) => c.kind), ["delete", "comment", "move", "revert", "edit", "create"],
+    "a deleted page's other revisions leave the list with it; its deletion stays");
+  const edit = mine.find((c) => c.kind === "edit")!;
+  assert.equal(edit.author?.username, other.username);
+  assert.equal(edit.sizeDelta, 0);
+  const comments = await listRecentChanges({ limit: 50, kind: "comment" });
+  assert.ok(comments.changes.every((c) => c.kind === "comment"));
+  const hidden = await listRecentChanges({ limit: 50, hideUserId: editor.id });
+  assert.ok(!hidden.changes.some((c) => c.author?.username === editor.username));
+  const p1 = await listRecentChanges({ limit: 2 });
+  const p2 = await listRecentChanges({ limit: 2, before: p1.next! });
+  assert.ok(p2.changes[0]!.createdAt <= p1.changes[1]!.createdAt);
+  assert.ok(!p2.changes.some((c) => p1.changes.some((d) => d.id === c.id)), "no change twice");
+  await assert.rejects(listRecentChanges({ limit: 2, before: "garbage" }), isCode("bad_request"));
+});
+
+test("the Atom feeds are well-formed Atom 1.0 with the required elements, cached until something changes", async () => {
+  const t = unique("Feed & <Co>");
+  await create(t, "text\n");
+  const base = "http://wiki.example";
+  const feed = await recentChangesFeed(base);
+  assert.equal(XMLValidator.validate(feed.xml), true);
+  const doc = new XMLParser({ ignoreAttributes: false }).parse(feed.xml);
+  assert.equal(doc.feed["@_xmlns"], "http://www.w3.org/2005/Atom");
+  for (const el of ["id", "title", "updated", "link"]) assert.ok(doc.feed[el], `feed has <${el}>`);
+  const entries = [doc.feed.entry].flat();
+  for (const e of entries) for (const el of ["id", "title", "updated", "link"]) assert.ok(e[el], `entry has <${el}>`);
+  assert.ok(entries.some((e) => String(e.title).startsWith(t)), "the edit is in it, its title escaped and parsed back");
+  assert.deepEqual(await recentChangesFeed(base), feed, "unchanged: the same feed and ETag");
+  await create(unique("Another"), "x\n");
+  assert.notEqual((await recentChangesFeed(base)).etag, feed.etag);
+  const history = await pageHistoryFeed(base, t);
+  assert.equal(XMLValidator.validate(history.xml), true);
+  await assert.rejects(pageHistoryFeed(base, unique("Missing")), isCode("not_found"));
+});
