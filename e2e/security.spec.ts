@@ -126,6 +126,9 @@ test("CSRF: every state-changing endpoint refuses a foreign Origin (403) and cha
     ["POST", `/api/move/${slugPath(title)}`, { to: newTitle("Stolen") }],
     ["DELETE", `/api/pages/${slugPath(title)}`, { reason: "forged" }],
     ["POST", `/api/restore/${slugPath(title)}`, {}],
+    ["POST", `/api/talk/${slugPath(title)}`, { content: "forged" }],
+    ["DELETE", `/api/talk/${slugPath(title)}/1`, undefined],
+    ["POST", "/api/admin/cache/flush", undefined],
   ];
   for (const [method, url, data] of calls) {
     const res = await evil.fetch(url, { method, data });
@@ -186,6 +189,59 @@ test("links, moves and deletes: hostile links are inert, bad moves 4xx, only adm
     const res = await anon.get(path, { maxRedirects: 0 });
     probe(res.status() === 307 || res.status() === 303 || res.status() === 302, `${path} signed out answered ${res.status()}, not a sign-in redirect`);
   }
+});
+
+test("talk, search, feeds and recent changes: hostile input is a clear 4xx and changes nothing", async () => {
+  const { c, name } = await signedIn();
+  const anon = await ctx({ Origin: origin });
+  const title = newTitle("Talky");
+  const talk = `/api/talk/${slugPath(title)}`;
+  probe((await anon.post(talk, { data: { content: "anonymous" } })).status() === 401, "an anonymous comment while they are off");
+  for (const [data, status] of [
+    [{ content: "" }, 400], [{ content: "   " }, 400], [{ content: "x".repeat(10_001) }, 413], [{ content: "ok", author: "admin" }, 400],
+    [{}, 400], [{ content: 5 }, 400], [{ content: "> ".repeat(100) + "deep" }, 400],
+  ] as const) {
+    const res = await c.post(talk, { data });
+    probe(res.status() === status, `comment ${JSON.stringify(data).slice(0, 50)} answered ${res.status()}, not ${status}`);
+  }
+  const hostile = XSS.join("\n\n") + "\n\n[[<script>alert(1)</script>]]";
+  const posted = await c.post(talk, { data: { content: hostile } });
+  expect(posted.status()).toBe(201);
+  const comment = (await posted.json()).comment as { id: number; html: string };
+  probe(!unsafe(tagsOf(comment.html)), "a comment's HTML carried markup");
+  const talkPage = await (await anon.get(`/talk/${slugPath(title)}`)).text();
+  probe(!talkPage.includes("<script>alert(1)") && !/<img[^>]*onerror/i.test(talkPage), "the talk page ran a comment's markup");
+  const other = await signedIn();
+  probe((await other.c.delete(`${talk}/${comment.id}`)).status() === 403, "someone else deleted a comment");
+  probe((await anon.delete(`${talk}/${comment.id}`)).status() === 401, "a comment deleted without a session");
+  probe((await c.delete(`${talk}/notanumber`)).status() === 400, "a comment id that is not a number");
+  probe((await c.delete(`${talk}/99999999999`)).status() === 400, "a comment id out of range");
+  probe((await c.delete(`/api/talk/${slugPath(newTitle("Elsewhere"))}/${comment.id}`)).status() === 404, "a comment deleted through another talk page");
+  probe((await (await anon.get(talk)).json()).comments.length === 1, "the comment survived");
+  let limited = false;
+  for (let i = 0; i < 8 && !limited; i++) limited = (await c.post(talk, { data: { content: `quick ${i}` } })).status() === 429;
+  probe(limited, `${name} posted 8 comments in a row without a 429`);
+  for (const url of ["/api/talk/a%2F..%2Fb", "/api/talk/<script>", `${talk}?limit=1000`, `${talk}?before=-4`]) {
+    probe((await anon.get(url)).status() === 400, `${url} was not a 400`);
+  }
+
+  for (const q of ['"', "a & | ! b", "foo:*", "a <-> b", "\\", "'; DROP TABLE pages; --", "<script>alert(1)</script>", "%00", "\u0000", "😀", "x".repeat(500)]) {
+    const res = await anon.get(`/api/search?q=${encodeURIComponent(q)}`);
+    probe(res.status() === 200, `search ${JSON.stringify(q).slice(0, 30)} answered ${res.status()}`);
+    const body = (await res.json()) as { results: { snippet: string }[] };
+    probe(body.results.every((r) => !/<(?!\/?mark>)/.test(r.snippet)), `a snippet for ${q.slice(0, 20)} carried markup`);
+    const page = await anon.get(`/search?q=${encodeURIComponent(q)}`, { maxRedirects: 0 });
+    probe(page.status() < 500 && !(await page.text()).includes("<script>alert(1)"), `the search page for ${q.slice(0, 20)} answered ${page.status()}`);
+  }
+  probe((await anon.get(`/api/search?q=${"x".repeat(501)}`)).status() === 400, "a 501-character search");
+  probe((await anon.get("/api/search?q=x&limit=100000")).status() === 400, "a search asking for 100,000 results");
+  probe((await anon.get(`/feed/${slugPath(newTitle("Nowhere"))}`)).status() === 404, "a feed of a missing page");
+  probe((await anon.get("/feed/a%2F..%2Fb")).status() === 400, "a feed of a bad title");
+  for (const url of ["/api/recent-changes?before=garbage", "/api/recent-changes?kind=everything", "/api/recent-changes?limit=0"]) {
+    probe((await anon.get(url)).status() === 400, `${url} was not a 400`);
+  }
+  probe((await anon.post("/api/admin/cache/flush")).status() === 401, "a flush without a session");
+  probe((await c.post("/api/admin/cache/flush")).status() === 403, "a flush by an editor");
 });
 
 test("address verification: no session 401, made-up or malformed tokens 4xx, the page escapes what it is given", async () => {

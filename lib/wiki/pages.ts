@@ -539,7 +539,7 @@ export async function ensureMainPage(): Promise<boolean> {
   return inTransaction(async (tx) => {
     await lockTitles(tx, { shared: targets, exclusive: [MAIN_PAGE_TITLE] });
     // serialise the instances starting together, then look: any page row at all means the wiki is not fresh
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(7260001)`;
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(7260001)::text AS locked`;
     const any = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM pages LIMIT 1) x`;
     if ((any[0]?.n ?? 0) > 0) return false;
     const page = await tx.page.create({ data: { title: MAIN_PAGE_TITLE }, select: { id: true } });

@@ -24,8 +24,8 @@ export function TalkForm({ slugPath }: { slugPath: string }) {
   return (
     <form onSubmit={submit} aria-label="New comment">
       <div className="field">
-        <label htmlFor="content">Your comment (Markdown)</label>
-        <textarea id="content" name="content" rows={5} required maxLength={10000} />
+        <label htmlFor="comment-content">Your comment (Markdown)</label>
+        <textarea id="comment-content" name="content" rows={5} required maxLength={10000} />
       </div>
       {error && (
         <p className="error-box" role="alert">
