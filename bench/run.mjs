@@ -178,6 +178,51 @@ async function benchLinks(db, base, cookie) {
   return out;
 }
 
+/** The talk page (after a comment, so the list is cached for its 10 s) and the Atom feeds, at 32 connections. */
+async function benchFinding(db, base, cookie) {
+  const post = await fetch(`${base}/api/talk/Bench_Article`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: base, cookie },
+    body: JSON.stringify({ content: "A comment for the bench." }),
+  });
+  if (post.status !== 201) throw new Error(`comment: ${post.status}`);
+  return {
+    "/talk page signed out (list cached in memcached)": await load(`${base}/talk/Bench_Article`),
+    "/recent-changes.atom (memcached hit)": await load(`${base}/recent-changes.atom`),
+    "/feed/{slug} of one page (memcached hit)": await load(`${base}/feed/Bench_Article`),
+  };
+}
+
+const WORDS = ("river mountain garden history science music painting engine library window harbour bridge castle " +
+  "forest island market theatre railway lantern compass glacier meadow orchard quarry violin telescope").split(" ");
+
+/** 10,000 pages of varied text (as saves would index them), then queries of several kinds, each 50 times. */
+async function benchSearch(db, base) {
+  await db.query(`
+    INSERT INTO pages (title, links_renderer)
+    SELECT 'Corpus ' || g || ' ' || ($1::text[])[1 + g % 26] || ' ' || ($1::text[])[1 + (g / 26) % 26], $2
+    FROM generate_series(1, 10000) g`, [WORDS, RENDERER_VERSION]);
+  await db.query(`INSERT INTO revisions (page_id, number, kind, summary, markdown, size)
+    SELECT p.id, 1, 'create', 'corpus', t.text, length(t.text) FROM pages p,
+      LATERAL (SELECT string_agg(($1::text[])[1 + ((p.id * 7 + i * 13) % 26)], ' ') || E'.\n' AS text FROM generate_series(1, 300) i) t
+    WHERE p.title LIKE 'Corpus %'`, [WORDS]);
+  await db.query(`UPDATE pages SET latest_revision_id = r.id, search_vector = vellum_search_vector(pages.title, r.markdown)
+    FROM revisions r WHERE r.page_id = pages.id AND pages.title LIKE 'Corpus %'`);
+  await db.query("ANALYZE");
+  const queries = {
+    "one common word": "garden",
+    "two words": "violin harbour",
+    "a stem (gardens)": "gardens",
+    "a title substring": "Corpus 4242",
+    "a typo (telescpoe)": "telescpoe",
+    "a phrase with operators": '"river mountain" -castle',
+    "no match": "zyxwvut",
+  };
+  const out = {};
+  for (const [name, q] of Object.entries(queries)) out[name] = await sequentialLatency(`${base}/api/search?q=${encodeURIComponent(q)}`, 50);
+  return out;
+}
+
 const results = { date: new Date().toISOString(), machine: { cpus: (await import("node:os")).cpus().length }, connections: CONNECTIONS, durationSeconds: DURATION };
 try {
   ensureDependencies();
@@ -263,6 +308,10 @@ try {
   say("the link graph: saves with many links, a page that 10,000 pages link to");
   results.links = await benchLinks(db, on, cookie);
 
+  say("finding and discussing: search over 10,000 pages, the talk page and the feeds on a cache hit");
+  Object.assign(results.views, await benchFinding(db, on, cookie));
+  results.search = await benchSearch(db, on);
+
   // report
   const v = results.views;
   const front = v["/wiki signed out, front cache hit"].requestsPerSecond;
@@ -281,6 +330,10 @@ try {
     "| hit path, sequential | p50 ms | p99 ms |",
     "|---|---:|---:|",
     ...Object.entries(results.growth).map(([k, r]) => `| ${k} | ${r.p50ms} | ${r.p99ms} |`),
+    "",
+    "| search over 10,000 pages (sequential) | p50 ms | p99 ms |",
+    "|---|---:|---:|",
+    ...Object.entries(results.search).map(([k, r]) => `| ${k} | ${r.p50ms} | ${r.p99ms} |`),
     "",
     "| link graph | ms |",
     "|---|---:|",

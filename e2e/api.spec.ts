@@ -248,7 +248,8 @@ test("the API describes itself: /api/openapi.json (OpenAPI 3.1) and /api-docs fo
   expect(res.status()).toBe(200);
   const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
   expect(doc.openapi).toBe("3.1.0");
-  expect(Object.keys(doc.paths["/api/pages/{slug}"] ?? {}).sort()).toEqual(["get", "put"]);
+  expect(Object.keys(doc.paths["/api/pages/{slug}"] ?? {}).sort()).toEqual(["delete", "get", "put"]);
+  expect(Object.keys(doc.paths["/api/talk/{slug}/{id}"] ?? {})).toEqual(["delete"]);
   const page = await api.get("/api-docs");
   expect(page.status()).toBe(200);
   expect(await page.text()).toContain("PUT /api/pages/{slug}");

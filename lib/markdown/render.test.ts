@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { renderMarkdown, escapeHtml, sanitize, nestingDepth, MAX_NESTING } from "./render";
+import { renderMarkdown, escapeHtml, sanitize, nestingDepth, redirectTarget, MAX_NESTING } from "./render";
 
 /** Known XSS payloads: raw HTML, Markdown links and images, encodings and parser tricks. */
 const PAYLOADS = [
@@ -142,4 +142,37 @@ test("past the nesting limit the text is shown escaped instead of parsed", () =>
   const { html } = renderMarkdown("> ".repeat(MAX_NESTING + 1) + "<b>x</b>");
   assert.match(html, /too complex to format/);
   assert.ok(html.includes("&lt;b&gt;x&lt;/b&gt;"));
+});
+
+test("wiki links: [[Title]], labels, sections, this page's sections; never inside code; bad titles stay text", () => {
+  const { html, links } = renderMarkdown(
+    "[[Main Page]] [[main_page|the main]] [[Foo#Some Section|x]] [[#Local part]] `[[code]]` [[a<b]] [[ [[x]]\n\n```\n[[block]]\n```\n",
+  );
+  assert.deepEqual(links, [
+    { title: "Main Page", fragment: "" },
+    { title: "main page", fragment: "" },
+    { title: "Foo", fragment: "some-section" },
+    { title: "x", fragment: "" },
+  ]);
+  assert.match(html, /<a data-wl="0">Main Page<\/a> <a data-wl="1">the main<\/a> <a data-wl="2">x<\/a>/);
+  assert.match(html, /<a href="#user-content-local-part">#Local part<\/a>/);
+  assert.match(html, /<code>\[\[code\]\]<\/code>/);
+  assert.match(html, /\[\[a&lt;b\]\]/, "an invalid title is shown as typed, escaped");
+  assert.match(html, /\[\[block\]\]/);
+});
+
+test("wiki-link markers cannot be forged from a page's own HTML; labels are text", () => {
+  const { html, links } = renderMarkdown('<a data-wl="0" href="/x">forged</a> [[Real|<img src=x onerror=alert(1)>]]');
+  assert.equal(links.length, 1);
+  assert.equal(html.match(/data-wl=/g)?.length, 1, "only the real link carries a marker");
+  assert.match(html, /<a href="\/x">forged<\/a>/);
+  assert.match(html, /<a data-wl="0">&lt;img src=x onerror=alert\(1\)&gt;<\/a>/);
+});
+
+test("a redirect is #REDIRECT [[Title]] at the start of the text, in any case", () => {
+  assert.equal(redirectTarget("#REDIRECT [[New_title]]"), "New title");
+  assert.equal(redirectTarget("  #redirect: [[New title#Part|label]]\nmore"), "New title");
+  assert.equal(redirectTarget("text\n#REDIRECT [[Elsewhere]]"), null);
+  assert.equal(redirectTarget("#REDIRECT [[bad|]]"), "bad");
+  assert.equal(redirectTarget("#REDIRECT [[a<b]]"), null);
 });

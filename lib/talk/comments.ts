@@ -158,7 +158,7 @@ export async function postComment(req: { title: string; content: string; author:
     await queueCommentMail(tx, req.title, req.author, req.content);
     return row;
   });
-  await getCache().delete(`list:${req.title}`, { namespace: NAMESPACE });
+  await forgetTalkLists([req.title]);
   wakeMailWorker();
   return {
     id: comment.id,
@@ -182,7 +182,23 @@ export async function deleteComment(req: { title: string; id: number; actor: Act
     await tx.$executeRaw`UPDATE talks SET version = version + 1, comments = comments - 1 WHERE title = ${req.title}`;
     await bumpPageView(tx, req.title);
   });
-  await getCache().delete(`list:${req.title}`, { namespace: NAMESPACE });
+  await forgetTalkLists([req.title]);
+}
+
+/** A page moved: its discussion goes with it, in the move's transaction (then forgetTalkLists both titles). */
+export async function moveTalk(tx: Prisma.TransactionClient, from: string, to: string) {
+  const moved = await tx.$executeRaw`UPDATE comments SET title = ${to} WHERE title = ${from}`;
+  if (!moved) return;
+  await tx.$executeRaw`
+    INSERT INTO talks (title, version, comments)
+    SELECT ${to}, 1, count(*) FROM comments WHERE title = ${to} AND deleted_at IS NULL
+    ON CONFLICT (title) DO UPDATE SET version = talks.version + 1, comments = EXCLUDED.comments`;
+  await tx.$executeRaw`UPDATE talks SET version = version + 1, comments = 0 WHERE title = ${from}`;
+}
+
+/** Drop the cached lists of these talk pages (after a transaction that changed them committed). */
+export async function forgetTalkLists(titles: string[]) {
+  await getCache().deleteMulti(titles.map((t) => `list:${t}`), { namespace: NAMESPACE });
 }
 
 /** The article's Discussion tab shows the comment count: its view changes (decision 0016's view version). */

@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
 import { setWatch } from "./watches";
+import { listComments, postComment } from "@/lib/talk/comments";
 import { deletePage, getPageOrThrow, getPageViewOrThrow, movePage, refreshStaleLinks, restorePage, revertPage, savePage } from "./pages";
 import { listBacklinks, listWanted } from "./links";
 import { listHistory } from "./revisions";
@@ -87,6 +88,8 @@ test("a move takes the history along, leaves a redirect, and recolours links to 
   assert.equal(await linkColour(linker, neu), "missing");
   const watcher = await makeUser("editor");
   await setWatch(watcher.id, old, true);
+  await postComment({ title: old, content: "Talk that moves along.", author: watcher, clientIp: "192.0.2.99" });
+  await listComments(old); // cached under the old title
 
   const moved = await movePage({ from: old, to: neu, leaveRedirect: true, author: editor });
   assert.equal(moved.redirect, true);
@@ -100,6 +103,8 @@ test("a move takes the history along, leaves a redirect, and recolours links to 
   assert.equal(await linkColour(linker, old), "redirect");
   const watch = await db().watch.findFirst({ where: { userId: watcher.id, page: { title: neu } } });
   assert.ok(watch, "watches go with the page");
+  assert.deepEqual((await listComments(neu)).comments.map((c) => c.content), ["Talk that moves along."], "and the discussion");
+  assert.deepEqual((await listComments(old)).comments, [], "the redirect's talk page starts empty");
   const mail = await db().outboxMessage.findFirst({ where: { toAddress: `${watcher.username}@example.test`, subject: { contains: `${neu} moved` } } });
   assert.ok(mail, "watchers hear of the move");
 });

@@ -11,6 +11,7 @@ import { bumpBacklinks, colourLinks, linkTargets, lockTitles, setPageLinks } fro
 import { slugOf } from "./titles";
 import { queueChangeMail } from "./notify";
 import { wakeMailWorker } from "@/lib/mail/worker";
+import { forgetTalkLists, moveTalk } from "@/lib/talk/comments";
 
 type Tx = Prisma.TransactionClient;
 
@@ -306,8 +307,8 @@ async function lockPage(tx: Tx, title: string): Promise<LockedPage | null> {
 }
 
 /**
- * Rename a page: its history, watches and protection go with it (they belong to the page, not the title). By
- * default a redirect is left at the old title. The move is an entry in the page's history. 409 when the new title
+ * Rename a page: its history, watches and protection go with it (they belong to the page, not the title), and so
+ * does its discussion. By default a redirect is left at the old title. The move is an entry in the page's history. 409 when the new title
  * is taken; protection of the page applies.
  */
 export async function movePage(req: { from: string; to: string; leaveRedirect: boolean; summary?: string; author: Actor }) {
@@ -346,8 +347,10 @@ export async function movePage(req: { from: string; to: string; leaveRedirect: b
     }
     // links to the old title now show a redirect or a red link, links to the new one a page
     await bumpBacklinks(tx, [req.from, req.to]);
+    await moveTalk(tx, req.from, req.to);
     return { from: req.from, to: req.to, redirect: redirectRender !== null, revision };
   });
+  await forgetTalkLists([req.from, req.to]);
   wakeMailWorker();
   return result;
 }
