@@ -224,6 +224,11 @@ test("talk, search, feeds and recent changes: hostile input is a clear 4xx and c
   for (const url of ["/api/talk/a%2F..%2Fb", "/api/talk/<script>", `${talk}?limit=1000`, `${talk}?before=-4`]) {
     probe((await anon.get(url)).status() === 400, `${url} was not a 400`);
   }
+  for (const url of ["/talk/a%3Cscript%3E", "/talk/x%7Cy", `/history/${"x".repeat(300)}`, "/edit/a%5Bb%5D", "/move/%7B"]) {
+    const res = await anon.get(url, { maxRedirects: 0 });
+    const body = await res.text();
+    probe(res.status() === 400 && body.includes("Invalid title") && !body.includes("<script>"), `${url} answered ${res.status()}, not a readable 400`);
+  }
 
   for (const q of ['"', "a & | ! b", "foo:*", "a <-> b", "\\", "'; DROP TABLE pages; --", "<script>alert(1)</script>", "%00", "\u0000", "😀", "x".repeat(500)]) {
     const res = await anon.get(`/api/search?q=${encodeURIComponent(q)}`);

@@ -2,7 +2,8 @@
 // Vellum's HTTP server: Next.js's request handler behind a node:http front. The front does what Next.js cannot
 // do itself, for every request before Next.js sees it:
 //   - a URL path with malformed percent-encoding gets a clean 400 (Next.js 16 answers 500, vercel/next.js#92527),
-//     as does one with an empty, "." or ".." segment (which Next.js would merge or resolve away);
+//     as does one with an empty, "." or ".." segment (which Next.js would merge or resolve away), and a React
+//     page whose path names a bad title (React pages cannot answer 400 themselves);
 //   - request bodies are counted as they arrive: past the route's limit the answer is 413 and the rest is not read,
 //     whether or not the client declared a Content-Length;
 //   - the client's address is determined once (the socket's peer, or with TRUST_PROXY=n the address the n-th
@@ -20,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { hasSessionCookie } from "../lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy, wantsPagePolicy } from "../lib/http/security-headers.js";
-import { acceptablePath, bodyLimit, clientAddress } from "../lib/http/front-rules.js";
+import { acceptablePath, bodyLimit, clientAddress, pageTitleProblem } from "../lib/http/front-rules.js";
 
 /** @typedef {import("node:http").IncomingMessage} Request */
 /** @typedef {import("node:http").ServerResponse} Response */
@@ -29,14 +30,20 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.BIND_ADDRESS ?? "0.0.0.0";
 
-/** @param {Request} req @param {Response} res */
-function badRequest(req, res) {
+const MALFORMED = "This address has malformed percent-encoding or an empty, “.” or “..” segment, so it cannot name a page.";
+
+/** @param {string} text */
+const escapeText = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** @param {Request} req @param {Response} res @param {string} [message] why (HTML pages only; default: a malformed path) */
+function badRequest(req, res, message = MALFORMED) {
   const api = (req.url ?? "").startsWith("/api/");
   const body = api
     ? JSON.stringify({ error: { code: "bad_request", message: "Malformed URL path: bad percent-encoding, or an empty, \".\" or \"..\" segment" } })
     : '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bad request · Vellum</title>' +
       '<link rel="stylesheet" href="/vellum.css"></head><body><main class="page"><h1>Bad request</h1>' +
-      '<p class="error-box">This address has malformed percent-encoding or an empty, “.” or “..” segment, so it cannot name a page.</p>' +
+      `<p class="error-box">${escapeText(message)}</p>` +
+      '<p>Titles may not contain # &lt; &gt; [ ] { } | or \\, nor empty, “.” or “..” subpage names, and have at most 200 characters.</p>' +
       '<p><a href="/wiki/Main_Page">Go to the main page</a></p></main></body></html>';
   res.writeHead(400, {
     "Content-Type": api ? "application/json" : "text/html; charset=utf-8",
@@ -168,6 +175,8 @@ async function serve() {
   const server = http.createServer((req, res) => {
     req.headers["x-vellum-client-ip"] = clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedProxies);
     if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
+    const titleProblem = pageTitleProblem(req.url ?? "/");
+    if (titleProblem) return badRequest(req, res, `Invalid title: ${titleProblem}`);
     if (req.method !== "GET" && req.method !== "HEAD" && !limitBody(req, res)) return;
     delete req.headers["content-security-policy"]; // a client never picks the nonce
     if (wantsPagePolicy(req.url ?? "/")) {

@@ -7,3 +7,5 @@ export declare function acceptablePath(url: string): boolean;
 export declare function bodyLimit(url: string): number;
 /** The client's address: the socket's peer, or with n trusted proxies the n-th X-Forwarded-For entry from the right. */
 export declare function clientAddress(forwardedFor: string | string[] | undefined, peer: string | undefined, trustedProxies: number): string;
+/** Why the title in the path of a titled React page (/edit/, /history/, /talk/ ...) is bad, or null. */
+export declare function pageTitleProblem(url: string): string | null;

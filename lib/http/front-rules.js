@@ -1,5 +1,6 @@
 // The HTTP front's rules (scripts/serve.mjs), pure so they can be tested alone. Plain JavaScript: the front runs
 // outside Next.js's bundle, straight from node.
+import { normaliseTitleParts } from "../wiki/title-rules.js";
 
 /** Largest body of any request; the app's own fields have smaller limits (page text: 1 MiB of Markdown). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -29,6 +30,29 @@ export function acceptablePath(url) {
     if (decoded === "." || decoded === "..") return false;
   }
   return true;
+}
+
+/** React pages whose path names a page title: the front refuses a bad title with a 400 (they cannot). */
+const TITLED_PAGES = ["/edit/", "/history/", "/talk/", "/move/", "/delete/", "/restore/", "/backlinks/"];
+
+/**
+ * Why the title in the path of a titled React page is not allowed (the title rules' message), or null when it is
+ * fine or the path names no title. The pages themselves show the same notice, but only the front can answer 400.
+ * @param {string} url the raw request target (path and query)
+ * @returns {string | null}
+ */
+export function pageTitleProblem(url) {
+  const q = url.indexOf("?");
+  const pathname = q === -1 ? url : url.slice(0, q);
+  const prefix = TITLED_PAGES.find((p) => pathname.startsWith(p));
+  if (!prefix) return null;
+  let decoded;
+  try {
+    decoded = pathname.slice(prefix.length).split("/").map(decodeURIComponent).join("/");
+  } catch {
+    return "malformed percent-encoding";
+  }
+  return normaliseTitleParts(decoded.replaceAll("_", " ")).problem;
 }
 
 /**

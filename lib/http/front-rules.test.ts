@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { acceptablePath, bodyLimit, clientAddress, MAX_AUTH_BODY_BYTES, MAX_BODY_BYTES } from "./front-rules";
+import { acceptablePath, bodyLimit, clientAddress, pageTitleProblem, MAX_AUTH_BODY_BYTES, MAX_BODY_BYTES } from "./front-rules";
 import { wantsPagePolicy } from "./security-headers";
 
 test("paths that can name a page pass; malformed escapes and empty, '.' or '..' segments do not", () => {
@@ -31,4 +31,15 @@ test("the client address is the peer unless proxies are trusted; then the n-th X
 test("React pages get the page policy; the API, the article view and static files do not", () => {
   for (const page of ["/history/X", "/diff?from=1&to=2", "/signin", "/", "/users/a", "/edit/A/B"]) assert.equal(wantsPagePolicy(page), true, page);
   for (const other of ["/api/pages/X", "/wiki/X", "/_next/static/chunks/a.js", "/vellum.css", "/favicon.ico"]) assert.equal(wantsPagePolicy(other), false, other);
+});
+
+test("React pages that name a title refuse a bad one (the front answers 400 for them)", () => {
+  assert.equal(pageTitleProblem("/talk/Fine_title"), null);
+  assert.equal(pageTitleProblem("/history/Parent/Child?before=3"), null);
+  assert.equal(pageTitleProblem("/wiki/a%3Cb"), null, "the article view answers for itself");
+  assert.equal(pageTitleProblem("/search?q=%3C"), null);
+  assert.match(pageTitleProblem("/talk/a%3Cb") ?? "", /character </);
+  assert.match(pageTitleProblem("/edit/x%7Cy") ?? "", /character \|/);
+  assert.match(pageTitleProblem(`/move/${"x".repeat(201)}`) ?? "", /longer than 200/);
+  assert.match(pageTitleProblem("/backlinks/%E0%A4%A") ?? "", /percent-encoding/);
 });
