@@ -1,9 +1,9 @@
 import { commentCount } from "@/lib/talk/comments";
 import { tabsHtml, type Tab } from "./page-head";
 
-/** Page title and its Read / Edit / History / Discussion tabs. */
-export async function PageHead({ title, heading, tab }: { title: string; heading?: string; tab: Tab }) {
-  const comments = await commentCount(title);
+/** Page title and its Read / Edit / History / Discussion tabs (`comments`: the count, when the caller has it). */
+export async function PageHead({ title, heading, tab, comments }: { title: string; heading?: string; tab: Tab; comments?: number }) {
+  comments ??= await commentCount(title);
   return (
     <div className="page-head">
       <h1>{heading ?? title}</h1>

@@ -88,26 +88,57 @@ export async function listComments(title: string, { limit = TALK_PAGE_SIZE, befo
     talkCacheCounters.hits++;
     return { comments: hit.comments, next: hit.next, count: hit.count, cached: true };
   }
-  const list: CachedList = { version: state.version, count: state.count, ...(await queryComments(title, { limit })) };
+  // concurrent misses in this process share one query and one store
+  const flightKey = `${key}\u0000${state.version}`;
+  let pending = inflight.get(flightKey);
+  if (!pending) {
+    pending = fillList(title, key, state, hit !== null).finally(() => inflight.delete(flightKey));
+    inflight.set(flightKey, pending);
+  }
+  const list = await pending;
+  return { comments: list.comments, next: list.next, count: list.count, cached: false };
+}
+
+const inflight = new Map<string, Promise<CachedList>>();
+
+/** Query the newest comments and store them: `add` on a miss (the tutorial's step), `replace` over an older version. */
+async function fillList(title: string, key: string, state: { version: number; count: number }, staleEntry: boolean): Promise<CachedList> {
+  const cache = getCache();
+  const list: CachedList = { version: state.version, count: state.count, ...(await queryComments(title, { limit: TALK_PAGE_SIZE })) };
   try {
-    if (hit) {
+    if (staleEntry) {
       // an older version's list: only an existing entry may change, and this one must
       talkCacheCounters.stale++;
       await cache.replace(key, list, { namespace: NAMESPACE, time: TALK_CACHE_SECONDS });
     } else {
       talkCacheCounters.misses++;
-      const added = await cache.add(key, list, { namespace: NAMESPACE, time: TALK_CACHE_SECONDS });
-      if (!added) {
+      if (!(await cache.add(key, list, { namespace: NAMESPACE, time: TALK_CACHE_SECONDS }))) {
         talkCacheCounters.addFailed++;
-        console.error("[vellum] Memcache add failed.");
+        logFailure("Memcache add failed.");
       }
     }
   } catch (e) {
     if (!(e instanceof ValueTooLargeError)) throw e;
     talkCacheCounters.tooLarge++;
-    console.error("[vellum] Memcache add failed - data larger than the item limit.");
+    logFailure("Memcache add failed - data larger than the item limit.");
   }
-  return { comments: list.comments, next: list.next, count: list.count, cached: false };
+  return list;
+}
+
+/**
+ * The tutorial's two log lines, at most one of each per 10 s with how often it happened (another instance's add
+ * winning a race is routine under load and would otherwise fill the log).
+ */
+const lastLogged = new Map<string, { at: number; suppressed: number }>();
+function logFailure(message: string) {
+  const seen = lastLogged.get(message) ?? { at: 0, suppressed: 0 };
+  if (Date.now() - seen.at < 10_000) {
+    seen.suppressed++;
+    lastLogged.set(message, seen);
+    return;
+  }
+  console.error(`[vellum] ${message}${seen.suppressed ? ` (and ${seen.suppressed} more times in the last 10 s)` : ""}`);
+  lastLogged.set(message, { at: Date.now(), suppressed: 0 });
 }
 
 /** memcached's own hit and miss counts (the tutorial prints them under the guestbook). */

@@ -40,7 +40,7 @@ export default async function TalkPage({ params, searchParams }: Props) {
   const mayPost = user !== null || getConfig().ALLOW_ANONYMOUS_COMMENTS === "on";
   return (
     <>
-      <PageHead title={title} heading={`Talk: ${title}`} tab="talk" />
+      <PageHead title={title} heading={`Talk: ${title}`} tab="talk" comments={list.count} />
       {mayPost ? (
         <TalkForm slugPath={encodeSlug(title)} />
       ) : (
