@@ -75,9 +75,9 @@ export const commentSchema = z
   })
   .strict();
 
-/** ?limit=&before= of a talk page (10 newest by default). */
+/** ?limit=&before= of a talk page (10 newest by default; at most 500, as every list). */
 export const talkQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(10),
+  limit: z.coerce.number().int().min(1).max(500).default(10),
   before: z.coerce.number().int().positive().max(MAX_INT).optional(),
 });
 
@@ -92,7 +92,7 @@ export const recentChangesQuerySchema = z.object({
 /** ?q=&limit=&offset= of a search (q: any text up to 500 characters; checked by lib/wiki/search.ts). */
 export const searchQuerySchema = z.object({
   q: z.string().default(""),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: z.coerce.number().int().min(1).max(500).default(20),
   offset: z.coerce.number().int().min(0).max(10_000).default(0),
 });
 
