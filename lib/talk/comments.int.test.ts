@@ -94,6 +94,21 @@ test("comments are sanitised Markdown; anonymous only when allowed; too fast is 
   await assert.rejects(postComment({ title: fast, content: "other address", author: quick, clientIp: "203.0.113.78" }), isCode("rate_limited"), "per person");
 });
 
+test("a burst of simultaneous posts from one address cannot slip past the limit: the rest are 429", async () => {
+  const title = unique("Burst");
+  const ip = "203.0.113.120";
+  const people = [];
+  for (let i = 0; i < 20; i++) people.push(await makeUser("editor"));
+  const results = await Promise.allSettled(people.map((p, i) => postComment({ title, content: `burst ${i}`, author: p, clientIp: ip })));
+  const posted = results.filter((r) => r.status === "fulfilled").length;
+  assert.ok(posted >= 1 && posted <= COMMENT_RATE.perAddress, `${posted} posted`);
+  assert.ok(results.every((r) => r.status === "fulfilled" || isCode("rate_limited")(r.reason)), "the others are 429, not errors");
+  assert.equal(await commentCount(title), posted);
+  // and one after another, the limit itself holds
+  for (let i = posted; i < COMMENT_RATE.perAddress; i++) await postComment({ title, content: `more ${i}`, author: people[i]!, clientIp: ip });
+  await assert.rejects(postComment({ title, content: "over", author: people[19]!, clientIp: ip }), isCode("rate_limited"));
+});
+
 test("watchers of the page are told of a new comment (not its author)", async () => {
   const title = unique("Watched");
   await savePage({ title, markdown: "x\n", baseRevisionId: null, author: alice });

@@ -154,12 +154,20 @@ function clientKeyOf(ip: string): string {
   return createHash("sha256").update(`vellum-comment:${ip}`).digest("base64url").slice(0, 22);
 }
 
-async function assertNotTooFast(author: Poster, clientKey: string) {
+/**
+ * 429 past the per-address or per-person rate, counted inside the posting transaction while it holds a lock per
+ * address and per person, so simultaneous posts cannot all count "0 so far". A post that finds the lock taken (the
+ * same address or person is posting this very moment) is itself too fast: 429 at once, nothing queues.
+ */
+async function assertNotTooFast(tx: Prisma.TransactionClient, author: Poster, clientKey: string) {
+  const keys = [`vellum-comment-address:${clientKey}`, ...(author ? [`vellum-comment-person:${author.id}`] : [])];
+  for (const key of keys) {
+    const [row] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext(${key})) AS locked`;
+    if (!row?.locked) throw new AppError("rate_limited", "You are already posting a comment; wait a moment and try again");
+  }
   const since = new Date(Date.now() - 60_000);
-  const [byAddress, byPerson] = await Promise.all([
-    db().comment.count({ where: { clientKey, createdAt: { gt: since } } }),
-    author ? db().comment.count({ where: { authorId: author.id, createdAt: { gt: since } } }) : Promise.resolve(0),
-  ]);
+  const byAddress = await tx.comment.count({ where: { clientKey, createdAt: { gt: since } } });
+  const byPerson = author ? await tx.comment.count({ where: { authorId: author.id, createdAt: { gt: since } } }) : 0;
   if (byAddress >= COMMENT_RATE.perAddress || byPerson >= COMMENT_RATE.perPerson) {
     throw new AppError("rate_limited", "You are commenting too fast; wait a minute and try again");
   }
@@ -174,10 +182,10 @@ export async function postComment(req: { title: string; content: string; author:
   if (!req.author && getConfig().ALLOW_ANONYMOUS_COMMENTS !== "on") throw new AppError("unauthorized", "Sign in to comment");
   if (req.author) assertNotBlocked(req.author);
   const clientKey = clientKeyOf(req.clientIp);
-  await assertNotTooFast(req.author, clientKey);
   const { rendered } = await renderBounded(req.content);
   const html = writeLinks(rendered.html, rendered.links, new Map(rendered.links.map((l) => [l.title, "page" as const])));
   const comment = await db().$transaction(async (tx) => {
+    await assertNotTooFast(tx, req.author, clientKey);
     const row = await tx.comment.create({
       data: { title: req.title, authorId: req.author?.id ?? null, content: req.content, html, clientKey },
       select: { id: true, createdAt: true },
@@ -188,7 +196,7 @@ export async function postComment(req: { title: string; content: string; author:
     await bumpPageView(tx, req.title);
     await queueCommentMail(tx, req.title, req.author, req.content);
     return row;
-  });
+  }, { maxWait: 10_000, timeout: 10_000 });
   await forgetTalkLists([req.title]);
   wakeMailWorker();
   return {
