@@ -66,7 +66,7 @@ export async function GET(req: NextRequest): Promise<Response> {
       pageToolsHtml(page.title, user) +
       `</footer></div></div>`;
     const headers: Record<string, string> = { "X-Revision-Id": String(page.revision.id) };
-    // the document is the same for every request of this path while revision and link colours stay
+    // the document is the same for every request of this path while its revision and view version stay
     if (!req.nextUrl.search) {
       headers.ETag = viewEtag(page.revision.id, page.viewVersion, user);
       if (req.headers.get("if-none-match") === headers.ETag) return html(304, null, headers);
