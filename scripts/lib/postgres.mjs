@@ -6,7 +6,7 @@
 // binaries (in node_modules) and the data folder. A root who cloned into /root or a `mktemp -d` folder (mode 0700)
 // gives that user no way in; then the binaries are copied to, and the cluster kept in, /var/lib/vellum, which
 // the postgres user can reach. See docs/decisions/0012-root-and-the-embedded-database.md.
-import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, cpSync, rmSync, renameSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, cpSync, rmSync, renameSync, statSync } from "node:fs";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import net from "node:net";
@@ -174,15 +174,43 @@ function startPostmaster(bin, dataDir, port, ids) {
 }
 
 /**
+ * A cluster relocated under SYSTEM_DIR outlives the checkout that made it (deleting the project folder does not
+ * delete it), and a new checkout in the same folder generates a new password. So the password is kept beside the
+ * relocated cluster too (root only), and a new checkout adopts it: the same folder keeps its wiki. A cluster made
+ * before its password was kept there, found by a new checkout that cannot know the password, is moved aside (never
+ * deleted; its path is printed) and a fresh one is made.
+ */
+async function adoptRelocatedCluster(dataDir, passwordFile, checkoutHadPassword) {
+  const kept = path.join(path.dirname(dataDir), "pg-password");
+  const exists = existsSync(path.join(dataDir, "PG_VERSION"));
+  if (exists && existsSync(kept)) {
+    writeFileSync(passwordFile, readFileSync(kept, "utf8"), { mode: 0o600 });
+    return;
+  }
+  if (exists && !checkoutHadPassword) {
+    await stopStalePostmaster(dataDir);
+    const aside = `${dataDir}.orphaned-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    renameSync(dataDir, aside);
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const { uid, gid } = statSync(aside);
+    chownSync(dataDir, uid, gid);
+    console.log(`[vellum] an embedded PostgreSQL cluster of an earlier checkout in this folder was kept at ${aside}; starting a fresh one`);
+  }
+  writeFileSync(kept, readFileSync(passwordFile, "utf8"), { mode: 0o600 });
+}
+
+/**
  * Start (initialising on first use) an embedded PostgreSQL cluster in `dir` on `port`, create `database`
  * if it does not exist, and return its connection URL and a stop function.
  */
 export async function startEmbeddedPostgres({ dir, port, database }) {
   mkdirSync(dir, { recursive: true });
   const passwordFile = path.join(dir, "pg-password");
-  if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString("base64url"), { mode: 0o600 });
-  const password = readFileSync(passwordFile, "utf8").trim();
+  const checkoutHadPassword = existsSync(passwordFile);
+  if (!checkoutHadPassword) writeFileSync(passwordFile, randomBytes(18).toString("base64url"), { mode: 0o600 });
   const { bin, dataDir, ids } = layout(dir);
+  if (!path.resolve(dataDir).startsWith(path.resolve(dir) + path.sep)) await adoptRelocatedCluster(dataDir, passwordFile, checkoutHadPassword);
+  const password = readFileSync(passwordFile, "utf8").trim();
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initialise(bin, dataDir, ids, password);
   await stopStalePostmaster(dataDir);
   if (await portInUse(port)) {
