@@ -308,8 +308,8 @@ async function lockPage(tx: Tx, title: string): Promise<LockedPage | null> {
 
 /**
  * Rename a page: its history, watches and protection go with it (they belong to the page, not the title), and so
- * does its discussion. By default a redirect is left at the old title. The move is an entry in the page's history. 409 when the new title
- * is taken; protection of the page applies.
+ * does its discussion. By default a redirect is left at the old title. The move is an entry in the page's
+ * history. 409 when the new title is taken; protection of the page applies.
  */
 export async function movePage(req: { from: string; to: string; leaveRedirect: boolean; summary?: string; author: Actor }) {
   if (req.from === req.to) throw new AppError("bad_request", "A page cannot be moved onto its own title");
