@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { sendJson } from "./send-json";
 
 /**
  * A button that sends one JSON request and then reloads (or runs `after`). Shows the server's error message when
@@ -20,15 +21,10 @@ export function JsonButton(props: {
     if (props.confirm && !window.confirm(props.confirm)) return;
     setBusy(true);
     setError(null);
-    const res = await fetch(props.url, {
-      method: props.method,
-      headers: { "Content-Type": "application/json" },
-      body: props.body === undefined ? undefined : JSON.stringify(props.body),
-    }).catch(() => null);
+    const r = await sendJson(props.method, props.url, props.body);
     setBusy(false);
-    if (res?.ok) return window.location.reload();
-    const data = (await res?.json().catch(() => null)) as { error?: { message?: string } } | null;
-    setError(data?.error?.message ?? "That did not work; try again.");
+    if (r.ok) return window.location.reload();
+    setError(r.message ?? "That did not work; try again.");
   }
   return (
     <span>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { sendJson } from "./send-json";
 
 type Action = "move" | "delete" | "restore";
 
@@ -31,21 +32,17 @@ export function PageActionForm({ action, title, slugPath }: { action: Action; ti
           : { ...(reason ? { summary: reason } : {}) };
     setBusy(true);
     setError(null);
-    const res = await fetch(setup.api + slugPath, {
-      method: setup.method,
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    }).catch(() => null);
-    const data = (await res?.json().catch(() => null)) as { to?: { slug: string }; error?: { message?: string } } | null;
+    const r = await sendJson<{ to: { slug: string } }>(setup.method, setup.api + slugPath, body);
+    const data = r.data;
     setBusy(false);
-    if (res?.ok) {
+    if (r.ok) {
       // the page where it now is (after a delete: its deleted notice); the article view is not a React page
       const where = action === "move" && data?.to ? data.to.slug.split("/").map(encodeURIComponent).join("/") : slugPath;
       const article = new URL(`/wiki/${where}`, window.location.href);
       window.location.assign(article);
       return;
     }
-    setError(data?.error?.message ?? "That did not work; try again.");
+    setError(r.message ?? "That did not work; try again.");
   }
   return (
     <form onSubmit={submit} aria-label={setup.submit} className="form-narrow">

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
+import { sendJson } from "./send-json";
 
 /** Restores a page to revision `revisionId` (a new revision with its text), then shows the page. */
 export function RevertButton({ title, revisionId, number }: { title: string; revisionId: number; number: number }) {
@@ -9,17 +10,12 @@ export function RevertButton({ title, revisionId, number }: { title: string; rev
   async function revert() {
     if (!window.confirm(`Restore “${title}” to revision ${number}? This adds a new revision.`)) return;
     setState("busy");
-    const res = await fetch(`/api/revert/${encodeSlug(title)}`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ revisionId }),
-    }).catch(() => null);
-    if (res?.ok) {
+    const r = await sendJson("POST", `/api/revert/${encodeSlug(title)}`, { revisionId });
+    if (r.ok) {
       window.location.assign(pagePaths.view(title));
       return;
     }
-    const data = (await res?.json().catch(() => null)) as { error?: { message?: string } } | null;
-    setState(data?.error?.message ?? "Revert failed; try again.");
+    setState(r.message ?? "Revert failed; try again.");
   }
   return (
     <span>

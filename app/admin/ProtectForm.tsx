@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { encodeSlug } from "@/lib/wiki/titles";
+import { sendJson } from "@/app/_components/send-json";
 
 /** Set a page's protection by title. */
 export function ProtectForm() {
@@ -17,13 +18,8 @@ export function ProtectForm() {
       setStatus("That is not a valid title.");
       return;
     }
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ level: String(form.get("level")) }),
-    }).catch(() => null);
-    const data = (await res?.json().catch(() => null)) as { error?: { message?: string }; protection?: string } | null;
-    setStatus(res?.ok ? `Protection set to ${data?.protection}.` : (data?.error?.message ?? "That did not work."));
+    const r = await sendJson<{ protection: string }>("POST", url, { level: String(form.get("level")) });
+    setStatus(r.ok ? `Protection set to ${r.data?.protection}.` : (r.message ?? "That did not work."));
   }
   return (
     <form onSubmit={submit} aria-label="Protect a page" className="form-narrow">

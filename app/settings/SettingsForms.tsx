@@ -1,13 +1,12 @@
 "use client";
 
 import { useState } from "react";
+import { sendJson } from "@/app/_components/send-json";
 
-async function send(method: string, url: string, body: unknown) {
-  const res = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).catch(
-    () => null,
-  );
-  const data = (await res?.json().catch(() => null)) as Record<string, unknown> & { error?: { message?: string } } | null;
-  return { ok: !!res?.ok, data, error: data?.error?.message ?? (res ? `HTTP ${res.status}` : "Could not reach the server") };
+/** sendJson, with a message for every failure: the server's, its HTTP status, or that it could not be reached. */
+async function send(method: "PATCH" | "POST", url: string, body: unknown) {
+  const r = await sendJson(method, url, body);
+  return { ...r, error: r.message ?? (r.status ? `HTTP ${r.status}` : "Could not reach the server") };
 }
 
 export function ProfileForm(props: { displayName: string; bio: string; notify: string; username: string }) {

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { signIn } from "next-auth/react";
+import { sendJson } from "@/app/_components/send-json";
 
 /** `askSetupCode`: the wiki has no administrator yet, so offer the field for `npm start`'s setup code. */
 export function SignUpForm({ askSetupCode }: { askSetupCode: boolean }) {
@@ -20,14 +21,9 @@ export function SignUpForm({ askSetupCode }: { askSetupCode: boolean }) {
       ...(form.get("setupCode") ? { setupCode: String(form.get("setupCode")).trim() } : {}),
     };
     try {
-      const res = await fetch("/api/accounts", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(account),
-      });
-      if (!res.ok) {
-        const data = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        setError(data?.error?.message ?? `Sign-up failed (HTTP ${res.status})`);
+      const r = await sendJson("POST", "/api/accounts", account);
+      if (!r.ok) {
+        setError(r.status ? (r.message ?? `Sign-up failed (HTTP ${r.status})`) : "Could not reach the server; try again.");
         return;
       }
       const result = await signIn("credentials", { username: account.username, password: account.password, redirect: false });

@@ -1,20 +1,16 @@
 "use client";
 
 import { useState } from "react";
+import { sendJson } from "@/app/_components/send-json";
 
 /** One click confirms the address the link was sent to. */
 export function VerifyEmailButton({ token }: { token: string }) {
   const [state, setState] = useState<{ done?: string; error?: string; busy?: boolean }>({});
   async function confirm() {
     setState({ busy: true });
-    const res = await fetch("/api/verify-email", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ token }),
-    }).catch(() => null);
-    const data = (await res?.json().catch(() => null)) as { email?: string; error?: { message?: string } } | null;
-    if (res?.ok) setState({ done: data?.email ?? "your address" });
-    else setState({ error: data?.error?.message ?? "That did not work; try again." });
+    const r = await sendJson<{ email: string }>("POST", "/api/verify-email", { token });
+    if (r.ok) setState({ done: r.data?.email ?? "your address" });
+    else setState({ error: r.message ?? "That did not work; try again." });
   }
   if (state.done) {
     return (

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { sendJson } from "@/app/_components/send-json";
 
 /** The comment box of a talk page: posts, then reloads so the new comment shows (at once, on every instance). */
 export function TalkForm({ slugPath }: { slugPath: string }) {
@@ -11,15 +12,10 @@ export function TalkForm({ slugPath }: { slugPath: string }) {
     const content = String(new FormData(e.currentTarget).get("content") ?? "");
     setBusy(true);
     setError(null);
-    const res = await fetch(`/api/talk/${slugPath}`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ content }),
-    }).catch(() => null);
+    const r = await sendJson("POST", `/api/talk/${slugPath}`, { content });
     setBusy(false);
-    if (res?.ok) return window.location.reload();
-    const data = (await res?.json().catch(() => null)) as { error?: { message?: string } } | null;
-    setError(data?.error?.message ?? "Your comment could not be posted; try again.");
+    if (r.ok) return window.location.reload();
+    setError(r.message ?? "Your comment could not be posted; try again.");
   }
   return (
     <form onSubmit={submit} aria-label="New comment">
