@@ -1,4 +1,7 @@
+import type { Metadata } from "next";
+import { AppError } from "@/lib/errors";
 import { commentCount } from "@/lib/talk/comments";
+import { titleFromParam } from "@/lib/wiki/titles";
 import { tabsHtml, type Tab } from "./page-head";
 
 /** Page title and its Read / Edit / History / Discussion tabs (`comments`: the count, when the caller has it). */
@@ -27,4 +30,25 @@ export function ErrorNotice({ heading, message }: { heading: string; message: st
       </p>
     </>
   );
+}
+
+type SlugParams = Promise<{ slug: string[] }>;
+
+/** The title a titled page's path (/edit/{slug}, /history/{slug}, ...) names, or the "Bad title" notice to show. */
+export async function titleOrNotice(params: SlugParams) {
+  try {
+    return { title: titleFromParam((await params).slug), notice: null };
+  } catch (e) {
+    if (e instanceof AppError) return { title: null, notice: <ErrorNotice heading="Bad title" message={e.message} /> };
+    throw e;
+  }
+}
+
+/** The metadata of a titled page: `name(title)`, or "Bad title". */
+export async function titledMetadata(params: SlugParams, name: (title: string) => string): Promise<Metadata> {
+  try {
+    return { title: name(titleFromParam((await params).slug)) };
+  } catch {
+    return { title: "Bad title" };
+  }
 }

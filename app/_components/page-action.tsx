@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { AppError } from "@/lib/errors";
 import { getCurrentUser } from "@/lib/auth/session";
-import { encodeSlug, pagePaths, titleFromParam } from "@/lib/wiki/titles";
-import { ErrorNotice, PageHead } from "./PageHead";
+import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
+import { PageHead, titleOrNotice, titledMetadata } from "./PageHead";
 import { PageActionForm } from "./PageActionForm";
 
 type Action = "move" | "delete" | "restore";
@@ -22,12 +21,8 @@ const EXPLAIN: Record<Action, string> = {
 };
 
 /** The metadata of /move, /delete and /restore pages. */
-export async function actionMetadata(action: Action, { params }: Props): Promise<Metadata> {
-  try {
-    return { title: `${HEADINGS[action]} ${titleFromParam((await params).slug)}` };
-  } catch {
-    return { title: "Bad title" };
-  }
+export function actionMetadata(action: Action, { params }: Props): Promise<Metadata> {
+  return titledMetadata(params, (title) => `${HEADINGS[action]} ${title}`);
 }
 
 /**
@@ -35,13 +30,9 @@ export async function actionMetadata(action: Action, { params }: Props): Promise
  * administrators (the API checks again, with the page's protection, inside the handler).
  */
 export async function PageActionPage({ action, params }: { action: Action } & Props) {
-  let title: string;
-  try {
-    title = titleFromParam((await params).slug);
-  } catch (e) {
-    if (e instanceof AppError) return <ErrorNotice heading="Bad title" message={e.message} />;
-    throw e;
-  }
+  const named = await titleOrNotice(params);
+  if (named.notice) return named.notice;
+  const title = named.title;
   const paths = { move: pagePaths.move, delete: pagePaths.delete, restore: pagePaths.restore };
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(paths[action](title))}`);

@@ -1,29 +1,17 @@
-import type { Metadata } from "next";
-import { AppError } from "@/lib/errors";
 import { listBacklinks } from "@/lib/wiki/links";
 import { titleListQuerySchema } from "@/lib/wiki/schema";
-import { pagePaths, titleFromParam } from "@/lib/wiki/titles";
-import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
+import { pagePaths } from "@/lib/wiki/titles";
+import { ErrorNotice, PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
 
 type Props = { params: Promise<{ slug: string[] }>; searchParams: Promise<Record<string, string | string[]>> };
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  try {
-    return { title: `What links to ${titleFromParam((await params).slug)}` };
-  } catch {
-    return { title: "Bad title" };
-  }
-}
+export const generateMetadata = ({ params }: Props) => titledMetadata(params, (title) => `What links to ${title}`);
 
 /** /backlinks/{slug}: "What links here", the pages whose current text links to the title, 200 at a time. */
 export default async function BacklinksPage({ params, searchParams }: Props) {
-  let title: string;
-  try {
-    title = titleFromParam((await params).slug);
-  } catch (e) {
-    if (e instanceof AppError) return <ErrorNotice heading="Bad title" message={e.message} />;
-    throw e;
-  }
+  const named = await titleOrNotice(params);
+  if (named.notice) return named.notice;
+  const title = named.title;
   const query = titleListQuerySchema.safeParse({ limit: 200, ...(await searchParams) });
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid page of links." />;
   const { pages, next } = await listBacklinks(title, query.data);

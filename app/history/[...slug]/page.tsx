@@ -1,14 +1,13 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { AppError } from "@/lib/errors";
 import { getSessionUser } from "@/lib/auth/session";
 import { listHistory, type RevisionKind } from "@/lib/wiki/revisions";
 import { pageQuerySchema } from "@/lib/wiki/schema";
-import { encodeSlug, pagePaths, titleFromParam } from "@/lib/wiki/titles";
+import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
 import { isWatching } from "@/lib/wiki/watches";
 import { viewCounts } from "@/lib/cache/view-counts";
 import { JsonButton } from "@/app/_components/JsonButton";
-import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
+import { ErrorNotice, PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
 import { RevertButton } from "@/app/_components/RevertButton";
 import { formatDate, formatDelta } from "@/app/_components/format";
 import { TableHead } from "@/app/_components/TableHead";
@@ -25,23 +24,13 @@ const KIND_LABELS: Record<RevisionKind, string> = {
 
 type Props = { params: Promise<{ slug: string[] }>; searchParams: Promise<Record<string, string | string[]>> };
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  try {
-    return { title: `History of ${titleFromParam((await params).slug)}` };
-  } catch {
-    return { title: "Bad title" };
-  }
-}
+export const generateMetadata = ({ params }: Props) => titledMetadata(params, (title) => `History of ${title}`);
 
 /** /history/{slug}: revisions newest first, 50 a page, with compare and revert. */
 export default async function HistoryPage({ params, searchParams }: Props) {
-  let title: string;
-  try {
-    title = titleFromParam((await params).slug);
-  } catch (e) {
-    if (e instanceof AppError) return <ErrorNotice heading="Bad title" message={e.message} />;
-    throw e;
-  }
+  const named = await titleOrNotice(params);
+  if (named.notice) return named.notice;
+  const title = named.title;
   const query = pageQuerySchema.safeParse(await searchParams);
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid page of history." />;
   let history;

@@ -1,24 +1,16 @@
-import type { Metadata } from "next";
-import { AppError } from "@/lib/errors";
 import { getConfig } from "@/lib/config";
 import { getSessionUser } from "@/lib/auth/session";
 import { cacheHitsAndMisses, listComments } from "@/lib/talk/comments";
 import { talkQuerySchema } from "@/lib/wiki/schema";
-import { encodeSlug, pagePaths, titleFromParam } from "@/lib/wiki/titles";
-import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
+import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
+import { ErrorNotice, PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
 import { JsonButton } from "@/app/_components/JsonButton";
 import { formatDate } from "@/app/_components/format";
 import { TalkForm } from "./TalkForm";
 
 type Props = { params: Promise<{ slug: string[] }>; searchParams: Promise<Record<string, string | string[]>> };
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  try {
-    return { title: `Talk: ${titleFromParam((await params).slug)}` };
-  } catch {
-    return { title: "Bad title" };
-  }
-}
+export const generateMetadata = ({ params }: Props) => titledMetadata(params, (title) => `Talk: ${title}`);
 
 const fmt = new Intl.NumberFormat("en-GB");
 
@@ -27,13 +19,9 @@ const fmt = new Intl.NumberFormat("en-GB");
  * the cache's hits and misses under it, as in the guestbook this wiki descends from.
  */
 export default async function TalkPage({ params, searchParams }: Props) {
-  let title: string;
-  try {
-    title = titleFromParam((await params).slug);
-  } catch (e) {
-    if (e instanceof AppError) return <ErrorNotice heading="Bad title" message={e.message} />;
-    throw e;
-  }
+  const named = await titleOrNotice(params);
+  if (named.notice) return named.notice;
+  const title = named.title;
   const query = talkQuerySchema.safeParse(await searchParams);
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid page of comments." />;
   const [user, list, stats] = await Promise.all([getSessionUser(), listComments(title, query.data), cacheHitsAndMisses()]);
