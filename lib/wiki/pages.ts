@@ -11,7 +11,7 @@ import { bumpBacklinks, colourLinks, linkTargets, lockTitles, setPageLinks } fro
 import { slugOf } from "./titles";
 import { queueChangeMail } from "./notify";
 import { wakeMailWorker } from "@/lib/mail/worker";
-import { forgetTalkLists, moveTalk } from "@/lib/talk/comments";
+import { commentCount, forgetTalkLists, moveTalk } from "@/lib/talk/comments";
 
 type Tx = Prisma.TransactionClient;
 
@@ -20,9 +20,9 @@ const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
 /**
  * What a view needs to know is current: the revision, the version of what else it shows (link colours, the
- * comment count), where it redirects, and how many comments its talk page has.
+ * comment count), and where it redirects.
  */
-export type PageState = { revisionId: number; viewVersion: number; redirectTo: string | null; comments: number };
+export type PageState = { revisionId: number; viewVersion: number; redirectTo: string | null };
 
 /**
  * Which revision of a page is current and which version of its links' colours: the one indexed lookup a cached
@@ -30,17 +30,13 @@ export type PageState = { revisionId: number; viewVersion: number; redirectTo: s
  * and Prisma's per-query work costs more than the query itself (docs/decisions/0009-front-cache.md).
  */
 export async function currentPageState(title: string): Promise<PageState | null> {
-  const { rows } = await sqlPool().query<{ latest_revision_id: number | null; view_version: number; redirect_to: string | null; comments: number | null }>({
+  const { rows } = await sqlPool().query<{ latest_revision_id: number | null; view_version: number; redirect_to: string | null }>({
     name: "vellum-current-page",
-    text:
-      "SELECT p.latest_revision_id, p.view_version, p.redirect_to, t.comments FROM pages p " +
-      "LEFT JOIN talks t ON t.title = p.title WHERE p.title = $1",
+    text: "SELECT latest_revision_id, view_version, redirect_to FROM pages WHERE title = $1",
     values: [title],
   });
   const row = rows[0];
-  return row?.latest_revision_id
-    ? { revisionId: row.latest_revision_id, viewVersion: row.view_version, redirectTo: row.redirect_to, comments: row.comments ?? 0 }
-    : null;
+  return row?.latest_revision_id ? { revisionId: row.latest_revision_id, viewVersion: row.view_version, redirectTo: row.redirect_to } : null;
 }
 
 async function pageStateOrThrow(title: string): Promise<PageState> {
@@ -55,20 +51,24 @@ async function pageStateOrThrow(title: string): Promise<PageState> {
  */
 export async function getPageViewOrThrow(title: string) {
   const state = await pageStateOrThrow(title);
-  return { title, slug: slugOf(title), redirectTo: state.redirectTo, viewVersion: state.viewVersion, comments: state.comments, ...(await coloured(state)) };
+  return { title, slug: slugOf(title), redirectTo: state.redirectTo, viewVersion: state.viewVersion, ...(await coloured(title, state)) };
 }
 
-function coloured(state: PageState): Promise<RenderedRevision> {
+/**
+ * The current revision as viewed now: links coloured, and the talk page's comment count for the Discussion tab.
+ * Both change only with the view version, so they are cached with it and the hot lookup reads neither.
+ */
+function coloured(title: string, state: PageState): Promise<RenderedRevision & { comments: number }> {
   return cached(pageCacheKey(["view", state.revisionId, state.viewVersion]), async () => {
-    const kept = await getRenderedRevision(state.revisionId);
-    return { ...kept, html: await colourLinks(kept.html, kept.links) };
+    const [kept, comments] = await Promise.all([getRenderedRevision(state.revisionId), commentCount(title)]);
+    return { ...kept, html: await colourLinks(kept.html, kept.links), comments };
   }, { isRender: false }); // colouring is a lookup; the render (if any) is counted by getRenderedRevision
 }
 
 /** A page's current revision with its Markdown (the API's page object); 404 when the page does not exist. */
 export async function getPageOrThrow(title: string) {
   const state = await pageStateOrThrow(title);
-  const [rendered, markdown] = await Promise.all([coloured(state), getRevisionMarkdown(state.revisionId)]);
+  const [rendered, markdown] = await Promise.all([coloured(title, state), getRevisionMarkdown(state.revisionId)]);
   const redirectTo = state.redirectTo ? { title: state.redirectTo, slug: slugOf(state.redirectTo) } : null;
   return { title, slug: slugOf(title), markdown, html: rendered.html, toc: rendered.toc, revision: rendered.revision, redirectTo };
 }
