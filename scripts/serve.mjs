@@ -22,6 +22,7 @@ import next from "next";
 import { hasSessionCookie } from "../lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy, wantsPagePolicy } from "../lib/http/security-headers.js";
 import { acceptablePath, bodyLimit, clientAddress, pageTitleProblem } from "../lib/http/front-rules.js";
+import { escapeHtml } from "../lib/markdown/escape-html.js";
 
 /** @typedef {import("node:http").IncomingMessage} Request */
 /** @typedef {import("node:http").ServerResponse} Response */
@@ -32,9 +33,6 @@ const hostname = process.env.BIND_ADDRESS ?? "0.0.0.0";
 
 const MALFORMED = "This address has malformed percent-encoding or an empty, “.” or “..” segment, so it cannot name a page.";
 
-/** @param {string} text */
-const escapeText = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /** @param {Request} req @param {Response} res @param {string} [message] why (HTML pages only; default: a malformed path) */
 function badRequest(req, res, message = MALFORMED) {
   const api = (req.url ?? "").startsWith("/api/");
@@ -42,7 +40,7 @@ function badRequest(req, res, message = MALFORMED) {
     ? JSON.stringify({ error: { code: "bad_request", message: "Malformed URL path: bad percent-encoding, or an empty, \".\" or \"..\" segment" } })
     : '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bad request · Vellum</title>' +
       '<link rel="stylesheet" href="/vellum.css"></head><body><main class="page"><h1>Bad request</h1>' +
-      `<p class="error-box">${escapeText(message)}</p>` +
+      `<p class="error-box">${escapeHtml(message)}</p>` +
       '<p>Titles may not contain # &lt; &gt; [ ] { } | or \\, nor empty, “.” or “..” subpage names, and have at most 200 characters.</p>' +
       '<p><a href="/wiki/Main_Page">Go to the main page</a></p></main></body></html>';
   res.writeHead(400, {

@@ -4,6 +4,9 @@ import sanitizeHtml from "sanitize-html";
 import { slug as githubSlug } from "github-slugger";
 import { randomBytes } from "node:crypto";
 import { normaliseTitleOrNull } from "../wiki/title-rules.js";
+import { escapeHtml } from "./escape-html.js";
+
+export { escapeHtml };
 
 // Markdown to safe HTML. Plain JavaScript (types in render.d.ts) because it also runs in a worker thread
 // (render-worker.js), which must start the same way in the built app and under the tests' TypeScript loader.
@@ -219,12 +222,3 @@ export function plainTextFallback(markdown) {
   };
 }
 
-/** Escape text for an HTML text node or a quoted attribute value. */
-export function escapeHtml(text) {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
