@@ -3,13 +3,16 @@
 // among them. Starts and stops everything it needs.
 //   npm test              every phase
 //   npm test -- unit      one phase (lint | typecheck | unit | int | e2e | security; security alone: npm run test:security)
+//   npm test -- int lib/wiki/search.int.test.ts   only these test files of the unit and int phases
 import { spawn } from "node:child_process";
 import { readdirSync, rmSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT, DATA, say, run, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSystemPackages } from "./lib/setup.mjs";
 import { startApp } from "./lib/app.mjs";
 
-const phases = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const args = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const only = args.filter((a) => a.endsWith(".ts")).map((a) => path.normalize(a));
+const phases = args.filter((a) => !a.endsWith(".ts"));
 const want = (name) => phases.length === 0 || phases.includes(name);
 const cleanups = [];
 const TSX = ["--conditions=react-server", "--import", "tsx"];
@@ -27,7 +30,7 @@ function testFiles(filter) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (e.name !== "generated") visit(p);
-      } else if (filter(e.name)) out.push(path.relative(ROOT, p));
+      } else if (filter(e.name) && (!only.length || only.includes(path.relative(ROOT, p)))) out.push(path.relative(ROOT, p));
     }
   };
   visit(path.join(ROOT, "lib"));

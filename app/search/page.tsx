@@ -19,7 +19,7 @@ type Props = { searchParams: Promise<Record<string, string | string[]>> };
 export default async function SearchPage({ searchParams }: Props) {
   const query = searchQuerySchema.safeParse(await searchParams);
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid search." />;
-  const { q, limit, offset } = query.data;
+  const { q, limit, offset, asTyped } = query.data;
   if ([...q].length > MAX_QUERY_CHARS) {
     return <ErrorNotice heading="Search" message={`A search may have at most ${MAX_QUERY_CHARS} characters.`} />;
   }
@@ -28,12 +28,15 @@ export default async function SearchPage({ searchParams }: Props) {
   if (title && exact && offset === 0) redirect(pagePaths.view(title));
   let found;
   try {
-    found = await searchPages(q, { limit, offset });
+    found = await searchPages(q, { limit, offset, asTyped });
   } catch (e) {
     if (e instanceof AppError) return <ErrorNotice heading="Search" message={e.message} />;
     throw e;
   }
   const more = offset + found.results.length < found.total;
+  const shown = found.correction?.query ?? q;
+  const pageLink = (at: number) =>
+    `/search?${new URLSearchParams({ q, offset: String(at), ...(asTyped ? { asTyped: "1" } : {}) })}`;
   return (
     <>
       <div className="page-head">
@@ -44,9 +47,23 @@ export default async function SearchPage({ searchParams }: Props) {
         <input id="search-page-q" type="search" name="q" defaultValue={q} maxLength={MAX_QUERY_CHARS} />
         <button type="submit">Search</button>
       </form>
+      {found.correction && (
+        <p className="notice">
+          Showing results for <strong>{found.correction.query}</strong>. Search instead for{" "}
+          <a href={`/search?${new URLSearchParams({ q, asTyped: "1" })}`}>{found.correction.original}</a>.
+        </p>
+      )}
+      {found.didYouMean && (
+        <p className="notice">
+          Did you mean <a href={`/search?${new URLSearchParams({ q: found.didYouMean })}`}>{found.didYouMean}</a>?
+        </p>
+      )}
+      {found.ignoredWords > 0 && (
+        <p className="muted">Only the first 10 different words of a search count; {found.ignoredWords} more were left out.</p>
+      )}
       {q.trim() && (
         <p className="muted">
-          {found.total === 0 ? "No page matches" : `${found.total} ${found.total === 1 ? "page matches" : "pages match"}`} “{q}”.
+          {found.total === 0 ? "No page matches" : `${found.total} ${found.total === 1 ? "page matches" : "pages match"}`} “{shown}”.
           {title && !exact && (
             <>
               {" "}
@@ -64,8 +81,8 @@ export default async function SearchPage({ searchParams }: Props) {
         ))}
       </ol>
       <nav className="pager" aria-label="More results">
-        {offset > 0 && <a href={`/search?${new URLSearchParams({ q, offset: String(Math.max(0, offset - limit)) })}`}>Previous</a>}
-        {more && <a href={`/search?${new URLSearchParams({ q, offset: String(offset + limit) })}`}>Next results</a>}
+        {offset > 0 && <a href={pageLink(Math.max(0, offset - limit))}>Previous</a>}
+        {more && <a href={pageLink(offset + limit)}>Next results</a>}
       </nav>
     </>
   );

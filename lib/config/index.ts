@@ -14,6 +14,13 @@ const schema = z.object({
   /** Size of the PostgreSQL connection pool of one app instance. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /**
+   * The longest one SQL statement of the app may run, in milliseconds: PostgreSQL cancels it past that and the
+   * request answers 503. Work whose cost grows with its input is bounded well below it.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
+  /** Connections of an instance's own pool for search (searches beyond it queue, never taking saves' connections). */
+  SEARCH_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(2),
+  /**
    * memcached servers, comma-separated host:port, in the same order on every instance. Unset: an in-process cache
    * (right only for a single instance). `npm start` sets it to the memcached it finds or starts.
    */

@@ -7,15 +7,43 @@ import { getConfig } from "@/lib/config";
 export { Prisma } from "./generated/client.ts";
 export type { Role } from "./generated/client.ts";
 
-const globalForDb = globalThis as unknown as { vellumDb?: PrismaClient; vellumPool?: pg.Pool };
+const globalForDb = globalThis as unknown as { vellumDb?: PrismaClient; vellumPool?: pg.Pool; vellumSearchPool?: pg.Pool };
 
-/** The connection pool Prisma runs on, created on first use. */
+/**
+ * The connection pool Prisma runs on, created on first use. Every statement on it has a deadline
+ * (DATABASE_STATEMENT_TIMEOUT_MS; PostgreSQL cancels it past that, and the request answers 503), and a
+ * connection left idle inside a transaction is closed: whatever a request sends, it cannot hold a connection
+ * for long.
+ */
 export function sqlPool(): pg.Pool {
   if (!globalForDb.vellumPool) {
     const config = getConfig();
-    globalForDb.vellumPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
+    globalForDb.vellumPool = new pg.Pool({
+      connectionString: config.DATABASE_URL,
+      max: config.DATABASE_POOL_SIZE,
+      statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: 30_000,
+    });
   }
   return globalForDb.vellumPool;
+}
+
+/**
+ * A small pool of its own for search (SEARCH_POOL_SIZE connections): however many searches arrive at once, they
+ * queue here for at most a few seconds (then 503) and never take the connections that saves and page views need.
+ */
+export function searchPool(): pg.Pool {
+  if (!globalForDb.vellumSearchPool) {
+    const config = getConfig();
+    globalForDb.vellumSearchPool = new pg.Pool({
+      connectionString: config.DATABASE_URL,
+      max: config.SEARCH_POOL_SIZE,
+      connectionTimeoutMillis: 3000,
+      statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: 30_000,
+    });
+  }
+  return globalForDb.vellumSearchPool;
 }
 
 /** The Prisma client, created on first use (module import must not connect: `next build` imports routes). */
@@ -28,4 +56,11 @@ export function db(): PrismaClient {
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
   return err?.code === "P2002" || err?.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation";
+}
+
+/** End the search pool, if one was opened (tests and scripts that must let their process exit). */
+export async function closeSearchPool(): Promise<void> {
+  const pool = globalForDb.vellumSearchPool;
+  globalForDb.vellumSearchPool = undefined;
+  await pool?.end();
 }

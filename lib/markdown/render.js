@@ -22,7 +22,7 @@ export const TOC_MIN_HEADINGS = 3;
  * Bumped whenever the HTML made from the same Markdown changes, so that HTML kept in PostgreSQL
  * (revision_renders) by an older renderer is made again on first need.
  */
-export const RENDERER_VERSION = 3;
+export const RENDERER_VERSION = 4;
 
 /**
  * Ids and names in user HTML get this prefix (as GitHub does), so a page cannot define an element id the app's
@@ -124,7 +124,7 @@ const SANITIZE = {
     "input", "figure", "figcaption",
   ],
   allowedAttributes: {
-    a: ["href", "title", "class", "rel", "aria-hidden", "data-wl"],
+    a: ["href", "title", "class", "rel", "aria-label", "data-wl"],
     img: ["src", "alt", "title", "width", "height", "loading"],
     h1: ["id"], h2: ["id"], h3: ["id"], h4: ["id"], h5: ["id"], h6: ["id"],
     th: ["align", "colspan", "rowspan"],
@@ -177,9 +177,12 @@ export function renderMarkdown(markdown) {
   try {
     const raw = /** @type {string} */ (marked.parse(markdown));
     const toc = getHeadingList().map((h) => ({ level: h.level, id: h.id, text: h.raw }));
+    const headingText = new Map(toc.map((h) => [h.id, h.text]));
+    // the anchor is a real, labelled link (a keyboard reaches it, a screen reader names it), never a hidden one
     const anchored = raw.replace(
       HEADING_OPEN,
-      (_m, level, id) => `<h${level} id="${id}"><a class="anchor" href="#${id}" aria-hidden="true">#</a>`,
+      (_m, level, id) =>
+        `<h${level} id="${id}"><a class="anchor" href="#${id}" aria-label="Link to the section ${escapeHtml(`“${headingText.get(id) ?? id}”`)}">#</a>`,
     );
     const html = sanitize(anchored).replaceAll(`data-wl="${nonce}-`, 'data-wl="');
     return { html, toc: toc.length >= TOC_MIN_HEADINGS ? toc : [], links: current.links };

@@ -96,7 +96,8 @@ test("ordinary Markdown survives: headings with anchors, lists, tables, code, li
     "# One\n\n## Two\n\n### Three\n\n- item\n- [x] done\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```js\nlet x = 1 < 2;\n```\n\n" +
       "[site](https://example.org) [rel](/wiki/Other) ![pic](https://example.org/a.png) <mailto:a@example.org>",
   );
-  assert.match(html, /<h2 id="user-content-two"><a class="anchor" href="#user-content-two" aria-hidden="true">#<\/a>Two<\/h2>/);
+  assert.match(html, /<h2 id="user-content-two"><a class="anchor" href="#user-content-two" aria-label="Link to the section “Two”">#<\/a>Two<\/h2>/);
+  assert.doesNotMatch(html, /aria-hidden/, "no hidden yet focusable anchors");
   assert.match(html, /<table>/);
   assert.match(html, /<code class="language-js">let x = 1 &lt; 2;/);
   assert.match(html, /<a href="https:\/\/example.org" rel="nofollow ugc noopener noreferrer">site<\/a>/);

@@ -1,9 +1,8 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { getCache } from "@/lib/cache";
-import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
+import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
 import { savePage } from "@/lib/wiki/pages";
 import { setWatch } from "@/lib/wiki/watches";
 import { COMMENT_RATE, TALK_PAGE_SIZE, commentCount, deleteComment, listComments, postComment, talkCacheCounters } from "./comments";
@@ -18,7 +17,6 @@ before(async () => {
 });
 after(closeTestConnections);
 
-const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 /**
  * A post by a fresh person (unless given one) from an address of its own, so the rate limits are only met where a
  * test means to meet them.

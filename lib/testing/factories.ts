@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { actorSelect, createAccount } from "@/lib/auth/accounts";
-import { db } from "@/lib/db";
+import { closeSearchPool, db } from "@/lib/db";
+import { AppError, type ErrorCode } from "@/lib/errors";
 import { closeCache } from "@/lib/cache";
 
 /** A unique suffix, so tests sharing one database never collide. */
@@ -23,5 +24,9 @@ export async function makeUser(role?: "reader" | "editor" | "admin", { verified 
 /** Close what an integration test file opened (database pool, cache connections), so its process can exit. */
 export async function closeTestConnections(): Promise<void> {
   closeCache();
+  await closeSearchPool();
   await db().$disconnect();
 }
+
+/** For assert.rejects: is this the AppError with that code? */
+export const isCode = (code: ErrorCode) => (e: unknown) => e instanceof AppError && e.code === code;

@@ -1,8 +1,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
+import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
 import { setWatch } from "./watches";
 import { listComments, postComment } from "@/lib/talk/comments";
 import { deletePage, getPageOrThrow, getPageViewOrThrow, movePage, refreshStaleLinks, restorePage, revertPage, savePage } from "./pages";
@@ -17,7 +16,6 @@ before(async () => {
 });
 after(closeTestConnections);
 
-const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
 async function create(title: string, markdown: string) {
   return savePage({ title, markdown, baseRevisionId: null, author: editor });

@@ -2,7 +2,7 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
+import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
 import { getPageOrThrow, savePage, revertPage } from "./pages";
 import { listHistory, getRevisionOrThrow, diffRevisions } from "./revisions";
 
@@ -12,7 +12,6 @@ before(async () => {
 });
 after(closeTestConnections);
 
-const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
 async function create(markdown: string) {
   const title = unique("Page");

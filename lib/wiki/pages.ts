@@ -1,5 +1,6 @@
 import "server-only";
-import { db, sqlPool, Prisma } from "@/lib/db";
+import { db, sqlPool } from "@/lib/db";
+import { inTransaction, type Tx } from "@/lib/db/transaction";
 import { assertAdmin, assertCanEdit, type Actor as PermissionActor, type Protection } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { mergeThreeWay } from "./merge";
@@ -12,11 +13,7 @@ import { slugOf } from "./titles";
 import { queueChangeMail } from "./notify";
 import { wakeMailWorker } from "@/lib/mail/worker";
 import { commentCount, forgetTalkLists, moveTalk } from "@/lib/talk/comments";
-
-type Tx = Prisma.TransactionClient;
-
-/** Interactive transactions queue for a pooled connection; many simultaneous saves must wait, not fail. */
-const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+import { indexPage, reindexTitle, searchDocument } from "./search-index";
 
 /**
  * What a view needs to know is current: the revision, the version of what else it shows (link colours, the
@@ -184,7 +181,7 @@ async function saveOnce(tx: Tx, req: SaveRequest, rendered: BoundedRender, title
     if (page.latest_revision_id === null) {
       const revision = await insertRevision(tx, page.id, null, { ...req, kind: "create" });
       await keepRender(tx, revision.id, rendered);
-      await setPageState(tx, page.id, req.title, req.markdown, targets, redirectTo, true);
+      await setPageState(tx, page.id, req.title, rendered.rendered.html, targets, redirectTo, true);
       return { status: "created", merged: false, title: req.title, revision };
     }
   }
@@ -215,48 +212,23 @@ async function saveOnce(tx: Tx, req: SaveRequest, rendered: BoundedRender, title
   if (transition && !titleLock) throw new NeedsTitleLock();
   const revision = await insertRevision(tx, page.id, latest, { ...req, kind: "edit" });
   await keepRender(tx, revision.id, rendered);
-  await setPageState(tx, page.id, req.title, req.markdown, targets, redirectTo, transition);
+  await setPageState(tx, page.id, req.title, rendered.rendered.html, targets, redirectTo, transition);
   return { status: "updated", merged, title: req.title, revision };
 }
 
 /**
- * Record what the page's current text links to, redirects to and says (for search); when `changesLinksHere` (the
- * title became a page or a redirect, or stopped being one), the pages linking to it show their links afresh.
+ * Record what the page's current text links to, redirects to and says (for search: `html` is its render); when
+ * `changesLinksHere` (the title became a page or a redirect, or stopped being one), the pages linking to it show
+ * their links afresh.
  */
 async function setPageState(
-  tx: Tx, pageId: number, title: string, markdown: string, targets: string[], redirectTo: string | null, changesLinksHere: boolean,
+  tx: Tx, pageId: number, title: string, html: string, targets: string[], redirectTo: string | null, changesLinksHere: boolean,
 ) {
   await setPageLinks(tx, pageId, targets);
   await tx.$executeRaw`
-    UPDATE pages SET redirect_to = ${redirectTo}, links_renderer = ${RENDERER_VERSION},
-      search_vector = vellum_search_vector(${title}, ${markdown}) WHERE id = ${pageId}`;
+    UPDATE pages SET redirect_to = ${redirectTo}, links_renderer = ${RENDERER_VERSION} WHERE id = ${pageId}`;
+  await indexPage(tx, pageId, searchDocument(title, html));
   if (changesLinksHere) await bumpBacklinks(tx, [title]);
-}
-
-/**
- * Run `fn` in a transaction, again when PostgreSQL ends it for a deadlock or a serialization failure (possible,
- * rarely, when two pages that link to each other change state at once), at most three times.
- */
-async function inTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db().$transaction(fn, TX_OPTIONS);
-    } catch (e) {
-      if (attempt >= 3 || !isRetryable(e)) throw e;
-    }
-  }
-}
-
-function isRetryable(e: unknown): boolean {
-  const err = e as { code?: string; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } };
-  const cause = err?.meta?.driverAdapterError?.cause;
-  return (
-    err?.code === "P2034" ||
-    cause?.kind === "TransactionWriteConflict" ||
-    cause?.originalCode === "40P01" ||
-    cause?.originalCode === "40001" ||
-    /deadlock detected/.test(err?.message ?? "")
-  );
 }
 
 /**
@@ -291,7 +263,7 @@ export async function revertPage(req: { title: string; revisionId: number; summa
     // same text, same HTML: the reverted-to revision's kept render serves the new one too
     await copyRender(tx, old.id, revision.id);
     const redirectTo = redirectTarget(old.markdown);
-    await setPageState(tx, page.id, req.title, old.markdown, targets, redirectTo, (page.redirect_to ?? null) !== redirectTo);
+    await setPageState(tx, page.id, req.title, target.html, targets, redirectTo, (page.redirect_to ?? null) !== redirectTo);
     return { status: "updated" as const, title: req.title, revision };
   });
   if (result.status === "updated") wakeMailWorker();
@@ -328,8 +300,8 @@ export async function movePage(req: { from: string; to: string; leaveRedirect: b
       select: { ...revisionInfoSelect, markdown: true },
     });
     const summary = `Moved “${req.from}” to “${req.to}”` + (req.summary ? `: ${req.summary}` : "");
-    await tx.$executeRaw`
-      UPDATE pages SET title = ${req.to}, search_vector = vellum_search_vector(${req.to}, ${latest.markdown}) WHERE id = ${page.id}`;
+    await tx.$executeRaw`UPDATE pages SET title = ${req.to} WHERE id = ${page.id}`;
+    await reindexTitle(tx, page.id, req.to);
     const revision = await insertRevision(tx, page.id, latest, { title: req.to, markdown: latest.markdown, summary, author: req.author, kind: "move" });
     await copyRender(tx, latest.id, revision.id);
     if (redirectRender) {
@@ -343,7 +315,7 @@ export async function movePage(req: { from: string; to: string; leaveRedirect: b
         mail: false, // the move's own email says it
       });
       await keepRender(tx, left.id, redirectRender);
-      await setPageState(tx, created.id, req.from, redirectText, linkTargets(redirectRender.rendered.links), req.to, false);
+      await setPageState(tx, created.id, req.from, redirectRender.rendered.html, linkTargets(redirectRender.rendered.links), req.to, false);
     }
     // links to the old title now show a redirect or a red link, links to the new one a page
     await bumpBacklinks(tx, [req.from, req.to]);
@@ -372,6 +344,7 @@ export async function deletePage(req: { title: string; reason: string; author: A
     const summary = req.reason ? `Deleted: ${req.reason}` : "Deleted";
     const revision = await insertRevision(tx, page.id, latest, { title: req.title, markdown: latest.markdown, summary, author: req.author, kind: "delete" });
     await copyRender(tx, latest.id, revision.id);
+    await indexPage(tx, page.id, null);
     await tx.$executeRaw`
       UPDATE pages SET title = NULL, deleted_title = ${req.title}, deleted_at = now(), deleted_reason = ${req.reason},
         redirect_to = NULL WHERE id = ${page.id}`;
@@ -415,7 +388,7 @@ export async function restorePage(req: { title: string; summary?: string; author
     const summary = req.summary ? `Restored: ${req.summary}` : "Restored";
     const revision = await insertRevision(tx, deleted.id, latest, { title: req.title, markdown: latest.markdown, summary, author: req.author, kind: "restore" });
     await copyRender(tx, latest.id, revision.id);
-    await setPageState(tx, deleted.id, req.title, latest.markdown, targets, redirectTarget(latest.markdown), true);
+    await setPageState(tx, deleted.id, req.title, kept.html, targets, redirectTarget(latest.markdown), true);
     return { title: req.title, revision };
   });
   wakeMailWorker();
@@ -496,7 +469,7 @@ export async function refreshStaleLinks(batch = 20): Promise<number> {
       if (locked?.id !== page.id || locked.latest_revision_id !== page.latestRevisionId) return; // saved meanwhile
       const markdown = await getRevisionMarkdown(page.latestRevisionId!);
       const redirectTo = redirectTarget(markdown);
-      await setPageState(tx, page.id, title, markdown, targets, redirectTo, (locked.redirect_to ?? null) !== redirectTo);
+      await setPageState(tx, page.id, title, kept.html, targets, redirectTo, (locked.redirect_to ?? null) !== redirectTo);
     });
   }
   return stale.length;
@@ -552,7 +525,7 @@ export async function ensureMainPage(): Promise<boolean> {
     });
     await tx.page.update({ where: { id: page.id }, data: { latestRevisionId: revision.id } });
     await keepRender(tx, revision.id, rendered);
-    await setPageState(tx, page.id, MAIN_PAGE_TITLE, WELCOME, targets, null, true);
+    await setPageState(tx, page.id, MAIN_PAGE_TITLE, rendered.rendered.html, targets, null, true);
     return true;
   });
 }

@@ -81,19 +81,26 @@ export const talkQuerySchema = z.object({
   before: z.coerce.number().int().positive().max(MAX_INT).optional(),
 });
 
+/** A yes/no query parameter: 1, true or on for yes; 0, false or absent for no. */
+const flag = z.enum(["1", "0", "true", "false", "on"]).optional().transform((v) => v === "1" || v === "true" || v === "on");
+
 /** ?limit=&before=&kind=&hideMine= of recent changes. */
 export const recentChangesQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.string().max(100).optional(),
   kind: z.enum(["create", "edit", "revert", "move", "delete", "restore", "comment"]).optional(),
-  hideMine: z.enum(["1", "0", "true", "false", "on"]).optional().transform((v) => v === "1" || v === "true" || v === "on"),
+  hideMine: flag,
 });
 
-/** ?q=&limit=&offset= of a search (q: any text up to 500 characters; checked by lib/wiki/search.ts). */
+/**
+ * ?q=&limit=&offset=&asTyped= of a search (q: any text up to 500 characters; checked by lib/wiki/search.ts;
+ * asTyped=1: no spelling correction).
+ */
 export const searchQuerySchema = z.object({
   q: z.string().default(""),
   limit: z.coerce.number().int().min(1).max(500).default(20),
   offset: z.coerce.number().int().min(0).max(10_000).default(0),
+  asTyped: flag,
 });
 
 /** POST /api/preview */

@@ -1,10 +1,9 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { AppError } from "@/lib/errors";
-import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
+import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
 import { postComment } from "@/lib/talk/comments";
-import { deletePage, movePage, revertPage, savePage } from "./pages";
+import { deletePage, movePage, restorePage, revertPage, savePage } from "./pages";
 import { listRecentChanges, pageHistoryFeed, recentChangesFeed } from "./changes";
 import { searchPages } from "./search";
 
@@ -16,7 +15,6 @@ before(async () => {
 });
 after(closeTestConnections);
 
-const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 const create = (title: string, markdown: string, author = editor) => savePage({ title, markdown, baseRevisionId: null, author });
 const titles = async (q: string) => (await searchPages(q, { limit: 50, offset: 0 })).results.map((r) => r.title);
 
@@ -74,6 +72,85 @@ test("search: odd queries answer, never fail; over 500 characters is a 400; dele
   await deletePage({ title: doomed, reason: "test", author: admin });
   assert.deepEqual(await titles(`findme${tag}`), []);
   assert.deepEqual(await titles(doomed), []);
+});
+
+test("search: a mistyped word of the text is corrected to a word the wiki uses, in any language; asTyped turns it off", async () => {
+  const tag = unique("sp").replace("-", "");
+  const english = unique("Don Quixote");
+  await create(english, `A quixotic ${tag} plan, hopeless and grand.\n`);
+  const german = unique("Stadtplan");
+  await create(german, `Die Verkehrsberuhigung ${tag} der Innenstadt.\n`);
+  const russian = unique("Москва");
+  await create(russian, `Здесь живёт медведь ${tag}.\n`);
+  const cases: [string, string, string][] = [
+    [`quixotik ${tag}`, `quixotic ${tag}`, english],
+    [`Verkehrsberuhigng ${tag}`, `verkehrsberuhigung ${tag}`, german],
+    [`медвед ${tag}`, `медведь ${tag}`, russian],
+  ];
+  for (const [typed, meant, page] of cases) {
+    const found = await searchPages(typed, { limit: 10, offset: 0 });
+    assert.deepEqual(found.correction, { query: meant, original: typed }, `corrected: ${typed}`);
+    assert.deepEqual(found.results.map((r) => r.title), [page], `found: ${typed}`);
+    const asTyped = await searchPages(typed, { limit: 10, offset: 0, asTyped: true });
+    assert.equal(asTyped.correction, null);
+    assert.equal(asTyped.total, 0, "as typed, the mistyped word matches nothing");
+  }
+  // a word the wiki knows is never "corrected", and a query that finds pages keeps its own results
+  const exact = await searchPages(`quixotic ${tag}`, { limit: 10, offset: 0 });
+  assert.equal(exact.correction, null);
+  assert.equal(exact.didYouMean, null);
+  assert.deepEqual(exact.results.map((r) => r.title), [english]);
+});
+
+test("search: the dictionary follows edits, deletes and restores", async () => {
+  const word = `xylophonic${unique("w").replace("-", "")}`.toLowerCase();
+  const title = unique("Instruments");
+  const made = await create(title, `A ${word} tune.\n`);
+  const typo = word.replace("phonic", "phonik");
+  assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction?.query, word);
+  await savePage({ title, markdown: "Nothing special.\n", baseRevisionId: made.revision.id, author: editor });
+  assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction, null, "the word left with the edit");
+  await revertPage({ title, revisionId: made.revision.id, author: editor });
+  assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction?.query, word, "back with the revert");
+  await deletePage({ title, reason: "test", author: admin });
+  assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction, null, "gone with the page");
+  await restorePage({ title, author: admin });
+  assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction?.query, word, "back with the restore");
+});
+
+test("search: snippets are the text a reader sees: no link brackets, emphasis marks or HTML", async () => {
+  const tag = unique("zanzibarian").replace("-", "");
+  const title = unique("Snippets");
+  await create(title, `See [[Leaf]] and [[Other page|the other]]. The word **${tag}** lives _here_, with <span>markup</span> & \`code\`.\n`);
+  const [hit] = (await searchPages(tag, { limit: 5, offset: 0 })).results;
+  assert.ok(hit, "found");
+  const text = hit.snippet.replace(/<\/?mark>/g, "");
+  assert.match(hit.snippet, new RegExp(`<mark>${tag}</mark>`));
+  for (const source of ["[[", "]]", "**", "_here_", "<span>", "&lt;span", "`"]) assert.ok(!text.includes(source), `no ${source} in ${text}`);
+  assert.ok(text.includes("Leaf and the other."), `link labels as read: ${text}`);
+  assert.ok(text.includes("&amp; code"), `text escaped: ${text}`);
+});
+
+test("search: hostile text is indexed in linear time, and stays findable", async () => {
+  // each of these runs makes PostgreSQL's text-search parser quadratic when handed to it whole (decision 0018)
+  const shapes = ["_a", "a-b.", "_1", "a_", "a.", "a/", "x@a.", "1-", "http://a."];
+  for (const shape of shapes) {
+    const title = unique("Hostile");
+    const tag = unique("hostile").replace("-", "");
+    const markdown = `${tag} ${shape.repeat(Math.ceil(60_000 / shape.length))}\n`;
+    await create(title, markdown);
+    assert.deepEqual(await titles(tag), [title], `found after saving ${JSON.stringify(shape)} repeated`);
+  }
+});
+
+test("search: a long query of common words answers, using its first 10 words", async () => {
+  const common = "the of and to in is was for on that with as by at from his it an were are which this be or has had not but".split(" ");
+  const body = Array.from({ length: 3000 }, (_, i) => common[i % common.length]).join(" ");
+  for (let i = 0; i < 5; i++) await create(unique("Common"), `${body}\n`);
+  const query = Array.from({ length: 80 }, (_, i) => common[i % common.length] + (i >= common.length ? String(i) : "")).join(" ").slice(0, 500);
+  const found = await searchPages(query, { limit: 50, offset: 0 });
+  assert.ok(found.ignoredWords > 0, "words past the tenth are left out");
+  assert.ok(Array.isArray(found.results));
 });
 
 test("search follows moves and edits in their transactions", async () => {

@@ -1,116 +1,154 @@
 import "server-only";
-import { sqlPool } from "@/lib/db";
+import type pg from "pg";
+import { searchPool } from "@/lib/db";
+import { isTimeout } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { escapeHtml } from "@/lib/markdown/render";
+import { queryWords, snippetOf, trigramKey } from "./search-text";
 import { slugOf } from "./titles";
 
 /**
- * Search, in PostgreSQL alone (docs/decisions/0017-talk-pages-and-search.md): full text over `pages.search_vector`
- * (title above text; words as written and English stems; GIN index, kept current in every change's transaction),
- * pg_trgm over titles (substrings and typos), and, for queries with characters outside ASCII (Japanese has no
- * spaces between words), a plain substring match over the text. Ranked: the exact title, then title matches,
- * then text matches by rank.
+ * Search, in PostgreSQL alone (decisions 0017 and 0018): full text over `pages.search_vector` (title above
+ * text; words as written and English stems; GIN index, kept current in every change's transaction), pg_trgm over
+ * titles (substrings and typos), a dictionary of the wiki's words that corrects a mistyped word, and, for
+ * queries with characters outside ASCII (Japanese has no spaces between words), a plain substring match over the
+ * reader text. Ranked: the exact title, then title matches, then text matches by rank.
+ *
+ * Bounded: a query is at most 500 characters and uses at most 10 distinct words, and searches run on a pool of
+ * their own (SEARCH_POOL_SIZE connections), so a burst of searches queues there instead of taking the
+ * connections saves and views need.
  */
 
 /** Longest query accepted, in characters (longer: 400). */
 export const MAX_QUERY_CHARS = 500;
-/** One search may run this long in PostgreSQL before it gives up (503): its cost grows with the wiki. */
-const STATEMENT_TIMEOUT_MS = 3000;
-const SNIPPET_CHARS = 200;
-const START = "\u0001";
-const STOP = "\u0002";
+/** The lowest pg_trgm similarity at which a dictionary word is offered in place of a word that matches nothing. */
+const CORRECTION_SIMILARITY = 0.4;
 
 export type SearchResult = { title: string; slug: string; snippet: string };
+export type SearchAnswer = {
+  results: SearchResult[];
+  total: number;
+  /** Set when no page matched the query as typed and the results are for a corrected one. */
+  correction: { query: string; original: string } | null;
+  /** A corrected query worth offering when the query as typed did find pages (results are for the query as typed). */
+  didYouMean: string | null;
+  /** How many distinct words of the query were left out (beyond the first 10). */
+  ignoredWords: number;
+};
 
 /** The query as searched: control characters (NUL among them, which PostgreSQL text cannot hold) become spaces. */
 export function cleanQuery(raw: string): string {
   return raw.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
 }
 
-type Row = { title: string; total: string; headline: string | null; body: string };
+type Row = { title: string; total: string; body: string };
+type Options = { limit: number; offset: number; asTyped?: boolean };
 
-export async function searchPages(raw: string, { limit, offset }: { limit: number; offset: number }): Promise<{ results: SearchResult[]; total: number }> {
+export async function searchPages(raw: string, { limit, offset, asTyped = false }: Options): Promise<SearchAnswer> {
   if ([...raw].length > MAX_QUERY_CHARS) throw new AppError("bad_request", `A search may have at most ${MAX_QUERY_CHARS} characters`);
   const q = cleanQuery(raw);
-  if (!q) return { results: [], total: 0 };
-  const substringOfText = /[^\u0000-\u007f]/.test(q);
-  const client = await sqlPool().connect();
+  const { words, ignored } = queryWords(q);
+  const empty: SearchAnswer = { results: [], total: 0, correction: null, didYouMean: null, ignoredWords: ignored };
+  if (!q) return empty;
+  let client: pg.PoolClient;
+  try {
+    client = await searchPool().connect();
+  } catch {
+    throw new AppError("unavailable", "Search is busy right now; try again in a moment");
+  }
   try {
     await client.query("BEGIN READ ONLY");
-    await client.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
     // PostgreSQL's default page cost (for spinning disks) makes it read every page rather than combine the GIN
     // indexes; at an SSD's cost it combines them: 10-40 ms instead of 300 over 10,000 pages (docs/bench.md)
     await client.query("SET LOCAL random_page_cost = 1.1");
-    const { rows } = await client.query<Row>(
-      // the tsqueries are written out (not taken from a CTE) so the planner sees constants and combines the GIN
-      // indexes (full text, title trigrams) in one bitmap scan instead of reading every page
-      `WITH found AS (
-         SELECT p.id, p.title, p.latest_revision_id,
-                p.title = $1 AS exact,
-                lower(p.title) = lower($1) AS exact_ci,
-                (strpos(lower(p.title), lower($1)) > 0
-                  OR ts_filter(p.search_vector, '{a}') @@ (websearch_to_tsquery('simple', $1) || websearch_to_tsquery('english', $1))) AS in_title,
-                ts_rank(p.search_vector, websearch_to_tsquery('simple', $1)) + ts_rank(p.search_vector, websearch_to_tsquery('english', $1)) AS rank,
-                word_similarity($1, p.title) AS sim
-         FROM pages p
-         WHERE p.title IS NOT NULL AND p.latest_revision_id IS NOT NULL AND (
-           p.search_vector @@ websearch_to_tsquery('simple', $1) OR p.search_vector @@ websearch_to_tsquery('english', $1)
-           OR p.title % $1 OR $1 <% p.title
-           OR p.title ILIKE '%' || $2 || '%'
-           OR ($3 AND EXISTS (SELECT 1 FROM revisions r WHERE r.id = p.latest_revision_id AND strpos(lower(r.markdown), lower($1)) > 0))
-         )
-       ),
-       ranked AS (
-         SELECT *, count(*) OVER () AS total FROM found
-         ORDER BY exact DESC, exact_ci DESC, in_title DESC, rank DESC, sim DESC, title
-         LIMIT $4 OFFSET $5
-       )
-       SELECT ranked.title, ranked.total::text AS total,
-              ts_headline('simple', translate(left(r.markdown, 20000), E'\\x01\\x02', ''),
-                websearch_to_tsquery('simple', $1) || websearch_to_tsquery('english', $1),
-                'StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS headline,
-              translate(left(r.markdown, 20000), E'\\x01\\x02', '') AS body
-       FROM ranked JOIN revisions r ON r.id = ranked.latest_revision_id
-       ORDER BY exact DESC, exact_ci DESC, in_title DESC, rank DESC, sim DESC, ranked.title`,
-      [q, escapeLike(q), substringOfText, limit, offset],
-    );
+    const found = await find(client, q, words, { limit, offset });
+    const corrected = asTyped ? null : await correct(client, words);
+    let answer: SearchAnswer = { ...found, correction: null, didYouMean: null, ignoredWords: ignored };
+    if (corrected && found.total === 0) {
+      const retry = await find(client, corrected.join(" "), corrected, { limit, offset });
+      if (retry.total > 0) answer = { ...retry, correction: { query: corrected.join(" "), original: q }, didYouMean: null, ignoredWords: ignored };
+    } else if (corrected) {
+      answer.didYouMean = corrected.join(" ");
+    }
     await client.query("COMMIT");
-    return {
-      results: rows.map((r) => ({ title: r.title, slug: slugOf(r.title), snippet: snippetOf(r, q) })),
-      total: Number(rows[0]?.total ?? 0),
-    };
+    return answer;
   } catch (e) {
     await client.query("ROLLBACK").catch(() => {});
-    if ((e as { code?: string }).code === "57014") {
-      throw new AppError("unavailable", "This search took too long; try more specific words");
-    }
+    if (isTimeout(e)) throw new AppError("unavailable", "This search took too long; try more specific words");
     throw e;
   } finally {
     client.release();
   }
 }
 
-/** `%`, `_` and `\` taken literally in ILIKE. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** One search for `q` (its title matching) and `words` (its full text), with snippets. */
+async function find(client: pg.PoolClient, q: string, words: string[], { limit, offset }: { limit: number; offset: number }) {
+  const text = words.join(" ");
+  const substringOfText = /[^\u0000-\u007f]/.test(q);
+  const { rows } = await client.query<Row>(
+    // the tsqueries are written out (not taken from a CTE) so the planner sees constants and combines the GIN
+    // indexes (full text, title trigrams) in one bitmap scan instead of reading every page
+    `WITH found AS (
+       SELECT p.id, p.title,
+              p.title = $1 AS exact,
+              lower(p.title) = lower($1) AS exact_ci,
+              (strpos(lower(p.title), lower($1)) > 0
+                OR ts_filter(p.search_vector, '{a}') @@ (plainto_tsquery('simple', $2) || plainto_tsquery('english', $2))) AS in_title,
+              ts_rank(p.search_vector, plainto_tsquery('simple', $2)) + ts_rank(p.search_vector, plainto_tsquery('english', $2)) AS rank,
+              word_similarity($1, p.title) AS sim
+       FROM pages p
+       WHERE p.title IS NOT NULL AND p.latest_revision_id IS NOT NULL AND (
+         p.search_vector @@ plainto_tsquery('simple', $2) OR p.search_vector @@ plainto_tsquery('english', $2)
+         OR p.title % $1 OR $1 <% p.title
+         OR p.title ILIKE '%' || $3 || '%'
+         OR ($4 AND strpos(lower(p.search_text), lower($1)) > 0)
+       )
+     )
+     SELECT found.title, count(*) OVER ()::text AS total, coalesce(left(p.search_text, 20000), '') AS body
+     FROM found JOIN pages p ON p.id = found.id
+     ORDER BY exact DESC, exact_ci DESC, in_title DESC, rank DESC, sim DESC, found.title
+     LIMIT $5 OFFSET $6`,
+    [q, text, escapeLike(q), substringOfText, limit, offset],
+  );
+  const stems = rows.length ? await englishStems(client, text) : [];
+  return {
+    results: rows.map((r) => ({ title: r.title, slug: slugOf(r.title), snippet: snippetOf(r.body, q, words, stems) })),
+    total: Number(rows[0]?.total ?? 0),
+  };
+}
+
+/** The English stems of the query's words, so a snippet marks "gardens" for "gardening". */
+async function englishStems(client: pg.PoolClient, text: string): Promise<string[]> {
+  const { rows } = await client.query<{ stems: string[] }>("SELECT tsvector_to_array(to_tsvector('english', $1)) AS stems", [text]);
+  return rows[0]?.stems ?? [];
 }
 
 /**
- * The snippet: PostgreSQL's headline around the matched words, or (for a substring match) the text around the
- * first occurrence, or the beginning of the text. The page text is escaped; only the <mark> around matches is HTML.
+ * The query with each word no page uses replaced by the most similar word the wiki's pages use (pg_trgm over the
+ * dictionary, the most used first among equals); null when no word needed or found a correction.
  */
-function snippetOf(row: Row, q: string): string {
-  if (row.headline?.includes(START)) return markUp(row.headline);
-  const at = row.body.toLowerCase().indexOf(q.toLowerCase());
-  if (at >= 0) {
-    const from = Math.max(0, at - SNIPPET_CHARS / 2);
-    const text = row.body.slice(from, at) + START + row.body.slice(at, at + q.length) + STOP + row.body.slice(at + q.length, at + q.length + SNIPPET_CHARS / 2);
-    return (from > 0 ? "… " : "") + markUp(text) + " …";
+async function correct(client: pg.PoolClient, words: string[]): Promise<string[] | null> {
+  const candidates = words.filter((w) => w.length >= 3 && !/^\p{N}+$/u.test(w));
+  if (!candidates.length) return null;
+  const { rows: known } = await client.query<{ word: string }>(
+    "SELECT word FROM search_words WHERE word = ANY($1::text[]) AND pages > 0",
+    [candidates],
+  );
+  const unknown = candidates.filter((w) => !known.some((k) => k.word === w));
+  if (!unknown.length) return null;
+  const fixes = new Map<string, string>();
+  for (const word of unknown) {
+    const key = trigramKey(word);
+    const { rows } = await client.query<{ word: string }>(
+      `SELECT word FROM search_words WHERE key % $1 AND similarity(key, $1) >= $2 AND pages > 0
+       ORDER BY similarity(key, $1) DESC, pages DESC, word LIMIT 1`,
+      [key, CORRECTION_SIMILARITY],
+    );
+    if (rows[0]) fixes.set(word, rows[0].word);
   }
-  const start = [...row.body].slice(0, SNIPPET_CHARS).join("");
-  return escapeHtml(start) + (start.length < row.body.length ? " …" : "");
+  return fixes.size ? words.map((w) => fixes.get(w) ?? w) : null;
 }
 
-function markUp(text: string): string {
-  return escapeHtml(text.replace(/\s+/g, " ")).replaceAll(START, "<mark>").replaceAll(STOP, "</mark>");
+/** `%`, `_` and `\` taken literally in ILIKE. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
