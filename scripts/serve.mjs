@@ -2,8 +2,11 @@
 // Vellum's HTTP server: Next.js's request handler behind a node:http front. The front does what Next.js cannot
 // do itself, for every request before Next.js sees it:
 //   - a URL path with malformed percent-encoding gets a clean 400 (Next.js 16 answers 500, vercel/next.js#92527),
-//     as does one with an empty, "." or ".." segment (which Next.js would merge or resolve away), and a React
-//     page whose path names a bad title (React pages cannot answer 400 themselves);
+//     as does one with an empty, "." or ".." segment (which Next.js would merge or resolve away) or a NUL, a query
+//     with any of those faults, and a React page whose path names a bad title or whose query is not valid for it
+//     (React pages cannot answer 400 themselves);
+//   - a request that changes state must name this site's Host, and its Origin must be this site's (or absent, for
+//     scripts without a session): the public URL decides, never the request (DNS rebinding, decision 0018);
 //   - request bodies are counted as they arrive: past the route's limit the answer is 413 and the rest is not read,
 //     whether or not the client declared a Content-Length;
 //   - the client's address is determined once (the socket's peer, or with TRUST_PROXY=n the address the n-th
@@ -21,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { hasSessionCookie } from "../lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy, wantsPagePolicy } from "../lib/http/security-headers.js";
-import { acceptablePath, bodyLimit, clientAddress, pageTitleProblem } from "../lib/http/front-rules.js";
+import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, pageTitleProblem, queryProblem, siteOrigins } from "../lib/http/front-rules.js";
 import { escapeHtml } from "../lib/markdown/escape-html.js";
 
 /** @typedef {import("node:http").IncomingMessage} Request */
@@ -33,15 +36,17 @@ const hostname = process.env.BIND_ADDRESS ?? "0.0.0.0";
 
 const MALFORMED = "This address has malformed percent-encoding or an empty, “.” or “..” segment, so it cannot name a page.";
 
-/** @param {Request} req @param {Response} res @param {string} [message] why (HTML pages only; default: a malformed path) */
+/** @param {Request} req @param {Response} res @param {string} [message] why (default: a malformed path) */
 function badRequest(req, res, message = MALFORMED) {
   const api = (req.url ?? "").startsWith("/api/");
   const body = api
-    ? JSON.stringify({ error: { code: "bad_request", message: "Malformed URL path: bad percent-encoding, or an empty, \".\" or \"..\" segment" } })
+    ? JSON.stringify({ error: { code: "bad_request", message } })
     : '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bad request · Vellum</title>' +
       '<link rel="stylesheet" href="/vellum.css"></head><body><main class="page"><h1>Bad request</h1>' +
       `<p class="error-box">${escapeHtml(message)}</p>` +
-      '<p>Titles may not contain # &lt; &gt; [ ] { } | or \\, nor empty, “.” or “..” subpage names, and have at most 200 characters.</p>' +
+      (message.startsWith("Invalid query")
+        ? ""
+        : '<p>Titles may not contain # &lt; &gt; [ ] { } | or \\, nor empty, “.” or “..” subpage names, and have at most 200 characters.</p>') +
       '<p><a href="/wiki/Main_Page">Go to the main page</a></p></main></body></html>';
   res.writeHead(400, {
     "Content-Type": api ? "application/json" : "text/html; charset=utf-8",
@@ -55,6 +60,26 @@ const trustedProxies = Number(process.env.TRUST_PROXY ?? 0);
 if (!Number.isInteger(trustedProxies) || trustedProxies < 0 || trustedProxies > 10) {
   process.stderr.write(`[vellum] TRUST_PROXY must be a whole number from 0 to 10 (the proxies in front of the wiki), not "${process.env.TRUST_PROXY}"\n`);
   process.exit(2);
+}
+
+/** The public URL (NEXTAUTH_URL, which `npm start` sets) and so the origins that are this site. */
+const origins = siteOrigins(process.env.NEXTAUTH_URL ?? `http://localhost:${port}`);
+
+/**
+ * The host name a request was sent to: the Host header, or behind trusted proxies the host the nearest one
+ * reports in X-Forwarded-Host (when it sends one).
+ * @param {Request} req
+ */
+function requestHost(req) {
+  const forwarded = trustedProxies > 0 ? [req.headers["x-forwarded-host"] ?? []].flat().join(",").split(",").map((h) => h.trim()).filter(Boolean).at(-1) : undefined;
+  return forwarded ?? req.headers.host ?? "";
+}
+
+/** @param {Request} req @param {Response} res @param {string} why */
+function forbidden(req, res, why) {
+  const body = JSON.stringify({ error: { code: "forbidden", message: `Cross-site request refused: ${why}` } });
+  res.writeHead(403, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+  res.end(body);
 }
 
 /** @param {Request} req @param {Response} res */
@@ -175,6 +200,20 @@ async function serve() {
     if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
     const titleProblem = pageTitleProblem(req.url ?? "/");
     if (titleProblem) return badRequest(req, res, `Invalid title: ${titleProblem}`);
+    const badQuery = queryProblem(req.url ?? "/");
+    if (badQuery) return badRequest(req, res, `Invalid query: ${badQuery}`);
+    const crossSite = crossSiteProblem(
+      {
+        method: req.method ?? "GET",
+        host: requestHost(req),
+        origin: req.headers.origin ?? null,
+        referer: req.headers.referer ?? null,
+        hasSession: hasSessionCookie(req.headers.cookie),
+        hasBearer: /^Bearer\s/i.test(req.headers.authorization ?? ""),
+      },
+      origins,
+    );
+    if (crossSite) return forbidden(req, res, crossSite);
     if (req.method !== "GET" && req.method !== "HEAD" && !limitBody(req, res)) return;
     delete req.headers["content-security-policy"]; // a client never picks the nonce
     if (wantsPagePolicy(req.url ?? "/")) {

@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 
 /** GET /recent-changes.atom: an Atom 1.0 feed of the 50 newest changes (ETag and Last-Modified: 304 when unchanged). */
 export async function GET(req: NextRequest): Promise<Response> {
-  return feedResponse(await recentChangesFeed(siteBase(req)), req.headers);
+  return feedResponse(await recentChangesFeed(siteBase()), req.headers);
 }

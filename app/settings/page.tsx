@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
-import { listTokens } from "@/lib/auth/tokens";
+import { listTokens, MAX_TOKENS_PER_PERSON } from "@/lib/auth/tokens";
 import { getMailSettings, getProfileOrThrow } from "@/lib/people/profiles";
 import { JsonButton } from "@/app/_components/JsonButton";
 import { formatDate } from "@/app/_components/format";
@@ -14,9 +14,9 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const user = await getCurrentUser();
   if (!user) redirect("/signin?callbackUrl=/settings");
-  const [profile, tokens, me] = await Promise.all([
+  const [profile, { tokens }, me] = await Promise.all([
     getProfileOrThrow(user.username),
-    listTokens(user.id),
+    listTokens(user.id, { limit: MAX_TOKENS_PER_PERSON }), // every live token fits on one page
     getMailSettings(user.id),
   ]);
   return (

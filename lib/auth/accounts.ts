@@ -7,6 +7,7 @@ import type { Role } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords";
 import { isLoopback } from "./rate-limit";
+import { inTransaction } from "@/lib/db/transaction";
 
 export const usernameSchema = z
   .string()
@@ -48,7 +49,7 @@ export async function createAccount(input: SignUpInput, { clientIp }: { clientIp
   const passwordHash = await hashPassword(input.password);
   const mayBecomeAdmin = isLoopback(clientIp) || isSetupCode(input.setupCode);
   try {
-    return await db().$transaction(async (tx) => {
+    return await inTransaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(7465001)`;
       const admin = await tx.user.findFirst({ where: { role: "admin" }, select: { id: true } });
       return tx.user.create({
@@ -97,18 +98,33 @@ export async function checkCredentials(username: string, password: string) {
  * created the account may not have been them, so its password and access tokens stop working.
  */
 export async function claimAccountByEmail(email: string): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { email: email.toLowerCase() }, select: { id: true, emailVerified: true } });
     if (!user || user.emailVerified) return;
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash: null } });
+    // whoever created the account loses it: no password, no tokens, no sessions (decision 0018)
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash: null, sessionGeneration: { increment: 1 } } });
     await tx.apiToken.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } });
   });
 }
 
 /** What authorisation needs to know of a person, read fresh on every request (roles and blocks change). */
-export const actorSelect = { id: true, username: true, displayName: true, role: true, blocked: true, emailVerified: true } as const;
+export const actorSelect = { id: true, username: true, displayName: true, role: true, blocked: true, emailVerified: true, sessionGeneration: true } as const;
 
 /** The current state of a signed-in user (roles can change after the session was issued). */
 export async function findUserById(id: string) {
   return db().user.findUnique({ where: { id }, select: actorSelect });
+}
+
+/** The generation a new session of this person is issued in (see endSessions). */
+export async function sessionGenerationOf(id: string): Promise<number | null> {
+  const user = await db().user.findUnique({ where: { id }, select: { sessionGeneration: true } });
+  return user?.sessionGeneration ?? null;
+}
+
+/**
+ * End every session this person has (sign-out; decision 0018): sessions are JWTs that carry the generation they
+ * were issued in, and a session of an older generation is refused wherever the user is loaded.
+ */
+export async function endSessions(id: string): Promise<void> {
+  await db().user.updateMany({ where: { id }, data: { sessionGeneration: { increment: 1 } } });
 }

@@ -3,7 +3,7 @@ import "next-auth/jwt";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; username: string; role: string; name?: string | null };
+    user: { id: string; username: string; role: string; name?: string | null; generation: number };
   }
 }
 
@@ -11,5 +11,7 @@ declare module "next-auth/jwt" {
   interface JWT {
     username?: string;
     role?: string;
+    /** The person's session generation when the session was issued (decision 0018). */
+    generation?: number;
   }
 }

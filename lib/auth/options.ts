@@ -5,8 +5,8 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import EmailProvider from "next-auth/providers/email";
 import { PrismaAdapter } from "@next-auth/prisma-adapter";
 import { db } from "@/lib/db";
-import { checkCredentials, claimAccountByEmail } from "./accounts";
-import { assertSignInAllowed, clientIp, normalizeEmail, recordFailure } from "./rate-limit";
+import { checkCredentials, claimAccountByEmail, endSessions, sessionGenerationOf } from "./accounts";
+import { assertSignInAllowed, clientIp, normalizeEmail, RATE_LIMITED, recordFailure } from "./rate-limit";
 import { sendSignInLink } from "./signin-email";
 import { safeReturnPath } from "@/lib/http/redirects";
 
@@ -57,14 +57,21 @@ export const authOptions: NextAuthOptions = {
         const username = String(credentials?.username ?? "");
         const password = String(credentials?.password ?? "");
         if (!username || !password || username.length > 64 || password.length > 1024) return null;
-        // limited here, inside the check, so that no body format or header gets around it (429 in the route)
-        const keys = await assertSignInAllowed(username, clientIp((req?.headers ?? {}) as Record<string, string>));
-        const user = await checkCredentials(username, password);
-        if (!user) {
-          await recordFailure(keys);
-          return null;
+        try {
+          // limited here, inside the check, so that no body format or header gets around it (429 in the route)
+          const keys = await assertSignInAllowed(username, clientIp((req?.headers ?? {}) as Record<string, string>));
+          const user = await checkCredentials(username, password);
+          if (!user) {
+            await recordFailure(keys);
+            return null;
+          }
+          return { id: user.id, name: user.displayName, username: user.username, role: user.role };
+        } catch (e) {
+          // next-auth puts a thrown error's message in the URL it redirects to: only our own, never a database's
+          if (e instanceof Error && e.message === RATE_LIMITED) throw e;
+          console.error("[vellum] sign-in check failed:", e);
+          throw new Error("Unavailable");
         }
-        return { id: user.id, name: user.displayName, username: user.username, role: user.role };
       },
     }),
   ],
@@ -87,9 +94,11 @@ export const authOptions: NextAuthOptions = {
     },
     async jwt({ token, user }) {
       if (user) {
-        const u = user as { username?: string; role?: string };
+        const u = user as { id: string; username?: string; role?: string };
         token.username = u.username;
         token.role = u.role;
+        // the generation it is issued in: bumping the person's ends this session (decision 0018)
+        token.generation = (await sessionGenerationOf(u.id)) ?? -1;
       }
       return token;
     },
@@ -99,8 +108,15 @@ export const authOptions: NextAuthOptions = {
         username: String(token.username ?? ""),
         role: String(token.role ?? ""),
         name: token.name ?? null,
+        generation: typeof token.generation === "number" ? token.generation : -1,
       };
       return session;
+    },
+  },
+  events: {
+    /** Signing out ends the session for good, even where a copy of its cookie was kept: every session of the person. */
+    async signOut({ token }) {
+      if (token?.sub) await endSessions(token.sub);
     },
   },
 };

@@ -9,7 +9,7 @@ import { db } from "@/lib/db";
 /** Attempts counted over this window. */
 export const WINDOW_MINUTES = 15;
 /** Limits per key kind within the window. */
-export const LIMITS = { user: 5, ip: 30, email: 5, verify: 3 } as const;
+export const LIMITS = { user: 5, ip: 30, email: 5, verify: 3, linkip: 10 } as const;
 
 type Kind = keyof typeof LIMITS;
 
@@ -81,12 +81,13 @@ export async function assertSignInAllowed(username: string, ip: string): Promise
 
 /**
  * The limit on magic-link requests: per normalised address and per client address. Every request counts against
- * its address, successful or not, so nobody can make the wiki mail one inbox more than LIMITS.email times.
+ * both, successful or not, so nobody can make the wiki mail one inbox more than LIMITS.email times, nor one
+ * client make it mail more than LIMITS.linkip inboxes, in the window.
  */
 export async function allowSignInLinkRequest(email: unknown, ip: string): Promise<boolean> {
   const normalized = normalizeEmail(email);
-  const keys = normalized ? [`email:${normalized}`, `ip:${ip}`] : [`ip:${ip}`];
+  const keys = normalized ? [`email:${normalized}`, `linkip:${ip}`] : [`linkip:${ip}`];
   if (await isRateLimited(keys)) return false;
-  await recordFailure(normalized ? [`email:${normalized}`] : [`ip:${ip}`]);
+  await recordFailure(keys);
   return true;
 }

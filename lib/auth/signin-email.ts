@@ -3,6 +3,7 @@ import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { enqueueMail } from "@/lib/mail/outbox";
 import { wakeMailWorker } from "@/lib/mail/worker";
+import { inTransaction } from "@/lib/db/transaction";
 
 /**
  * Send a magic sign-in link, through the outbox like every message. Only to an address that belongs to an
@@ -13,7 +14,7 @@ export async function sendSignInLink(email: string, url: string): Promise<void> 
   const user = await db().user.findUnique({ where: { email: email.toLowerCase() }, select: { blocked: true } });
   if (!user || user.blocked) return;
   const host = new URL(url).host;
-  await db().$transaction((tx) =>
+  await inTransaction((tx) =>
     enqueueMail(tx, [
       {
         kind: "signin",

@@ -9,6 +9,7 @@ import { enqueueMail } from "@/lib/mail/outbox";
 import { wakeMailWorker } from "@/lib/mail/worker";
 import { isRateLimited, recordFailure } from "./rate-limit";
 import { hashToken } from "./tokens";
+import { inTransaction } from "@/lib/db/transaction";
 
 /**
  * Email verification: an address gets change mail and digests only once its owner has shown they read it, by
@@ -35,7 +36,7 @@ export async function sendVerificationLink(userId: string): Promise<{ sent: bool
   const token = randomBytes(32).toString("base64url");
   const base = siteBase();
   const link = `${base}/verify-email?token=${token}`;
-  await db().$transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     await tx.emailVerification.create({
       data: { tokenHash: hashToken(token), userId, email: user.email, expires: new Date(Date.now() + LINK_HOURS * 3600_000) },
     });
@@ -61,7 +62,7 @@ export async function sendVerificationLink(userId: string): Promise<{ sent: bool
  * and the link has not expired. Single use. Returns the account's username.
  */
 export async function verifyEmail(token: string): Promise<{ username: string; email: string }> {
-  return db().$transaction(async (tx) => {
+  return inTransaction(async (tx) => {
     const row = await tx.emailVerification.findUnique({
       where: { tokenHash: hashToken(token) },
       select: { userId: true, email: true, expires: true, user: { select: { username: true, email: true } } },

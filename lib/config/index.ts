@@ -11,6 +11,8 @@ const schema = z.object({
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   /** The public URL of the wiki, e.g. https://wiki.example.org. Also the origin accepted for CSRF checks. */
   NEXTAUTH_URL: z.string().url().optional(),
+  /** The HTTP port (the canonical origin is http://localhost:PORT when NEXTAUTH_URL is unset). */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Size of the PostgreSQL connection pool of one app instance. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /**

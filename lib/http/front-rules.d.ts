@@ -9,3 +9,14 @@ export declare function bodyLimit(url: string): number;
 export declare function clientAddress(forwardedFor: string | string[] | undefined, peer: string | undefined, trustedProxies: number): string;
 /** Why the title in the path of a titled React page (/edit/, /history/, /talk/ ...) is bad, or null. */
 export declare function pageTitleProblem(url: string): string | null;
+/** Does this text hold NUL or an unpaired UTF-16 surrogate (which PostgreSQL cannot store)? */
+export declare function hasUnstorableText(text: string): boolean;
+/** What is wrong with the request's query (encoding, NUL, a known page's parameters), or null. */
+export declare function queryProblem(url: string): string | null;
+/** The origins that are this wiki: the public URL's, and its loopback aliases when it names the machine. */
+export declare function siteOrigins(publicUrl: string): Set<string>;
+/** Why a state-changing request must be refused as not from this site (Host, Origin, Referer), or null. */
+export declare function crossSiteProblem(
+  req: { method: string; host?: string | null; origin?: string | null; referer?: string | null; hasSession: boolean; hasBearer: boolean },
+  origins: Set<string>,
+): string | null;

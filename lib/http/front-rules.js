@@ -1,6 +1,21 @@
 // The HTTP front's rules (scripts/serve.mjs), pure so they can be tested alone. Plain JavaScript: the front runs
 // outside Next.js's bundle, straight from node.
 import { normaliseTitleParts } from "../wiki/title-rules.js";
+import { PAGE_QUERIES } from "../wiki/query-schemas.js";
+
+/** Text PostgreSQL cannot hold: NUL, and UTF-16 surrogates that are not half of a pair. */
+const UNSTORABLE = /\u0000|[\uD800-\uDFFF]/u;
+
+/**
+ * Does this text hold anything PostgreSQL cannot store (NUL, or an unpaired UTF-16 surrogate)? Every way in
+ * refuses such text with a 400: paths and queries here, JSON bodies in lib/http/route.ts, sign-in forms in the
+ * next-auth route.
+ * @param {string} text
+ * @returns {boolean}
+ */
+export function hasUnstorableText(text) {
+  return UNSTORABLE.test(text);
+}
 
 /** Largest body of any request; the app's own fields have smaller limits (page text: 1 MiB of Markdown). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -27,10 +42,91 @@ export function acceptablePath(url) {
     } catch {
       return false;
     }
-    if (decoded === "." || decoded === "..") return false;
+    if (decoded === "." || decoded === ".." || hasUnstorableText(decoded)) return false;
   }
   return true;
 }
+
+/**
+ * What is wrong with the query of this request target, or null: every name and value must be well-formed
+ * percent-encoded UTF-8 without NUL; and a React page whose parameters are known (query-schemas.js PAGE_QUERIES)
+ * must have valid ones, since the page itself can only show a notice.
+ * @param {string} url the raw request target (path and query)
+ * @returns {string | null}
+ */
+export function queryProblem(url) {
+  const q = url.indexOf("?");
+  if (q === -1) return null;
+  const pathname = url.slice(0, q);
+  /** @type {Record<string, string>} */
+  const params = {};
+  for (const pair of url.slice(q + 1).split("&")) {
+    if (!pair) continue;
+    const eq = pair.indexOf("=");
+    let name, value;
+    try {
+      name = decodeURIComponent((eq === -1 ? pair : pair.slice(0, eq)).replaceAll("+", " "));
+      value = eq === -1 ? "" : decodeURIComponent(pair.slice(eq + 1).replaceAll("+", " "));
+    } catch {
+      return "the query has malformed percent-encoding";
+    }
+    if (hasUnstorableText(name) || hasUnstorableText(value)) return "the query contains a NUL character";
+    if (!(name in params)) params[name] = value;
+  }
+  const known = PAGE_QUERIES.find(([prefix]) => (prefix.endsWith("/") ? pathname.startsWith(prefix) : pathname === prefix));
+  if (!known) return null;
+  const parsed = known[1].safeParse(params);
+  if (parsed.success) return null;
+  return parsed.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; ");
+}
+
+/**
+ * The origins that are this wiki: the public URL's (NEXTAUTH_URL); when that names the machine itself
+ * (localhost, 127.0.0.1 or [::1]), the same scheme and port on the other loopback names too, so a browser on the
+ * machine may use any of them. Nothing else: not the Host a request names (decision 0018).
+ * @param {string} publicUrl
+ * @returns {Set<string>}
+ */
+export function siteOrigins(publicUrl) {
+  const url = new URL(publicUrl);
+  const origins = new Set([url.origin]);
+  if (LOOPBACK_NAMES.includes(url.hostname)) {
+    for (const name of LOOPBACK_NAMES) origins.add(`${url.protocol}//${name}${url.port ? `:${url.port}` : ""}`);
+  }
+  return origins;
+}
+
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
+
+/**
+ * Why a request that changes state (POST, PUT, PATCH, DELETE) must be refused as not coming from this site, or
+ * null. Its Host must be one of the site's (a page on another name that resolves to this machine, DNS rebinding,
+ * names its own); an Origin (or, without one, a Referer) must be one of the site's whole origins (scheme, host
+ * and port); and a cookie-authenticated request must carry one of them. A request with a bearer token is exempt:
+ * no page can forge its credential.
+ * @param {{ method: string, host?: string | null, origin?: string | null, referer?: string | null, hasSession: boolean, hasBearer: boolean }} req
+ * @param {Set<string>} origins siteOrigins(...)
+ * @returns {string | null}
+ */
+export function crossSiteProblem(req, origins) {
+  if (!STATE_CHANGING.has(req.method) || req.hasBearer) return null;
+  if (req.host !== undefined) {
+    // the app, behind the front, leaves the Host to the front (which knows the proxies in front of it)
+    const host = (req.host ?? "").toLowerCase().replace(/:(80|443)$/, "");
+    if (![...origins].some((o) => new URL(o).host === host)) return "this site does not answer to that host name";
+  }
+  const source = req.origin ?? req.referer ?? null;
+  if (source === null) return req.hasSession ? "a signed-in change must come from a page of this site (no Origin)" : null;
+  let origin;
+  try {
+    origin = new URL(source).origin;
+  } catch {
+    return "Origin does not match this site";
+  }
+  return origins.has(origin) ? null : "Origin does not match this site";
+}
+
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** React pages whose path names a page title: the front refuses a bad title with a 400 (they cannot). */
 const TITLED_PAGES = ["/edit/", "/history/", "/talk/", "/move/", "/delete/", "/restore/", "/backlinks/"];

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { acceptablePath, bodyLimit, clientAddress, pageTitleProblem, MAX_AUTH_BODY_BYTES, MAX_BODY_BYTES } from "./front-rules";
+import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, hasUnstorableText, pageTitleProblem, queryProblem, siteOrigins, MAX_AUTH_BODY_BYTES, MAX_BODY_BYTES } from "./front-rules";
 import { wantsPagePolicy } from "./security-headers";
 
 test("paths that can name a page pass; malformed escapes and empty, '.' or '..' segments do not", () => {
@@ -42,4 +42,58 @@ test("React pages that name a title refuse a bad one (the front answers 400 for 
   assert.match(pageTitleProblem("/edit/x%7Cy") ?? "", /character \|/);
   assert.match(pageTitleProblem(`/move/${"x".repeat(201)}`) ?? "", /longer than 200/);
   assert.match(pageTitleProblem("/backlinks/%E0%A4%A") ?? "", /percent-encoding/);
+});
+
+const site = siteOrigins("http://localhost:3000");
+const change = (o: Partial<Parameters<typeof crossSiteProblem>[0]>) =>
+  crossSiteProblem({ method: "POST", host: "localhost:3000", hasSession: false, hasBearer: false, ...o }, site);
+
+test("the site is its public URL's whole origin, and the loopback aliases when that names the machine", () => {
+  assert.deepEqual([...siteOrigins("https://wiki.example.org/")], ["https://wiki.example.org"]);
+  assert.deepEqual(
+    [...site].sort(),
+    ["http://127.0.0.1:3000", "http://[::1]:3000", "http://localhost:3000"],
+  );
+});
+
+test("state-changing requests: this site's Host and Origin pass; another host name (DNS rebinding) does not", () => {
+  assert.equal(change({ origin: "http://localhost:3000" }), null);
+  assert.equal(change({ host: "127.0.0.1:3000", origin: "http://127.0.0.1:3000" }), null);
+  assert.equal(change({ referer: "http://localhost:3000/edit/X" }), null, "Referer when there is no Origin");
+  assert.equal(change({}), null, "no Origin and no session: a script, not a browser page");
+  assert.ok(change({ host: "rebind.evil.example:3000", origin: "http://rebind.evil.example:3000" }), "a rebound name");
+  assert.ok(change({ host: "rebind.evil.example:3000" }), "a rebound name without Origin");
+  assert.ok(change({ origin: "https://localhost:3000" }), "another scheme is another origin");
+  assert.ok(change({ origin: "http://localhost:3001" }), "another port is another origin");
+  assert.ok(change({ origin: "http://localhost:3000.evil.example" }), "a look-alike");
+  assert.ok(change({ origin: "null" }));
+  assert.ok(change({ origin: "not a url" }));
+  assert.ok(change({ referer: "http://evil.example/localhost:3000" }));
+  assert.ok(change({ hasSession: true }), "a signed-in change must say where it comes from");
+  assert.equal(change({ method: "GET", host: "evil.example" }), null, "reads are not changes");
+  assert.equal(change({ hasBearer: true, host: "10.0.0.5:3000" }), null, "a bearer token cannot be forged by a page");
+  const https = siteOrigins("https://wiki.example.org");
+  assert.equal(crossSiteProblem({ method: "PUT", host: "wiki.example.org:443", origin: "https://wiki.example.org", hasSession: true, hasBearer: false }, https), null);
+  assert.ok(crossSiteProblem({ method: "PUT", host: "wiki.example.org", origin: "http://wiki.example.org", hasSession: true, hasBearer: false }, https));
+});
+
+test("queries: malformed escapes and NUL are refused everywhere; known pages' parameters are checked", () => {
+  for (const ok of ["/wiki/X", "/api/search?q=caf%C3%A9", "/search?q=a+b&limit=5", "/history/Main_Page?before=10", "/recent-changes?kind=edit&hideMine=1", "/x?flag"]) {
+    assert.equal(queryProblem(ok), null, ok);
+  }
+  for (const bad of [
+    "/api/search?q=%00", "/wiki/X?a=%ZZ", "/api/pages?after=%E0%A4%A", "/history/Main_Page?before=99999999999", "/history/Main_Page?before=abc",
+    "/recent-changes?before=zz", "/recent-changes?kind=nope", "/talk/X?limit=0", "/diff?from=1", "/search?offset=-1",
+    `/search?q=${"x".repeat(501)}`, "/users/alice?before=1.5",
+  ]) {
+    assert.ok(queryProblem(bad), bad);
+  }
+});
+
+test("text PostgreSQL cannot hold: NUL and unpaired surrogates, never a proper pair", () => {
+  assert.equal(hasUnstorableText("a\u0000b"), true);
+  assert.equal(hasUnstorableText("a\uD800b"), true);
+  assert.equal(hasUnstorableText("\uDC00"), true);
+  assert.equal(hasUnstorableText("😀 café"), false);
+  assert.equal(acceptablePath("/wiki/a%00b"), false);
 });

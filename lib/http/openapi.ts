@@ -1,6 +1,6 @@
 import { z, type ZodType } from "zod";
 import { signUpSchema } from "@/lib/auth/accounts";
-import { createTokenSchema } from "@/lib/auth/tokens";
+import { createTokenSchema, tokenListQuerySchema } from "@/lib/auth/tokens";
 import { verifyEmailSchema } from "@/lib/auth/verification";
 import { ERROR_STATUS } from "@/lib/errors";
 import { adminUserUpdateSchema, protectSchema } from "@/lib/people/admin";
@@ -74,8 +74,8 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/users/me", summary: "Your own profile.", access: "signed-in", success: [200, "your profile"], errors: ["unauthorized"], tag: "People" },
   { method: "patch", path: "/api/users/me", summary: "Change your display name, bio or mail setting.", access: "signed-in", body: profileUpdateSchema, success: [200, "the profile"], errors: ["unauthorized", "forbidden"], tag: "People" },
   { method: "get", path: "/api/contributions/{username}", summary: "A person's revisions, newest first: {revisions, next}.", access: "anyone", query: pageQuerySchema, success: [200, "a page of contributions"], errors: ["not_found"], tag: "People" },
-  { method: "get", path: "/api/tokens", summary: "Your access tokens (never their values): {tokens: [{id, name, createdAt, lastUsedAt, expiresAt}]}.", access: "signed-in", success: [200, "your tokens"], errors: ["unauthorized"], tag: "People" },
-  { method: "post", path: "/api/tokens", summary: "A new personal access token, shown once: {token, id, name, createdAt, expiresAt}. Only a signed-in session may create one (403 for a token).", access: "session only", body: createTokenSchema, success: [201, "the token"], errors: ["unauthorized", "forbidden"], tag: "People" },
+  { method: "get", path: "/api/tokens", summary: "Your live access tokens, newest first (never their values): {tokens: [{id, name, createdAt, lastUsedAt, expiresAt}], next}.", access: "signed-in", query: tokenListQuerySchema, success: [200, "your tokens"], errors: ["unauthorized"], tag: "People" },
+  { method: "post", path: "/api/tokens", summary: "A new personal access token, shown once: {token, id, name, createdAt, expiresAt}. Only a signed-in session may create one (403 for a token); at most 50 live tokens per person (409).", access: "session only", body: createTokenSchema, success: [201, "the token"], errors: ["unauthorized", "forbidden", "conflict"], tag: "People" },
   { method: "delete", path: "/api/tokens/{id}", summary: "Revoke one of your tokens.", access: "signed-in", success: [200, "revoked"], errors: ["unauthorized", "not_found"], tag: "People" },
   // administration
   { method: "patch", path: "/api/admin/users/{username}", summary: "Change a person's role or block them.", access: "admin", body: adminUserUpdateSchema, success: [200, "the person"], errors: ["unauthorized", "forbidden", "not_found", "conflict"], tag: "Administration" },

@@ -1,12 +1,12 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import type { ZodType } from "zod";
-import { getConfig } from "@/lib/config";
 import { getCurrentUser, hasSessionCookie, type CurrentUser } from "@/lib/auth/session";
 import { userForToken } from "@/lib/auth/tokens";
 import { AppError, PAYLOAD_TOO_LARGE } from "@/lib/errors";
-import { isSameOrigin } from "./origin";
-import { bodyLimit } from "./front-rules";
+import { isTimeout } from "@/lib/db/transaction";
+import { bodyLimit, crossSiteProblem, hasUnstorableText } from "./front-rules";
+import { siteOriginSet } from "./site";
 import { titleFromPath } from "@/lib/wiki/titles";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -81,6 +81,10 @@ export function route<B = undefined, A extends boolean = false>(
 /** AppErrors become their status; anything else a logged, generic 500. */
 export function toErrorResponse(e: unknown, req: Request): Response {
   if (e instanceof AppError) return errorResponse(e);
+  if (isTimeout(e)) {
+    console.error(`${req.method} ${new URL(req.url).pathname}: the database gave up on it (statement or transaction timeout)`);
+    return errorResponse(new AppError("unavailable", "This request took the database too long; try again in a moment"));
+  }
   const id = crypto.randomUUID();
   console.error(`[${id}] ${req.method} ${new URL(req.url).pathname} failed:`, e);
   return errorResponse(new AppError("internal", `Something went wrong on our side (error id ${id})`));
@@ -94,13 +98,22 @@ function bearerToken(req: NextRequest): string | null {
   return match ? match[1]! : "";
 }
 
+/**
+ * A cookie-authenticated change needs an Origin (or Referer) of this site; a foreign one is refused whoever sends
+ * it. The HTTP front checks the same and the request's Host too (it alone knows the proxies in front).
+ */
 function checkOrigin(req: NextRequest) {
-  const cookieAuthenticated = hasSessionCookie(req.headers.get("cookie"));
-  const hasSource = req.headers.has("origin") || req.headers.has("referer");
-  // A cookie-authenticated change needs a same-site Origin; a foreign Origin is refused whoever sends it.
-  if ((cookieAuthenticated || hasSource) && !isSameOrigin(req.headers, getConfig().NEXTAUTH_URL)) {
-    throw new AppError("forbidden", "Cross-site request refused: Origin does not match this site");
-  }
+  const problem = crossSiteProblem(
+    {
+      method: req.method,
+      origin: req.headers.get("origin"),
+      referer: req.headers.get("referer"),
+      hasSession: hasSessionCookie(req.headers.get("cookie")),
+      hasBearer: false,
+    },
+    siteOriginSet(),
+  );
+  if (problem) throw new AppError("forbidden", `Cross-site request refused: ${problem}`);
 }
 
 async function readBody<B>(req: NextRequest, schema: ZodType<B>): Promise<B> {
@@ -113,6 +126,9 @@ async function readBody<B>(req: NextRequest, schema: ZodType<B>): Promise<B> {
   } catch {
     throw new AppError("bad_request", "Body is not valid JSON");
   }
+  if (holdsUnstorableText(data)) {
+    throw new AppError("bad_request", "Text may not contain NUL characters or unpaired UTF-16 surrogates");
+  }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const tooLarge = parsed.error.issues.find((i) => i.message === PAYLOAD_TOO_LARGE);
@@ -121,6 +137,14 @@ async function readBody<B>(req: NextRequest, schema: ZodType<B>): Promise<B> {
     throw new AppError("bad_request", `Invalid request: ${problems.join("; ")}`);
   }
   return parsed.data;
+}
+
+/** Does any string in this JSON value (names included) hold text PostgreSQL cannot store? */
+function holdsUnstorableText(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return hasUnstorableText(value);
+  if (depth > 64 || value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.some((v) => holdsUnstorableText(v, depth + 1));
+  return Object.entries(value).some(([k, v]) => hasUnstorableText(k) || holdsUnstorableText(v, depth + 1));
 }
 
 /**

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { enqueueMail } from "./outbox";
+import { inTransaction } from "@/lib/db/transaction";
 
 /** A digest goes out once the oldest change waiting in it is this old. */
 export const DIGEST_HOURS = 24;
@@ -16,7 +17,7 @@ export async function queueDueDigests(maxPeople = 50): Promise<number> {
     HAVING min(created_at) <= now() - make_interval(hours => ${DIGEST_HOURS}) LIMIT ${maxPeople}`;
   let queued = 0;
   for (const { user_id } of due) {
-    queued += await db().$transaction(async (tx) => {
+    queued += await inTransaction(async (tx) => {
       const entries = await tx.$queryRaw<{ id: number; text: string }[]>`
         SELECT id, text FROM digest_entries WHERE user_id = ${user_id} ORDER BY id FOR UPDATE SKIP LOCKED`;
       if (!entries.length) return 0;

@@ -11,7 +11,10 @@ export const adminUserUpdateSchema = z
 /** POST /api/admin/protect/{slug} */
 export const protectSchema = z.object({ level: z.enum(["none", "editor", "admin"]) }).strict();
 
-/** Change someone's role or block them. Admins cannot demote or block themselves (the wiki keeps an admin). */
+/**
+ * Change someone's role or block them. Admins cannot demote or block themselves (the wiki keeps an admin). A block
+ * also ends every session the person has (decision 0018): they are signed out everywhere.
+ */
 export async function updateUserAsAdmin(adminId: string, username: string, changes: z.infer<typeof adminUserUpdateSchema>) {
   const user = await db().user.findUnique({ where: { usernameKey: username.toLowerCase() }, select: { id: true } });
   if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
@@ -20,7 +23,7 @@ export async function updateUserAsAdmin(adminId: string, username: string, chang
   }
   return db().user.update({
     where: { id: user.id },
-    data: changes,
+    data: { ...changes, ...(changes.blocked ? { sessionGeneration: { increment: 1 } } : {}) },
     select: { username: true, displayName: true, role: true, blocked: true },
   });
 }

@@ -31,11 +31,11 @@ test("token lifecycle: created once, stored hashed, works until revoked, only it
   assert.ok(!stored.tokenHash.includes(t.token.slice(4, 20)));
   assert.equal((await userForToken(t.token))?.username, alice.username);
   assert.equal(await userForToken(t.token + "x"), null, "a wrong token is nobody");
-  assert.deepEqual((await listTokens(alice.id)).map((x) => x.name), ["bot"]);
+  assert.deepEqual((await listTokens(alice.id)).tokens.map((x) => x.name), ["bot"]);
   await assert.rejects(revokeToken(bob.id, t.id), code("not_found"));
   await revokeToken(alice.id, t.id);
   assert.equal(await userForToken(t.token), null, "a revoked token is nobody");
-  assert.deepEqual(await listTokens(alice.id), []);
+  assert.deepEqual((await listTokens(alice.id)).tokens, []);
 });
 
 test("a token cannot create tokens, and an expired token is nobody", async () => {
@@ -45,7 +45,7 @@ test("a token cannot create tokens, and an expired token is nobody", async () =>
   assert.equal((await userForToken(t.token))?.username, alice.username);
   await db().apiToken.update({ where: { id: t.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
   assert.equal(await userForToken(t.token), null);
-  assert.deepEqual(await listTokens(alice.id), [], "expired tokens leave the list");
+  assert.deepEqual((await listTokens(alice.id)).tokens, [], "expired tokens leave the list");
 });
 
 test("protection: admin-protected pages only admins edit; readers and blocked people edit nothing", async () => {

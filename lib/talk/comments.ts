@@ -13,6 +13,7 @@ import { pagePaths } from "@/lib/wiki/titles";
 import { enqueueMail } from "@/lib/mail/outbox";
 import { commentEmails } from "@/lib/mail/notifications";
 import { wakeMailWorker } from "@/lib/mail/worker";
+import { inTransaction } from "@/lib/db/transaction";
 
 /**
  * Talk pages: the App Engine memcache tutorial's guestbook, grown up (docs/decisions/0017-talk-pages-and-search.md).
@@ -184,7 +185,7 @@ export async function postComment(req: { title: string; content: string; author:
   const clientKey = clientKeyOf(req.clientIp);
   const { rendered } = await renderBounded(req.content);
   const html = writeLinks(rendered.html, rendered.links, new Map(rendered.links.map((l) => [l.title, "page" as const])));
-  const comment = await db().$transaction(async (tx) => {
+  const comment = await inTransaction(async (tx) => {
     await assertNotTooFast(tx, req.author, clientKey);
     const row = await tx.comment.create({
       data: { title: req.title, authorId: req.author?.id ?? null, content: req.content, html, clientKey },
@@ -196,7 +197,7 @@ export async function postComment(req: { title: string; content: string; author:
     await bumpPageView(tx, req.title);
     await queueCommentMail(tx, req.title, req.author, req.content);
     return row;
-  }, { maxWait: 10_000, timeout: 10_000 });
+  });
   await forgetTalkLists([req.title]);
   wakeMailWorker();
   return {
@@ -210,7 +211,7 @@ export async function postComment(req: { title: string; content: string; author:
 
 /** Delete a comment: its author or an admin. 404 when it is not a live comment of this talk page. */
 export async function deleteComment(req: { title: string; id: number; actor: Actor & { id: string } }) {
-  await db().$transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     const rows = await tx.$queryRaw<{ author_id: string | null }[]>`
       SELECT author_id FROM comments WHERE id = ${req.id} AND title = ${req.title} AND deleted_at IS NULL FOR UPDATE`;
     const row = rows[0];

@@ -1,4 +1,5 @@
 import "server-only";
+import { CHANGE_KINDS, parseChangeCursor } from "./query-schemas.js";
 import { createHash } from "node:crypto";
 import { db, sqlPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -8,9 +9,9 @@ import { currentBuildId } from "@/lib/cache/page-cache";
 import { slugOf, pagePaths } from "./titles";
 import type { RevisionKind } from "./revisions";
 
-/** What recent changes list: every kind of revision, and comments on talk pages. */
+/** What recent changes list: every kind of revision, and comments on talk pages (the list: query-schemas.js). */
 export type ChangeKind = RevisionKind | "comment";
-export const CHANGE_KINDS: ChangeKind[] = ["create", "edit", "revert", "move", "delete", "restore", "comment"];
+export { CHANGE_KINDS };
 
 export type Change = {
   /** "r<revision id>" or "c<comment id>". */
@@ -40,10 +41,9 @@ type Row = {
 
 /** A position in the list: the last change shown ("<ISO time>~<r|c><id>"). */
 function parseCursor(cursor: string): { at: Date; src: string; id: number } {
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)~([rc])(\d{1,10})$/.exec(cursor);
-  const at = m ? new Date(m[1]!) : null;
-  if (!m || !at || Number.isNaN(at.getTime()) || Number(m[3]) > 2 ** 31 - 1) throw new AppError("bad_request", "Invalid cursor");
-  return { at, src: m[2]!, id: Number(m[3]) };
+  const parsed = parseChangeCursor(cursor);
+  if (!parsed) throw new AppError("bad_request", "Invalid cursor");
+  return parsed;
 }
 
 /**

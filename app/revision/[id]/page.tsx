@@ -4,7 +4,7 @@ import { cache } from "react";
 import { AppError } from "@/lib/errors";
 import { getSessionUser } from "@/lib/auth/session";
 import { getRevisionOrThrow } from "@/lib/wiki/revisions";
-import { revisionIdParam } from "@/lib/wiki/schema";
+import { positiveIdParam } from "@/lib/wiki/schema";
 import { pagePaths } from "@/lib/wiki/titles";
 import { PageHead } from "@/app/_components/PageHead";
 import { RevertButton } from "@/app/_components/RevertButton";
@@ -14,7 +14,7 @@ type Props = { params: Promise<{ id: string }> };
 
 /** The revision, loaded once per request (metadata and page share it); 404 for any id no revision has. */
 const load = cache(async (idText: string) => {
-  const id = revisionIdParam.safeParse(idText);
+  const id = positiveIdParam.safeParse(idText);
   if (!id.success) notFound();
   try {
     return await getRevisionOrThrow(id.data);

@@ -13,7 +13,7 @@ type Props = { params: Promise<{ username: string }>; searchParams: Promise<Reco
 /** The profile, loaded once per request (metadata and page share it). */
 const load = cache(async (username: string) => {
   try {
-    return await getProfileOrThrow(decodeURIComponent(username));
+    return await getProfileOrThrow(username); // Next.js has decoded the path segment once already
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;

@@ -37,7 +37,8 @@ export async function GET(req: NextRequest): Promise<Response> {
     return html(400, documentHtml({ title: "Bad title", user, path, body: badTitleBody(e.message) }));
   }
   const canonical = `/wiki/${encodeSlug(title)}`;
-  if (canonical !== path) return Response.redirect(new URL(canonical + req.nextUrl.search, req.url), 308);
+  // relative: built from the request's URL it would name the host Next.js runs on, not the wiki's
+  if (canonical !== path) return new Response(null, { status: 308, headers: { Location: canonical + req.nextUrl.search } });
   const query = req.nextUrl.searchParams;
   try {
     const page = await getPageViewOrThrow(title);

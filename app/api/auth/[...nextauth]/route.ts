@@ -4,6 +4,7 @@ import { authOptions } from "@/lib/auth/options";
 import { allowSignInLinkRequest, clientIp, RATE_LIMITED } from "@/lib/auth/rate-limit";
 import { errorResponse } from "@/lib/http/route";
 import { AppError } from "@/lib/errors";
+import { hasUnstorableText } from "@/lib/http/front-rules";
 
 const handler = NextAuth(authOptions);
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -15,8 +16,12 @@ type Context = { params: Promise<{ nextauth: string[] }> };
  */
 async function POST(req: NextRequest, ctx: Context): Promise<Response> {
   const path = req.nextUrl.pathname;
+  const body = await readAuthBody(req);
+  // text PostgreSQL cannot hold never reaches a query (nor, through next-auth's error redirects, a URL)
+  if (body && Object.entries(body).some(([k, v]) => hasUnstorableText(k) || (typeof v === "string" && hasUnstorableText(v)))) {
+    return errorResponse(new AppError("bad_request", "Fields may not contain NUL characters or unpaired UTF-16 surrogates"));
+  }
   if (path.endsWith("/signin/email")) {
-    const body = await readAuthBody(req);
     if (!(await allowSignInLinkRequest(body?.email, clientIp(req.headers)))) return tooMany();
   }
   const response = await handler(req, ctx);
@@ -43,10 +48,28 @@ async function refusedAsLimited(response: Response): Promise<boolean> {
   return Boolean(body?.url?.includes(marker));
 }
 
+/**
+ * next-auth's GET routes, behind two checks it lacks: the credentials callback is POST only (405, where next-auth
+ * throws), and query values with line breaks or other control characters (which next-auth copies into a
+ * redirect's Location header, and fails) are a 400.
+ */
+async function GET(req: NextRequest, ctx: Context): Promise<Response> {
+  if (req.nextUrl.pathname.startsWith("/api/auth/callback/credentials")) {
+    const response = errorResponse(new AppError("bad_request", "Sign in with a POST of username and password"));
+    return new Response(response.body, { status: 405, headers: { ...Object.fromEntries(response.headers), Allow: "POST" } });
+  }
+  for (const value of req.nextUrl.searchParams.values()) {
+    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value) || hasUnstorableText(value)) {
+      return errorResponse(new AppError("bad_request", "Invalid query: control characters are not allowed"));
+    }
+  }
+  return handler(req, ctx);
+}
+
 function tooMany(): Response {
   const response = errorResponse(new AppError("rate_limited", "Too many attempts; wait a few minutes and try again"));
   response.headers.set("Retry-After", "900");
   return response;
 }
 
-export { handler as GET, POST };
+export { GET, POST };

@@ -1,11 +1,11 @@
 import { route } from "@/lib/http/route";
 import { AppError } from "@/lib/errors";
 import { getRevisionOrThrow } from "@/lib/wiki/revisions";
-import { revisionIdParam } from "@/lib/wiki/schema";
+import { positiveIdParam } from "@/lib/wiki/schema";
 
 /** GET /api/revisions/{id}: one revision with its text and HTML. */
 export const GET = route({}, async ({ params }) => {
-  const id = revisionIdParam.safeParse(params.id);
+  const id = positiveIdParam.safeParse(params.id);
   if (!id.success) throw new AppError("bad_request", "Revision id must be a positive integer");
   const { toc: _toc, isLatest: _latest, ...revision } = await getRevisionOrThrow(id.data);
   return revision;

@@ -3,7 +3,7 @@ import { route, json, parseQuery, titleFromRequest } from "@/lib/http/route";
 import { clientIp } from "@/lib/auth/rate-limit";
 import { AppError } from "@/lib/errors";
 import { deleteComment, listComments, postComment } from "@/lib/talk/comments";
-import { commentSchema, revisionIdParam, talkQuerySchema } from "@/lib/wiki/schema";
+import { commentSchema, positiveIdParam, talkQuerySchema } from "@/lib/wiki/schema";
 import { titleFromPath } from "@/lib/wiki/titles";
 
 const PREFIX = "/api/talk/";
@@ -32,7 +32,7 @@ function commentPath(req: NextRequest): { title: string; id: number } {
   const tail = req.nextUrl.pathname.slice(PREFIX.length);
   const cut = tail.lastIndexOf("/");
   if (cut <= 0) throw new AppError("bad_request", "Give the comment: /api/talk/{slug}/{id}");
-  const id = revisionIdParam.safeParse(tail.slice(cut + 1));
+  const id = positiveIdParam.safeParse(tail.slice(cut + 1));
   if (!id.success) throw new AppError("bad_request", "Invalid comment id");
   return { title: titleFromPath(tail.slice(0, cut)), id: id.data };
 }
