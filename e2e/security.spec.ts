@@ -436,6 +436,174 @@ test("CPU-heavy input cannot stall the server: huge diffs, quadratic Markdown, d
   probe(stale.status() === 200 && ((await stale.json()) as { merged: boolean }).merged === true, "a stale save over 5,000 equal lines merged");
 });
 
+test("a save or a search of text that makes PostgreSQL's parser quadratic answers at once, and holds no connection", async () => {
+  const { c } = await signedIn();
+  // runs of punctuation PostgreSQL's text-search parser reads in quadratic time when handed them whole
+  const shapes = ["_a", "a-b.", "_1", "a_", "-a", "x@a.", "1.", "a/", "http://a.", "a.1/", "é_"];
+  for (const shape of shapes) {
+    const title = newTitle("Parser");
+    const res = await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: shape.repeat(Math.ceil(60_000 / shape.length)), baseRevisionId: null } });
+    probe(res.status() === 201, `saving ${JSON.stringify(shape)} × ${Math.ceil(60_000 / shape.length)} answered ${res.status()}`);
+    const search = await c.get(`/api/search?q=${encodeURIComponent(shape.repeat(200).slice(0, 500))}`);
+    probe(search.status() === 200, `searching ${JSON.stringify(shape)} repeated answered ${search.status()}`);
+  }
+});
+
+test("searches cannot starve the pool: long queries of common words answer 200, many at once, and health stays up", async () => {
+  const { c } = await signedIn();
+  const common = "the of and to in is was for on that with as by at from his it an were are which this be or has had not but".split(" ");
+  const body = Array.from({ length: 3500 }, (_, i) => common[i % common.length]).join(" ");
+  for (let i = 0; i < 20; i++) {
+    expect((await c.put(`/api/pages/${slugPath(newTitle("Common words"))}`, { data: { markdown: body, baseRevisionId: null } })).status()).toBe(201);
+  }
+  const query = Array.from({ length: 78 }, (_, i) => common[i % common.length]).join(" ").slice(0, 500);
+  const anon = await ctx();
+  const searches = Array.from({ length: 12 }, () => anon.get(`/api/search?q=${encodeURIComponent(query)}`));
+  const health = await anon.get("/api/health");
+  const statuses = await Promise.all(searches.map(async (s) => (await s).status()));
+  probe(statuses.every((s) => s === 200), `twelve long searches at once answered ${statuses.join(",")}`);
+  probe(health.status() === 200 && (await health.json()).db === "up", "health reported the database down during the searches");
+});
+
+test("bad queries of React pages are 400, as bad titles are; a name is decoded once", async () => {
+  const anon = await ctx();
+  for (const path of [
+    "/history/Main_Page?before=99999999999", "/history/Main_Page?before=abc", "/recent-changes?before=zz", "/recent-changes?kind=nope",
+    "/talk/Main_Page?before=-1", "/search?offset=abc", `/search?q=${"x".repeat(501)}`, "/diff?from=1&to=x", "/users/nobody?before=zz",
+    "/wanted?limit=0", "/pages?limit=100000", "/backlinks/Main_Page?limit=-5", "/wiki/Main_Page?x=%ZZ",
+  ]) {
+    const res = await anon.get(path, { maxRedirects: 0 });
+    probe(res.status() === 400, `${path} answered ${res.status()}`);
+  }
+  for (const path of ["/users/%25ff", "/users/%25", "/api/users/%25ff"]) {
+    const res = await anon.get(path);
+    probe(res.status() === 404, `${path} answered ${res.status()}`);
+  }
+});
+
+test("one canonical origin: another Host (DNS rebinding) cannot change state or take a fresh wiki; redirects stay on the site", async () => {
+  const port = new URL(origin).port;
+  for (const host of [`rebind.evil.example:${port}`, "evil.example", `localhost.evil.example:${port}`]) {
+    const name = newUsername("rebind");
+    const res = await raw({
+      method: "POST",
+      path: "/api/accounts",
+      headers: { Host: host, Origin: `http://${host}`, "Content-Type": "application/json" },
+      body: (req) => req.end(JSON.stringify({ username: name, email: `${name}@example.test`, password: "correct horse battery" })),
+    });
+    probe(res.status === 403, `sign-up through Host ${host} answered ${res.status}`);
+    probe((await sql("SELECT 1 FROM users WHERE username_key = $1", [name.toLowerCase()])).length === 0, `an account was made through Host ${host}`);
+  }
+  const { c } = await signedIn();
+  const title = newTitle("Origins");
+  const other = new URL(origin);
+  other.protocol = "https:";
+  for (const source of [other.origin, `http://${other.hostname}:${Number(port) + 7}`]) {
+    const res = await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "x", baseRevisionId: null }, headers: { Origin: source } });
+    probe(res.status() === 403, `a save with Origin ${source} answered ${res.status()}`);
+  }
+  for (const path of ["/wiki/Main%20Page", "/wiki/Main__Page", "/wiki/Cafe%CC%81"]) {
+    const { status, location } = await new Promise<{ status?: number; location?: string }>((resolve, reject) => {
+      http
+        .get({ host: new URL(origin).hostname, port, path, headers: { Host: "evil.example" } }, (r) => {
+          r.resume();
+          resolve({ status: r.statusCode, location: r.headers.location });
+        })
+        .on("error", reject);
+    });
+    probe(status === 308 && typeof location === "string" && location.startsWith("/") && !location.startsWith("//"), `${path} redirected to ${location}`);
+  }
+});
+
+test("text PostgreSQL cannot hold (NUL, unpaired surrogates) is a 400 wherever it enters, never a 500", async () => {
+  const { c, name } = await signedIn();
+  const title = newTitle("Unstorable");
+  const made = await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "fine", baseRevisionId: null } });
+  const base = (await made.json()).revision.id as number;
+  for (const bad of ["a\u0000b", "a\ud800b", "\udfff"]) {
+    const bodies: [string, string, unknown][] = [
+      ["PUT", `/api/pages/${slugPath(title)}`, { markdown: bad, baseRevisionId: base }],
+      ["PUT", `/api/pages/${slugPath(title)}`, { markdown: "ok", summary: bad, baseRevisionId: base }],
+      ["POST", "/api/preview", { markdown: bad }],
+      ["POST", `/api/talk/${slugPath(title)}`, { content: bad }],
+      ["POST", "/api/tokens", { name: bad }],
+      ["PATCH", "/api/users/me", { bio: bad }],
+      ["PATCH", "/api/users/me", { displayName: bad }],
+      ["POST", `/api/move/${slugPath(title)}`, { to: `Moved ${bad}` }],
+      ["POST", "/api/accounts", { username: `x${bad}yz`, email: "nul@example.test", password: "correct horse battery" }],
+    ];
+    for (const [method, path, data] of bodies) {
+      const res = await c.fetch(path, { method, data });
+      probe(res.status() === 400, `${method} ${path} with ${JSON.stringify(bad)} answered ${res.status()}`);
+    }
+  }
+  for (const path of ["/api/users/a%00b", "/api/contributions/a%00b", "/api/pages?after=a%00b", "/recent-changes?before=%00", "/search?q=%00", "/wiki/A%00B", "/api/history/X%00"]) {
+    const res = await c.get(path);
+    probe(res.status() === 400, `${path} answered ${res.status()}`);
+  }
+  // a sign-in with NUL in the name: a 400, and nothing of the database in the answer
+  const fresh = await ctx({ Origin: origin });
+  const { csrfToken } = (await (await fresh.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const signin = await fresh.post("/api/auth/callback/credentials", { form: { csrfToken, username: `${name}\u0000`, password: PASSWORD, json: "true" }, maxRedirects: 0 });
+  const text = (await signin.text()) + (signin.headers().location ?? "");
+  probe(signin.status() === 400 && !/invalid byte|0x00|prisma|SQL/i.test(text), `NUL sign-in answered ${signin.status()}: ${text.slice(0, 200)}`);
+});
+
+test("a session ends for good: a cookie kept from before sign-out, or from before the address's owner claimed the account, is no session", async () => {
+  const { c, name } = await signedIn();
+  const kept = await c.storageState();
+  const { csrfToken } = (await (await c.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  expect((await c.post("/api/auth/signout", { form: { csrfToken, json: "true" } })).ok()).toBeTruthy();
+  const replay = await ctx({ Origin: origin }, kept);
+  probe((await replay.get("/api/me")).status() === 401, "a kept cookie still read /api/me after sign-out");
+  const save = await replay.put(`/api/pages/${slugPath(newTitle("After signout"))}`, { data: { markdown: "x", baseRevisionId: null } });
+  probe(save.status() === 401, `a kept cookie still saved after sign-out (${save.status()})`);
+  // the same person signs in again: a new session works
+  const again = await contexts.signedIn(name);
+  expect((await again.get("/api/me")).status()).toBe(200);
+
+  // an impostor signs up with someone else's address; the owner claims it with a magic link
+  const impostor = newUsername("impostor");
+  const address = `${newUsername("owner")}@example.test`;
+  expect((await (await ctx()).post("/api/accounts", { data: { username: impostor, email: address, password: PASSWORD } })).status()).toBe(201);
+  const impostorSession = await contexts.signedIn(impostor);
+  const owner = await ctx({ Origin: origin });
+  const csrf = ((await (await owner.get("/api/auth/csrf")).json()) as { csrfToken: string }).csrfToken;
+  expect((await owner.post("/api/auth/signin/email", { form: { csrfToken: csrf, email: address, json: "true" } })).ok()).toBeTruthy();
+  const [mail] = await waitForMail(address, (m) => /Sign in to Vellum/.test(m.subject ?? ""));
+  const link = /https?:\/\/\S+\/api\/auth\/callback\/email\S+/.exec(mail!.text ?? "")![0];
+  await owner.get(link);
+  expect((await owner.get("/api/me")).status()).toBe(200);
+  probe((await impostorSession.get("/api/me")).status() === 401, "the impostor's session outlived the owner's claim");
+});
+
+test("limits that hold: magic links per client, tokens per person (paginated), next-auth's own routes never 500", async () => {
+  const c = await ctx({ Origin: origin });
+  const statuses: number[] = [];
+  for (let i = 0; i < 25; i++) {
+    const { csrfToken } = (await (await c.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const res = await c.post("/api/auth/signin/email", { form: { csrfToken, email: `${newUsername("many")}@example.test`, json: "true" }, maxRedirects: 0 });
+    statuses.push(res.status());
+  }
+  probe(statuses.slice(-5).every((s) => s === 429), `25 addresses from one client answered ${statuses.join(",")}`);
+
+  const { c: person } = await signedIn();
+  const made: number[] = [];
+  for (let i = 0; i < 51; i++) made.push((await person.post("/api/tokens", { data: { name: `t${i}` } })).status());
+  probe(made.slice(0, 50).every((s) => s === 201) && made[50] === 409, `51 tokens answered ${[...new Set(made)].join(",")} (the last ${made[50]})`);
+  const first = (await (await person.get("/api/tokens?limit=20")).json()) as { tokens: { id: string }[]; next: string | null };
+  probe(first.tokens.length === 20 && first.next !== null, "GET /api/tokens is paginated");
+  const second = (await (await person.get(`/api/tokens?limit=20&before=${first.next}`)).json()) as { tokens: { id: string }[] };
+  probe(second.tokens.length === 20 && !second.tokens.some((t) => first.tokens.some((f) => f.id === t.id)), "the second page repeats the first");
+  probe((await person.get("/api/tokens?limit=100000")).status() === 400, "an unbounded token list");
+
+  const anon = await ctx();
+  for (const path of ["/api/auth/error?error=%0d%0aSet-Cookie:%20x=1", "/api/auth/error?error=%E2%80%A8", "/api/auth/error?error=a%0ab", "/api/auth/callback/credentials", "/api/auth/signin?callbackUrl=%0d%0a"]) {
+    const res = await anon.get(path, { maxRedirects: 0 });
+    probe(res.status() < 500 && !res.headers()["set-cookie"]?.includes("x=1"), `${path} answered ${res.status()}`);
+  }
+});
+
 test("signed-in documents are private to shared caches", async () => {
   const { c } = await signedIn();
   const res = await c.get("/wiki/Main_Page");

@@ -9,7 +9,7 @@ import { db } from "@/lib/db";
 /** Attempts counted over this window. */
 export const WINDOW_MINUTES = 15;
 /** Limits per key kind within the window. */
-export const LIMITS = { user: 5, ip: 30, email: 5, verify: 3, linkip: 10 } as const;
+export const LIMITS = { user: 5, ip: 30, email: 5, verify: 3, linkip: 20 } as const;
 
 type Kind = keyof typeof LIMITS;
 

@@ -1,0 +1,78 @@
+import { test, expect, type APIResponse, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { apiContexts, createAccount, makeAdmin, newTitle, signInApi, slugPath } from "./fixtures";
+
+// axe-core, the engine behind Lighthouse's accessibility audit, over the main pages, signed in as an admin (so the
+// admin pages and every signed-in control are there), in the light and the dark colour scheme: no serious or
+// critical violation of any rule.
+const contexts = apiContexts(() => origin);
+let origin: string;
+let username: string;
+let title: string;
+const revisions: number[] = [];
+
+test.beforeAll(async ({ baseURL }) => {
+  origin = new URL(baseURL!).origin;
+  username = await createAccount(await contexts.ctx());
+  await makeAdmin(username);
+  const api = await contexts.signedIn(username);
+  title = newTitle("Accessible");
+  const text = (n: number) =>
+    `Intro ${n}.\n\n## First section\n\nSee [[Main Page]] and [[Nowhere ${n}]].\n\n## Second section\n\n- a list\n- of items\n\n### Third\n\n| a | b |\n|---|---|\n| 1 | 2 |\n`;
+  let base: number | null = null;
+  for (const n of [1, 2]) {
+    const res: APIResponse = await api.put(`/api/pages/${slugPath(title)}`, { data: { markdown: text(n), baseRevisionId: base } });
+    expect(res.ok()).toBeTruthy();
+    base = ((await res.json()) as { revision: { id: number } }).revision.id;
+    revisions.push(base);
+  }
+  expect((await api.post(`/api/talk/${slugPath(title)}`, { data: { content: "A comment with **emphasis**." } })).status()).toBe(201);
+});
+
+test.afterAll(() => contexts.disposeAll());
+
+const views = () => [
+  `/wiki/${slugPath(title)}`,
+  `/edit/${slugPath(title)}`,
+  `/history/${slugPath(title)}`,
+  `/revision/${revisions[0]}`,
+  `/diff?from=${revisions[0]}&to=${revisions[1]}`,
+  `/talk/${slugPath(title)}`,
+  `/search?q=section`,
+  "/recent-changes",
+  "/settings",
+  "/admin",
+];
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0]?.target.join(" ")}`);
+}
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`no serious or critical accessibility violations on the main pages, ${scheme} colour scheme`, async ({ browser }) => {
+    const context = await browser.newContext({ colorScheme: scheme });
+    await signInApi(context.request, username);
+    const page = await context.newPage();
+    const found: Record<string, string[]> = {};
+    for (const path of views()) {
+      const res = await page.goto(path);
+      expect(res?.status(), path).toBe(200);
+      await page.waitForLoadState("networkidle");
+      const violations = await seriousViolations(page);
+      if (violations.length) found[path] = violations;
+    }
+    await context.close();
+    expect(found).toEqual({});
+  });
+}
+
+test("heading anchors are labelled links a keyboard reaches, not hidden ones", async ({ page }) => {
+  await page.goto(`/wiki/${slugPath(title)}`);
+  const anchor = page.locator("article h2 a.anchor").first();
+  await expect(anchor).toHaveAttribute("aria-label", "Link to the section “First section”");
+  await expect(anchor).not.toHaveAttribute("aria-hidden", /.*/);
+  await expect(page.getByRole("link", { name: "Link to the section “First section”" })).toHaveCount(1);
+});
