@@ -77,14 +77,17 @@ test("admins change roles, block people and protect pages; the API enforces each
   await admin.post(`/api/admin/protect/${slugPath(title)}`, { data: { level: "none" } });
 
   expect((await admin.patch(`/api/admin/users/${editorName}`, { data: { blocked: true } })).status()).toBe(200);
-  const blocked = await editor.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "d\n", baseRevisionId: rev } });
+  // a block ends the person's sessions; signed in again, they may read but change nothing
+  expect((await editor.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "d\n", baseRevisionId: rev } })).status()).toBe(401);
+  const editorAgain = await signedIn(editorName);
+  const blocked = await editorAgain.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "d\n", baseRevisionId: rev } });
   expect(blocked.status()).toBe(403);
   expect((await blocked.json()).error.message).toMatch(/blocked/);
-  expect((await editor.patch("/api/users/me", { data: { bio: "x" } })).status()).toBe(403);
+  expect((await editorAgain.patch("/api/users/me", { data: { bio: "x" } })).status()).toBe(403);
   await admin.patch(`/api/admin/users/${editorName}`, { data: { blocked: false, role: "reader" } });
-  expect((await editor.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "e\n", baseRevisionId: rev } })).status()).toBe(403);
+  expect((await editorAgain.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "e\n", baseRevisionId: rev } })).status()).toBe(403);
   await admin.patch(`/api/admin/users/${editorName}`, { data: { role: "editor" } });
-  expect((await editor.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "f\n", baseRevisionId: rev } })).status()).toBe(200);
+  expect((await editorAgain.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "f\n", baseRevisionId: rev } })).status()).toBe(200);
 
   expect((await admin.patch(`/api/admin/users/${editorName}`, { data: { role: "superuser" } })).status()).toBe(400);
   expect((await admin.patch(`/api/admin/users/${adminName}`, { data: { role: "editor" } })).status()).toBe(409);

@@ -16,15 +16,7 @@ const globalForDb = globalThis as unknown as { vellumDb?: PrismaClient; vellumPo
  * for long.
  */
 export function sqlPool(): pg.Pool {
-  if (!globalForDb.vellumPool) {
-    const config = getConfig();
-    globalForDb.vellumPool = new pg.Pool({
-      connectionString: config.DATABASE_URL,
-      max: config.DATABASE_POOL_SIZE,
-      statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
-      idle_in_transaction_session_timeout: 30_000,
-    });
-  }
+  globalForDb.vellumPool ??= boundedPool(getConfig().DATABASE_POOL_SIZE);
   return globalForDb.vellumPool;
 }
 
@@ -33,17 +25,20 @@ export function sqlPool(): pg.Pool {
  * queue here for at most a few seconds (then 503) and never take the connections that saves and page views need.
  */
 export function searchPool(): pg.Pool {
-  if (!globalForDb.vellumSearchPool) {
-    const config = getConfig();
-    globalForDb.vellumSearchPool = new pg.Pool({
-      connectionString: config.DATABASE_URL,
-      max: config.SEARCH_POOL_SIZE,
-      connectionTimeoutMillis: 3000,
-      statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
-      idle_in_transaction_session_timeout: 30_000,
-    });
-  }
+  globalForDb.vellumSearchPool ??= boundedPool(getConfig().SEARCH_POOL_SIZE, { connectionTimeoutMillis: 3000 });
   return globalForDb.vellumSearchPool;
+}
+
+/** A pool of `max` connections whose statements have the configured deadline. */
+function boundedPool(max: number, options: pg.PoolConfig = {}): pg.Pool {
+  const config = getConfig();
+  return new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max,
+    statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: 30_000,
+    ...options,
+  });
 }
 
 /** The Prisma client, created on first use (module import must not connect: `next build` imports routes). */

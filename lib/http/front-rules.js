@@ -49,7 +49,7 @@ export function acceptablePath(url) {
 
 /**
  * What is wrong with the query of this request target, or null: every name and value must be well-formed
- * percent-encoded UTF-8 without NUL; and a React page whose parameters are known (query-schemas.js PAGE_QUERIES)
+ * percent-encoded UTF-8 without NUL (but for a search's words, which may hold anything: FREE_TEXT); and a React page whose parameters are known (query-schemas.js PAGE_QUERIES)
  * must have valid ones, since the page itself can only show a notice.
  * @param {string} url the raw request target (path and query)
  * @returns {string | null}
@@ -63,9 +63,17 @@ export function queryProblem(url) {
   for (const pair of url.slice(q + 1).split("&")) {
     if (!pair) continue;
     const eq = pair.indexOf("=");
+    const rawName = eq === -1 ? pair : pair.slice(0, eq);
+    if (FREE_TEXT.has(`${pathname}?${rawName}`)) {
+      // a search's words are free text: any content is searched (the search removes what it cannot use), decoded
+      // as leniently as Next.js decodes it; only its length is checked
+      const [[freeName, freeValue] = ["", ""]] = new URLSearchParams(pair);
+      if (!(freeName in params)) params[freeName] = freeValue;
+      continue;
+    }
     let name, value;
     try {
-      name = decodeURIComponent((eq === -1 ? pair : pair.slice(0, eq)).replaceAll("+", " "));
+      name = decodeURIComponent(rawName.replaceAll("+", " "));
       value = eq === -1 ? "" : decodeURIComponent(pair.slice(eq + 1).replaceAll("+", " "));
     } catch {
       return "the query has malformed percent-encoding";
@@ -97,6 +105,9 @@ export function siteOrigins(publicUrl) {
 }
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
+
+/** Query parameters that are free text, answered whatever they hold (the contract: any search up to 500 characters). */
+const FREE_TEXT = new Set(["/search?q", "/api/search?q"]);
 
 /**
  * Why a request that changes state (POST, PUT, PATCH, DELETE) must be refused as not coming from this site, or

@@ -78,11 +78,11 @@ test("state-changing requests: this site's Host and Origin pass; another host na
 });
 
 test("queries: malformed escapes and NUL are refused everywhere; known pages' parameters are checked", () => {
-  for (const ok of ["/wiki/X", "/api/search?q=caf%C3%A9", "/search?q=a+b&limit=5", "/history/Main_Page?before=10", "/recent-changes?kind=edit&hideMine=1", "/x?flag"]) {
+  for (const ok of ["/wiki/X", "/api/search?q=caf%C3%A9", "/api/search?q=%00", "/search?q=%ff", "/search?q=a+b&limit=5", "/history/Main_Page?before=10", "/recent-changes?kind=edit&hideMine=1", "/x?flag"]) {
     assert.equal(queryProblem(ok), null, ok);
   }
   for (const bad of [
-    "/api/search?q=%00", "/wiki/X?a=%ZZ", "/api/pages?after=%E0%A4%A", "/history/Main_Page?before=99999999999", "/history/Main_Page?before=abc",
+    "/api/search?q=x&limit=%00", "/wiki/X?a=%ZZ", "/api/pages?after=%00", "/api/pages?after=%E0%A4%A", "/history/Main_Page?before=99999999999", "/history/Main_Page?before=abc",
     "/recent-changes?before=zz", "/recent-changes?kind=nope", "/talk/X?limit=0", "/diff?from=1", "/search?offset=-1",
     `/search?q=${"x".repeat(501)}`, "/users/alice?before=1.5",
   ]) {
