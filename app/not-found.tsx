@@ -1,3 +1,5 @@
+import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
+
 export default function NotFound() {
   return (
     <>
@@ -6,7 +8,7 @@ export default function NotFound() {
       </div>
       <p>There is nothing at this address.</p>
       <p>
-        <a href="/wiki/Main_Page">Go to the main page</a>
+        <a href={MAIN_PAGE_PATH}>Go to the main page</a>
       </p>
     </>
   );

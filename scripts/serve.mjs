@@ -26,6 +26,7 @@ import { hasSessionCookie } from "../lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy, wantsPagePolicy } from "../lib/http/security-headers.js";
 import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, pageTitleProblem, queryProblem, siteOrigins } from "../lib/http/front-rules.js";
 import { escapeHtml } from "../lib/markdown/escape-html.js";
+import { CLIENT_IP_HEADER, FRONT_CACHE_KEY, MAIN_PAGE_PATH, TITLE_RULES_SENTENCE } from "../lib/http/names.js";
 
 /** @typedef {import("node:http").IncomingMessage} Request */
 /** @typedef {import("node:http").ServerResponse} Response */
@@ -46,8 +47,8 @@ function badRequest(req, res, message = MALFORMED) {
       `<p class="error-box">${escapeHtml(message)}</p>` +
       (message.startsWith("Invalid query")
         ? ""
-        : '<p>Titles may not contain # &lt; &gt; [ ] { } | or \\, nor empty, “.” or “..” subpage names, and have at most 200 characters.</p>') +
-      '<p><a href="/wiki/Main_Page">Go to the main page</a></p></main></body></html>';
+        : `<p>${escapeHtml(TITLE_RULES_SENTENCE)}</p>`) +
+      `<p><a href="${MAIN_PAGE_PATH}">Go to the main page</a></p></main></body></html>`;
   res.writeHead(400, {
     "Content-Type": api ? "application/json" : "text/html; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),
@@ -125,8 +126,6 @@ function limitBody(req, res) {
   return true;
 }
 
-/** lib/cache/front-cache.ts's FRONT_CACHE_KEY: where the app installs the front cache's interface at start-up. */
-const FRONT_CACHE_KEY = Symbol.for("vellum.frontCache");
 
 /**
  * A signed-out GET of an article: the same document for everyone, so the front cache may answer it.
@@ -196,7 +195,7 @@ async function serve() {
   const handle = app.getRequestHandler();
 
   const server = http.createServer((req, res) => {
-    req.headers["x-vellum-client-ip"] = clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedProxies);
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedProxies);
     if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
     const titleProblem = pageTitleProblem(req.url ?? "/");
     if (titleProblem) return badRequest(req, res, `Invalid title: ${titleProblem}`);

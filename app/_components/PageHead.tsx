@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import { commentCount } from "@/lib/talk/comments";
 import { titleFromParam } from "@/lib/wiki/titles";
 import { tabsHtml, type Tab } from "./page-head";
+import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 
 /** Page title and its Read / Edit / History / Discussion tabs (`comments`: the count, when the caller has it). */
 export async function PageHead({ title, heading, tab, comments }: { title: string; heading?: string; tab: Tab; comments?: number }) {
@@ -26,7 +27,7 @@ export function ErrorNotice({ heading, message }: { heading: string; message: st
         {message}
       </p>
       <p>
-        <a href="/wiki/Main_Page">Go to the main page</a>
+        <a href={MAIN_PAGE_PATH}>Go to the main page</a>
       </p>
     </>
   );

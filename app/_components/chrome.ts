@@ -1,4 +1,5 @@
 import { escapeHtml } from "@/lib/markdown/render";
+import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 
 /** Who the header greets; null when signed out. The role only decides whether to show the Admin link. */
 export type HeaderUser = { username: string; role?: string } | null;
@@ -15,8 +16,8 @@ export function siteHeaderHtml(user: HeaderUser, returnTo = "/"): string {
     : `<a href="/signin?callbackUrl=${encodeURIComponent(returnTo)}">Sign in</a><a href="/signup">Create account</a>`;
   return (
     `<a class="skip" href="#content">Skip to content</a>` +
-    `<div class="bar"><a class="brand" href="/wiki/Main_Page">Vellum</a>` +
-    `<nav aria-label="Site"><a href="/wiki/Main_Page">Main page</a><a href="/recent-changes">Recent changes</a><a href="/pages">All pages</a><a href="/wanted">Wanted</a><a href="/random">Random page</a></nav>` +
+    `<div class="bar"><a class="brand" href="${MAIN_PAGE_PATH}">Vellum</a>` +
+    `<nav aria-label="Site"><a href="${MAIN_PAGE_PATH}">Main page</a><a href="/recent-changes">Recent changes</a><a href="/pages">All pages</a><a href="/wanted">Wanted</a><a href="/random">Random page</a></nav>` +
     `<form class="search" action="/search" method="get" role="search"><label class="skip" for="site-search">Search the wiki</label>` +
     `<input id="site-search" type="search" name="q" placeholder="Search" maxlength="500"></form>` +
     `<div class="user">${account}</div></div>`

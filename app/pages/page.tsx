@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { listPages } from "@/lib/wiki/pages";
 import { viewCounts } from "@/lib/cache/view-counts";
 import { pagePaths } from "@/lib/wiki/titles";
+import { MAIN_PAGE_TITLE } from "@/lib/http/names.js";
 
 export const metadata: Metadata = { title: "All pages" };
 
@@ -19,7 +20,7 @@ export default async function AllPages({ searchParams }: Props) {
       </div>
       {pages.length === 0 ? (
         <p>
-          The wiki is empty. <a href={pagePaths.edit("Main Page")}>Write the main page</a>.
+          The wiki is empty. <a href={pagePaths.edit(MAIN_PAGE_TITLE)}>Write the main page</a>.
         </p>
       ) : (
         <ul>

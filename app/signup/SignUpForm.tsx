@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { signIn } from "next-auth/react";
 import { sendJson } from "@/app/_components/send-json";
+import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 
 /** `askSetupCode`: the wiki has no administrator yet, so offer the field for `npm start`'s setup code. */
 export function SignUpForm({ askSetupCode }: { askSetupCode: boolean }) {
@@ -27,7 +28,7 @@ export function SignUpForm({ askSetupCode }: { askSetupCode: boolean }) {
         return;
       }
       const result = await signIn("credentials", { username: account.username, password: account.password, redirect: false });
-      window.location.assign(result?.ok ? "/wiki/Main_Page" : "/signin");
+      window.location.assign(result?.ok ? MAIN_PAGE_PATH : "/signin");
     } catch {
       setError("Could not reach the server; try again.");
     } finally {

@@ -6,7 +6,8 @@ import { db, isUniqueViolation } from "@/lib/db";
 import type { Role } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords";
-import { isLoopback } from "./rate-limit";
+import { isLoopback } from "@/lib/http/client-address";
+import { usernameKey } from "./normal-forms";
 import { inTransaction } from "@/lib/db/transaction";
 
 export const usernameSchema = z
@@ -55,7 +56,7 @@ export async function createAccount(input: SignUpInput, { clientIp }: { clientIp
       return tx.user.create({
         data: {
           username: input.username,
-          usernameKey: input.username.toLowerCase(),
+          usernameKey: usernameKey(input.username),
           email: input.email.toLowerCase(),
           displayName: input.username,
           passwordHash,
@@ -81,7 +82,7 @@ export async function hasNoAdmin(): Promise<boolean> {
  */
 export async function checkCredentials(username: string, password: string) {
   const user = await db().user.findUnique({
-    where: { usernameKey: username.toLowerCase() },
+    where: { usernameKey: usernameKey(username) },
     select: { id: true, username: true, displayName: true, role: true, passwordHash: true },
   });
   const ok = await verifyPassword(password, user?.passwordHash);

@@ -6,7 +6,9 @@ import EmailProvider from "next-auth/providers/email";
 import { PrismaAdapter } from "@next-auth/prisma-adapter";
 import { db } from "@/lib/db";
 import { checkCredentials, claimAccountByEmail, endSessions, sessionGenerationOf } from "./accounts";
-import { assertSignInAllowed, clientIp, normalizeEmail, RATE_LIMITED, recordFailure } from "./rate-limit";
+import { assertSignInAllowed, RATE_LIMITED, recordFailure } from "./rate-limit";
+import { normalizeEmail } from "./normal-forms";
+import { clientIp } from "@/lib/http/client-address";
 import { sendSignInLink } from "./signin-email";
 import { safeReturnPath } from "@/lib/http/redirects";
 

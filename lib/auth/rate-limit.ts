@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { normalizeEmail, usernameKey } from "./normal-forms";
 
 /**
  * Sign-in rate limits, shared by every instance (PostgreSQL). The policy lives here; the next-auth route only
@@ -12,45 +13,6 @@ export const WINDOW_MINUTES = 15;
 export const LIMITS = { user: 5, ip: 30, email: 5, verify: 3, linkip: 20 } as const;
 
 type Kind = keyof typeof LIMITS;
-
-/**
- * The header in which the HTTP front (scripts/serve.mjs) hands the app the client's address: the socket's peer, or
- * with TRUST_PROXY=n the address the n-th trusted proxy reports. The front always overwrites it, so a client
- * cannot choose it; X-Forwarded-For itself is never read here.
- */
-export const CLIENT_IP_HEADER = "x-vellum-client-ip";
-
-/** The client's address as the front determined it; "unknown" when the app runs without the front. */
-export function clientIp(headers: Headers | Record<string, string | string[] | undefined>): string {
-  const value = headers instanceof Headers ? headers.get(CLIENT_IP_HEADER) : headers[CLIENT_IP_HEADER];
-  const ip = Array.isArray(value) ? value[0] : value;
-  return ip && ip.length <= 64 ? ip : "unknown";
-}
-
-/** Is this address the machine itself (IPv4 127/8, IPv6 ::1, or IPv4-mapped loopback)? */
-export function isLoopback(ip: string): boolean {
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip) || ip === "::1" || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(ip);
-}
-
-/** A username as the limiter counts it: the account's key (case-insensitive), bounded in length. */
-export function usernameKey(username: string): string {
-  return username.normalize("NFKC").trim().toLowerCase().slice(0, 64);
-}
-
-/**
- * An email address in the one form every part of sign-in uses: NFKC, trimmed, lower case, exactly one @, a dotted
- * domain, and nothing a mailer might read as a second address or a display name (commas, quotes, angle brackets,
- * spaces, control characters). Null when the value is not such an address. Also next-auth's normalizeIdentifier,
- * so the address limited is the address mailed.
- */
-export function normalizeEmail(value: unknown): string | null {
-  if (typeof value !== "string" || value.length > 254) return null;
-  const email = value.normalize("NFKC").trim().toLowerCase();
-  if (!/^[^@\s",;<>()[\]\\\u0000-\u001f\u007f]+@[^@\s",;<>()[\]\\\u0000-\u001f\u007f]+\.[^@\s",;<>()[\]\\\u0000-\u001f\u007f]+$/.test(email)) {
-    return null;
-  }
-  return email;
-}
 
 /** Is any of these keys over its limit? Keys look like "user:alice", "ip:10.0.0.1", "email:a@b.c". */
 export async function isRateLimited(keys: string[]): Promise<boolean> {

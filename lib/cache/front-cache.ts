@@ -1,5 +1,6 @@
 import "server-only";
 import { countView } from "./view-counts";
+import { FRONT_CACHE_KEY } from "@/lib/http/names.js";
 
 /**
  * The front cache: finished documents of anonymous article views, kept in this process and served by the HTTP
@@ -34,7 +35,7 @@ export type FrontCacheApi = {
 };
 
 /** The global under which the interface is installed (Symbol.for, so both module graphs name the same one). */
-export const FRONT_CACHE_KEY = Symbol.for("vellum.frontCache");
+export { FRONT_CACHE_KEY };
 
 /** Largest total of documents kept; the least recently stored go first. */
 export const MAX_FRONT_CACHE_BYTES = 64 * 1024 * 1024;

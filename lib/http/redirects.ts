@@ -1,5 +1,7 @@
+import { MAIN_PAGE_PATH } from "./names.js";
+
 /** Where a sign-in goes when it was given no usable place to return to. */
-export const DEFAULT_RETURN_PATH = "/wiki/Main_Page";
+export const DEFAULT_RETURN_PATH = MAIN_PAGE_PATH;
 
 /**
  * The same-origin path to send a browser to after sign-in, or the main page. The value is parsed as a browser

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { usernameKey } from "@/lib/auth/normal-forms";
 import { AppError } from "@/lib/errors";
 
 /** PATCH /api/admin/users/{username} */
@@ -16,7 +17,7 @@ export const protectSchema = z.object({ level: z.enum(["none", "editor", "admin"
  * also ends every session the person has (decision 0018): they are signed out everywhere.
  */
 export async function updateUserAsAdmin(adminId: string, username: string, changes: z.infer<typeof adminUserUpdateSchema>) {
-  const user = await db().user.findUnique({ where: { usernameKey: username.toLowerCase() }, select: { id: true } });
+  const user = await db().user.findUnique({ where: { usernameKey: usernameKey(username) }, select: { id: true } });
   if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
   if (user.id === adminId && ((changes.role && changes.role !== "admin") || changes.blocked)) {
     throw new AppError("conflict", "You cannot demote or block yourself");
@@ -31,7 +32,7 @@ export async function updateUserAsAdmin(adminId: string, username: string, chang
 /** Everyone, for the admin page: alphabetical, `limit` (200) at a time, continuing after the username `after`. */
 export async function listPeople({ after, limit = 200 }: { after?: string; limit?: number } = {}) {
   const rows = await db().user.findMany({
-    where: after ? { usernameKey: { gt: after.toLowerCase() } } : {},
+    where: after ? { usernameKey: { gt: usernameKey(after) } } : {},
     orderBy: { usernameKey: "asc" },
     take: limit + 1,
     select: { username: true, displayName: true, email: true, emailVerified: true, role: true, blocked: true, createdAt: true },

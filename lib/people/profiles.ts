@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { usernameKey } from "@/lib/auth/normal-forms";
 import { AppError } from "@/lib/errors";
 import { renderBounded } from "@/lib/markdown/render-pool";
 import { MAX_NESTING, nestingDepth } from "@/lib/markdown/render";
@@ -33,7 +34,7 @@ export const profileUpdateSchema = z
  */
 export async function getProfileOrThrow(username: string) {
   const user = await db().user.findUnique({
-    where: { usernameKey: username.toLowerCase() },
+    where: { usernameKey: usernameKey(username) },
     select: { id: true, username: true, displayName: true, bio: true, role: true, blocked: true, createdAt: true, updatedAt: true },
   });
   if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
@@ -61,7 +62,7 @@ export async function updateProfile(userId: string, changes: z.infer<typeof prof
 
 /** A person's revisions, newest first, `limit` at a time (`before`: a revision id). */
 export async function listContributions(username: string, { limit, before }: { limit: number; before?: number }) {
-  const user = await db().user.findUnique({ where: { usernameKey: username.toLowerCase() }, select: { id: true } });
+  const user = await db().user.findUnique({ where: { usernameKey: usernameKey(username) }, select: { id: true } });
   if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
   const rows = await db().revision.findMany({
     // a deleted page (no title) is out of every list until it is restored

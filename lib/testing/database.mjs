@@ -6,7 +6,7 @@
 // database of their own.
 import { randomBytes } from "node:crypto";
 import { isMainThread } from "node:worker_threads";
-import { createDatabaseIfMissing } from "../../scripts/lib/postgres.mjs";
+import { createDatabaseIfMissing } from "../db/databases.mjs";
 
 const template = process.env.TEST_TEMPLATE_DATABASE_URL;
 if (template && isMainThread) {

@@ -1,6 +1,6 @@
 import { route, json } from "@/lib/http/route";
 import { createAccount, signUpSchema } from "@/lib/auth/accounts";
-import { clientIp } from "@/lib/auth/rate-limit";
+import { clientIp } from "@/lib/http/client-address";
 import { sendVerificationLink } from "@/lib/auth/verification";
 import { AppError } from "@/lib/errors";
 

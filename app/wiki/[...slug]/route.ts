@@ -15,6 +15,7 @@ import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
 import { documentHtml, type HeaderUser } from "@/app/_components/chrome";
 import { tabsHtml } from "@/app/_components/page-head";
 import { formatDate } from "@/app/_components/format";
+import { MAIN_PAGE_PATH, TITLE_RULES_SENTENCE } from "@/lib/http/names.js";
 
 export const dynamic = "force-dynamic";
 
@@ -190,7 +191,7 @@ function missingBody(title: string, deleted: Awaited<ReturnType<typeof deletionO
 function badTitleBody(message: string): string {
   return (
     `<div class="page-head"><h1>Bad title</h1></div><p class="error-box">${escapeHtml(message)}</p>` +
-    `<p>Titles may not contain # &lt; &gt; [ ] { } | or \\, nor empty, “.” or “..” subpage names, and have at most 200 characters.</p>` +
-    `<p><a href="/wiki/Main_Page">Go to the main page</a></p>`
+    `<p>${escapeHtml(TITLE_RULES_SENTENCE)}</p>` +
+    `<p><a href="${MAIN_PAGE_PATH}">Go to the main page</a></p>`
   );
 }

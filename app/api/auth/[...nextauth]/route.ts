@@ -1,7 +1,8 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { authOptions } from "@/lib/auth/options";
-import { allowSignInLinkRequest, clientIp, RATE_LIMITED } from "@/lib/auth/rate-limit";
+import { allowSignInLinkRequest, RATE_LIMITED } from "@/lib/auth/rate-limit";
+import { clientIp } from "@/lib/http/client-address";
 import { errorResponse } from "@/lib/http/route";
 import { AppError } from "@/lib/errors";
 import { hasUnstorableText } from "@/lib/http/front-rules";

@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { route, json, parseQuery, titleFromRequest } from "@/lib/http/route";
-import { clientIp } from "@/lib/auth/rate-limit";
+import { clientIp } from "@/lib/http/client-address";
 import { AppError } from "@/lib/errors";
 import { deleteComment, listComments, postComment } from "@/lib/talk/comments";
 import { commentSchema, positiveIdParam, talkQuerySchema } from "@/lib/wiki/schema";

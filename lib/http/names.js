@@ -1,0 +1,19 @@
+// Names the HTTP front (scripts/serve.mjs, plain JavaScript outside Next.js's bundle) and the app share, in one
+// plain module so neither spells them again: headers the front hands the app, where the app installs the front
+// cache's interface, the Main Page's title and path, and the title rules in one sentence.
+import { MAX_TITLE_LENGTH } from "../wiki/title-rules.js";
+
+export { MAX_TITLE_LENGTH };
+
+/** The header in which the front hands the app the client's address (always overwritten: a client cannot pick it). */
+export const CLIENT_IP_HEADER = "x-vellum-client-ip";
+
+/** Where the app installs the front cache's interface (lib/cache/front-cache.ts) for the front to call. */
+export const FRONT_CACHE_KEY = Symbol.for("vellum.frontCache");
+
+/** The page a fresh wiki starts with, where `/` and every "go to the main page" lead. */
+export const MAIN_PAGE_TITLE = "Main Page";
+export const MAIN_PAGE_PATH = "/wiki/Main_Page";
+
+/** The title rules in one sentence, for people (README, "Titles"). */
+export const TITLE_RULES_SENTENCE = `Titles may not contain # < > [ ] { } | or \\, nor empty, “.” or “..” subpage names, and have at most ${MAX_TITLE_LENGTH} characters.`;
