@@ -8,13 +8,14 @@ export async function register() {
     startMailWorker();
     const { startViewCountFlush } = await import("@/lib/cache/view-counts");
     startViewCountFlush();
-    const { currentPageState, ensureMainPage, startLinksRefresh } = await import("@/lib/wiki/pages");
+    const { ensureMainPage, startLinksRefresh } = await import("@/lib/wiki/startup");
     await ensureMainPage().catch((e: unknown) => console.error("[vellum] could not create the Main Page:", e));
     startLinksRefresh();
     const { getConfig } = await import("@/lib/config");
     const config = getConfig();
     if (config.PAGE_CACHE === "on" && config.FRONT_CACHE === "on") {
       const { installFrontCache } = await import("@/lib/cache/front-cache");
+      const { currentPageState } = await import("@/lib/wiki/page-reads");
       installFrontCache(currentPageState);
     }
   }

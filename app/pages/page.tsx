@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { listPages } from "@/lib/wiki/pages";
+import { listPages } from "@/lib/wiki/page-reads";
 import { viewCounts } from "@/lib/cache/view-counts";
 import { pagePaths } from "@/lib/wiki/titles";
 import { MAIN_PAGE_TITLE } from "@/lib/http/names.js";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AppError } from "@/lib/errors";
-import { currentPageState } from "@/lib/wiki/pages";
+import { currentPageState } from "@/lib/wiki/page-reads";
 import { MAX_QUERY_CHARS, cleanQuery, searchPages } from "@/lib/wiki/search";
 import { searchQuerySchema } from "@/lib/wiki/schema";
 import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";

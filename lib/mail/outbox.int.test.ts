@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { db } from "@/lib/db";
 import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
 import { SmtpSink } from "@/lib/testing/smtp-sink";
-import { savePage } from "@/lib/wiki/pages";
+import { savePage } from "@/lib/wiki/save";
 import { AppError } from "@/lib/errors";
 import { enqueueMail, processOutbox, retryMail, MAX_ATTEMPTS } from "./outbox";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { db } from "@/lib/db";
 import { getCache } from "@/lib/cache";
 import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
-import { savePage } from "@/lib/wiki/pages";
+import { savePage } from "@/lib/wiki/save";
 import { setWatch } from "@/lib/wiki/watches";
 import { COMMENT_RATE, TALK_PAGE_SIZE, commentCount, deleteComment, listComments, postComment, talkCacheCounters } from "./comments";
 

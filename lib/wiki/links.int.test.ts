@@ -4,7 +4,10 @@ import { db } from "@/lib/db";
 import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
 import { setWatch } from "./watches";
 import { listComments, postComment } from "@/lib/talk/comments";
-import { deletePage, getPageOrThrow, getPageViewOrThrow, movePage, refreshStaleLinks, restorePage, revertPage, savePage } from "./pages";
+import { deletePage, movePage, restorePage, revertPage } from "./page-lifecycle";
+import { getPageOrThrow, getPageViewOrThrow } from "./page-reads";
+import { refreshStaleLinks } from "./startup";
+import { savePage } from "./save";
 import { listBacklinks, listWanted } from "./links";
 import { listHistory } from "./revisions";
 

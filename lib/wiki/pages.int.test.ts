@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
-import { getPageOrThrow, savePage, revertPage } from "./pages";
+import { getPageOrThrow } from "./page-reads";
+import { savePage } from "./save";
+import { revertPage } from "./page-lifecycle";
 import { listHistory, getRevisionOrThrow, diffRevisions } from "./revisions";
 
 let author: Awaited<ReturnType<typeof makeUser>>;

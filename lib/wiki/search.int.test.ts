@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
 import { postComment } from "@/lib/talk/comments";
-import { deletePage, movePage, restorePage, revertPage, savePage } from "./pages";
+import { deletePage, movePage, restorePage, revertPage } from "./page-lifecycle";
+import { savePage } from "./save";
 import { listRecentChanges, pageHistoryFeed, recentChangesFeed } from "./changes";
 import { searchPages } from "./search";
 

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
-import { getPageSource } from "@/lib/wiki/pages";
+import { getPageSource } from "@/lib/wiki/page-reads";
 import { pagePaths } from "@/lib/wiki/titles";
 import { PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
 import { Editor } from "./Editor";

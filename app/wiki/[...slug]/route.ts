@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { escapeHtml, type Heading } from "@/lib/markdown/render";
-import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/pages";
+import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/page-reads";
 import { rememberAnonymousView } from "@/lib/cache/front-cache";
 import { countView } from "@/lib/cache/view-counts";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers.js";

@@ -1,6 +1,6 @@
 import { route, titleFromRequest } from "@/lib/http/route";
 import { assertCanEdit } from "@/lib/auth/permissions";
-import { movePage } from "@/lib/wiki/pages";
+import { movePage } from "@/lib/wiki/page-lifecycle";
 import { moveSchema } from "@/lib/wiki/schema";
 import { normaliseTitle, slugOf } from "@/lib/wiki/titles";
 

@@ -1,6 +1,8 @@
 import { route, json, titleFromRequest } from "@/lib/http/route";
 import { assertAdmin, assertCanEdit } from "@/lib/auth/permissions";
-import { deletePage, getPageOrThrow, savePage } from "@/lib/wiki/pages";
+import { deletePage } from "@/lib/wiki/page-lifecycle";
+import { getPageOrThrow } from "@/lib/wiki/page-reads";
+import { savePage } from "@/lib/wiki/save";
 import { deletePageSchema, savePageSchema } from "@/lib/wiki/schema";
 import { slugOf } from "@/lib/wiki/titles";
 

@@ -1,6 +1,6 @@
 import { route, titleFromRequest } from "@/lib/http/route";
 import { assertAdmin } from "@/lib/auth/permissions";
-import { restorePage } from "@/lib/wiki/pages";
+import { restorePage } from "@/lib/wiki/page-lifecycle";
 import { restoreSchema } from "@/lib/wiki/schema";
 import { slugOf } from "@/lib/wiki/titles";
 

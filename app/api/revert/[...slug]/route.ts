@@ -1,6 +1,6 @@
 import { route, titleFromRequest } from "@/lib/http/route";
 import { assertCanEdit } from "@/lib/auth/permissions";
-import { revertPage } from "@/lib/wiki/pages";
+import { revertPage } from "@/lib/wiki/page-lifecycle";
 import { revertSchema } from "@/lib/wiki/schema";
 import { slugOf } from "@/lib/wiki/titles";
 
