@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { AppError } from "@/lib/errors";
-import { commentCount } from "@/lib/talk/comments";
+import { commentCount } from "@/lib/talk/list-cache";
 import { titleFromParam } from "@/lib/wiki/titles";
 import { tabsHtml, type Tab } from "./page-head";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";

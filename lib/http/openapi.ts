@@ -5,7 +5,9 @@ import { verifyEmailSchema } from "@/lib/auth/verification";
 import { ERROR_STATUS } from "@/lib/errors";
 import { adminUserUpdateSchema, protectSchema } from "@/lib/people/admin";
 import { profileUpdateSchema } from "@/lib/people/profiles";
-import { commentSchema, deletePageSchema, diffQuerySchema, moveSchema, pageQuerySchema, previewSchema, recentChangesQuerySchema, restoreSchema, revertSchema, savePageSchema, searchQuerySchema, talkQuerySchema, titleListQuerySchema } from "@/lib/wiki/schema";
+import { deletePageSchema, diffQuerySchema, moveSchema, pageQuerySchema, previewSchema, recentChangesQuerySchema, restoreSchema, revertSchema, savePageSchema, searchQuerySchema, titleListQuerySchema } from "@/lib/wiki/schema";
+import { commentSchema, talkQuerySchema } from "@/lib/talk/schema";
+import { MAX_COMMENT_CHARS } from "@/lib/talk/limits";
 
 /**
  * The HTTP API, described once: every /api route with its method, who may call it, and the very zod schemas that
@@ -49,7 +51,7 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/restore/{slug}", summary: "Restore the page last deleted under this title (admins), with its history; 409 when the title is a page again.", access: "admin", body: restoreSchema, success: [200, "restored"], errors: ["unauthorized", "forbidden", "not_found", "conflict"], tag: "Links" },
   // talk, recent changes, search
   { method: "get", path: "/api/talk/{slug}", summary: "A talk page's comments, newest first (10 by default): {comments: [{id, author: {username} | null, content, html, createdAt}], next}. Any valid title may have one.", access: "anyone", query: talkQuerySchema, success: [200, "a page of comments"], tag: "Talk" },
-  { method: "post", path: "/api/talk/{slug}", summary: "Comment: {content} (Markdown, 1-10,000 characters; longer 413) -> 201 {comment}. Signed in, or anyone when ALLOW_ANONYMOUS_COMMENTS=on; 429 when posting too fast.", access: "signed-in", body: commentSchema, success: [201, "the comment"], errors: ["unauthorized", "forbidden", "payload_too_large", "rate_limited"], tag: "Talk" },
+  { method: "post", path: "/api/talk/{slug}", summary: `Comment: {content} (Markdown, 1-${MAX_COMMENT_CHARS.toLocaleString("en")} characters; longer 413) -> 201 {comment}. Signed in, or anyone when ALLOW_ANONYMOUS_COMMENTS=on; 429 when posting too fast.`, access: "signed-in", body: commentSchema, success: [201, "the comment"], errors: ["unauthorized", "forbidden", "payload_too_large", "rate_limited"], tag: "Talk" },
   { method: "delete", path: "/api/talk/{slug}/{id}", summary: "Delete a comment (its author or an admin).", access: "signed-in", success: [200, "deleted"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Talk" },
   { method: "get", path: "/api/recent-changes", summary: "Every create, edit, revert, move, delete, restore and comment, newest first: {changes: [{id, kind, page: {title, slug}, revisionId, author, summary, createdAt, sizeDelta}], next}. `kind` filters; `hideMine=1` leaves out your own. Atom: /recent-changes.atom, and /feed/{slug} per page.", access: "anyone", query: recentChangesQuerySchema, success: [200, "a page of changes"], tag: "Talk" },
   { method: "get", path: "/api/search", summary: "Search pages, best first (exact title, title matches, then text matches): {results: [{title, slug, snippet}], total, correction, didYouMean, ignoredWords}; snippet is escaped reader text with matches in <mark>. A word no page uses is corrected to the most similar word the wiki uses when nothing matches as typed (correction: {query, original}; asTyped=1 turns that off). At most 10 distinct words count. Any query up to 500 characters; longer 400.", access: "anyone", query: searchQuerySchema, success: [200, "results"], errors: ["unavailable"], tag: "Search" },

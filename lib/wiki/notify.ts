@@ -1,7 +1,7 @@
 import "server-only";
 import { siteBase } from "@/lib/http/site";
-import type { Prisma } from "@/lib/db";
-import { enqueueMail } from "@/lib/mail/outbox";
+import type { Tx } from "@/lib/db/transaction";
+import { enqueueMail, type OutgoingMail } from "@/lib/mail/outbox";
 import { changeEmails } from "@/lib/mail/notifications";
 import { diffText } from "./diff";
 import { pagePaths } from "./titles";
@@ -23,12 +23,51 @@ export function diffExcerpt(before: string, after: string): string[] {
   return lines.length > EXCERPT_LINES ? [...lines.slice(0, EXCERPT_LINES), `(${lines.length - EXCERPT_LINES} more changed lines)`] : lines;
 }
 
+/** Someone who hears about a page now (an email) and why: they watch it, or they are an admin. */
+export type PageRecipient = { email: string; reason: "watch" | "admin" };
+
 /**
- * Queue the change emails of a save, revert, move, delete or restore, in its transaction: to every admin and everyone watching the page,
- * whose address is verified, except the author, each as they chose: every change (an email now), a daily digest (a digest entry), or none.
+ * The one rule for who hears about something that happened to a page, and how, in that change's transaction:
+ * everyone watching the page (and, with `admins`, every admin), whose address is verified, except `exclude` (the
+ * person who did it), each as they chose: every change (the emails `emails` makes, queued in the outbox now), a
+ * daily digest (`digestLine` waits in their digest), or none. Returns how many people were told.
+ */
+export async function notifyPageAudience(
+  tx: Tx,
+  about: {
+    page: { id: number } | { title: string };
+    exclude: string | null;
+    admins: boolean;
+    emails: (now: PageRecipient[]) => OutgoingMail[];
+    digestLine: string;
+  },
+): Promise<number> {
+  const watching = "id" in about.page ? { pageId: about.page.id } : { page: { title: about.page.title } };
+  const people = await tx.user.findMany({
+    where: {
+      ...(about.exclude ? { id: { not: about.exclude } } : {}),
+      notify: { not: "none" },
+      // only addresses whose owner proved they read them (lib/auth/verification.ts)
+      emailVerified: { not: null },
+      OR: [{ watches: { some: watching } }, ...(about.admins ? [{ role: "admin" as const }] : [])],
+    },
+    select: { id: true, email: true, notify: true, watches: { where: watching, select: { pageId: true } } },
+  });
+  const now = people.filter((p) => p.notify === "each");
+  if (now.length) {
+    await enqueueMail(tx, about.emails(now.map((p) => ({ email: p.email, reason: p.watches.length ? "watch" : "admin" }))));
+  }
+  const later = people.filter((p) => p.notify === "digest");
+  if (later.length) await tx.digestEntry.createMany({ data: later.map((p) => ({ userId: p.id, text: about.digestLine })) });
+  return people.length;
+}
+
+/**
+ * Queue the change emails of a save, revert, move, delete or restore, in its transaction: to every admin and
+ * everyone watching the page (notifyPageAudience), with the title, author, summary, a short diff and links.
  */
 export async function queueChangeMail(
-  tx: Prisma.TransactionClient,
+  tx: Tx,
   change: {
     pageId: number;
     title: string;
@@ -41,17 +80,6 @@ export async function queueChangeMail(
     kind: RevisionKind;
   },
 ): Promise<number> {
-  const recipients = await tx.user.findMany({
-    where: {
-      id: { not: change.author.id },
-      notify: { not: "none" },
-      // only addresses whose owner proved they read them (lib/auth/verification.ts)
-      emailVerified: { not: null },
-      OR: [{ role: "admin" }, { watches: { some: { pageId: change.pageId } } }],
-    },
-    select: { id: true, email: true, notify: true, watches: { where: { pageId: change.pageId }, select: { pageId: true } } },
-  });
-  if (!recipients.length) return 0;
   const base = siteBase();
   const diffPath =
     change.kind === "delete"
@@ -69,14 +97,13 @@ export async function queueChangeMail(
     diffUrl: base + diffPath,
     kind: change.kind,
   };
-  const now = recipients.filter((r) => r.notify === "each");
-  const later = recipients.filter((r) => r.notify === "digest");
-  const reasons = now.map((r) => ({ email: r.email, reason: r.watches.length ? ("watch" as const) : ("admin" as const) }));
-  await enqueueMail(tx, changeEmails(reasons, notice));
-  if (later.length) {
-    const line = `${notice.title}: revision ${notice.revisionNumber} by ${notice.author}` +
-      `${notice.summary ? ` (“${notice.summary}”)` : ""} ${notice.diffUrl}`;
-    await tx.digestEntry.createMany({ data: later.map((r) => ({ userId: r.id, text: line })) });
-  }
-  return recipients.length;
+  return notifyPageAudience(tx, {
+    page: { id: change.pageId },
+    exclude: change.author.id,
+    admins: true,
+    emails: (now) => changeEmails(now, notice),
+    digestLine:
+      `${notice.title}: revision ${notice.revisionNumber} by ${notice.author}` +
+      `${notice.summary ? ` (“${notice.summary}”)` : ""} ${notice.diffUrl}`,
+  });
 }

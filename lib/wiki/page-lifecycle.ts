@@ -8,7 +8,8 @@ import { renderBounded } from "@/lib/markdown/render-pool";
 import { redirectTarget } from "@/lib/markdown/render";
 import { bumpBacklinks, linkTargets, lockTitles, setPageLinks } from "./links";
 import { wakeMailWorker } from "@/lib/mail/worker";
-import { forgetTalkLists, moveTalk } from "@/lib/talk/comments";
+import { forgetTalkLists } from "@/lib/talk/list-cache";
+import { moveTalk } from "@/lib/talk/comments";
 import { indexPage, reindexTitle } from "./search-index";
 import { insertRevision, lockEditablePageOrThrow, lockLivePageOrThrow, revisionWithText, setPageState, type Actor } from "./page-writes";
 

@@ -5,7 +5,7 @@ import { getRenderedRevision, getRevisionMarkdown, type RenderedRevision } from 
 import { cached, pageCacheKey } from "@/lib/cache/page-cache";
 import { colourLinks } from "./links";
 import { slugOf } from "./titles";
-import { commentCount } from "@/lib/talk/comments";
+import { commentCount } from "@/lib/talk/list-cache";
 
 // Reading pages: the current state a cached view checks, the view and the API's page object, the editor's
 // source, a deleted page's notice, and the list of all pages.

@@ -4,7 +4,7 @@ import { MAX_NESTING, nestingDepth } from "@/lib/markdown/render";
 import { MAX_INT } from "./query-schemas.js";
 
 export {
-  diffQuerySchema, pageQuerySchema, positiveIdParam, recentChangesQuerySchema, searchQuerySchema, talkQuerySchema, titleListQuerySchema,
+  diffQuerySchema, pageQuerySchema, positiveIdParam, recentChangesQuerySchema, searchQuerySchema, titleListQuerySchema,
 } from "./query-schemas.js";
 
 /** Largest page text, in UTF-8 bytes. */
@@ -28,8 +28,6 @@ const summary = z
   .refine((s) => [...s].length <= MAX_SUMMARY_LENGTH, { message: `at most ${MAX_SUMMARY_LENGTH} characters` });
 
 
-/** A string longer than this (in UTF-16 units) cannot be 10,000 characters: 413 without counting them. */
-const MAX_COMMENT_UNITS = 20_000;
 
 const revisionId = z.number().int().positive().max(MAX_INT);
 
@@ -54,17 +52,6 @@ export const deletePageSchema = z.object({ reason: summary.optional() }).strict(
 
 /** POST /api/restore/{slug} */
 export const restoreSchema = z.object({ summary: summary.optional() }).strict();
-
-/** POST /api/talk/{slug}: a comment, 1-10,000 characters of Markdown (longer: 413). */
-export const commentSchema = z
-  .object({
-    content: z
-      .string()
-      .refine((s) => s.length <= MAX_COMMENT_UNITS && [...s].length <= 10_000, { message: PAYLOAD_TOO_LARGE, abort: true })
-      .refine((s) => s.trim().length > 0, { message: "must not be empty" })
-      .refine((s) => nestingDepth(s) <= MAX_NESTING, { message: `block quotes and lists may nest at most ${MAX_NESTING} deep` }),
-  })
-  .strict();
 
 /** POST /api/preview */
 export const previewSchema = z.object({ markdown }).strict();

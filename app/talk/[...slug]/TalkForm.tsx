@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { sendJson } from "@/app/_components/send-json";
+import { MAX_COMMENT_CHARS } from "@/lib/talk/limits";
 
 /** The comment box of a talk page: posts, then reloads so the new comment shows (at once, on every instance). */
 export function TalkForm({ slugPath }: { slugPath: string }) {
@@ -21,7 +22,7 @@ export function TalkForm({ slugPath }: { slugPath: string }) {
     <form onSubmit={submit} aria-label="New comment">
       <div className="field">
         <label htmlFor="comment-content">Your comment (Markdown)</label>
-        <textarea id="comment-content" name="content" rows={5} required maxLength={10000} />
+        <textarea id="comment-content" name="content" rows={5} required maxLength={MAX_COMMENT_CHARS} />
       </div>
       {error && (
         <p className="error-box" role="alert">

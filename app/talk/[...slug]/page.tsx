@@ -1,7 +1,7 @@
 import { getConfig } from "@/lib/config";
 import { getSessionUser } from "@/lib/auth/session";
-import { cacheHitsAndMisses, listComments } from "@/lib/talk/comments";
-import { talkQuerySchema } from "@/lib/wiki/schema";
+import { cacheHitsAndMisses, listComments } from "@/lib/talk/list-cache";
+import { talkQuerySchema } from "@/lib/talk/schema";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
 import { ErrorNotice, PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
 import { JsonButton } from "@/app/_components/JsonButton";

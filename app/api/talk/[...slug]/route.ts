@@ -2,8 +2,10 @@ import type { NextRequest } from "next/server";
 import { route, json, parseQuery, titleFromRequest } from "@/lib/http/route";
 import { clientIp } from "@/lib/http/client-address";
 import { AppError } from "@/lib/errors";
-import { deleteComment, listComments, postComment } from "@/lib/talk/comments";
-import { commentSchema, positiveIdParam, talkQuerySchema } from "@/lib/wiki/schema";
+import { deleteComment, postComment } from "@/lib/talk/comments";
+import { listComments } from "@/lib/talk/list-cache";
+import { positiveIdParam } from "@/lib/wiki/schema";
+import { commentSchema, talkQuerySchema } from "@/lib/talk/schema";
 import { titleFromPath } from "@/lib/wiki/titles";
 
 const PREFIX = "/api/talk/";
