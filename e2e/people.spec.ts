@@ -94,6 +94,29 @@ test("admins change roles, block people and protect pages; the API enforces each
   expect((await admin.patch(`/api/admin/users/${newUsername("ghost")}`, { data: { role: "editor" } })).status()).toBe(404);
 });
 
+test("the pages offer what the rules allow: a blocked author and a blocked admin are offered no Delete on the talk page", async () => {
+  const authorName = await createAccount(await ctx());
+  const adminName = await createAccount(await ctx());
+  await makeAdmin(adminName);
+  const title = newTitle("Offered");
+  const author = await signedIn(authorName);
+  expect((await author.post(`/api/talk/${slugPath(title)}`, { data: { content: "mine" } })).status()).toBe(201);
+  const deleteButton = /<button[^>]*>Delete<\/button>/;
+  expect(await (await author.get(`/talk/${slugPath(title)}`)).text()).toMatch(deleteButton);
+  const admin = await signedIn(adminName);
+  expect(await (await admin.get(`/talk/${slugPath(title)}`)).text()).toMatch(deleteButton);
+  const otherAdminName = await createAccount(await ctx());
+  await makeAdmin(otherAdminName);
+  const otherAdmin = await signedIn(otherAdminName);
+  for (const name of [authorName, adminName]) {
+    expect((await otherAdmin.patch(`/api/admin/users/${name}`, { data: { blocked: true } })).status()).toBe(200);
+    const again = await signedIn(name); // a block ended their session; blocked people may still sign in and read
+    const page = await (await again.get(`/talk/${slugPath(title)}`)).text();
+    expect(page, `${name} is blocked`).not.toMatch(deleteButton);
+    expect(page).toContain("Your account is blocked");
+  }
+});
+
 test("profile updates: unknown fields like role or blocked are refused (400); changes show on the profile", async () => {
   const name = await createAccount(await ctx());
   const me = await signedIn(name);

@@ -1,8 +1,10 @@
 import { escapeHtml } from "@/lib/markdown/render";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
+import { canAdminister } from "@/lib/auth/permissions";
+import { MAX_QUERY_CHARS } from "@/lib/wiki/query-schemas.js";
 
-/** Who the header greets; null when signed out. The role only decides whether to show the Admin link. */
-export type HeaderUser = { username: string; role?: string } | null;
+/** Who the header greets; null when signed out. Role and block only decide whether to show the Admin link. */
+export type HeaderUser = { username: string; role: string; blocked?: boolean } | null;
 
 /**
  * The site header as HTML. One definition serves both the article view (a route handler that sends a finished
@@ -10,7 +12,7 @@ export type HeaderUser = { username: string; role?: string } | null;
  */
 export function siteHeaderHtml(user: HeaderUser, returnTo = "/"): string {
   const account = user
-    ? `<a href="/watchlist">Watchlist</a>${user.role === "admin" ? `<a href="/admin">Admin</a>` : ""}` +
+    ? `<a href="/watchlist">Watchlist</a>${canAdminister(user) ? `<a href="/admin">Admin</a>` : ""}` +
       `<a href="/settings">Settings</a><a href="/users/${encodeURIComponent(user.username)}">${escapeHtml(user.username)}</a>` +
       `<a href="/signout">Sign out</a>`
     : `<a href="/signin?callbackUrl=${encodeURIComponent(returnTo)}">Sign in</a><a href="/signup">Create account</a>`;
@@ -19,7 +21,7 @@ export function siteHeaderHtml(user: HeaderUser, returnTo = "/"): string {
     `<div class="bar"><a class="brand" href="${MAIN_PAGE_PATH}">Vellum</a>` +
     `<nav aria-label="Site"><a href="${MAIN_PAGE_PATH}">Main page</a><a href="/recent-changes">Recent changes</a><a href="/pages">All pages</a><a href="/wanted">Wanted</a><a href="/random">Random page</a></nav>` +
     `<form class="search" action="/search" method="get" role="search"><label class="skip" for="site-search">Search the wiki</label>` +
-    `<input id="site-search" type="search" name="q" placeholder="Search" maxlength="500"></form>` +
+    `<input id="site-search" type="search" name="q" placeholder="Search" maxlength="${MAX_QUERY_CHARS}"></form>` +
     `<div class="user">${account}</div></div>`
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
+import { canAdminister, canEdit } from "@/lib/auth/permissions";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
 import { PageHead, titleOrNotice, titledMetadata } from "./PageHead";
 import { PageActionForm } from "./PageActionForm";
@@ -36,7 +37,7 @@ export async function PageActionPage({ action, params }: { action: Action } & Pr
   const paths = { move: pagePaths.move, delete: pagePaths.delete, restore: pagePaths.restore };
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(paths[action](title))}`);
-  const allowed = action === "move" ? user.role !== "reader" && !user.blocked : user.role === "admin" && !user.blocked;
+  const allowed = action === "move" ? canEdit(user) : canAdminister(user);
   return (
     <>
       <PageHead title={title} heading={`${HEADINGS[action]} ${title}`} tab="read" />

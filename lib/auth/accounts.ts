@@ -83,7 +83,7 @@ export async function hasNoAdmin(): Promise<boolean> {
 export async function checkCredentials(username: string, password: string) {
   const user = await db().user.findUnique({
     where: { usernameKey: usernameKey(username) },
-    select: { id: true, username: true, displayName: true, role: true, passwordHash: true },
+    select: { id: true, username: true, displayName: true, role: true, blocked: true, passwordHash: true },
   });
   const ok = await verifyPassword(password, user?.passwordHash);
   if (!user || !ok) return null;
@@ -91,7 +91,7 @@ export async function checkCredentials(username: string, password: string) {
     const passwordHash = await hashPassword(password);
     await db().user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
   }
-  return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
+  return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, blocked: user.blocked };
 }
 
 /**

@@ -3,7 +3,7 @@ import "next-auth/jwt";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; username: string; role: string; name?: string | null; generation: number };
+    user: { id: string; username: string; role: string; blocked: boolean; name?: string | null; generation: number };
   }
 }
 
@@ -11,6 +11,8 @@ declare module "next-auth/jwt" {
   interface JWT {
     username?: string;
     role?: string;
+    /** Whether the person was blocked when the session was issued (display only). */
+    blocked?: boolean;
     /** The person's session generation when the session was issued (decision 0018). */
     generation?: number;
   }

@@ -67,7 +67,7 @@ export const authOptions: NextAuthOptions = {
             await recordFailure(keys);
             return null;
           }
-          return { id: user.id, name: user.displayName, username: user.username, role: user.role };
+          return { id: user.id, name: user.displayName, username: user.username, role: user.role, blocked: user.blocked };
         } catch (e) {
           // next-auth puts a thrown error's message in the URL it redirects to: only our own, never a database's
           if (e instanceof Error && e.message === RATE_LIMITED) throw e;
@@ -96,9 +96,10 @@ export const authOptions: NextAuthOptions = {
     },
     async jwt({ token, user }) {
       if (user) {
-        const u = user as { id: string; username?: string; role?: string };
+        const u = user as { id: string; username?: string; role?: string; blocked?: boolean };
         token.username = u.username;
         token.role = u.role;
+        token.blocked = Boolean(u.blocked);
         // the generation it is issued in: bumping the person's ends this session (decision 0018)
         token.generation = (await sessionGenerationOf(u.id)) ?? -1;
       }
@@ -109,6 +110,7 @@ export const authOptions: NextAuthOptions = {
         id: token.sub ?? "",
         username: String(token.username ?? ""),
         role: String(token.role ?? ""),
+        blocked: Boolean(token.blocked),
         name: token.name ?? null,
         generation: typeof token.generation === "number" ? token.generation : -1,
       };

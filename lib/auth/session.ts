@@ -19,8 +19,13 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
   return user && user.sessionGeneration === session.user.generation ? user : null;
 }
 
-/** The session's user without a database round trip: for display only, never for authorisation. */
-export async function getSessionUser(): Promise<{ id: string; username: string; role: string } | null> {
+/**
+ * The session's user without a database round trip, as they were when the session was issued (a block ends every
+ * session, so a live one was issued after any block): for deciding what to offer only, never for authorisation.
+ */
+export async function getSessionUser(): Promise<{ id: string; username: string; role: string; blocked: boolean } | null> {
   const session = await getServerSession(authOptions);
-  return session?.user?.id ? { id: session.user.id, username: session.user.username, role: session.user.role } : null;
+  if (!session?.user?.id) return null;
+  const { id, username, role, blocked } = session.user;
+  return { id, username, role, blocked };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { inTransaction, type Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { assertAdmin, assertNotBlocked, type Actor } from "@/lib/auth/permissions";
+import { assertCanDeleteComment, assertNotBlocked, type Actor } from "@/lib/auth/permissions";
 import { renderBounded } from "@/lib/markdown/render-pool";
 import { writeLinks } from "@/lib/wiki/links";
 import { wakeMailWorker } from "@/lib/mail/worker";
@@ -58,8 +58,7 @@ export async function deleteComment(req: { title: string; id: number; actor: Act
       SELECT author_id FROM comments WHERE id = ${req.id} AND title = ${req.title} AND deleted_at IS NULL FOR UPDATE`;
     const row = rows[0];
     if (!row) throw new AppError("not_found", `There is no comment ${req.id} on this talk page`);
-    if (row.author_id !== req.actor.id) assertAdmin(req.actor);
-    else assertNotBlocked(req.actor);
+    assertCanDeleteComment(req.actor, { own: row.author_id !== null && row.author_id === req.actor.id });
     await tx.$executeRaw`UPDATE comments SET deleted_at = now() WHERE id = ${req.id}`;
     await tx.$executeRaw`UPDATE talks SET version = version + 1, comments = comments - 1 WHERE title = ${req.title}`;
     await bumpPageView(tx, req.title);

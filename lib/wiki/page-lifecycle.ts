@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { inTransaction } from "@/lib/db/transaction";
-import { assertAdmin } from "@/lib/auth/permissions";
+import { assertAdmin, assertCanEdit } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { copyRender, getRenderedRevision, keepRender, toRevisionInfo } from "./revisions";
 import { renderBounded } from "@/lib/markdown/render-pool";
@@ -21,6 +21,7 @@ import { insertRevision, lockEditablePageOrThrow, lockLivePageOrThrow, revisionW
  * revision read inside the transaction, so a revert never loses a save that happened just before it.
  */
 export async function revertPage(req: { title: string; revisionId: number; summary?: string; author: Actor }) {
+  assertCanEdit(req.author); // before any work: the page's protection is checked under its lock
   // the reverted-to revision's HTML and links (made now if never kept), read before any lock is taken
   const target = await getRenderedRevision(req.revisionId).catch((e: unknown) => {
     throw e instanceof AppError ? new AppError("not_found", `Revision ${req.revisionId} is not a revision of "${req.title}"`) : e;
@@ -56,6 +57,7 @@ export async function revertPage(req: { title: string; revisionId: number; summa
  * history. 409 when the new title is taken; protection of the page applies.
  */
 export async function movePage(req: { from: string; to: string; leaveRedirect: boolean; summary?: string; author: Actor }) {
+  assertCanEdit(req.author); // before any work: the page's protection is checked under its lock
   if (req.from === req.to) throw new AppError("bad_request", "A page cannot be moved onto its own title");
   const redirectText = `#REDIRECT [[${req.to}]]\n`;
   const redirectRender = req.leaveRedirect ? await renderBounded(redirectText) : null;

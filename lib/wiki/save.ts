@@ -52,6 +52,7 @@ const MAX_ATTEMPTS = 4;
  * and the save tried again from the revision it was merged with.
  */
 export async function savePage(req: SaveRequest): Promise<SaveResult> {
+  assertCanEdit(req.author); // before the render: the page's protection is checked under its lock
   let request = req;
   let merged = false;
   let rendered = await renderBounded(req.markdown);

@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
+import { canEdit } from "@/lib/auth/permissions";
 import { getPageSource } from "@/lib/wiki/page-reads";
 import { pagePaths } from "@/lib/wiki/titles";
 import { PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
@@ -16,11 +17,11 @@ export default async function EditPage({ params }: Props) {
   const title = named.title;
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(pagePaths.edit(title))}`);
-  if (user.role === "reader") {
+  if (!canEdit(user)) {
     return (
       <>
         <PageHead title={title} tab="edit" />
-        <p className="notice">Your account may read pages but not edit them.</p>
+        <p className="notice">{user.blocked ? "Your account is blocked: you may read pages but not edit them." : "Your account may read pages but not edit them."}</p>
       </>
     );
   }

@@ -1,5 +1,6 @@
 import { getConfig } from "@/lib/config";
 import { getSessionUser } from "@/lib/auth/session";
+import { canChange, canDeleteComment } from "@/lib/auth/permissions";
 import { cacheHitsAndMisses, listComments } from "@/lib/talk/list-cache";
 import { talkQuerySchema } from "@/lib/talk/schema";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
@@ -25,12 +26,14 @@ export default async function TalkPage({ params, searchParams }: Props) {
   const query = talkQuerySchema.safeParse(await searchParams);
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid page of comments." />;
   const [user, list, stats] = await Promise.all([getSessionUser(), listComments(title, query.data), cacheHitsAndMisses()]);
-  const mayPost = user !== null || getConfig().ALLOW_ANONYMOUS_COMMENTS === "on";
+  const mayPost = user ? canChange(user) : getConfig().ALLOW_ANONYMOUS_COMMENTS === "on";
   return (
     <>
       <PageHead title={title} heading={`Talk: ${title}`} tab="talk" comments={list.count} />
       {mayPost ? (
         <TalkForm slugPath={encodeSlug(title)} />
+      ) : user ? (
+        <p className="notice">Your account is blocked: you may read the discussion but not join it.</p>
       ) : (
         <p>
           <a href={`/signin?callbackUrl=${encodeURIComponent(pagePaths.talk(title))}`}>Sign in</a> to join the discussion.
@@ -51,7 +54,7 @@ export default async function TalkPage({ params, searchParams }: Props) {
                   "An anonymous person wrote:"
                 )}{" "}
                 <time dateTime={c.createdAt}>{formatDate(c.createdAt)}</time>
-                {user && (user.role === "admin" || user.username === c.author?.username) && (
+                {canDeleteComment(user, { own: user !== null && user.username === c.author?.username }) && (
                   <>
                     {" "}
                     <JsonButton method="DELETE" url={`/api/talk/${encodeSlug(title)}/${c.id}`} label="Delete"

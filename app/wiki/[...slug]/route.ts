@@ -5,6 +5,7 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
+import { canAdminister } from "@/lib/auth/permissions";
 import { escapeHtml, type Heading } from "@/lib/markdown/render";
 import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/page-reads";
 import { rememberAnonymousView } from "@/lib/cache/front-cache";
@@ -112,7 +113,7 @@ function pageToolsHtml(title: string, user: HeaderUser): string {
     `<a href="${pagePaths.history(title)}">History</a>`,
     `<a href="${pagePaths.backlinks(title)}">What links here</a>`,
     ...(user ? [`<a href="${pagePaths.move(title)}">Move</a>`] : []),
-    ...(user?.role === "admin" ? [`<a href="${pagePaths.delete(title)}">Delete</a>`] : []),
+    ...(canAdminister(user) ? [`<a href="${pagePaths.delete(title)}">Delete</a>`] : []),
   ];
   return `<span class="page-tools">${tools.join(" · ")}</span>`;
 }
@@ -175,7 +176,7 @@ function missingBody(title: string, deleted: Awaited<ReturnType<typeof deletionO
       `<div class="notice deleted-notice"><p>This page was deleted ${deleted.by ? `by ${escapeHtml(deleted.by)} ` : ""}` +
       `on <time datetime="${deleted.at}">${formatDate(deleted.at)}</time>.</p>` +
       `<p>Reason: ${deleted.reason ? escapeHtml(deleted.reason) : "none given"}</p></div>` +
-      (user?.role === "admin" ? `<p><a class="button" href="${pagePaths.restore(title)}">Restore this page</a></p>` : "") +
+      (canAdminister(user) ? `<p><a class="button" href="${pagePaths.restore(title)}">Restore this page</a></p>` : "") +
       `<p>You may also <a href="${pagePaths.edit(title)}">start a new page with this title</a>.</p>` +
       backlinks
     );
