@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AppError } from "@/lib/errors";
 import { commentCount } from "@/lib/talk/list-cache";
 import { titleFromParam } from "@/lib/wiki/titles";
-import { tabsHtml, type Tab } from "./page-head";
+import { tabsHtml, type Tab } from "./tabs-html";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 
 /** Page title and its Read / Edit / History / Discussion tabs (`comments`: the count, when the caller has it). */

@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
-import { feedResponse, recentChangesFeed } from "@/lib/wiki/changes";
+import { recentChangesFeed } from "@/lib/wiki/changes";
+import { feedResponse } from "@/lib/http/feed";
 import { siteBase } from "@/lib/http/site";
 
 export const dynamic = "force-dynamic";

@@ -10,7 +10,7 @@ import { isLoopback } from "@/lib/http/client-address";
 import { usernameKey } from "./normal-forms";
 import { inTransaction } from "@/lib/db/transaction";
 
-export const usernameSchema = z
+const usernameSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{3,32}$/, "3-32 characters: letters, digits, _ and -");
 

@@ -21,7 +21,7 @@ export function countView(title: string): void {
 }
 
 /** Send the counted views to memcached, one `incr` per page. */
-export async function flushViewCounts(): Promise<number> {
+async function flushViewCounts(): Promise<number> {
   if (!pending.size) return 0;
   const batch = [...pending.entries()];
   pending.clear();

@@ -11,7 +11,7 @@ const CLAIM_SECONDS = 120;
 export const MAX_ATTEMPTS = 8;
 
 /** Subjects are one line: line breaks and other control characters become spaces. */
-export function oneLine(text: string, max = 250): string {
+function oneLine(text: string, max = 250): string {
   const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
   return [...line].length > max ? [...line].slice(0, max - 1).join("") + "…" : line;
 }
@@ -25,7 +25,7 @@ export async function enqueueMail(tx: Prisma.TransactionClient, messages: Outgoi
 }
 
 /** Seconds to wait before attempt n+1: 30 s, 1 min, 2 min... capped at an hour. */
-export function backoffSeconds(attempts: number): number {
+function backoffSeconds(attempts: number): number {
   return Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
 }
 

@@ -46,8 +46,3 @@ export function getSender(): Sender {
   };
   return sender;
 }
-
-/** Replace the sender (tests), or reset to the configured one with undefined. */
-export function setSenderForTesting(s: Sender | undefined): void {
-  sender = s;
-}

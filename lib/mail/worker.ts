@@ -10,7 +10,7 @@ let again = false;
 let timer: NodeJS.Timeout | undefined;
 
 /** Send what is due now; overlapping calls fold into one more round. Never throws. */
-export async function runOutboxOnce(): Promise<void> {
+async function runOutboxOnce(): Promise<void> {
   if (running) {
     again = true;
     return;

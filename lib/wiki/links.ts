@@ -23,7 +23,7 @@ export function linkTargets(links: WikiLink[]): string[] {
 }
 
 /** Whether each title is a page, a redirect or missing now (one indexed query). */
-export async function linkStates(titles: string[]): Promise<Map<string, LinkState>> {
+async function linkStates(titles: string[]): Promise<Map<string, LinkState>> {
   const states = new Map<string, LinkState>(titles.map((t) => [t, "missing"]));
   if (!titles.length) return states;
   const { rows } = await sqlPool().query<{ title: string; redirect: boolean }>({

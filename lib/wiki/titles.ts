@@ -14,7 +14,7 @@ export function normaliseTitle(raw: string): string {
 }
 
 /** The title a slug (already percent-decoded) names, normalised; throws a 400 AppError when invalid. */
-export function titleFromSlug(slug: string): string {
+function titleFromSlug(slug: string): string {
   return normaliseTitle(slug.replaceAll("_", " "));
 }
 

@@ -1,7 +1,8 @@
 import type { NextRequest } from "next/server";
 import { AppError } from "@/lib/errors";
 import { toErrorResponse, titleFromRequest } from "@/lib/http/route";
-import { feedResponse, pageHistoryFeed } from "@/lib/wiki/changes";
+import { pageHistoryFeed } from "@/lib/wiki/changes";
+import { feedResponse } from "@/lib/http/feed";
 import { siteBase } from "@/lib/http/site";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { PageActionPage, actionMetadata } from "@/app/_components/page-action";
+import { PageActionPage, actionMetadata } from "@/app/_components/PageActionPage";
 
 type Props = { params: Promise<{ slug: string[] }> };
 

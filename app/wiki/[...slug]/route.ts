@@ -14,7 +14,7 @@ import { SECURITY_HEADERS } from "@/lib/http/security-headers.js";
 import { encodeSlug, pagePaths, slugOf } from "@/lib/wiki/titles";
 import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
 import { documentHtml, type HeaderUser } from "@/app/_components/chrome";
-import { tabsHtml } from "@/app/_components/page-head";
+import { tabsHtml } from "@/app/_components/tabs-html";
 import { formatDate } from "@/app/_components/format";
 import { MAIN_PAGE_PATH, TITLE_RULES_SENTENCE } from "@/lib/http/names.js";
 
