@@ -1,7 +1,7 @@
 "use client";
 
-import { useState } from "react";
 import { sendJson } from "./send-json";
+import { useAction } from "./useAction";
 
 /**
  * A button that sends one JSON request and then reloads (or runs `after`). Shows the server's error message when
@@ -15,16 +15,14 @@ export function JsonButton(props: {
   confirm?: string;
   className?: string;
 }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   async function click() {
     if (props.confirm && !window.confirm(props.confirm)) return;
-    setBusy(true);
-    setError(null);
-    const r = await sendJson(props.method, props.url, props.body);
-    setBusy(false);
-    if (r.ok) return window.location.reload();
-    setError(r.message ?? "That did not work; try again.");
+    await run(async () => {
+      const r = await sendJson(props.method, props.url, props.body);
+      if (r.ok) return window.location.reload();
+      return r.message ?? "That did not work; try again.";
+    });
   }
   return (
     <span>

@@ -1,7 +1,8 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 import { sendJson } from "./send-json";
+import { FormError, useAction } from "./useAction";
 
 type Action = "move" | "delete" | "restore";
 
@@ -18,8 +19,7 @@ const SETUP: Record<Action, { method: "POST" | "DELETE"; api: string; submit: st
  */
 export function PageActionForm({ action, title, slugPath }: { action: Action; title: string; slugPath: string }) {
   const setup = SETUP[action];
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
@@ -30,19 +30,13 @@ export function PageActionForm({ action, title, slugPath }: { action: Action; ti
         : action === "delete"
           ? { ...(reason ? { reason } : {}) }
           : { ...(reason ? { summary: reason } : {}) };
-    setBusy(true);
-    setError(null);
-    const r = await sendJson<{ to: { slug: string } }>(setup.method, setup.api + slugPath, body);
-    const data = r.data;
-    setBusy(false);
-    if (r.ok) {
+    await run(async () => {
+      const r = await sendJson<{ to: { slug: string } }>(setup.method, setup.api + slugPath, body);
+      if (!r.ok) return r.message ?? "That did not work; try again.";
       // the page where it now is (after a delete: its deleted notice); the article view is not a React page
-      const where = action === "move" && data?.to ? data.to.slug.split("/").map(encodeURIComponent).join("/") : slugPath;
-      const article = new URL(`/wiki/${where}`, window.location.href);
-      window.location.assign(article);
-      return;
-    }
-    setError(r.message ?? "That did not work; try again.");
+      const where = action === "move" && r.data?.to ? r.data.to.slug.split("/").map(encodeURIComponent).join("/") : slugPath;
+      window.location.assign(new URL(`/wiki/${where}`, window.location.href));
+    });
   }
   return (
     <form onSubmit={submit} aria-label={setup.submit} className="form-narrow">
@@ -64,11 +58,7 @@ export function PageActionForm({ action, title, slugPath }: { action: Action; ti
         <label htmlFor="reason">{setup.reasonLabel}</label>
         <input id="reason" name="reason" type="text" maxLength={500} />
       </div>
-      {error && (
-        <p className="error-box" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="actions">
         <button type="submit" disabled={busy}>
           {setup.submit}

@@ -3,23 +3,28 @@
 import { useState } from "react";
 import { encodeSlug } from "@/lib/wiki/titles";
 import { sendJson } from "@/app/_components/send-json";
+import { useAction } from "@/app/_components/useAction";
 
 /** Set a page's protection by title. */
 export function ProtectForm() {
-  const [status, setStatus] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const title = String(form.get("title") ?? "");
-    let url: string;
-    try {
-      url = `/api/admin/protect/${encodeSlug(title.trim().replace(/\s+/g, " "))}`;
-    } catch {
-      setStatus("That is not a valid title.");
-      return;
-    }
-    const r = await sendJson<{ protection: string }>("POST", url, { level: String(form.get("level")) });
-    setStatus(r.ok ? `Protection set to ${r.data?.protection}.` : (r.message ?? "That did not work."));
+    setDone(null);
+    await run(async () => {
+      let url: string;
+      try {
+        url = `/api/admin/protect/${encodeSlug(title.trim().replace(/\s+/g, " "))}`;
+      } catch {
+        return "That is not a valid title.";
+      }
+      const r = await sendJson<{ protection: string }>("POST", url, { level: String(form.get("level")) });
+      if (!r.ok) return r.message ?? "That did not work.";
+      setDone(`Protection set to ${r.data?.protection}.`);
+    });
   }
   return (
     <form onSubmit={submit} aria-label="Protect a page" className="form-narrow">
@@ -35,8 +40,9 @@ export function ProtectForm() {
           <option value="admin">administrators only</option>
         </select>
       </div>
-      <button type="submit">Set protection</button>
-      {status && <p role="status">{status}</p>}
+      <button type="submit" disabled={busy}>Set protection</button>
+      {done && <p role="status">{done}</p>}
+      {error && <p role="alert">{error}</p>}
     </form>
   );
 }

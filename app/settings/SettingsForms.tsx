@@ -2,24 +2,30 @@
 
 import { useState } from "react";
 import { sendJson } from "@/app/_components/send-json";
+import { UNREACHABLE, useAction } from "@/app/_components/useAction";
 
 /** sendJson, with a message for every failure: the server's, its HTTP status, or that it could not be reached. */
 async function send(method: "PATCH" | "POST", url: string, body: unknown) {
   const r = await sendJson(method, url, body);
-  return { ...r, error: r.message ?? (r.status ? `HTTP ${r.status}` : "Could not reach the server") };
+  return { ...r, error: r.message ?? (r.status ? `HTTP ${r.status}` : UNREACHABLE) };
 }
 
 export function ProfileForm(props: { displayName: string; bio: string; notify: string; username: string }) {
-  const [status, setStatus] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const { busy, error, run } = useAction();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
-    const r = await send("PATCH", "/api/users/me", {
-      displayName: String(form.get("displayName") ?? ""),
-      bio: String(form.get("bio") ?? ""),
-      notify: String(form.get("notify") ?? "each"),
+    setSaved(false);
+    await run(async () => {
+      const r = await send("PATCH", "/api/users/me", {
+        displayName: String(form.get("displayName") ?? ""),
+        bio: String(form.get("bio") ?? ""),
+        notify: String(form.get("notify") ?? "each"),
+      });
+      if (!r.ok) return r.error;
+      setSaved(true);
     });
-    setStatus(r.ok ? "Saved." : r.error);
   }
   return (
     <form onSubmit={submit} aria-label="Profile">
@@ -40,9 +46,10 @@ export function ProfileForm(props: { displayName: string; bio: string; notify: s
         </select>
       </div>
       <div className="actions">
-        <button type="submit">Save profile</button>
+        <button type="submit" disabled={busy}>Save profile</button>
         <a href={`/users/${encodeURIComponent(props.username)}`}>View profile</a>
-        {status && <span role="status">{status}</span>}
+        {saved && <span role="status">Saved.</span>}
+        {error && <span role="alert">{error}</span>}
       </div>
     </form>
   );
@@ -50,17 +57,19 @@ export function ProfileForm(props: { displayName: string; bio: string; notify: s
 
 export function NewTokenForm() {
   const [token, setToken] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const days = Number(form.get("expiresInDays") ?? 0);
-    const r = await send("POST", "/api/tokens", {
-      name: String(form.get("tokenName") ?? "") || undefined,
-      ...(days > 0 ? { expiresInDays: days } : {}),
+    await run(async () => {
+      const r = await send("POST", "/api/tokens", {
+        name: String(form.get("tokenName") ?? "") || undefined,
+        ...(days > 0 ? { expiresInDays: days } : {}),
+      });
+      if (!r.ok) return r.error;
+      setToken(String(r.data?.token));
     });
-    if (r.ok) setToken(String(r.data?.token));
-    else setError(r.error);
   }
   return (
     <form onSubmit={submit} aria-label="New access token" className="form-narrow">
@@ -88,7 +97,7 @@ export function NewTokenForm() {
               <option value="0">never</option>
             </select>
           </div>
-          <button type="submit" className="secondary">Create token</button>
+          <button type="submit" className="secondary" disabled={busy}>Create token</button>
           {error && <p role="alert">{error}</p>}
         </>
       )}

@@ -2,34 +2,29 @@
 
 import { useState } from "react";
 import { signIn } from "next-auth/react";
+import { FormError, useAction } from "@/app/_components/useAction";
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     const form = new FormData(e.currentTarget);
-    const result = await signIn("credentials", {
-      username: String(form.get("username") ?? ""),
-      password: String(form.get("password") ?? ""),
-      redirect: false,
+    await run(async () => {
+      const result = await signIn("credentials", {
+        username: String(form.get("username") ?? ""),
+        password: String(form.get("password") ?? ""),
+        redirect: false,
+      });
+      if (result?.ok && !result.error) return window.location.assign(callbackUrl);
+      if (result?.status === 429) return "Too many failed attempts. Wait a few minutes and try again.";
+      return "That username and password do not match an account.";
     });
-    setBusy(false);
-    if (result?.ok && !result.error) window.location.assign(callbackUrl);
-    else if (result?.status === 429) setError("Too many failed attempts. Wait a few minutes and try again.");
-    else setError("That username and password do not match an account.");
   }
 
   return (
     <form onSubmit={submit} className="form-narrow" aria-label="Sign in">
-      {error && (
-        <p className="error-box" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="field">
         <label htmlFor="username">Username</label>
         <input id="username" name="username" type="text" autoComplete="username" required autoFocus />

@@ -1,19 +1,16 @@
 "use client";
 
-import { useState } from "react";
 import { signIn } from "next-auth/react";
 import { sendJson } from "@/app/_components/send-json";
+import { FormError, UNREACHABLE, useAction } from "@/app/_components/useAction";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 
 /** `askSetupCode`: the wiki has no administrator yet, so offer the field for `npm start`'s setup code. */
 export function SignUpForm({ askSetupCode }: { askSetupCode: boolean }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     const form = new FormData(e.currentTarget);
     const account = {
       username: String(form.get("username") ?? ""),
@@ -21,28 +18,17 @@ export function SignUpForm({ askSetupCode }: { askSetupCode: boolean }) {
       password: String(form.get("password") ?? ""),
       ...(form.get("setupCode") ? { setupCode: String(form.get("setupCode")).trim() } : {}),
     };
-    try {
+    await run(async () => {
       const r = await sendJson("POST", "/api/accounts", account);
-      if (!r.ok) {
-        setError(r.status ? (r.message ?? `Sign-up failed (HTTP ${r.status})`) : "Could not reach the server; try again.");
-        return;
-      }
+      if (!r.ok) return r.status ? (r.message ?? `Sign-up failed (HTTP ${r.status})`) : UNREACHABLE;
       const result = await signIn("credentials", { username: account.username, password: account.password, redirect: false });
       window.location.assign(result?.ok ? MAIN_PAGE_PATH : "/signin");
-    } catch {
-      setError("Could not reach the server; try again.");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
     <form onSubmit={submit} className="form-narrow" aria-label="Create account">
-      {error && (
-        <p className="error-box" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="field">
         <label htmlFor="username">Username</label>
         <input id="username" name="username" type="text" autoComplete="username" required minLength={3} maxLength={32}

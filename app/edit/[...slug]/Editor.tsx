@@ -2,6 +2,8 @@
 
 import { useEffect, useRef, useState } from "react";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
+import { sendJson } from "@/app/_components/send-json";
+import { FormError, useAction } from "@/app/_components/useAction";
 import styles from "./editor.module.css";
 
 type Props = { title: string; initialMarkdown: string; baseRevisionId: number | null };
@@ -17,9 +19,8 @@ export function Editor({ title, initialMarkdown, baseRevisionId }: Props) {
   const [summary, setSummary] = useState("");
   const [base, setBase] = useState(baseRevisionId);
   const [preview, setPreview] = useState<string>("");
-  const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, error, run } = useAction("Could not reach the server. Your text is still here; try again.");
   const saved = useRef(false);
   const dirty = markdown !== initialMarkdown;
 
@@ -55,37 +56,22 @@ export function Editor({ title, initialMarkdown, baseRevisionId }: Props) {
 
   async function save(e: React.FormEvent) {
     e.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      const res = await fetch(`/api/pages/${encodeSlug(title)}`, {
-        method: "PUT",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ markdown, summary, baseRevisionId: base }),
-      });
-      const data = (await res.json().catch(() => ({}))) as {
-        error?: { code: string; message: string; current?: Conflict };
-      };
-      if (res.ok) {
+    await run(async () => {
+      const r = await sendJson<{ error: { current?: Conflict } }>("PUT", `/api/pages/${encodeSlug(title)}`, { markdown, summary, baseRevisionId: base });
+      if (r.ok) {
         saved.current = true;
-        window.location.assign(pagePaths.view(title));
+        return window.location.assign(pagePaths.view(title));
+      }
+      const current = r.data?.error?.current;
+      if (r.status === 409 && current) {
+        setConflict(current);
+        setBase(current.revisionId);
         return;
       }
-      if (res.status === 409 && data.error?.current) {
-        setConflict(data.error.current);
-        setBase(data.error.current.revisionId);
-        return;
-      }
-      if (res.status === 401) {
-        setError("Your session has ended. Sign in again in another tab, then save; your text is still here.");
-        return;
-      }
-      setError(data.error?.message ?? `Saving failed (HTTP ${res.status}). Your text is still here.`);
-    } catch {
-      setError("Could not reach the server. Your text is still here; try again.");
-    } finally {
-      setSaving(false);
-    }
+      if (r.status === 0) return "Could not reach the server. Your text is still here; try again.";
+      if (r.status === 401) return "Your session has ended. Sign in again in another tab, then save; your text is still here.";
+      return r.message ?? `Saving failed (HTTP ${r.status}). Your text is still here.`;
+    });
   }
 
   return (
@@ -101,11 +87,7 @@ export function Editor({ title, initialMarkdown, baseRevisionId }: Props) {
           <textarea id="their-version" readOnly rows={10} value={conflict.markdown} />
         </section>
       )}
-      {error && (
-        <p className="error-box" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className={styles.panes}>
         <div>
           <label htmlFor="markdown">{conflict ? "Your version" : "Text (Markdown)"}</label>
