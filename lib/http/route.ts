@@ -1,7 +1,8 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import type { ZodType } from "zod";
-import { getCurrentUser, hasSessionCookie, type CurrentUser } from "@/lib/auth/session";
+import type { CurrentUser } from "@/lib/auth/session";
+import { hasSessionCookie } from "@/lib/auth/session-cookie.js";
 import { userForToken } from "@/lib/auth/tokens";
 import { AppError, PAYLOAD_TOO_LARGE } from "@/lib/errors";
 import { isTimeout } from "@/lib/db/transaction";
@@ -64,6 +65,8 @@ export function route<B = undefined, A extends boolean = false>(
         user = await userForToken(bearer);
         if (!user) throw new AppError("unauthorized", "Unknown, revoked or expired access token");
       } else if (wantsUser && hasSessionCookie(req.headers.get("cookie"))) {
+        // loaded on first use: next-auth's modules are needed only by requests that carry a session
+        const { getCurrentUser } = await import("@/lib/auth/session");
         user = await getCurrentUser();
       }
       if (options.auth && !user) throw new AppError("unauthorized", "Sign in first");
