@@ -1,7 +1,7 @@
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
-import { closeTestConnections, makeUser, unique } from "@/lib/testing/factories";
+import { testPeople, unique } from "@/lib/testing/factories";
 import { getPageOrThrow } from "@/lib/wiki/page-reads";
 import { revertPage } from "@/lib/wiki/page-lifecycle";
 import { savePage } from "@/lib/wiki/save";
@@ -14,22 +14,18 @@ import { pageCacheCounters } from "./page-cache";
 
 // The page cache against real PostgreSQL and real memcached, within one instance. The two-instance properties
 // (read-your-writes across instances, memcached restarts) are in e2e/cache.spec.ts.
-let author: Awaited<ReturnType<typeof makeUser>>;
-before(async () => {
-  author = await makeUser();
-});
-after(closeTestConnections);
+const people = testPeople({ author: "editor" });
 
 async function create(markdown: string) {
   const title = unique("Cached");
-  const r = await savePage({ title, markdown, baseRevisionId: null, author });
+  const r = await savePage({ title, markdown, baseRevisionId: null, author: people.author });
   return { title, revisionId: r.revision.id };
 }
 
 test("a view after a save shows that revision (read-your-writes), and the second view is a hit with no render", async () => {
   const { title, revisionId } = await create("# v1\n");
   assert.equal((await getPageOrThrow(title)).revision.id, revisionId);
-  const r2 = await savePage({ title, markdown: "# v2\n", baseRevisionId: revisionId, author });
+  const r2 = await savePage({ title, markdown: "# v2\n", baseRevisionId: revisionId, author: people.author });
   const renders = pageCacheCounters.renders;
   const first = await getPageOrThrow(title);
   assert.equal(first.revision.id, r2.revision.id);
@@ -54,7 +50,7 @@ test("a burst of 50 concurrent views of a cold page renders it once", async () =
 test("a flushed cache costs one render, never a stale page", async () => {
   const { title, revisionId } = await create("before flush\n");
   await getPageOrThrow(title);
-  const r2 = await savePage({ title, markdown: "after flush\n", baseRevisionId: revisionId, author });
+  const r2 = await savePage({ title, markdown: "after flush\n", baseRevisionId: revisionId, author: people.author });
   await getCache().flushAll();
   const view = await getPageOrThrow(title);
   assert.equal(view.revision.id, r2.revision.id);
@@ -102,8 +98,8 @@ test("a revision's HTML is made at save and kept; a flushed cache reads it back;
   await getCache().flushAll();
   const view = await getPageOrThrow(title);
   assert.match(view.html, /<em>once<\/em>/);
-  const r2 = await savePage({ title, markdown: "changed\n", baseRevisionId: revisionId, author });
-  const reverted = await revertPage({ title, revisionId, author });
+  const r2 = await savePage({ title, markdown: "changed\n", baseRevisionId: revisionId, author: people.author });
+  const reverted = await revertPage({ title, revisionId, author: people.author });
   await getCache().flushAll();
   const back = await getPageOrThrow(title);
   assert.equal(back.revision.id, reverted.revision.id);
@@ -116,7 +112,7 @@ test("a revision's HTML is made at save and kept; a flushed cache reads it back;
 
 test("old revisions are cached by id and know whether they are current", async () => {
   const { title, revisionId } = await create("one\n");
-  const r2 = await savePage({ title, markdown: "two\n", baseRevisionId: revisionId, author });
+  const r2 = await savePage({ title, markdown: "two\n", baseRevisionId: revisionId, author: people.author });
   const old = await getRevisionOrThrow(revisionId);
   assert.equal(old.isLatest, false);
   assert.equal(old.markdown, "one\n");

@@ -1,23 +1,15 @@
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
 import { getCache } from "@/lib/cache";
-import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
+import { isCode, makeUser, testPeople, unique } from "@/lib/testing/factories";
 import { savePage } from "@/lib/wiki/save";
 import { setWatch } from "@/lib/wiki/watches";
 import { COMMENT_RATE } from "./rate-limits";
 import { TALK_PAGE_SIZE, commentCount, listComments } from "./list-cache";
 import { deleteComment, postComment } from "./comments";
 
-let alice: Awaited<ReturnType<typeof makeUser>>;
-let bob: Awaited<ReturnType<typeof makeUser>>;
-let admin: Awaited<ReturnType<typeof makeUser>>;
-before(async () => {
-  alice = await makeUser("editor");
-  bob = await makeUser("editor");
-  admin = await makeUser("admin");
-});
-after(closeTestConnections);
+const people = testPeople({ alice: "editor", bob: "editor", admin: "admin" });
 
 /**
  * A post by a fresh person (unless given one) from an address of its own, so the rate limits are only met where a
@@ -58,20 +50,20 @@ test("the race is closed: a list stored after a post, from before it, is never s
 
 test("newest 10 per page with older pages; counts; deleting by the author or an admin only", async () => {
   const title = unique("Many");
-  for (let i = 1; i <= TALK_PAGE_SIZE + 2; i++) await post(title, `comment ${i}`, i === 5 ? alice : i === 6 ? bob : undefined);
+  for (let i = 1; i <= TALK_PAGE_SIZE + 2; i++) await post(title, `comment ${i}`, i === 5 ? people.alice : i === 6 ? people.bob : undefined);
   const page1 = await listComments(title);
   assert.equal(page1.comments.length, TALK_PAGE_SIZE);
   assert.equal(page1.comments[0]?.content, `comment ${TALK_PAGE_SIZE + 2}`);
   const page2 = await listComments(title, { before: Number(page1.next) });
   assert.deepEqual(page2.comments.map((c) => c.content), ["comment 2", "comment 1"]);
   assert.equal(await commentCount(title), TALK_PAGE_SIZE + 2);
-  const bobs = page1.comments.find((c) => c.author?.username === bob.username)!;
+  const bobs = page1.comments.find((c) => c.author?.username === people.bob.username)!;
   assert.ok(bobs);
-  await assert.rejects(deleteComment({ title, id: bobs.id, actor: alice }), isCode("forbidden"));
-  await deleteComment({ title, id: bobs.id, actor: bob });
-  await assert.rejects(deleteComment({ title, id: bobs.id, actor: bob }), isCode("not_found"));
-  const alices = page1.comments.find((c) => c.author?.username === alice.username)!;
-  await deleteComment({ title, id: alices.id, actor: admin });
+  await assert.rejects(deleteComment({ title, id: bobs.id, actor: people.alice }), isCode("forbidden"));
+  await deleteComment({ title, id: bobs.id, actor: people.bob });
+  await assert.rejects(deleteComment({ title, id: bobs.id, actor: people.bob }), isCode("not_found"));
+  const alices = page1.comments.find((c) => c.author?.username === people.alice.username)!;
+  await deleteComment({ title, id: alices.id, actor: people.admin });
   assert.equal(await commentCount(title), TALK_PAGE_SIZE);
   assert.ok(!(await listComments(title)).comments.some((c) => c.id === bobs.id || c.id === alices.id), "gone at once");
 });
@@ -108,12 +100,12 @@ test("a burst of simultaneous posts from one address cannot slip past the limit:
 
 test("watchers of the page are told of a new comment (not its author)", async () => {
   const title = unique("Watched");
-  await savePage({ title, markdown: "x\n", baseRevisionId: null, author: alice });
+  await savePage({ title, markdown: "x\n", baseRevisionId: null, author: people.alice });
   const writer = await makeUser("editor");
-  await setWatch(bob.id, title, true);
+  await setWatch(people.bob.id, title, true);
   await setWatch(writer.id, title, true);
   await post(title, "Look at this.", writer);
   const mails = await db().outboxMessage.findMany({ where: { kind: "comment", subject: { contains: title } } });
-  assert.deepEqual(mails.map((m) => m.toAddress), [`${bob.username}@example.test`]);
+  assert.deepEqual(mails.map((m) => m.toAddress), [`${people.bob.username}@example.test`]);
   assert.match(mails[0]!.text, /Look at this\./);
 });

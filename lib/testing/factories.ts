@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { after, before } from "node:test";
 import { actorSelect, createAccount } from "@/lib/auth/accounts";
 import { closeSearchPool, db } from "@/lib/db";
 import { AppError, type ErrorCode } from "@/lib/errors";
@@ -30,3 +31,19 @@ export async function closeTestConnections(): Promise<void> {
 
 /** For assert.rejects: is this the AppError with that code? */
 export const isCode = (code: ErrorCode) => (e: unknown) => e instanceof AppError && e.code === code;
+
+export type TestUser = Awaited<ReturnType<typeof makeUser>>;
+type Role = "reader" | "editor" | "admin";
+
+/**
+ * The people a test file needs, by name and role, made in its `before` (read their fields inside tests); the
+ * file's connections are closed in its `after`.
+ */
+export function testPeople<K extends string>(roles: Record<K, Role>): Record<K, TestUser> {
+  const people = {} as Record<K, TestUser>;
+  before(async () => {
+    for (const [name, role] of Object.entries(roles) as [K, Role][]) people[name] = await makeUser(role);
+  });
+  after(closeTestConnections);
+  return people;
+}

@@ -1,33 +1,27 @@
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
+import { isCode, makeUser, testPeople, unique } from "@/lib/testing/factories";
 import { postComment } from "@/lib/talk/comments";
 import { deletePage, movePage, revertPage } from "./page-lifecycle";
 import { savePage } from "./save";
 import { listRecentChanges, pageHistoryFeed, recentChangesFeed } from "./changes";
 
-let editor: Awaited<ReturnType<typeof makeUser>>;
-let admin: Awaited<ReturnType<typeof makeUser>>;
-before(async () => {
-  editor = await makeUser("editor");
-  admin = await makeUser("admin");
-});
-after(closeTestConnections);
+const people = testPeople({ editor: "editor", admin: "admin" });
 
-const create = (title: string, markdown: string, author = editor) => savePage({ title, markdown, baseRevisionId: null, author });
+const create = (title: string, markdown: string, author = people.editor) => savePage({ title, markdown, baseRevisionId: null, author });
 
 test("recent changes: every kind, newest first, filtered by kind and by author, paginated", async () => {
   const other = await makeUser("editor");
   const t = unique("RC");
   const a = await create(t, "one\n");
   await savePage({ title: t, markdown: "two\n", baseRevisionId: a.revision.id, author: other });
-  await revertPage({ title: t, revisionId: a.revision.id, author: editor });
-  await movePage({ from: t, to: `${t} moved`, leaveRedirect: false, author: editor });
-  await postComment({ title: `${t} moved`, content: "a comment", author: editor, clientIp: "192.0.2.50" });
+  await revertPage({ title: t, revisionId: a.revision.id, author: people.editor });
+  await movePage({ from: t, to: `${t} moved`, leaveRedirect: false, author: people.editor });
+  await postComment({ title: `${t} moved`, content: "a comment", author: people.editor, clientIp: "192.0.2.50" });
   const d = unique("RC deleted");
   await create(d, "short-lived\n");
-  await deletePage({ title: d, reason: "done", author: admin });
+  await deletePage({ title: d, reason: "done", author: people.admin });
   const { changes } = await listRecentChanges({ limit: 20 });
   const mine = changes.filter((c) => c.page.title.startsWith(t) || c.page.title === d);
   assert.deepEqual(mine.map((c) => c.kind), ["delete", "comment", "move", "revert", "edit", "create"],
@@ -37,8 +31,8 @@ test("recent changes: every kind, newest first, filtered by kind and by author, 
   assert.equal(edit.sizeDelta, 0);
   const comments = await listRecentChanges({ limit: 50, kind: "comment" });
   assert.ok(comments.changes.every((c) => c.kind === "comment"));
-  const hidden = await listRecentChanges({ limit: 50, hideUserId: editor.id });
-  assert.ok(!hidden.changes.some((c) => c.author?.username === editor.username));
+  const hidden = await listRecentChanges({ limit: 50, hideUserId: people.editor.id });
+  assert.ok(!hidden.changes.some((c) => c.author?.username === people.editor.username));
   const p1 = await listRecentChanges({ limit: 2 });
   const p2 = await listRecentChanges({ limit: 2, before: p1.next! });
   assert.ok(p2.changes[0]!.createdAt <= p1.changes[1]!.createdAt);

@@ -1,7 +1,7 @@
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
-import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
+import { isCode, makeUser, testPeople, unique } from "@/lib/testing/factories";
 import { setWatch } from "./watches";
 import { listComments } from "@/lib/talk/list-cache";
 import { postComment } from "@/lib/talk/comments";
@@ -12,17 +12,11 @@ import { savePage } from "./save";
 import { listBacklinks, listWanted } from "./links";
 import { listHistory } from "./revisions";
 
-let editor: Awaited<ReturnType<typeof makeUser>>;
-let admin: Awaited<ReturnType<typeof makeUser>>;
-before(async () => {
-  editor = await makeUser("editor");
-  admin = await makeUser("admin");
-});
-after(closeTestConnections);
+const people = testPeople({ editor: "editor", admin: "admin" });
 
 
 async function create(title: string, markdown: string) {
-  return savePage({ title, markdown, baseRevisionId: null, author: editor });
+  return savePage({ title, markdown, baseRevisionId: null, author: people.editor });
 }
 
 /** The titles page `title` links to, as the links table has them. */
@@ -46,9 +40,9 @@ test("the links table follows the current text through save, edit and revert", a
   const [a, b, c] = [unique("A"), unique("B"), unique("C")];
   const first = await create(a, `See [[${b}]], [[${b}|again]] and [[${c}#Part]]. Not \`[[${a}-code]]\`.\n`);
   assert.deepEqual(await linksOf(a), [b, c].sort(), "one row per target; none from code");
-  const second = await savePage({ title: a, markdown: `Only [[${c}]] now\n`, baseRevisionId: first.revision.id, author: editor });
+  const second = await savePage({ title: a, markdown: `Only [[${c}]] now\n`, baseRevisionId: first.revision.id, author: people.editor });
   assert.deepEqual(await linksOf(a), [c]);
-  await revertPage({ title: a, revisionId: first.revision.id, author: editor });
+  await revertPage({ title: a, revisionId: first.revision.id, author: people.editor });
   assert.deepEqual(await linksOf(a), [b, c].sort());
   assert.ok(second.revision.id > first.revision.id);
 });
@@ -63,9 +57,9 @@ test("a red link turns blue when its page is created and red again when it is de
   assert.equal(viewAfter.revision.id, viewBefore.revision.id, "the linking page itself did not change");
   assert.ok(viewAfter.viewVersion > viewBefore.viewVersion, "but its view version did");
   assert.equal(await linkColour(a, b), "page");
-  await deletePage({ title: b, reason: "test", author: admin });
+  await deletePage({ title: b, reason: "test", author: people.admin });
   assert.equal(await linkColour(a, b), "missing");
-  await restorePage({ title: b, author: admin });
+  await restorePage({ title: b, author: people.admin });
   assert.equal(await linkColour(a, b), "page");
 });
 
@@ -75,7 +69,7 @@ test("links to a redirect show as such; a page turning into a redirect recolours
   const mid = await create(b, "Soon a redirect.\n");
   await create(a, `[[${b}]]\n`);
   assert.equal(await linkColour(a, b), "page");
-  await savePage({ title: b, markdown: `#REDIRECT [[${c}]]\n`, baseRevisionId: mid.revision.id, author: editor });
+  await savePage({ title: b, markdown: `#REDIRECT [[${c}]]\n`, baseRevisionId: mid.revision.id, author: people.editor });
   assert.equal(await linkColour(a, b), "redirect");
   const page = await getPageOrThrow(b);
   assert.deepEqual(page.redirectTo, { title: c, slug: c });
@@ -85,7 +79,7 @@ test("links to a redirect show as such; a page turning into a redirect recolours
 test("a move takes the history along, leaves a redirect, and recolours links to both titles", async () => {
   const [old, neu, linker] = [unique("Old"), unique("New"), unique("Linker")];
   const made = await create(old, "Text.\n");
-  await savePage({ title: old, markdown: "Text, edited.\n", baseRevisionId: made.revision.id, author: editor });
+  await savePage({ title: old, markdown: "Text, edited.\n", baseRevisionId: made.revision.id, author: people.editor });
   await create(linker, `[[${old}]] and [[${neu}]]\n`);
   assert.equal(await linkColour(linker, neu), "missing");
   const watcher = await makeUser("editor");
@@ -93,7 +87,7 @@ test("a move takes the history along, leaves a redirect, and recolours links to 
   await postComment({ title: old, content: "Talk that moves along.", author: watcher, clientIp: "192.0.2.99" });
   await listComments(old); // cached under the old title
 
-  const moved = await movePage({ from: old, to: neu, leaveRedirect: true, author: editor });
+  const moved = await movePage({ from: old, to: neu, leaveRedirect: true, author: people.editor });
   assert.equal(moved.redirect, true);
   const history = await listHistory(neu, { limit: 10 });
   assert.deepEqual(history.revisions.map((r) => r.kind), ["move", "edit", "create"], "the history moved with the page");
@@ -115,7 +109,7 @@ test("a move without a redirect leaves links to the old title red", async () => 
   const [old, neu, linker] = [unique("Old"), unique("New"), unique("Linker")];
   await create(old, "x\n");
   await create(linker, `[[${old}]]\n`);
-  await movePage({ from: old, to: neu, leaveRedirect: false, author: editor });
+  await movePage({ from: old, to: neu, leaveRedirect: false, author: people.editor });
   await assert.rejects(getPageOrThrow(old), isCode("not_found"));
   assert.equal(await linkColour(linker, old), "missing");
 });
@@ -124,11 +118,11 @@ test("moves that cannot be: onto a page (409), onto itself (400), a missing page
   const [a, b] = [unique("A"), unique("B")];
   await create(a, "a\n");
   await create(b, "b\n");
-  await assert.rejects(movePage({ from: a, to: b, leaveRedirect: true, author: editor }), isCode("conflict"));
-  await assert.rejects(movePage({ from: a, to: a, leaveRedirect: true, author: editor }), isCode("bad_request"));
-  await assert.rejects(movePage({ from: unique("Nothing"), to: unique("X"), leaveRedirect: true, author: editor }), isCode("not_found"));
+  await assert.rejects(movePage({ from: a, to: b, leaveRedirect: true, author: people.editor }), isCode("conflict"));
+  await assert.rejects(movePage({ from: a, to: a, leaveRedirect: true, author: people.editor }), isCode("bad_request"));
+  await assert.rejects(movePage({ from: unique("Nothing"), to: unique("X"), leaveRedirect: true, author: people.editor }), isCode("not_found"));
   await db().page.update({ where: { title: a }, data: { protection: "admin" } });
-  await assert.rejects(movePage({ from: a, to: unique("C"), leaveRedirect: true, author: editor }), isCode("forbidden"));
+  await assert.rejects(movePage({ from: a, to: unique("C"), leaveRedirect: true, author: people.editor }), isCode("forbidden"));
   assert.equal((await getPageOrThrow(a)).markdown, "a\n", "nothing changed");
   assert.equal((await getPageOrThrow(b)).markdown, "b\n");
 });
@@ -136,19 +130,19 @@ test("moves that cannot be: onto a page (409), onto itself (400), a missing page
 test("delete and restore keep the whole history; a title taken meanwhile makes restore a 409", async () => {
   const [t, linker] = [unique("Doomed"), unique("Linker")];
   const made = await create(t, `[[${linker}]]\n`);
-  await savePage({ title: t, markdown: `[[${linker}]] v2\n`, baseRevisionId: made.revision.id, author: editor });
+  await savePage({ title: t, markdown: `[[${linker}]] v2\n`, baseRevisionId: made.revision.id, author: people.editor });
   await create(linker, `[[${t}]]\n`);
-  await assert.rejects(deletePage({ title: t, reason: "spam", author: editor }), isCode("forbidden"));
-  await deletePage({ title: t, reason: "spam", author: admin });
+  await assert.rejects(deletePage({ title: t, reason: "spam", author: people.editor }), isCode("forbidden"));
+  await deletePage({ title: t, reason: "spam", author: people.admin });
   await assert.rejects(getPageOrThrow(t), isCode("not_found"));
   assert.deepEqual((await listBacklinks(linker, { limit: 10 })).pages, [], "a deleted page links nowhere");
   assert.ok((await listBacklinks(t, { limit: 10 })).pages.some((p) => p.title === linker), "its title keeps its backlinks");
 
   const squatter = await create(t, "new page\n");
-  await assert.rejects(restorePage({ title: t, author: admin }), isCode("conflict"));
-  await movePage({ from: t, to: unique("Elsewhere"), leaveRedirect: false, author: editor });
+  await assert.rejects(restorePage({ title: t, author: people.admin }), isCode("conflict"));
+  await movePage({ from: t, to: unique("Elsewhere"), leaveRedirect: false, author: people.editor });
 
-  await restorePage({ title: t, author: admin });
+  await restorePage({ title: t, author: people.admin });
   const history = await listHistory(t, { limit: 10 });
   assert.deepEqual(history.revisions.map((r) => r.kind), ["restore", "delete", "edit", "create"]);
   assert.equal((await getPageOrThrow(t)).markdown, `[[${linker}]] v2\n`);

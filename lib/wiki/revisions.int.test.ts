@@ -1,21 +1,15 @@
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
+import { isCode, testPeople, unique } from "@/lib/testing/factories";
 import { savePage } from "./save";
 import { deletePage } from "./page-lifecycle";
 import { listHistory, getRevisionOrThrow, diffRevisions, getRenderedRevision } from "./revisions";
 
-let author: Awaited<ReturnType<typeof makeUser>>;
-let admin: Awaited<ReturnType<typeof makeUser>>;
-before(async () => {
-  author = await makeUser();
-  admin = await makeUser("admin");
-});
-after(closeTestConnections);
+const people = testPeople({ author: "editor", admin: "admin" });
 
 async function create(markdown: string) {
   const title = unique("Page");
-  const r = await savePage({ title, markdown, baseRevisionId: null, author });
+  const r = await savePage({ title, markdown, baseRevisionId: null, author: people.author });
   return { title, revision: r.revision };
 }
 
@@ -23,7 +17,7 @@ test("history of 120 revisions pages newest first, 50 at a time, with size delta
   const { title, revision } = await create("x");
   let base = revision.id;
   for (let i = 2; i <= 120; i++) {
-    const r = await savePage({ title, markdown: "x".repeat(i), summary: `edit ${i}`, baseRevisionId: base, author });
+    const r = await savePage({ title, markdown: "x".repeat(i), summary: `edit ${i}`, baseRevisionId: base, author: people.author });
     base = r.revision.id;
   }
   const seen: number[] = [];
@@ -46,7 +40,7 @@ test("history of 120 revisions pages newest first, 50 at a time, with size delta
 
 test("diff between two revisions rebuilds both texts", async () => {
   const { title, revision } = await create("a\nb\nc\n");
-  const r2 = await savePage({ title, markdown: "a\nB\nc\nd\n", baseRevisionId: revision.id, author });
+  const r2 = await savePage({ title, markdown: "a\nB\nc\nd\n", baseRevisionId: revision.id, author: people.author });
   const d = await diffRevisions(revision.id, r2.revision.id);
   assert.equal(d.changes.filter((c) => c.op !== "insert").map((c) => c.text).join(""), "a\nb\nc\n");
   assert.equal(d.changes.filter((c) => c.op !== "delete").map((c) => c.text).join(""), "a\nB\nc\nd\n");
@@ -57,7 +51,7 @@ test("diff between two revisions rebuilds both texts", async () => {
 test("a revision of a deleted page is not found until the page is restored; a missing one is a 404", async () => {
   const { title, revision } = await create("Soon gone.\n");
   assert.equal((await getRevisionOrThrow(revision.id)).page.title, title);
-  await deletePage({ title, reason: "test", author: admin });
+  await deletePage({ title, reason: "test", author: people.admin });
   await assert.rejects(getRevisionOrThrow(revision.id), isCode("not_found"));
   await assert.rejects(getRevisionOrThrow(2 ** 31 - 1), isCode("not_found"));
   await assert.rejects(listHistory(unique("Never"), { limit: 5 }), isCode("not_found"));

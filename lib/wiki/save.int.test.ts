@@ -1,23 +1,19 @@
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
+import { isCode, testPeople, unique } from "@/lib/testing/factories";
 import { getPageOrThrow } from "./page-reads";
 import { savePage } from "./save";
 import { revertPage } from "./page-lifecycle";
 import { getRevisionOrThrow } from "./revisions";
 
-let author: Awaited<ReturnType<typeof makeUser>>;
-before(async () => {
-  author = await makeUser();
-});
-after(closeTestConnections);
+const people = testPeople({ author: "editor" });
 
 
 async function create(markdown: string) {
   const title = unique("Page");
-  const r = await savePage({ title, markdown, baseRevisionId: null, author });
+  const r = await savePage({ title, markdown, baseRevisionId: null, author: people.author });
   return { title, revision: r.revision };
 }
 
@@ -27,9 +23,9 @@ test("create, view, edit", async () => {
   const page = await getPageOrThrow(title);
   assert.equal(page.markdown, "# Hello\n\nFirst text.\n");
   assert.match(page.html, /<p>First text.<\/p>/);
-  assert.equal(page.revision.author?.username, author.username);
+  assert.equal(page.revision.author?.username, people.author.username);
 
-  const edit = await savePage({ title, markdown: "# Hello\n\nSecond text.\n", summary: "reword", baseRevisionId: revision.id, author });
+  const edit = await savePage({ title, markdown: "# Hello\n\nSecond text.\n", summary: "reword", baseRevisionId: revision.id, author: people.author });
   assert.equal(edit.status, "updated");
   assert.equal(edit.merged, false);
   assert.equal(edit.revision.number, 2);
@@ -42,7 +38,7 @@ test("create, view, edit", async () => {
 
 test("a null edit saves nothing", async () => {
   const { title, revision } = await create("same\n");
-  const r = await savePage({ title, markdown: "same\n", baseRevisionId: revision.id, author });
+  const r = await savePage({ title, markdown: "same\n", baseRevisionId: revision.id, author: people.author });
   assert.equal(r.status, "unchanged");
   assert.equal(r.revision.id, revision.id);
   assert.equal(await db().revision.count({ where: { page: { title } } }), 1);
@@ -50,7 +46,7 @@ test("a null edit saves nothing", async () => {
 
 test("creating a page that exists is an edit conflict carrying the current text", async () => {
   const { title, revision } = await create("original\n");
-  await assert.rejects(savePage({ title, markdown: "other\n", baseRevisionId: null, author }), (e: unknown) => {
+  await assert.rejects(savePage({ title, markdown: "other\n", baseRevisionId: null, author: people.author }), (e: unknown) => {
     assert.ok(isCode("edit_conflict")(e));
     assert.deepEqual((e as AppError).details.current, { revisionId: revision.id, markdown: "original\n" });
     return true;
@@ -59,8 +55,8 @@ test("creating a page that exists is an edit conflict carrying the current text"
 
 test("a stale base whose changes do not overlap is merged three-way", async () => {
   const { title, revision } = await create("top\n\nmiddle\n\nbottom\n");
-  await savePage({ title, markdown: "TOP\n\nmiddle\n\nbottom\n", baseRevisionId: revision.id, author });
-  const r = await savePage({ title, markdown: "top\n\nmiddle\n\nBOTTOM\n", baseRevisionId: revision.id, author });
+  await savePage({ title, markdown: "TOP\n\nmiddle\n\nbottom\n", baseRevisionId: revision.id, author: people.author });
+  const r = await savePage({ title, markdown: "top\n\nmiddle\n\nBOTTOM\n", baseRevisionId: revision.id, author: people.author });
   assert.equal(r.merged, true);
   assert.equal(r.revision.number, 3);
   assert.equal((await getPageOrThrow(title)).markdown, "TOP\n\nmiddle\n\nBOTTOM\n", "both edits kept");
@@ -68,8 +64,8 @@ test("a stale base whose changes do not overlap is merged three-way", async () =
 
 test("a stale base whose changes overlap is refused with 409 and saves nothing", async () => {
   const { title, revision } = await create("line\n");
-  const theirs = await savePage({ title, markdown: "their line\n", baseRevisionId: revision.id, author });
-  await assert.rejects(savePage({ title, markdown: "my line\n", baseRevisionId: revision.id, author }), (e: unknown) => {
+  const theirs = await savePage({ title, markdown: "their line\n", baseRevisionId: revision.id, author: people.author });
+  await assert.rejects(savePage({ title, markdown: "my line\n", baseRevisionId: revision.id, author: people.author }), (e: unknown) => {
     assert.ok(isCode("edit_conflict")(e));
     assert.deepEqual((e as AppError).details.current, { revisionId: theirs.revision.id, markdown: "their line\n" });
     return true;
@@ -80,33 +76,33 @@ test("a stale base whose changes overlap is refused with 409 and saves nothing",
 test("a base revision of another page is a conflict, not a merge", async () => {
   const a = await create("a\n");
   const b = await create("b\n");
-  await assert.rejects(savePage({ title: a.title, markdown: "x\n", baseRevisionId: b.revision.id, author }), isCode("edit_conflict"));
+  await assert.rejects(savePage({ title: a.title, markdown: "x\n", baseRevisionId: b.revision.id, author: people.author }), isCode("edit_conflict"));
 });
 
 test("editing a page that does not exist with a base revision is a 404", async () => {
-  await assert.rejects(savePage({ title: unique("Missing"), markdown: "x", baseRevisionId: 1, author }), isCode("not_found"));
+  await assert.rejects(savePage({ title: unique("Missing"), markdown: "x", baseRevisionId: 1, author: people.author }), isCode("not_found"));
 });
 
 test("revert restores an old revision's text as a new revision", async () => {
   const { title, revision: first } = await create("version one\n");
-  const second = await savePage({ title, markdown: "version two\n", baseRevisionId: first.id, author });
-  const r = await revertPage({ title, revisionId: first.id, author });
+  const second = await savePage({ title, markdown: "version two\n", baseRevisionId: first.id, author: people.author });
+  const r = await revertPage({ title, revisionId: first.id, author: people.author });
   assert.equal(r.status, "updated");
   assert.equal(r.revision.number, 3);
   assert.match(r.revision.summary, /Reverted to revision 1/);
   assert.equal((await getPageOrThrow(title)).markdown, "version one\n");
   assert.equal((await getRevisionOrThrow(second.revision.id)).markdown, "version two\n", "history is kept");
-  const again = await revertPage({ title, revisionId: first.id, author });
+  const again = await revertPage({ title, revisionId: first.id, author: people.author });
   assert.equal(again.status, "unchanged");
   const other = await create("other\n");
-  await assert.rejects(revertPage({ title, revisionId: other.revision.id, author }), isCode("not_found"));
+  await assert.rejects(revertPage({ title, revisionId: other.revision.id, author: people.author }), isCode("not_found"));
 });
 
 test("50 concurrent saves from one base: exactly one wins, the other 49 get edit_conflict, nothing lost or duplicated", async () => {
   const { title, revision } = await create("the contested line\n");
   const results = await Promise.allSettled(
     Array.from({ length: 50 }, (_, i) =>
-      savePage({ title, markdown: `writer ${i} was here\n`, baseRevisionId: revision.id, author }),
+      savePage({ title, markdown: `writer ${i} was here\n`, baseRevisionId: revision.id, author: people.author }),
     ),
   );
   const wins = results.filter((r) => r.status === "fulfilled");
@@ -125,7 +121,7 @@ test("50 concurrent saves from one base: exactly one wins, the other 49 get edit
 test("20 concurrent creations of one new page: exactly one creates it", async () => {
   const title = unique("Race");
   const results = await Promise.allSettled(
-    Array.from({ length: 20 }, (_, i) => savePage({ title, markdown: `creator ${i}\n`, baseRevisionId: null, author })),
+    Array.from({ length: 20 }, (_, i) => savePage({ title, markdown: `creator ${i}\n`, baseRevisionId: null, author: people.author })),
   );
   assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
   for (const r of results.filter((r) => r.status === "rejected")) {

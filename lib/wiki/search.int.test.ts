@@ -1,19 +1,13 @@
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { closeTestConnections, makeUser, unique, isCode } from "@/lib/testing/factories";
+import { isCode, testPeople, unique } from "@/lib/testing/factories";
 import { deletePage, movePage, restorePage, revertPage } from "./page-lifecycle";
 import { savePage } from "./save";
 import { searchPages } from "./search";
 
-let editor: Awaited<ReturnType<typeof makeUser>>;
-let admin: Awaited<ReturnType<typeof makeUser>>;
-before(async () => {
-  editor = await makeUser("editor");
-  admin = await makeUser("admin");
-});
-after(closeTestConnections);
+const people = testPeople({ editor: "editor", admin: "admin" });
 
-const create = (title: string, markdown: string, author = editor) => savePage({ title, markdown, baseRevisionId: null, author });
+const create = (title: string, markdown: string, author = people.editor) => savePage({ title, markdown, baseRevisionId: null, author });
 const titles = async (q: string) => (await searchPages(q, { limit: 50, offset: 0 })).results.map((r) => r.title);
 
 test("search: words, stems, title above text, snippets escaped with <mark>", async () => {
@@ -67,7 +61,7 @@ test("search: odd queries answer, never fail; over 500 characters is a 400; dele
   const doomed = `Doomed ${tag}`;
   await create(doomed, `findme${tag}\n`);
   assert.deepEqual(await titles(`findme${tag}`), [doomed]);
-  await deletePage({ title: doomed, reason: "test", author: admin });
+  await deletePage({ title: doomed, reason: "test", author: people.admin });
   assert.deepEqual(await titles(`findme${tag}`), []);
   assert.deepEqual(await titles(doomed), []);
 });
@@ -106,13 +100,13 @@ test("search: the dictionary follows edits, deletes and restores", async () => {
   const made = await create(title, `A ${word} tune.\n`);
   const typo = word.replace("phonic", "phonik");
   assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction?.query, word);
-  await savePage({ title, markdown: "Nothing special.\n", baseRevisionId: made.revision.id, author: editor });
+  await savePage({ title, markdown: "Nothing special.\n", baseRevisionId: made.revision.id, author: people.editor });
   assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction, null, "the word left with the edit");
-  await revertPage({ title, revisionId: made.revision.id, author: editor });
+  await revertPage({ title, revisionId: made.revision.id, author: people.editor });
   assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction?.query, word, "back with the revert");
-  await deletePage({ title, reason: "test", author: admin });
+  await deletePage({ title, reason: "test", author: people.admin });
   assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction, null, "gone with the page");
-  await restorePage({ title, author: admin });
+  await restorePage({ title, author: people.admin });
   assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction?.query, word, "back with the restore");
 });
 
@@ -157,10 +151,10 @@ test("search follows moves and edits in their transactions", async () => {
   const [apple, banana] = [unique("apple").replace("-", ""), unique("banana").replace("-", "")];
   const from = `Before ${tag}`;
   const made = await create(from, `${apple}\n`);
-  await savePage({ title: from, markdown: `${banana}\n`, baseRevisionId: made.revision.id, author: editor });
+  await savePage({ title: from, markdown: `${banana}\n`, baseRevisionId: made.revision.id, author: people.editor });
   assert.deepEqual(await titles(apple), []);
   assert.deepEqual(await titles(banana), [from]);
-  await movePage({ from, to: `After ${tag}`, leaveRedirect: false, author: editor });
+  await movePage({ from, to: `After ${tag}`, leaveRedirect: false, author: people.editor });
   assert.deepEqual(await titles(banana), [`After ${tag}`]);
 });
 
