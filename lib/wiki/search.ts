@@ -40,7 +40,7 @@ export function cleanQuery(raw: string): string {
   return raw.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
 }
 
-type Row = { title: string; total: string; body: string };
+type Row = { title: string; total: string; body: string; stems: string[] };
 type Options = { limit: number; offset: number; asTyped?: boolean };
 
 export async function searchPages(raw: string, { limit, offset, asTyped = false }: Options): Promise<SearchAnswer> {
@@ -102,24 +102,25 @@ async function find(client: pg.PoolClient, q: string, words: string[], { limit, 
          OR p.title ILIKE '%' || $3 || '%'
          OR ($4 AND strpos(lower(p.search_text), lower($1)) > 0)
        )
+     ),
+     ranked AS (
+       SELECT *, count(*) OVER () AS total FROM found
+       ORDER BY exact DESC, exact_ci DESC, in_title DESC, rank DESC, sim DESC, title
+       LIMIT $5 OFFSET $6
      )
-     SELECT found.title, count(*) OVER ()::text AS total, coalesce(left(p.search_text, 20000), '') AS body
-     FROM found JOIN pages p ON p.id = found.id
-     ORDER BY exact DESC, exact_ci DESC, in_title DESC, rank DESC, sim DESC, found.title
-     LIMIT $5 OFFSET $6`,
+     -- the text for snippets is read for the page of results only, never for every match
+     SELECT ranked.title, ranked.total::text AS total, coalesce(left(p.search_text, 20000), '') AS body,
+            tsvector_to_array(to_tsvector('english', $2)) AS stems
+     FROM ranked JOIN pages p ON p.id = ranked.id
+     ORDER BY exact DESC, exact_ci DESC, in_title DESC, rank DESC, sim DESC, ranked.title`,
     [q, text, escapeLike(q), substringOfText, limit, offset],
   );
-  const stems = rows.length ? await englishStems(client, text) : [];
+  // the query's English stems (the same in every row), so a snippet marks "gardens" for "gardening"
+  const stems = rows[0]?.stems ?? [];
   return {
     results: rows.map((r) => ({ title: r.title, slug: slugOf(r.title), snippet: snippetOf(r.body, q, words, stems) })),
     total: Number(rows[0]?.total ?? 0),
   };
-}
-
-/** The English stems of the query's words, so a snippet marks "gardens" for "gardening". */
-async function englishStems(client: pg.PoolClient, text: string): Promise<string[]> {
-  const { rows } = await client.query<{ stems: string[] }>("SELECT tsvector_to_array(to_tsvector('english', $1)) AS stems", [text]);
-  return rows[0]?.stems ?? [];
 }
 
 /**
