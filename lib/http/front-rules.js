@@ -49,8 +49,9 @@ export function acceptablePath(url) {
 
 /**
  * What is wrong with the query of this request target, or null: every name and value must be well-formed
- * percent-encoded UTF-8 without NUL (but for a search's words, which may hold anything: FREE_TEXT); and a React page whose parameters are known (query-schemas.js PAGE_QUERIES)
- * must have valid ones, since the page itself can only show a notice.
+ * percent-encoded UTF-8 without NUL (but for a search's words, which may hold anything: FREE_TEXT); and a React
+ * page whose parameters are known (query-schemas.js PAGE_QUERIES) must have valid ones, since the page itself can
+ * only show a notice.
  * @param {string} url the raw request target (path and query)
  * @returns {string | null}
  */
