@@ -3,6 +3,7 @@ import { after, before } from "node:test";
 import { actorSelect, createAccount } from "@/lib/auth/accounts";
 import { closeSearchPool, db } from "@/lib/db";
 import { AppError, type ErrorCode } from "@/lib/errors";
+import { savePage } from "@/lib/wiki/save";
 import { closeCache } from "@/lib/cache";
 
 /** A unique suffix, so tests sharing one database never collide. */
@@ -46,4 +47,10 @@ export function testPeople<K extends string>(roles: Record<K, Role>): Record<K, 
   });
   after(closeTestConnections);
   return people;
+}
+
+/** A new page by `author` (a unique title unless given one): its title and first revision. */
+export async function newPage(author: TestUser, markdown: string, title = unique("Page")) {
+  const saved = await savePage({ title, markdown, baseRevisionId: null, author });
+  return { title, revision: saved.revision };
 }

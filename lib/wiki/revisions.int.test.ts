@@ -1,17 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { isCode, testPeople, unique } from "@/lib/testing/factories";
+import { isCode, newPage, testPeople, unique } from "@/lib/testing/factories";
 import { savePage } from "./save";
 import { deletePage } from "./page-lifecycle";
 import { listHistory, getRevisionOrThrow, diffRevisions, getRenderedRevision } from "./revisions";
 
 const people = testPeople({ author: "editor", admin: "admin" });
 
-async function create(markdown: string) {
-  const title = unique("Page");
-  const r = await savePage({ title, markdown, baseRevisionId: null, author: people.author });
-  return { title, revision: r.revision };
-}
+const create = (markdown: string) => newPage(people.author, markdown);
 
 test("history of 120 revisions pages newest first, 50 at a time, with size deltas", async () => {
   const { title, revision } = await create("x");

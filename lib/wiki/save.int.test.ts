@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { isCode, testPeople, unique } from "@/lib/testing/factories";
+import { isCode, newPage, testPeople, unique } from "@/lib/testing/factories";
 import { getPageOrThrow } from "./page-reads";
 import { savePage } from "./save";
 import { revertPage } from "./page-lifecycle";
@@ -10,12 +10,7 @@ import { getRevisionOrThrow } from "./revisions";
 
 const people = testPeople({ author: "editor" });
 
-
-async function create(markdown: string) {
-  const title = unique("Page");
-  const r = await savePage({ title, markdown, baseRevisionId: null, author: people.author });
-  return { title, revision: r.revision };
-}
+const create = (markdown: string) => newPage(people.author, markdown);
 
 test("create, view, edit", async () => {
   const { title, revision } = await create("# Hello\n\nFirst text.\n");
