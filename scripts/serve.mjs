@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { hasSessionCookie } from "../lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy, wantsPagePolicy } from "../lib/http/security-headers.js";
-import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, pageTitleProblem, queryProblem, siteOrigins } from "../lib/http/front-rules.js";
+import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, pageTitleProblem, queryProblem, requestHost, siteOrigins } from "../lib/http/front-rules.js";
 import { escapeHtml } from "../lib/markdown/escape-html.js";
 import { CLIENT_IP_HEADER, FRONT_CACHE_KEY, MAIN_PAGE_PATH, TITLE_RULES_SENTENCE } from "../lib/http/names.js";
 
@@ -65,16 +65,6 @@ if (!Number.isInteger(trustedProxies) || trustedProxies < 0 || trustedProxies > 
 
 /** The public URL (NEXTAUTH_URL, which `npm start` sets) and so the origins that are this site. */
 const origins = siteOrigins(process.env.NEXTAUTH_URL ?? `http://localhost:${port}`);
-
-/**
- * The host name a request was sent to: the Host header, or behind trusted proxies the host the nearest one
- * reports in X-Forwarded-Host (when it sends one).
- * @param {Request} req
- */
-function requestHost(req) {
-  const forwarded = trustedProxies > 0 ? [req.headers["x-forwarded-host"] ?? []].flat().join(",").split(",").map((h) => h.trim()).filter(Boolean).at(-1) : undefined;
-  return forwarded ?? req.headers.host ?? "";
-}
 
 /** @param {Request} req @param {Response} res @param {string} why */
 function forbidden(req, res, why) {
@@ -204,7 +194,7 @@ async function serve() {
     const crossSite = crossSiteProblem(
       {
         method: req.method ?? "GET",
-        host: requestHost(req),
+        host: requestHost(req.headers.host, req.headers["x-forwarded-host"], trustedProxies),
         origin: req.headers.origin ?? null,
         referer: req.headers.referer ?? null,
         hasSession: hasSessionCookie(req.headers.cookie),

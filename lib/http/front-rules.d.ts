@@ -20,3 +20,5 @@ export declare function crossSiteProblem(
   req: { method: string; host?: string | null; origin?: string | null; referer?: string | null; hasSession: boolean; hasBearer: boolean },
   origins: Set<string>,
 ): string | null;
+/** The host a request was sent to: Host, or behind trusted proxies the nearest one's X-Forwarded-Host. */
+export declare function requestHost(host: string | undefined, forwardedHost: string | string[] | undefined, trustedProxies: number): string;

@@ -183,8 +183,30 @@ export function bodyLimit(url) {
  */
 export function clientAddress(forwardedFor, peer, trustedProxies) {
   if (trustedProxies > 0) {
-    const hops = [forwardedFor ?? []].flat().join(",").split(",").map((h) => h.trim()).filter(Boolean);
+    const hops = forwardedValues(forwardedFor);
     if (hops.length) return /** @type {string} */ (hops[Math.max(0, hops.length - trustedProxies)]);
   }
   return peer ?? "unknown";
+}
+
+/**
+ * The host name a request was sent to: its Host header, or behind `trustedProxies` proxies of ours the host the
+ * nearest one reports in X-Forwarded-Host (when it sends one).
+ * @param {string | undefined} host the Host header
+ * @param {string | string[] | undefined} forwardedHost the X-Forwarded-Host header
+ * @param {number} trustedProxies
+ * @returns {string}
+ */
+export function requestHost(host, forwardedHost, trustedProxies) {
+  const forwarded = trustedProxies > 0 ? forwardedValues(forwardedHost).at(-1) : undefined;
+  return forwarded ?? host ?? "";
+}
+
+/**
+ * The values of an X-Forwarded-* header, in order (each proxy appends its own; repeated headers join).
+ * @param {string | string[] | undefined} header
+ * @returns {string[]}
+ */
+function forwardedValues(header) {
+  return [header ?? []].flat().join(",").split(",").map((h) => h.trim()).filter(Boolean);
 }

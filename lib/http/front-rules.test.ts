@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, hasUnstorableText, pageTitleProblem, queryProblem, siteOrigins, MAX_AUTH_BODY_BYTES, MAX_BODY_BYTES } from "./front-rules";
+import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, hasUnstorableText, pageTitleProblem, queryProblem, requestHost, siteOrigins, MAX_AUTH_BODY_BYTES, MAX_BODY_BYTES } from "./front-rules";
 import { wantsPagePolicy } from "./security-headers";
 
 test("paths that can name a page pass; malformed escapes and empty, '.' or '..' segments do not", () => {
@@ -96,4 +96,11 @@ test("text PostgreSQL cannot hold: NUL and unpaired surrogates, never a proper p
   assert.equal(hasUnstorableText("\uDC00"), true);
   assert.equal(hasUnstorableText("😀 café"), false);
   assert.equal(acceptablePath("/wiki/a%00b"), false);
+});
+
+test("the request's host: Host, unless trusted proxies report the host in X-Forwarded-Host (the nearest one counts)", () => {
+  assert.equal(requestHost("wiki.test", "evil.example", 0), "wiki.test", "a client's own X-Forwarded-Host is ignored");
+  assert.equal(requestHost("10.0.0.5:3000", "evil.example, wiki.example.org", 1), "wiki.example.org");
+  assert.equal(requestHost("10.0.0.5:3000", undefined, 1), "10.0.0.5:3000");
+  assert.equal(requestHost(undefined, undefined, 0), "");
 });

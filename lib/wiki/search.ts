@@ -4,6 +4,7 @@ import { searchPool } from "@/lib/db";
 import { isTimeout } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { queryWords, snippetOf, trigramKey } from "./search-text";
+import { MAX_QUERY_CHARS } from "./query-schemas.js";
 import { slugOf } from "./titles";
 
 /**
@@ -18,8 +19,6 @@ import { slugOf } from "./titles";
  * connections saves and views need.
  */
 
-/** Longest query accepted, in characters (longer: 400). */
-export const MAX_QUERY_CHARS = 500;
 /** The lowest pg_trgm similarity at which a dictionary word is offered in place of a word that matches nothing. */
 const CORRECTION_SIMILARITY = 0.4;
 
