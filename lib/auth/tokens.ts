@@ -4,6 +4,7 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { inTransaction } from "@/lib/db/transaction";
+import { listLimit } from "@/lib/wiki/query-schemas.js";
 import { actorSelect } from "./accounts";
 
 /** Personal access tokens start with this, so they are recognisable in logs and secret scanners. */
@@ -52,7 +53,7 @@ const liveToken = () => ({ revokedAt: null, OR: [{ expiresAt: null }, { expiresA
 
 /** ?limit=&before= of GET /api/tokens (`before`: the id of the last token of the previous page). */
 export const tokenListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: listLimit(),
   before: z.string().regex(/^[a-z0-9]{1,64}$/, "a token id").optional(),
 });
 

@@ -10,7 +10,11 @@ export const MAX_QUERY_CHARS = 500;
 /** What a change can be in recent changes (revision kinds, and comments). */
 export const CHANGE_KINDS = /** @type {const} */ (["create", "edit", "revert", "move", "delete", "restore", "comment"]);
 
-const limit = (byDefault = 50) => z.coerce.number().int().min(1).max(500).default(byDefault);
+/**
+ * `?limit=` of a list: 1-500, `byDefault` when absent (the contract: no endpoint returns an unbounded list).
+ * @param {number} [byDefault]
+ */
+export const listLimit = (byDefault = 50) => z.coerce.number().int().min(1).max(500).default(byDefault);
 const positiveInt = z.coerce.number().int().positive().max(MAX_INT);
 
 /** A yes/no query parameter: 1, true or on for yes; 0, false or absent for no. */
@@ -27,14 +31,14 @@ export const positiveIdParam = positiveInt;
 
 /** ?limit=&after= on lists ordered by title (`before` is accepted as the same cursor, as the API's other lists name it). */
 export const titleListQuerySchema = z
-  .object({ limit: limit(), after: cursorText.optional(), before: cursorText.optional() })
+  .object({ limit: listLimit(), after: cursorText.optional(), before: cursorText.optional() })
   .transform(({ limit, after, before }) => ({ limit, after: after ?? before }));
 
 /** ?limit=&before= on lists paged by number (history, contributions). */
-export const pageQuerySchema = z.object({ limit: limit(), before: positiveInt.optional() });
+export const pageQuerySchema = z.object({ limit: listLimit(), before: positiveInt.optional() });
 
 /** ?limit=&before= of a talk page (10 newest by default; at most 500, as every list). */
-export const talkQuerySchema = z.object({ limit: limit(10), before: positiveInt.optional() });
+export const talkQuerySchema = z.object({ limit: listLimit(10), before: positiveInt.optional() });
 
 const CHANGE_CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)~([rc])(\d{1,10})$/;
 
@@ -52,7 +56,7 @@ export function parseChangeCursor(cursor) {
 
 /** ?limit=&before=&kind=&hideMine= of recent changes. */
 export const recentChangesQuerySchema = z.object({
-  limit: limit(),
+  limit: listLimit(),
   before: z.string().max(100).refine((c) => parseChangeCursor(c) !== null, "not a cursor this list gave").optional(),
   kind: z.enum(CHANGE_KINDS).optional(),
   hideMine: flag,
@@ -61,7 +65,7 @@ export const recentChangesQuerySchema = z.object({
 /** ?q=&limit=&offset=&asTyped= of a search (asTyped=1: no spelling correction). */
 export const searchQuerySchema = z.object({
   q: z.string().refine((q) => [...q].length <= MAX_QUERY_CHARS, `at most ${MAX_QUERY_CHARS} characters`).default(""),
-  limit: limit(20),
+  limit: listLimit(20),
   offset: z.coerce.number().int().min(0).max(10_000).default(0),
   asTyped: flag,
 });
