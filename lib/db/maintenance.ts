@@ -6,8 +6,8 @@ let last = 0;
 
 /**
  * Delete rows that only ever grow and are useless once old: expired magic-link tokens (requests for unknown
- * addresses leave some) and sign-in failures past the rate-limit window,
- * dictionary words no page uses. At most every ten minutes per process.
+ * addresses leave some), sign-in failures past the rate-limit window, and spelling-dictionary words no page uses
+ * any more. At most every ten minutes per process.
  */
 export async function pruneExpiredRows(): Promise<void> {
   if (Date.now() - last < EVERY_MS) return;
