@@ -63,6 +63,13 @@ if (!Number.isInteger(trustedProxies) || trustedProxies < 0 || trustedProxies > 
   process.exit(2);
 }
 
+/** UPLOAD_MAX_BYTES: the largest file upload (the app reads the same variable, lib/config). */
+const uploadMaxBytes = Number(process.env.UPLOAD_MAX_BYTES ?? 100 * 1024 * 1024);
+if (!Number.isSafeInteger(uploadMaxBytes) || uploadMaxBytes < 1024) {
+  process.stderr.write(`[vellum] UPLOAD_MAX_BYTES must be a whole number of bytes (at least 1024), not "${process.env.UPLOAD_MAX_BYTES}"\n`);
+  process.exit(2);
+}
+
 /** The public URL (NEXTAUTH_URL, which `npm start` sets) and so the origins that are this site. */
 const origins = siteOrigins(process.env.NEXTAUTH_URL ?? `http://localhost:${port}`);
 
@@ -92,7 +99,7 @@ function tooLarge(req, res) {
  * @param {Response} res
  */
 function limitBody(req, res) {
-  const limit = bodyLimit(req.url ?? "/");
+  const limit = bodyLimit(req.url ?? "/", uploadMaxBytes);
   if (Number(req.headers["content-length"] ?? 0) > limit) {
     tooLarge(req, res);
     return false;

@@ -55,6 +55,20 @@ const schema = z.object({
   ALLOW_ANONYMOUS_COMMENTS: z.enum(["on", "off"]).default("off"),
   /** "off" stops this instance from sending queued mail (another instance must). */
   MAIL_WORKER: z.enum(["on", "off"]).default("on"),
+  /** Largest file upload in bytes (counted as it arrives; the front answers 413 past it). Default 100 MiB. */
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(8 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+  /**
+   * The file types the wiki accepts, as detected from the bytes: comma-separated media types (lib/files/types.ts
+   * lists what can be detected). HTML, scripts and executables are never accepted, whatever this says.
+   */
+  UPLOAD_TYPES: z
+    .string()
+    .regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+(,[a-z0-9.+-]+\/[a-z0-9.+-]+)*$/, "comma-separated media types, e.g. image/png,application/pdf")
+    .default("image/png,image/jpeg,image/gif,image/webp,image/avif,image/svg+xml,application/pdf,text/plain,text/csv"),
+  /** Largest image (width x height) the wiki decodes; a bigger one is refused at upload, so no request decodes it. */
+  UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).max(1_000_000_000).default(50_000_000),
+  /** Uploads one person may make per minute (429 beyond). */
+  UPLOAD_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

@@ -163,13 +163,21 @@ export function pageTitleProblem(url) {
   return normaliseTitleParts(decoded.replaceAll("_", " ")).problem;
 }
 
+/** Where files are uploaded (PUT, the raw bytes as the body): the only bodies allowed past MAX_BODY_BYTES. */
+export const FILE_UPLOAD_PREFIX = "/api/files/";
+
 /**
- * The body limit of a request path.
+ * The body limit of a request path: an upload's is the wiki's upload limit (UPLOAD_MAX_BYTES), every other body's
+ * is far smaller.
  * @param {string} url
+ * @param {number} uploadMaxBytes
  * @returns {number}
  */
-export function bodyLimit(url) {
-  return url.startsWith("/api/auth/") || url.startsWith("/api/accounts") ? MAX_AUTH_BODY_BYTES : MAX_BODY_BYTES;
+export function bodyLimit(url, uploadMaxBytes) {
+  if (url.startsWith("/api/auth/") || url.startsWith("/api/accounts")) return MAX_AUTH_BODY_BYTES;
+  const path = url.split("?")[0] ?? url;
+  if (path.startsWith(FILE_UPLOAD_PREFIX) && !path.endsWith("/revert")) return Math.max(uploadMaxBytes, MAX_BODY_BYTES);
+  return MAX_BODY_BYTES;
 }
 
 /**

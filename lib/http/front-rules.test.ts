@@ -13,9 +13,13 @@ test("paths that can name a page pass; malformed escapes and empty, '.' or '..' 
 });
 
 test("sign-in and sign-up bodies get the small limit, everything else the large one", () => {
-  assert.equal(bodyLimit("/api/auth/callback/credentials"), MAX_AUTH_BODY_BYTES);
-  assert.equal(bodyLimit("/api/accounts"), MAX_AUTH_BODY_BYTES);
-  assert.equal(bodyLimit("/api/pages/X"), MAX_BODY_BYTES);
+  const upload = 100 * 1024 * 1024;
+  assert.equal(bodyLimit("/api/auth/callback/credentials", upload), MAX_AUTH_BODY_BYTES);
+  assert.equal(bodyLimit("/api/accounts", upload), MAX_AUTH_BODY_BYTES);
+  assert.equal(bodyLimit("/api/pages/X", upload), MAX_BODY_BYTES);
+  // uploads stream through their own limit; the JSON revert beside them keeps the small one
+  assert.equal(bodyLimit("/api/files/File:A.png?summary=x", upload), upload);
+  assert.equal(bodyLimit("/api/files/File:A.png/revert", upload), MAX_BODY_BYTES);
   assert.ok(MAX_BODY_BYTES > 1024 * 1024 * 6, "room for 1 MiB of Markdown escaped as JSON");
 });
 

@@ -6,6 +6,7 @@ import { hasSessionCookie } from "@/lib/auth/session-cookie.js";
 import { userForToken } from "@/lib/auth/tokens";
 import { AppError, PAYLOAD_TOO_LARGE } from "@/lib/errors";
 import { isTimeout } from "@/lib/db/transaction";
+import { getConfig } from "@/lib/config";
 import { bodyLimit, crossSiteProblem, hasUnstorableText } from "./front-rules";
 import { siteOriginSet } from "./site";
 import { titleFromPath } from "@/lib/wiki/titles";
@@ -121,7 +122,7 @@ function checkOrigin(req: NextRequest) {
 
 async function readBody<B>(req: NextRequest, schema: ZodType<B>): Promise<B> {
   // the front's limit for this path too (fields have their own, smaller ones: markdown 1 MiB)
-  const text = await readLimitedText(req, bodyLimit(new URL(req.url).pathname));
+  const text = await readLimitedText(req, bodyLimit(new URL(req.url).pathname, getConfig().UPLOAD_MAX_BYTES));
   let data: unknown;
   try {
     // no body at all is an empty object: `DELETE /api/pages/{slug}` may carry {reason} or nothing

@@ -10,8 +10,8 @@ export type ChangeNotice = {
   diffExcerpt: string[];
   pageUrl: string;
   diffUrl: string;
-  /** What happened: the page was created, edited, reverted, moved, deleted or restored. */
-  kind: "create" | "edit" | "revert" | "move" | "delete" | "restore";
+  /** What happened: the page was created, edited, reverted, moved, deleted or restored, or a file uploaded to it. */
+  kind: "create" | "edit" | "revert" | "move" | "delete" | "restore" | "upload";
 };
 
 const VERBS: Record<ChangeNotice["kind"], string> = {
@@ -21,6 +21,7 @@ const VERBS: Record<ChangeNotice["kind"], string> = {
   move: "moved",
   delete: "deleted",
   restore: "restored",
+  upload: "uploaded",
 };
 
 /** Who gets a change email, and why (the email says so, and how to stop it). */

@@ -3,8 +3,15 @@
 /** A heading of the rendered page, for the table of contents. */
 export type Heading = { level: number; id: string; text: string };
 
-/** A wiki link of the rendered page: its target title and section (a heading id without the user-content- prefix). */
-export type WikiLink = { title: string; fragment: string };
+/**
+ * A wiki link of the rendered page: its target title and section (a heading id without the user-content- prefix).
+ * `embed`: the link shows a file (`[[File:X.png|alt]]`, `![alt](File:X.png)`): its alt text, and whether that text
+ * is a caption too.
+ */
+export type WikiLink = { title: string; fragment: string; embed?: { alt: string; caption: boolean } };
+
+/** The namespace of file titles. */
+export declare const FILE_PREFIX: string;
 
 /** The HTML marks the i-th wiki link as `<a data-wl="i">label</a>` (see lib/wiki/links.ts colourLinks). */
 export type Rendered = { html: string; toc: Heading[]; links: WikiLink[] };

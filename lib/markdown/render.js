@@ -3,6 +3,8 @@ import { gfmHeadingId, getHeadingList } from "marked-gfm-heading-id";
 import sanitizeHtml from "sanitize-html";
 import { slug as githubSlug } from "github-slugger";
 import { randomBytes } from "node:crypto";
+import hljs from "highlight.js";
+import katex from "katex";
 import { normaliseTitleOrNull } from "../wiki/title-rules.js";
 import { escapeHtml } from "./escape-html.js";
 
@@ -22,7 +24,7 @@ export const TOC_MIN_HEADINGS = 3;
  * Bumped whenever the HTML made from the same Markdown changes, so that HTML kept in PostgreSQL
  * (revision_renders) by an older renderer is made again on first need.
  */
-export const RENDERER_VERSION = 4;
+export const RENDERER_VERSION = 5;
 
 /**
  * Ids and names in user HTML get this prefix (as GitHub does), so a page cannot define an element id the app's
@@ -38,11 +40,26 @@ const MAX_WIKILINK_CHARS = 1000;
 const WIKILINK = new RegExp(`^\\[\\[([^\\[\\]\\n]{1,${MAX_WIKILINK_CHARS}}?)\\]\\]`);
 
 /**
- * The render in progress (renders are synchronous, so one at a time per thread): the wiki links met so far, and
- * a random nonce that only this render's link markers carry, so a page's own HTML cannot forge a marker.
- * @type {{ nonce: string, links: WikiLink[] } | null}
+ * The render in progress (renders are synchronous, so one at a time per thread): the wiki links met so far, the
+ * formulas typeset so far, and a random nonce that only this render's markers carry, so a page's own HTML cannot
+ * forge one.
+ * @type {{ nonce: string, links: WikiLink[], math: string[] } | null}
  */
 let current = null;
+
+/** The namespace of file titles: `[[File:Name.png]]` and `![alt](File:Name.png)` show the file (an embed). */
+export const FILE_PREFIX = "File:";
+
+/**
+ * Record a wiki link (or a file embed) of the render in progress and return its marker, `<a data-wl="i">label</a>`.
+ * @param {WikiLink} link
+ * @param {string} label the text shown, escaped here
+ */
+function linkMarker(link, label) {
+  if (!current) return escapeHtml(label);
+  current.links.push(link);
+  return `<a data-wl="${current.nonce}-${current.links.length - 1}">${escapeHtml(label)}</a>`;
+}
 
 /**
  * The wiki link syntax: `[[Title]]`, `[[Title|label]]`, `[[Title#Section]]`, `[[Title#Section|label]]`,
@@ -73,22 +90,130 @@ const wikiLinks = {
     if (rawTitle.trim() === "") {
       return fragment ? { type: "wikilink", raw: m[0], title: null, fragment, label } : { type: "wikilink", raw: m[0], title: undefined, label: m[0] };
     }
-    const title = normaliseTitleOrNull(rawTitle);
-    return { type: "wikilink", raw: m[0], title: title ?? undefined, fragment, label: title ? label : m[0] };
+    // `[[:File:X.png]]` links to the file's page instead of showing the file
+    const plain = rawTitle.trimStart().startsWith(":");
+    const title = normaliseTitleOrNull(plain ? rawTitle.trimStart().slice(1) : rawTitle);
+    const embed = !plain && !!title?.startsWith(FILE_PREFIX) && !fragment;
+    // an embed's text after `|` is its alt text and caption; without one the image has no caption
+    const alt = embed && bar !== -1 ? inner.slice(bar + 1).trim() : "";
+    return { type: "wikilink", raw: m[0], title: title ?? undefined, fragment, label: title ? (plain && bar === -1 ? title : label) : m[0], embed, alt };
   },
   renderer(token) {
     const label = escapeHtml(token.label);
     if (token.title === undefined) return label; // not a valid title: the text as typed
     if (token.title === null) return `<a href="#${escapeHtml(token.fragment)}">${label}</a>`; // this page's section
-    if (!current) return label;
-    current.links.push({ title: token.title, fragment: token.fragment });
-    return `<a data-wl="${current.nonce}-${current.links.length - 1}">${label}</a>`;
+    if (token.embed) return linkMarker({ title: token.title, fragment: "", embed: { alt: token.alt, caption: token.alt !== "" } }, token.alt || token.title);
+    return linkMarker({ title: token.title, fragment: token.fragment }, token.label);
   },
 };
 
+/** Longest formula typeset (characters between the dollars); a longer one stays as the text typed. */
+const MAX_MATH_CHARS = 4000;
+/** KaTeX's own bounds: macro expansions per formula, and the largest size (em) a formula may ask for. */
+const KATEX_OPTIONS = { throwOnError: false, trust: false, strict: false, maxExpand: 500, maxSize: 20, output: "htmlAndMathml" };
+
+/**
+ * A formula typeset by KaTeX at render time (so no view pays for it), kept aside and put back after the sanitizer:
+ * KaTeX's output is built by KaTeX from the escaped formula (`trust: false`: no links, no HTML, no classes of the
+ * writer's), and needs the inline styles the sanitizer would remove.
+ * @param {string} tex
+ * @param {boolean} display
+ */
+function mathMarker(tex, display) {
+  if (!current) return escapeHtml(tex);
+  current.math.push(katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display }));
+  return `<span data-math="${current.nonce}-${current.math.length - 1}"></span>`;
+}
+
+/**
+ * `$$ ... $$` on lines of their own: a displayed formula.
+ * @type {import("marked").TokenizerAndRendererExtension}
+ */
+const blockMath = {
+  name: "blockMath",
+  level: "block",
+  start: (src) => {
+    const at = src.indexOf("$$");
+    return at === -1 ? undefined : at;
+  },
+  tokenizer(src) {
+    const m = /^ {0,3}\$\$([^$]{1,4000}?)\$\$[ \t]*(?:\n|$)/.exec(src);
+    if (!m || !m[1].trim()) return undefined;
+    return { type: "blockMath", raw: m[0], tex: m[1].trim() };
+  },
+  renderer: (token) => `<div class="math-display">${mathMarker(token.tex, true)}</div>\n`,
+};
+
+/**
+ * `$...$` in running text (and `$$...$$` inside a paragraph, displayed). Like Pandoc, the opening `$` must be
+ * followed and the closing one preceded by a non-space, and the closing one not followed by a digit, so prices
+ * ("$5 and $10") stay text; a backtick ends the chance of a formula, so code spans keep their dollars.
+ * @type {import("marked").TokenizerAndRendererExtension}
+ */
+const inlineMath = {
+  name: "inlineMath",
+  level: "inline",
+  start: (src) => {
+    const at = src.indexOf("$");
+    return at === -1 ? undefined : at;
+  },
+  tokenizer(src) {
+    const display = /^\$\$(?!\s)([^$]{1,4000}?)(?<!\s)\$\$/.exec(src);
+    if (display) return { type: "inlineMath", raw: display[0], tex: display[1], display: true };
+    const m = /^\$(?![\s$])((?:\\\$|[^$\n`]){1,4000}?)(?<![\s\\])\$(?!\d)/.exec(src);
+    if (!m || m[1].length > MAX_MATH_CHARS) return undefined;
+    return { type: "inlineMath", raw: m[0], tex: m[1], display: false };
+  },
+  renderer: (token) => mathMarker(token.tex, token.display),
+};
+
+/**
+ * Code blocks with a language highlight.js knows are highlighted at render time; its output is escaped text in
+ * `<span class="hljs-…">`, which the sanitizer keeps. No language, or an unknown one: plain (no guessing, which
+ * would cost a pass per language).
+ */
+const renderer = {
+  /** @param {{ text: string, lang?: string }} token */
+  code({ text, lang }) {
+    const language = (lang ?? "").trim().split(/\s+/)[0] ?? "";
+    const code = text.replace(/\n$/, "");
+    if (language && hljs.getLanguage(language)) {
+      const highlighted = hljs.highlight(code, { language, ignoreIllegals: true }).value;
+      return `<pre><code class="hljs language-${escapeHtml(language)}">${highlighted}</code></pre>\n`;
+    }
+    return `<pre><code${language ? ` class="language-${escapeHtml(language)}"` : ""}>${escapeHtml(code)}</code></pre>\n`;
+  },
+  /**
+   * `![alt](File:Name.png)` shows a file of the wiki (an embed, coloured like a link when the view is made); any
+   * other image is an ordinary `<img>`.
+   * @param {{ href: string, title?: string | null, text: string }} token
+   */
+  image({ href, title, text }) {
+    const file = fileTitleOfHref(href);
+    if (file) return linkMarker({ title: file, fragment: "", embed: { alt: text, caption: false } }, text || file);
+    return `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}"${title ? ` title="${escapeHtml(title)}"` : ""}>`;
+  },
+};
+
+/**
+ * The file title an image's address names (`File:Name.png`, `File:Name_x.png` or percent-encoded), else null.
+ * @param {string} href
+ */
+function fileTitleOfHref(href) {
+  if (!href.startsWith(FILE_PREFIX)) return null;
+  let decoded = href;
+  try {
+    decoded = decodeURIComponent(href);
+  } catch {
+    return null;
+  }
+  const title = normaliseTitleOrNull(decoded);
+  return title?.startsWith(FILE_PREFIX) ? title : null;
+}
+
 const marked = new Marked({ gfm: true, breaks: false, async: false })
   .use(gfmHeadingId({ prefix: USER_ID_PREFIX }))
-  .use({ extensions: [wikiLinks] });
+  .use({ extensions: [blockMath, wikiLinks, inlineMath], renderer });
 
 /**
  * The title a page redirects to when its text starts with `#REDIRECT [[Title]]` (any case), else null.
@@ -125,6 +250,8 @@ const SANITIZE = {
   ],
   allowedAttributes: {
     a: ["href", "title", "class", "rel", "aria-label", "data-wl"],
+    span: ["class", "data-math"],
+    div: ["class"],
     img: ["src", "alt", "title", "width", "height", "loading"],
     h1: ["id"], h2: ["id"], h3: ["id"], h4: ["id"], h5: ["id"], h6: ["id"],
     th: ["align", "colspan", "rowspan"],
@@ -134,7 +261,7 @@ const SANITIZE = {
     abbr: ["title"],
     input: [{ name: "type", multiple: false, values: ["checkbox"] }, "checked", "disabled"],
   },
-  allowedClasses: { code: ["language-*"], a: ["anchor"] },
+  allowedClasses: { code: ["language-*", "hljs"], a: ["anchor"], span: ["hljs-*"], div: ["math-display"] },
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesByTag: { img: ["http", "https"] },
   allowedSchemesAppliedToAttributes: ["href", "src", "cite"],
@@ -152,6 +279,14 @@ const SANITIZE = {
       const href = attribs.href?.startsWith("#") && attribs.href.length > 1 ? `#${prefixed(attribs.href.slice(1))}` : attribs.href;
       const out = { ...attribs, ...(rel ? { rel } : {}), ...(href !== undefined ? { href } : {}) };
       return { tagName, attribs: out };
+    },
+    span: (tagName, attribs) => {
+      // only this render's own formula markers survive, bare (the formula goes back in after sanitizing)
+      if (attribs["data-math"] !== undefined) {
+        if (current && attribs["data-math"].startsWith(`${current.nonce}-`)) return { tagName, attribs: { "data-math": attribs["data-math"] } };
+        delete attribs["data-math"];
+      }
+      return { tagName, attribs };
     },
     h1: withUserId, h2: withUserId, h3: withUserId, h4: withUserId, h5: withUserId, h6: withUserId,
     input: (tagName, attribs) => ({ tagName, attribs: { ...attribs, disabled: "" } }),
@@ -173,7 +308,7 @@ const HEADING_OPEN = /<h([1-6]) id="([^"]*)">/g;
 export function renderMarkdown(markdown) {
   if (nestingDepth(markdown) > MAX_NESTING) return plainTextFallback(markdown);
   const nonce = randomBytes(12).toString("hex");
-  current = { nonce, links: [] };
+  current = { nonce, links: [], math: [] };
   try {
     const raw = /** @type {string} */ (marked.parse(markdown));
     const toc = getHeadingList().map((h) => ({ level: h.level, id: h.id, text: h.raw }));
@@ -184,7 +319,10 @@ export function renderMarkdown(markdown) {
       (_m, level, id) =>
         `<h${level} id="${id}"><a class="anchor" href="#${id}" aria-label="Link to the section ${escapeHtml(`“${headingText.get(id) ?? id}”`)}">#</a>`,
     );
-    const html = sanitize(anchored).replaceAll(`data-wl="${nonce}-`, 'data-wl="');
+    const math = current.math;
+    const html = sanitize(anchored)
+      .replaceAll(`data-wl="${nonce}-`, 'data-wl="')
+      .replace(new RegExp(`<span data-math="${nonce}-(\\d+)"></span>`, "g"), (_m, i) => math[Number(i)] ?? "");
     return { html, toc: toc.length >= TOC_MIN_HEADINGS ? toc : [], links: current.links };
   } finally {
     current = null;

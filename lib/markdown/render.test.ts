@@ -99,7 +99,7 @@ test("ordinary Markdown survives: headings with anchors, lists, tables, code, li
   assert.match(html, /<h2 id="user-content-two"><a class="anchor" href="#user-content-two" aria-label="Link to the section “Two”">#<\/a>Two<\/h2>/);
   assert.doesNotMatch(html, /aria-hidden/, "no hidden yet focusable anchors");
   assert.match(html, /<table>/);
-  assert.match(html, /<code class="language-js">let x = 1 &lt; 2;/);
+  assert.match(html, /<code class="hljs language-js"><span class="hljs-keyword">let<\/span> x = <span class="hljs-number">1<\/span> &lt; <span class="hljs-number">2<\/span>;/);
   assert.match(html, /<a href="https:\/\/example.org" rel="nofollow ugc noopener noreferrer">site<\/a>/);
   assert.match(html, /<a href="\/wiki\/Other">rel<\/a>/);
   assert.match(html, /<img src="https:\/\/example.org\/a.png" alt="pic" loading="lazy" \/>/);
@@ -176,4 +176,36 @@ test("a redirect is #REDIRECT [[Title]] at the start of the text, in any case", 
   assert.equal(redirectTarget("text\n#REDIRECT [[Elsewhere]]"), null);
   assert.equal(redirectTarget("#REDIRECT [[bad|]]"), "bad");
   assert.equal(redirectTarget("#REDIRECT [[a<b]]"), null);
+});
+
+test("fenced code in a known language is highlighted at render time; unknown or none stays plain, escaped", () => {
+  const { html } = renderMarkdown("```python\ndef f(): return '<b>'\n```\n\n```nosuchlang\n<i>x</i>\n```\n\n```\nplain <x>\n```");
+  assert.match(html, /<code class="hljs language-python"><span class="hljs-keyword">def<\/span>/);
+  assert.match(html, /&#x27;&lt;b&gt;&#x27;|'&lt;b&gt;'/);
+  assert.match(html, /<code class="language-nosuchlang">&lt;i&gt;x&lt;\/i&gt;<\/code>/);
+  assert.match(html, /<pre><code>plain &lt;x&gt;<\/code><\/pre>/);
+  assert.doesNotMatch(html, /<b>|<i>/);
+});
+
+test("$...$ and $$...$$ are typeset by KaTeX at render time; prices and code stay text; nothing of the writer runs", () => {
+  const inline = renderMarkdown("Euler: $e^{i\\pi}+1=0$. It costs $5 and $10. `$x$` stays code.").html;
+  assert.match(inline, /<span class="katex">.*<annotation encoding="application\/x-tex">e\^\{i\\pi\}\+1=0<\/annotation>/s);
+  assert.match(inline, /costs \$5 and \$10\./);
+  assert.match(inline, /<code>\$x\$<\/code>/);
+  const display = renderMarkdown("$$\n\\sum_{k=1}^n k = \\frac{n(n+1)}{2}\n$$").html;
+  assert.match(display, /<div class="math-display"><span class="katex-display">/);
+  const hostile = renderMarkdown('$\\href{javascript:alert(1)}{x}$ $\\htmlClass{evil}{x}$ <span data-math="0">forged</span>').html;
+  assert.doesNotMatch(hostile, /href="javascript:|class="evil"|data-math/);
+  assert.doesNotMatch(renderMarkdown("$\\def\\a{\\a\\a}\\a$").html, /data-math/, "a runaway macro gives up, bounded");
+});
+
+test("file embeds are markers with their alt text in the link list; [[:File:...]] is a plain link", () => {
+  const { html, links } = renderMarkdown("[[File:A b.png|A <cap>]] ![alt](File:A_b.png) ![web](https://example.org/x.png) [[:File:A b.png]]");
+  assert.deepEqual(links, [
+    { title: "File:A b.png", fragment: "", embed: { alt: "A <cap>", caption: true } },
+    { title: "File:A b.png", fragment: "", embed: { alt: "alt", caption: false } },
+    { title: "File:A b.png", fragment: "" },
+  ]);
+  assert.match(html, /<a data-wl="0">A &lt;cap&gt;<\/a>/);
+  assert.match(html, /<img src="https:\/\/example\.org\/x\.png" alt="web" loading="lazy"/);
 });

@@ -4,7 +4,7 @@ import { inTransaction, type Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { assertCanDeleteComment, assertNotBlocked, type Actor } from "@/lib/auth/permissions";
 import { renderBounded } from "@/lib/markdown/render-pool";
-import { writeLinks } from "@/lib/wiki/links";
+import { linkTargetsNow, writeLinks } from "@/lib/wiki/links";
 import { wakeMailWorker } from "@/lib/mail/worker";
 import { forgetTalkLists, type CommentView } from "./list-cache";
 import { assertNotTooFast, clientKeyOf } from "./rate-limits";
@@ -26,7 +26,10 @@ export async function postComment(req: { title: string; content: string; author:
   if (req.author) assertNotBlocked(req.author);
   const clientKey = clientKeyOf(req.clientIp);
   const { rendered } = await renderBounded(req.content);
-  const html = writeLinks(rendered.html, rendered.links, new Map(rendered.links.map((l) => [l.title, "page" as const])));
+  // links are written blue; files embedded show the version current now (its URL never changes)
+  const files = await linkTargetsNow(rendered.links.filter((l) => l.embed).map((l) => l.title));
+  const targets = new Map(rendered.links.map((l) => [l.title, files.get(l.title) ?? { state: "page" as const }]));
+  const html = writeLinks(rendered.html, rendered.links, targets);
   const comment = await inTransaction(async (tx) => {
     await assertNotTooFast(tx, req.author, clientKey);
     const row = await tx.comment.create({

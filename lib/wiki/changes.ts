@@ -172,7 +172,7 @@ function x(text: string): string {
 }
 
 const VERB: Record<ChangeKind, string> = {
-  create: "created", edit: "edited", revert: "reverted", move: "moved", delete: "deleted", restore: "restored", comment: "commented on",
+  create: "created", edit: "edited", revert: "reverted", move: "moved", delete: "deleted", restore: "restored", upload: "uploaded", comment: "commented on",
 };
 
 function atom(f: { base: string; id: string; title: string; self: string; alternate: string; changes: Change[] }): Feed {

@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderMarkdown } from "@/lib/markdown/render";
-import { linkTargets, writeLinks, type LinkState } from "./links";
+import { linkTargets, writeLinks, type LinkTarget } from "./links";
 
 test("markers become blue, red or redirect links, written from the link list alone", () => {
   const { html, links } = renderMarkdown('[[Here]] [[Gone|<b>x</b>]] [[Moved#Some part]] [[Here|again]] [[Café & "Co"/Sub]]');
   assert.deepEqual(linkTargets(links), ["Here", "Gone", "Moved", 'Café & "Co"/Sub']);
-  const states = new Map<string, LinkState>([["Here", "page"], ["Moved", "redirect"], ['Café & "Co"/Sub', "page"]]);
+  const states = new Map<string, LinkTarget>([["Here", { state: "page" }], ["Moved", { state: "redirect" }], ['Café & "Co"/Sub', { state: "page" }]]);
   const out = writeLinks(html, links, states);
   assert.match(out, /<a href="\/wiki\/Here" title="Here">Here<\/a>/);
   assert.match(out, /<a class="new" href="\/edit\/Gone" title="Gone \(page does not exist\)">&lt;b&gt;x&lt;\/b&gt;<\/a>/);
@@ -17,4 +17,22 @@ test("markers become blue, red or redirect links, written from the link list alo
 
 test("a marker with no link behind it becomes an inert anchor", () => {
   assert.equal(writeLinks('<a data-wl="7">x</a>', [{ title: "A", fragment: "" }], new Map()), "<a>x</a>");
+});
+
+test("a file embed becomes an image with its size, lazy loading, srcset and caption; a missing one a red link to upload it", () => {
+  const { html, links } = renderMarkdown("[[File:Map.png|The map]] ![Alt text](File:Map.png) [[File:Paper.pdf]] [[File:Gone.png]] [[:File:Map.png]]");
+  const file = { versionId: 7, name: "Map.png", contentType: "image/png", width: 2000, height: 1000 };
+  const targets = new Map<string, LinkTarget>([
+    ["File:Map.png", { state: "page", file }],
+    ["File:Paper.pdf", { state: "page", file: { versionId: 8, name: "Paper.pdf", contentType: "application/pdf", width: null, height: null } }],
+  ]);
+  const out = writeLinks(html, links, targets);
+  assert.match(out, /<img src="\/media\/7\/Map\.png\?width=800" alt="The map" width="800" height="400" loading="lazy"/);
+  assert.match(out, /srcset="[^"]*\/media\/7\/Map\.png\?width=1600 1600w"/);
+  assert.match(out, /<span class="caption">The map<\/span>/);
+  assert.match(out, /<img src="[^"]+" alt="Alt text"/);
+  assert.equal(out.match(/class="caption"/g)?.length, 1, "only the [[File:...|text]] form has a caption");
+  assert.match(out, /<a class="file-link" href="\/file\/File:Paper\.pdf"[^>]*>File:Paper\.pdf<\/a>/);
+  assert.match(out, /<a class="new" href="\/upload\/File:Gone\.png"/);
+  assert.match(out, /<a href="\/wiki\/File:Map\.png" title="File:Map\.png">File:Map\.png<\/a>/, "[[:File:...]] is a plain link");
 });

@@ -1,7 +1,8 @@
 import "server-only";
 import { db, sqlPool, type Prisma } from "@/lib/db";
-import { escapeHtml, type WikiLink } from "@/lib/markdown/render";
-import { encodeSlug, slugOf } from "./titles";
+import { escapeHtml, FILE_PREFIX, type WikiLink } from "@/lib/markdown/render";
+import { encodeSlug, pagePaths, slugOf } from "./titles";
+import { fileNameOf, imageAttributes, isImage, type EmbedFile } from "@/lib/files/urls";
 
 /**
  * The link graph (docs/decisions/0016-the-link-graph.md). Kept HTML marks each wiki link as `<a data-wl="i">`;
@@ -15,24 +16,76 @@ type Tx = Prisma.TransactionClient;
 /** What a link's target is when a view is made. */
 export type LinkState = "page" | "redirect" | "missing";
 
-const MARKER = /<a data-wl="(\d+)">/g;
+/** A link's target when a view is made; a File: page also names its current version (null: nothing uploaded). */
+export type LinkTarget = { state: LinkState; redirectTo?: string | null; file?: EmbedFile | null };
+
+/** A marker with its label (escaped text, never markup: both render.js and older renderers wrote it so). */
+const MARKER = /<a data-wl="(\d+)">([^<]*)<\/a>/g;
 
 /** The distinct titles of a render's wiki links, in first-seen order. */
 export function linkTargets(links: WikiLink[]): string[] {
   return [...new Set(links.map((l) => l.title))];
 }
 
-/** Whether each title is a page, a redirect or missing now (one indexed query). */
-async function linkStates(titles: string[]): Promise<Map<string, LinkState>> {
-  const states = new Map<string, LinkState>(titles.map((t) => [t, "missing"]));
-  if (!titles.length) return states;
-  const { rows } = await sqlPool().query<{ title: string; redirect: boolean }>({
-    name: "vellum-link-states",
-    text: "SELECT title, redirect_to IS NOT NULL AS redirect FROM pages WHERE title = ANY($1::text[]) AND latest_revision_id IS NOT NULL",
+type TargetRow = {
+  title: string; redirect_to: string | null; version_id: number | null; name: string | null;
+  content_type: string | null; width: number | null; height: number | null;
+};
+
+async function targetRows(titles: string[]): Promise<TargetRow[]> {
+  const { rows } = await sqlPool().query<TargetRow>({
+    name: "vellum-link-targets",
+    text: `SELECT p.title, p.redirect_to, v.id AS version_id, v.name, b.content_type, b.width, b.height
+      FROM pages p LEFT JOIN file_versions v ON v.id = p.file_version_id LEFT JOIN blobs b ON b.sha256 = v.sha256
+      WHERE p.title = ANY($1::text[]) AND p.latest_revision_id IS NOT NULL`,
     values: [titles],
   });
-  for (const r of rows) states.set(r.title, r.redirect ? "redirect" : "page");
-  return states;
+  return rows;
+}
+
+function toTarget(r: TargetRow): LinkTarget {
+  const file: EmbedFile | null =
+    r.version_id !== null ? { versionId: r.version_id, name: r.name!, contentType: r.content_type!, width: r.width, height: r.height } : null;
+  return { state: r.redirect_to !== null ? "redirect" : "page", redirectTo: r.redirect_to, file };
+}
+
+/**
+ * What each title is now: a page, a redirect or missing, and for File: titles the current version (an embed of a
+ * File: redirect shows the file it redirects to, one hop). One indexed query, two when a file redirect is embedded.
+ */
+export async function linkTargetsNow(titles: string[]): Promise<Map<string, LinkTarget>> {
+  const targets = new Map<string, LinkTarget>(titles.map((t) => [t, { state: "missing" }]));
+  if (!titles.length) return targets;
+  for (const r of await targetRows(titles)) targets.set(r.title, toTarget(r));
+  const hops = [...targets.values()].flatMap((t) => (t.state === "redirect" && t.redirectTo?.startsWith(FILE_PREFIX) ? [t.redirectTo] : []));
+  if (hops.length) {
+    const found = new Map((await targetRows(hops)).map((r) => [r.title, toTarget(r)]));
+    for (const t of targets.values()) {
+      const to = t.state === "redirect" && t.redirectTo ? found.get(t.redirectTo) : undefined;
+      if (to?.state === "page" && to.file) t.file = to.file;
+    }
+  }
+  return targets;
+}
+
+/** The HTML of a file embed: the image (linked to its File page), a link to download it, or a red link to upload it. */
+function embedHtml(link: WikiLink & { embed: NonNullable<WikiLink["embed"]> }, label: string, target: LinkTarget): string {
+  const file = target.file;
+  if (!file) {
+    return `<a class="new" href="${escapeHtml(pagePaths.upload(link.title))}" title="${escapeHtml(link.title)} (file does not exist)">${label}</a>`;
+  }
+  if (!isImage(file)) {
+    return `<a class="file-link" href="${escapeHtml(pagePaths.file(link.title))}" title="${escapeHtml(link.title)}">${label}</a>`;
+  }
+  const img = imageAttributes(file);
+  const alt = link.embed.alt || fileNameOf(link.title);
+  const tag =
+    `<img src="${escapeHtml(img.src)}" alt="${escapeHtml(alt)}" width="${img.width}" height="${img.height}" loading="lazy" decoding="async"` +
+    (img.srcset ? ` srcset="${escapeHtml(img.srcset)}" sizes="(max-width: ${img.width}px) 100vw, ${img.width}px"` : "") +
+    ">";
+  const page = `<a class="image" href="${escapeHtml(pagePaths.view(link.title))}">${tag}</a>`;
+  if (!link.embed.caption) return `<span class="wiki-image">${page}</span>`;
+  return `<span class="wiki-image captioned">${page}<span class="caption">${escapeHtml(link.embed.alt)}</span></span>`;
 }
 
 /**
@@ -40,26 +93,28 @@ async function linkStates(titles: string[]): Promise<Map<string, LinkState>> {
  * redirect), `<a class="new" href="/edit/…">` to a missing title. Everything written comes from the link list,
  * never from the HTML, so a page cannot forge a link.
  */
-export function writeLinks(html: string, links: WikiLink[], states: Map<string, LinkState>): string {
+export function writeLinks(html: string, links: WikiLink[], targets: Map<string, LinkTarget>): string {
   if (!links.length) return html;
-  return html.replace(MARKER, (marker, index: string) => {
+  return html.replace(MARKER, (_marker, index: string, label: string) => {
     const link = links[Number(index)];
-    if (!link) return "<a>";
-    const state = states.get(link.title) ?? "missing";
+    if (!link) return `<a>${label}</a>`;
+    const target = targets.get(link.title) ?? { state: "missing" };
+    if (link.embed) return embedHtml({ ...link, embed: link.embed }, label, target);
     const title = escapeHtml(link.title);
-    if (state === "missing") {
-      return `<a class="new" href="/edit/${escapeHtml(encodeSlug(link.title))}" title="${title} (page does not exist)">`;
+    if (target.state === "missing") {
+      const where = link.title.startsWith(FILE_PREFIX) ? pagePaths.upload(link.title) : `/edit/${encodeSlug(link.title)}`;
+      return `<a class="new" href="${escapeHtml(where)}" title="${title} (page does not exist)">${label}</a>`;
     }
     const fragment = link.fragment ? `#user-content-${encodeURIComponent(link.fragment)}` : "";
-    const cls = state === "redirect" ? ' class="redirect"' : "";
-    return `<a${cls} href="/wiki/${escapeHtml(encodeSlug(link.title))}${escapeHtml(fragment)}" title="${title}">`;
+    const cls = target.state === "redirect" ? ' class="redirect"' : "";
+    return `<a${cls} href="/wiki/${escapeHtml(encodeSlug(link.title))}${escapeHtml(fragment)}" title="${title}">${label}</a>`;
   });
 }
 
-/** Kept HTML with its links coloured by what their targets are now. */
+/** Kept HTML with its links coloured (and files shown) as their targets are now. */
 export async function colourLinks(html: string, links: WikiLink[]): Promise<string> {
   if (!links.length) return html;
-  return writeLinks(html, links, await linkStates(linkTargets(links)));
+  return writeLinks(html, links, await linkTargetsNow(linkTargets(links)));
 }
 
 /** Lock buckets: a title's bucket is a hash of it; 256 rows bound the locks a save with many links takes. */

@@ -8,7 +8,7 @@ export const MAX_INT = 2 ** 31 - 1;
 /** Longest search query accepted, in characters (longer: 400). */
 export const MAX_QUERY_CHARS = 500;
 /** What a change can be in recent changes (revision kinds, and comments). */
-export const CHANGE_KINDS = /** @type {const} */ (["create", "edit", "revert", "move", "delete", "restore", "comment"]);
+export const CHANGE_KINDS = /** @type {const} */ (["create", "edit", "revert", "move", "delete", "restore", "upload", "comment"]);
 
 /**
  * `?limit=` of a list: 1-500, `byDefault` when absent (the contract: no endpoint returns an unbounded list).

@@ -10,7 +10,7 @@ import { slugOf } from "./titles";
 import { colourLinks } from "./links";
 
 /** What a revision records (see RevisionKind in prisma/schema.prisma). */
-export type RevisionKind = "create" | "edit" | "revert" | "move" | "delete" | "restore";
+export type RevisionKind = "create" | "edit" | "revert" | "move" | "delete" | "restore" | "upload";
 
 /** Revision metadata as the API shows it. */
 export type RevisionInfo = {

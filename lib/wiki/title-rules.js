@@ -63,5 +63,6 @@ export function slugOf(title) {
  * @param {string} title
  */
 export function encodeSlug(title) {
-  return slugOf(title).split("/").map(encodeURIComponent).join("/");
+  // ":" is left as it is: legal in a path, and namespaces read better (/wiki/File:Map.png)
+  return slugOf(title).split("/").map((s) => encodeURIComponent(s).replaceAll("%3A", ":")).join("/");
 }

@@ -47,4 +47,8 @@ export const pagePaths = {
   move: (title: string) => `/move/${encodeSlug(title)}`,
   delete: (title: string) => `/delete/${encodeSlug(title)}`,
   restore: (title: string) => `/restore/${encodeSlug(title)}`,
+  /** Upload a file (a first one, or a new version) to a File: title. */
+  upload: (title: string) => `/upload/${encodeSlug(title)}`,
+  /** The current version of a File: page's file (302 to its immutable URL). */
+  file: (title: string) => `/file/${encodeSlug(title)}`,
 };

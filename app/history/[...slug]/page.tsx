@@ -20,6 +20,7 @@ const KIND_LABELS: Record<RevisionKind, string> = {
   move: "moved",
   delete: "deleted",
   restore: "restored",
+  upload: "file uploaded",
 };
 
 type Props = { params: Promise<{ slug: string[] }>; searchParams: Promise<Record<string, string | string[]>> };
