@@ -1,7 +1,7 @@
 // Next.js calls register() once when a server process starts: every instance runs the mail worker, creates the
 // Main Page on a fresh wiki, brings links read by an older renderer up to date and sends view counts to memcached
-// in batches; the HTTP front gets the front
-// cache's interface (lib/cache/front-cache.ts) when the caches are on.
+// in batches; the HTTP front gets the hot files' interface (lib/files/hot-files.ts) and the front
+// cache's (lib/cache/front-cache.ts) when the caches are on.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { startMailWorker } = await import("@/lib/mail/worker");
@@ -13,6 +13,8 @@ export async function register() {
     startLinksRefresh();
     const { getConfig } = await import("@/lib/config");
     const config = getConfig();
+    const { installHotFiles } = await import("@/lib/files/hot-files");
+    installHotFiles();
     if (config.PAGE_CACHE === "on" && config.FRONT_CACHE === "on") {
       const { installFrontCache } = await import("@/lib/cache/front-cache");
       const { currentPageState } = await import("@/lib/wiki/page-reads");

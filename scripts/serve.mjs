@@ -13,7 +13,8 @@
 //     trusted proxy reports) and handed to the app in X-Vellum-Client-Ip, overwriting anything a client sent;
 //   - every React page gets a nonce-based Content-Security-Policy (a fresh nonce per request, in the request's
 //     policy header, where Next.js finds it for its own scripts, and in the response);
-//   - signed-out article views are answered from the front cache while PostgreSQL confirms they are current.
+//   - signed-out article views are answered from the front cache while PostgreSQL confirms they are current, and
+//     file versions the app keeps in memory (immutable bytes, dropped when their page is deleted) from there.
 // Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens. WEB_CONCURRENCY > 1 runs that
 // many worker processes (node:cluster) sharing the port, so reads use every core.
 import cluster from "node:cluster";
@@ -26,7 +27,7 @@ import { hasSessionCookie } from "../lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy, wantsPagePolicy } from "../lib/http/security-headers.js";
 import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, pageTitleProblem, queryProblem, requestHost, siteOrigins } from "../lib/http/front-rules.js";
 import { escapeHtml } from "../lib/markdown/escape-html.js";
-import { CLIENT_IP_HEADER, FRONT_CACHE_KEY, MAIN_PAGE_PATH, TITLE_RULES_SENTENCE } from "../lib/http/names.js";
+import { CLIENT_IP_HEADER, FRONT_CACHE_KEY, HOT_FILES_KEY, MAIN_PAGE_PATH, MEDIA_PREFIX, TITLE_RULES_SENTENCE } from "../lib/http/names.js";
 
 /** @typedef {import("node:http").IncomingMessage} Request */
 /** @typedef {import("node:http").ServerResponse} Response */
@@ -158,6 +159,31 @@ async function serveFromFrontCache(req, res, fallback) {
   res.end(entry.body);
 }
 
+/**
+ * A file version's response kept by this process (lib/files/hot-files.ts), answered here without Next.js or a
+ * database query: its bytes never change, and the app drops it when the File: page is deleted. Byte ranges, and
+ * anything not kept, go to Next.js.
+ * @param {Request} req
+ * @param {Response} res
+ * @returns {boolean} whether it was answered
+ */
+function serveHotFile(req, res) {
+  if ((req.method !== "GET" && req.method !== "HEAD") || req.headers.range || !(req.url ?? "").startsWith(MEDIA_PREFIX)) return false;
+  /** @type {import("../lib/files/hot-files").HotFilesApi | undefined} */
+  const files = /** @type {any} */ (globalThis)[HOT_FILES_KEY];
+  const hot = files?.lookup(req.url ?? "");
+  if (!hot) return false;
+  const inm = req.headers["if-none-match"];
+  if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === hot.etag || t.trim() === "*")) {
+    res.writeHead(304, hot.headers.filter(([k]) => k !== "Content-Length").flat());
+    res.end();
+    return true;
+  }
+  res.writeHead(hot.status, hot.headers.flat());
+  res.end(req.method === "HEAD" ? undefined : hot.body);
+  return true;
+}
+
 const workers = Number(process.env.WEB_CONCURRENCY ?? 1);
 
 if (workers > 1 && cluster.isPrimary) {
@@ -217,6 +243,7 @@ async function serve() {
       req.headers["content-security-policy"] = policy;
       res.setHeader("Content-Security-Policy", policy);
     }
+    if (serveHotFile(req, res)) return;
     if (isAnonymousView(req)) return serveFromFrontCache(req, res, () => handle(req, res));
     handle(req, res);
   });

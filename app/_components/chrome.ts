@@ -26,12 +26,18 @@ export function siteHeaderHtml(user: HeaderUser, returnTo = "/"): string {
   );
 }
 
-/** A complete HTML document around `body` (already safe HTML). */
+/** The version of KaTeX whose style sheet and fonts /katex/ serves; part of their URL, so they are cached for a year. */
+export const KATEX_VERSION = "0.19.1";
+/** Where a page links KaTeX's style sheet from (this site: no asset from another site). */
+export const KATEX_CSS_PATH = `/katex/katex.min.css?v=${KATEX_VERSION}`;
+
+/** A complete HTML document around `body` (already safe HTML); KaTeX's style sheet when it shows a formula. */
 export function documentHtml(opts: { title: string; body: string; user: HeaderUser; path: string }): string {
   return (
     `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${escapeHtml(opts.title)} · Vellum</title><link rel="stylesheet" href="/vellum.css">` +
+    (opts.body.includes('class="katex') ? `<link rel="stylesheet" href="${KATEX_CSS_PATH}">` : "") +
     `</head><body><header class="site-header">${siteHeaderHtml(opts.user, opts.path)}</header>` +
     `<main id="content" class="page">${opts.body}</main></body></html>`
   );

@@ -3,8 +3,10 @@ import { encodeSlug } from "@/lib/wiki/titles";
 // Where a file's bytes live and how an image is shown: pure, shared by the renderer's link colouring, the File
 // page, the API and the media route.
 
+import { MEDIA_PREFIX } from "@/lib/http/names.js";
+
 /** Every file version is served under this path: `/media/{versionId}/{name}` (docs/decisions/0020-files.md). */
-export const MEDIA_PREFIX = "/media/";
+export { MEDIA_PREFIX };
 
 /**
  * The widths (pixels) an image is made in: a request for `?width=N` gets the largest of these that is at most N

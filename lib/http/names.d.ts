@@ -10,3 +10,7 @@ export declare const MAIN_PAGE_TITLE: "Main Page";
 export declare const MAIN_PAGE_PATH: "/wiki/Main_Page";
 /** The title rules in one sentence, for people. */
 export declare const TITLE_RULES_SENTENCE: string;
+/** Where the app installs the hot files' interface for the front to call. */
+export declare const HOT_FILES_KEY: unique symbol;
+/** The path under which file versions are served. */
+export declare const MEDIA_PREFIX: "/media/";

@@ -17,3 +17,9 @@ export const MAIN_PAGE_PATH = "/wiki/Main_Page";
 
 /** The title rules in one sentence, for people (README, "Titles"). */
 export const TITLE_RULES_SENTENCE = `Titles may not contain # < > [ ] { } | or \\, nor empty, “.” or “..” subpage names, and have at most ${MAX_TITLE_LENGTH} characters.`;
+
+/** Where the app installs the hot files' interface (lib/files/hot-files.ts) for the front to call. */
+export const HOT_FILES_KEY = Symbol.for("vellum.hotFiles");
+
+/** File versions are served under this path: `/media/{versionId}/{name}` (immutable URLs). */
+export const MEDIA_PREFIX = "/media/";

@@ -32,11 +32,11 @@ export function pageContentSecurityPolicy(nonce) {
 }
 
 /**
- * Does a request get a page policy? React pages do; the article view (/wiki) sends its own, stricter one (no
+ * Does a request get a page policy? React pages do; the article view (/wiki) and files (/media, /file) send their own, stricter ones (no
  * script at all), API routes answer JSON, and /_next/ and public files are static.
  * @param {string} url
  * @returns {boolean}
  */
 export function wantsPagePolicy(url) {
-  return !/^\/(api|wiki|_next)\//.test(url) && !/^\/[^/?]+\.(css|ico|txt|png|svg|js)(\?|$)/.test(url);
+  return !/^\/(api|wiki|_next|media|file)\//.test(url) && !/^\/[^/?]+\.(css|ico|txt|png|svg|js)(\?|$)/.test(url);
 }

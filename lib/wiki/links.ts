@@ -157,13 +157,23 @@ export async function lockTitles(tx: Tx, { shared = [], exclusive = [] }: { shar
   }
 }
 
-/** Make `targets` the titles page `pageId` links to (only the difference is written). */
+/**
+ * Make `targets` the titles page `pageId` links to (only the difference is written). A File: page lists the pages
+ * that show it, so one that gains or loses a page here gets a new view version too.
+ */
 export async function setPageLinks(tx: Tx, pageId: number, targets: string[]) {
-  await tx.$executeRaw`DELETE FROM links WHERE source_id = ${pageId} AND NOT (target = ANY(${targets}::text[]))`;
-  if (targets.length) {
-    await tx.$executeRaw`
+  const removed = await tx.$queryRaw<{ target: string }[]>`
+    DELETE FROM links WHERE source_id = ${pageId} AND NOT (target = ANY(${targets}::text[])) RETURNING target`;
+  const added = targets.length
+    ? await tx.$queryRaw<{ target: string }[]>`
       INSERT INTO links (source_id, target) SELECT ${pageId}, t FROM unnest(${targets}::text[]) AS t
-      ON CONFLICT DO NOTHING`;
+      ON CONFLICT DO NOTHING RETURNING target`
+    : [];
+  const files = [...removed, ...added].map((r) => r.target).filter((t) => t.startsWith(FILE_PREFIX)).sort();
+  if (files.length) {
+    await tx.$executeRaw`
+      WITH f AS (SELECT id FROM pages WHERE title = ANY(${files}::text[]) AND id <> ${pageId} ORDER BY id FOR NO KEY UPDATE)
+      UPDATE pages SET view_version = view_version + 1 FROM f WHERE pages.id = f.id`;
   }
 }
 
@@ -174,6 +184,13 @@ export async function setPageLinks(tx: Tx, pageId: number, targets: string[]) {
  */
 export async function bumpBacklinks(tx: Tx, titles: string[]): Promise<number> {
   if (!titles.length) return 0;
+  const files = titles.filter((t) => t.startsWith(FILE_PREFIX));
+  if (files.length) {
+    // an embed of a File: redirect shows the file it leads to: its pages change with that file too
+    const redirects = await tx.$queryRaw<{ title: string }[]>`
+      SELECT title FROM pages WHERE redirect_to = ANY(${files}::text[]) AND title IS NOT NULL`;
+    titles = [...titles, ...redirects.map((r) => r.title)];
+  }
   return tx.$executeRaw`
     WITH linking AS (
       SELECT id FROM pages WHERE id IN (SELECT source_id FROM links WHERE target = ANY(${titles}::text[]))

@@ -6,6 +6,8 @@ import { cached, pageCacheKey } from "@/lib/cache/page-cache";
 import { colourLinks } from "./links";
 import { slugOf } from "./titles";
 import { commentCount } from "@/lib/talk/list-cache";
+import { FILE_PREFIX } from "@/lib/markdown/render";
+import { getFileWithVersions } from "@/lib/files/reads";
 
 // Reading pages: the current state a cached view checks, the view and the API's page object, the editor's
 // source, a deleted page's notice, and the list of all pages.
@@ -50,11 +52,23 @@ export async function getPageViewOrThrow(title: string) {
  * The current revision as viewed now: links coloured, and the talk page's comment count for the Discussion tab.
  * Both change only with the view version, so they are cached with it and the hot lookup reads neither.
  */
-function coloured(title: string, state: PageState): Promise<RenderedRevision & { comments: number }> {
+function coloured(title: string, state: PageState): Promise<RenderedRevision & { comments: number; file: FilePanel | null }> {
   return cached(pageCacheKey(["view", state.revisionId, state.viewVersion]), async () => {
-    const [kept, comments] = await Promise.all([getRenderedRevision(state.revisionId), commentCount(title)]);
-    return { ...kept, html: await colourLinks(kept.html, kept.links), comments };
+    const [kept, comments, file] = await Promise.all([getRenderedRevision(state.revisionId), commentCount(title), filePanel(title)]);
+    return { ...kept, html: await colourLinks(kept.html, kept.links), comments, file };
   }, { isRender: false }); // colouring is a lookup; the render (if any) is counted by getRenderedRevision
+}
+
+/** What a File: page shows above its description; it changes only with a new revision or view version. */
+export type FilePanel = Awaited<ReturnType<typeof getFileWithVersions>>;
+
+/** The file of a File: page with its latest versions and the pages that show it (null for other pages, or none uploaded). */
+async function filePanel(title: string): Promise<FilePanel | null> {
+  if (!title.startsWith(FILE_PREFIX)) return null;
+  return getFileWithVersions(title, { limit: 20 }).catch((e: unknown) => {
+    if (e instanceof AppError && e.code === "not_found") return null;
+    throw e;
+  });
 }
 
 /** A page's current revision with its Markdown (the API's page object); 404 when the page does not exist. */

@@ -56,3 +56,9 @@ export const restoreSchema = z.object({ summary: summary.optional() }).strict();
 /** POST /api/preview */
 export const previewSchema = z.object({ markdown }).strict();
 
+
+/** POST /api/files/{slug}/revert */
+export const revertFileSchema = z.object({ versionId: revisionId, summary: summary.optional() }).strict();
+
+/** PUT /api/files/{slug}?summary=: the upload's query (the body is the file's bytes). */
+export const uploadQuerySchema = z.object({ summary: summary.optional() }).strict();

@@ -6,7 +6,8 @@ import { AppError } from "@/lib/errors";
 import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { canAdminister } from "@/lib/auth/permissions";
-import { escapeHtml, type Heading } from "@/lib/markdown/render";
+import { escapeHtml, FILE_PREFIX, type Heading } from "@/lib/markdown/render";
+import { filePanelHtml } from "@/app/_components/file-panel-html";
 import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/page-reads";
 import { rememberAnonymousView } from "@/lib/cache/front-cache";
 import { countView } from "@/lib/cache/view-counts";
@@ -62,7 +63,7 @@ export async function GET(req: NextRequest): Promise<Response> {
         : "") +
       (page.redirectTo ? `<p class="notice">This page is a redirect. Readers who open it are sent on to the page it names, unless that page is itself a redirect or missing.</p>` : "") +
       `<div class="article-wrap${page.toc.length ? " with-toc" : ""}">${tocHtml(page.toc)}` +
-      `<div><article class="article">${page.html}</article>` +
+      `<div>${page.title.startsWith(FILE_PREFIX) ? filePanelHtml(page.title, page.file) : ""}<article class="article">${page.html}</article>` +
       `<footer class="page-footer">Revision ${page.revision.number}, ` +
       `${page.revision.author ? `by <a href="/users/${encodeURIComponent(page.revision.author.username)}">${escapeHtml(page.revision.author.username)}</a>, ` : ""}` +
       `<time datetime="${page.revision.createdAt}">${formatDate(page.revision.createdAt)}</time> · ` +
@@ -141,10 +142,12 @@ async function offerToFrontCache(path: string, title: string, revisionId: number
 
 /**
  * The article view runs no script at all, so its policy forbids every script: defence in depth should a hostile
- * page ever get past the sanitizer. Images may come from anywhere on the web, as Markdown allows.
+ * page ever get past the sanitizer. Images may come from anywhere on the web, as Markdown allows. Inline styles are
+ * allowed for KaTeX's typeset formulas (made at render time; the sanitizer removes every style a writer adds), and
+ * fonts from the site for them.
  */
 const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' https: http:; " +
+  "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' https: http:; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 function htmlResponse(status: number, body: string | null, headers: Record<string, string> = {}): Response {

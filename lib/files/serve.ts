@@ -1,0 +1,145 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { derivedImage } from "./images";
+import { mediaVersion, type MediaVersion } from "./reads";
+import { readBlob } from "./storage";
+import { hotFilesGeneration, keepHotFile, MAX_HOT_FILE_BYTES } from "./hot-files";
+import { ladderWidth, RASTER_TYPES, WIDTH_LADDER } from "./urls";
+
+// Serving a file version's bytes: immutable (a year's cache, ETag, 304), byte ranges, HEAD, sizes of images, and
+// headers that keep any file from running script on the wiki's origin.
+
+/** Every file response: nothing in it runs, nothing it names loads, whatever it is and however it is opened. */
+export const FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox";
+const IMMUTABLE = "public, max-age=31536000, immutable";
+/** Raster images show inline; everything else downloads. */
+const INLINE_TYPES = RASTER_TYPES;
+
+/** `filename="…"` (ASCII, quotes and controls replaced) and `filename*=UTF-8''…` (RFC 6266, RFC 8187). */
+export function contentDisposition(kind: "inline" | "attachment", name: string): string {
+  const ascii = name.normalize("NFKD").replace(/[^\x20-\x7e]|["\\%;]/g, "_").replace(/[\u202a-\u202e\u2066-\u2069]/g, "") || "file";
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+function baseHeaders(contentType: string, etag: string, disposition: string): Record<string, string> {
+  return {
+    "Content-Type": contentType.startsWith("text/") ? `${contentType}; charset=utf-8` : contentType,
+    ETag: etag,
+    "Cache-Control": IMMUTABLE,
+    "Content-Security-Policy": FILE_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Resource-Policy": "same-site",
+    "Content-Disposition": disposition,
+  };
+}
+
+/** Does an If-None-Match header name this entity tag (or `*`)? */
+function matches(ifNoneMatch: string | null, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(",").some((t) => {
+    const tag = t.trim().replace(/^W\//, "");
+    return tag === "*" || tag === etag;
+  });
+}
+
+/** `bytes=a-b`, `bytes=a-`, `bytes=-n` of a body of `size` bytes: the range, "unsatisfiable", or null (serve it all). */
+export function parseRange(header: string | null, size: number): { start: number; end: number } | "unsatisfiable" | null {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === "" && m[2] === "")) return null; // several ranges or another unit: the whole body (allowed)
+  if (m[1] === "") {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || end < start) return "unsatisfiable";
+  return { start, end };
+}
+
+/** `?width=`: absent, or a whole number of pixels from the ladder's smallest up (400 otherwise). */
+function requestedWidth(url: URL): number | null {
+  const raw = url.searchParams.get("width");
+  if (raw === null) return null;
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < WIDTH_LADDER[0]) {
+    throw new AppError("bad_request", `width must be a whole number of pixels, at least ${WIDTH_LADDER[0]}`);
+  }
+  return Number(raw);
+}
+
+function streamOf(sha256: string, start: number, end: number): ReadableStream<Uint8Array> {
+  const chunks = readBlob(sha256, start, end);
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      } catch (e) {
+        controller.error(e);
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+}
+
+/** GET or HEAD of `/media/{versionId}/{name}`: the version's bytes, or an image size of them. */
+export async function mediaResponse(req: Request, versionId: number): Promise<Response> {
+  const url = new URL(req.url);
+  const width = requestedWidth(url);
+  const generation = hotFilesGeneration(); // before the read: a deletion noticed meanwhile keeps this from being kept
+  const version = await mediaVersion(versionId);
+  if (!version) throw new AppError("not_found", "There is no such file (it may have been deleted)");
+  const head = req.method === "HEAD";
+  const hotKey = url.pathname + url.search;
+  if (width !== null && version.width && (RASTER_TYPES.has(version.contentType) || version.contentType === "image/svg+xml")) {
+    const target = ladderWidth(width, version.width) ?? version.width;
+    const keepsOriginal = target === version.width && RASTER_TYPES.has(version.contentType) && version.contentType !== "image/gif";
+    if (!keepsOriginal) return derivedResponse(req, version, target, head, hotKey, generation);
+  }
+  return originalResponse(req, version, head, hotKey, generation);
+}
+
+async function derivedResponse(req: Request, v: MediaVersion, width: number, head: boolean, hotKey: string, generation: number | null) {
+  const etag = `"${v.sha256.slice(0, 32)}-w${width}"`;
+  const derivedName = v.name.replace(/\.[^.]+$/, "");
+  if (matches(req.headers.get("if-none-match"), etag)) {
+    return new Response(null, { status: 304, headers: baseHeaders("image/png", etag, "inline") });
+  }
+  const d = await derivedImage({ sha256: v.sha256, size: v.size, contentType: v.contentType }, width);
+  const ext = d.contentType.split("/")[1];
+  const headers = { ...baseHeaders(d.contentType, etag, contentDisposition("inline", `${derivedName}-${width}px.${ext}`)), "Content-Length": String(d.data.length) };
+  keepHotFile(hotKey, generation, { pageId: v.pageId, status: 200, headers: Object.entries(headers), etag, body: d.data });
+  return new Response(head ? null : new Uint8Array(d.data), { status: 200, headers });
+}
+
+async function originalResponse(req: Request, v: MediaVersion, head: boolean, hotKey: string, generation: number | null) {
+  const etag = `"${v.sha256}"`;
+  const disposition = contentDisposition(INLINE_TYPES.has(v.contentType) ? "inline" : "attachment", v.name);
+  const headers: Record<string, string> = { ...baseHeaders(v.contentType, etag, disposition), "Accept-Ranges": "bytes" };
+  if (matches(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+  const range = parseRange(req.headers.get("range"), v.size);
+  if (range === "unsatisfiable") {
+    return new Response(null, { status: 416, headers: { ...headers, "Content-Range": `bytes */${v.size}` } });
+  }
+  if (range) {
+    headers["Content-Range"] = `bytes ${range.start}-${range.end}/${v.size}`;
+    headers["Content-Length"] = String(range.end - range.start + 1);
+    return new Response(head ? null : streamOf(v.sha256, range.start, range.end), { status: 206, headers });
+  }
+  headers["Content-Length"] = String(v.size);
+  if (head) return new Response(null, { status: 200, headers });
+  if (v.size <= MAX_HOT_FILE_BYTES) {
+    // small: read whole, answered and kept for the front
+    const parts: Buffer[] = [];
+    for await (const chunk of readBlob(v.sha256, 0, v.size - 1)) parts.push(chunk);
+    const body = Buffer.concat(parts);
+    keepHotFile(hotKey, generation, { pageId: v.pageId, status: 200, headers: Object.entries(headers), etag, body });
+    return new Response(new Uint8Array(body), { status: 200, headers });
+  }
+  return new Response(streamOf(v.sha256, 0, v.size - 1), { status: 200, headers });
+}
