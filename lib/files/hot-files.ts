@@ -132,13 +132,19 @@ export function keepHotFile(path: string, generation: number | null, file: HotFi
 export function expectFileNotice(pageId: number, timeoutMs = 1000): Promise<void> {
   if (!store.listening) return Promise.resolve();
   return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    timer.unref();
     const list = store.waiters.get(pageId) ?? [];
-    list.push(() => {
+    const wake = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    const timer = setTimeout(() => {
+      const left = (store.waiters.get(pageId) ?? []).filter((w) => w !== wake);
+      if (left.length) store.waiters.set(pageId, left);
+      else store.waiters.delete(pageId);
+      resolve();
+    }, timeoutMs);
+    timer.unref();
+    list.push(wake);
     store.waiters.set(pageId, list);
   });
 }
@@ -146,4 +152,15 @@ export function expectFileNotice(pageId: number, timeoutMs = 1000): Promise<void
 /** This process's counters, for the cache statistics. */
 export function hotFileCounters() {
   return { listening: store.listening, entries: store.entries.size, bytes: store.bytes };
+}
+
+/** Stop the subscription (tests, and a process shutting down): nothing is served from memory after it. */
+export async function stopHotFiles(): Promise<void> {
+  const client = store.client;
+  store.client = null;
+  store.listening = false;
+  store.started = false;
+  forgetAll();
+  delete (globalThis as unknown as Record<symbol, unknown>)[HOT_FILES_KEY];
+  await client?.end().catch(() => {});
 }
