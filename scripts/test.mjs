@@ -167,6 +167,8 @@ try {
       MEMCACHE_SERVERS: servers,
       NEXTAUTH_SECRET: "test-secret-not-for-production-0123456789",
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      // small enough that the security suite sends a body past it in moments
+      UPLOAD_MAX_BYTES: String(16 * 1024 * 1024),
     };
     // one process per instance, so each instance's /api/cache/stats counts all of its work
     const stdio = ["ignore", "ignore", "inherit"];
@@ -188,6 +190,7 @@ try {
         E2E_MEMCACHED_PORT: String(memcachedPort),
         E2E_MEMCACHED_PIDFILE: memcachedPidFile(memcachedPort),
         E2E_MAIL_DIR: mailDir,
+        E2E_UPLOAD_MAX_BYTES: appEnv.UPLOAD_MAX_BYTES,
       },
     });
   }

@@ -17,7 +17,7 @@ const INLINE_TYPES = RASTER_TYPES;
 
 /** `filename="…"` (ASCII, quotes and controls replaced) and `filename*=UTF-8''…` (RFC 6266, RFC 8187). */
 export function contentDisposition(kind: "inline" | "attachment", name: string): string {
-  const ascii = name.normalize("NFKD").replace(/[^\x20-\x7e]|["\\%;]/g, "_").replace(/[\u202a-\u202e\u2066-\u2069]/g, "") || "file";
+  const ascii = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]|["\\%;]/g, "_") || "file";
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

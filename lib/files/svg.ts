@@ -70,6 +70,7 @@ export async function svgProblem(file: string): Promise<string | null> {
     }
     parser.close();
   } catch (e) {
+    if (problem) return problem;
     return `XML that does not parse (${e instanceof Error ? e.message.split("\n")[0]!.slice(0, 120) : "unreadable"})`;
   }
   if (!sawRoot) return "no <svg> element";
