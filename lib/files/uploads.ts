@@ -12,10 +12,10 @@ import { bumpBacklinks, linkTargets, lockTitles } from "@/lib/wiki/links";
 import { insertRevision, lockPage, revisionWithText, setPageState, type Actor } from "@/lib/wiki/page-writes";
 import { assertAcceptable, detectType, extensionOf, isTextType } from "./types";
 import { assertHarmlessSvg } from "./svg";
-import { imageSize } from "./images";
+import { derivedImage, imageSize } from "./images";
 import { blobExists, discard, isUtf8Text, receiveUpload, storeBlob, type Received } from "./storage";
 import { getFileOrThrow, type FileInfo } from "./reads";
-import { fileNameOf, RASTER_TYPES } from "./urls";
+import { fileNameOf, imageAttributes, isImage, RASTER_TYPES } from "./urls";
 
 // Uploading a file to a File: page: a first file, a new version, or a revert to an earlier version. Each is a
 // revision of the page (kind "upload": history, recent changes, watchers' mail) and a file version, written in
@@ -75,13 +75,28 @@ export async function uploadFile(req: {
     const rendered = await renderBounded(description);
     const result = await inTransaction((tx) => recordUpload(tx, { ...req, sha256: received!.sha256, description, rendered }));
     if (result.status !== "unchanged") wakeMailWorker();
-    return { status: result.status, file: await getFileOrThrow(req.title) };
+    const file = await getFileOrThrow(req.title);
+    warmDisplaySize(file.version);
+    return { status: result.status, file };
   } finally {
     if (received) await discard(received.file);
     const left = (inFlight.get(req.author.id) ?? 1) - 1;
     if (left > 0) inFlight.set(req.author.id, left);
     else inFlight.delete(req.author.id);
   }
+}
+
+/**
+ * Make the size pages show an image at now, in the background, so the first reader of a page that shows it does not
+ * wait for it (the other ladder widths are made when first asked for).
+ */
+function warmDisplaySize(v: FileInfo["version"]): void {
+  if (!isImage(v)) return;
+  const width = new URL(imageAttributes({ versionId: v.id, name: "x", contentType: v.contentType, width: v.width, height: v.height }).src, "http://x").searchParams.get("width");
+  if (!width) return;
+  derivedImage({ sha256: v.sha256, size: v.size, contentType: v.contentType }, Number(width)).catch((e: unknown) => {
+    console.warn(`[vellum] could not make the display size of ${v.sha256}:`, e instanceof Error ? e.message : e);
+  });
 }
 
 /** Check what was received: its type from the bytes, the name's extension, and for images their size. */

@@ -5,7 +5,7 @@ import { verifyEmailSchema } from "@/lib/auth/verification";
 import { ERROR_STATUS } from "@/lib/errors";
 import { adminUserUpdateSchema, protectSchema } from "@/lib/people/admin";
 import { profileUpdateSchema } from "@/lib/people/profiles";
-import { deletePageSchema, diffQuerySchema, moveSchema, pageQuerySchema, previewSchema, recentChangesQuerySchema, restoreSchema, revertSchema, savePageSchema, searchQuerySchema, titleListQuerySchema } from "@/lib/wiki/schema";
+import { deletePageSchema, diffQuerySchema, moveSchema, pageQuerySchema, previewSchema, recentChangesQuerySchema, restoreSchema, revertFileSchema, revertSchema, savePageSchema, searchQuerySchema, titleListQuerySchema, uploadQuerySchema } from "@/lib/wiki/schema";
 import { commentSchema, talkQuerySchema } from "@/lib/talk/schema";
 import { MAX_COMMENT_CHARS } from "@/lib/talk/limits";
 
@@ -23,6 +23,8 @@ export type Operation = {
   summary: string;
   access: Access;
   body?: ZodType;
+  /** The body is a file's raw bytes (any Content-Type), not JSON. */
+  rawBody?: boolean;
   query?: ZodType;
   /** Success status and what it answers. */
   success: [number, string];
@@ -49,11 +51,15 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/move/{slug}", summary: "Rename a page with its history, watches and protection: {from, to, redirect, revision}. A redirect (`#REDIRECT [[New title]]`) stays at the old title unless `leaveRedirect: false`. 409 when the new title is a page; 400 onto itself.", access: "signed-in", body: moveSchema, success: [200, "moved"], errors: ["unauthorized", "forbidden", "not_found", "conflict"], tag: "Links" },
   { method: "delete", path: "/api/pages/{slug}", summary: "Delete a page (admins), with an optional {reason}. It answers 404 (saying when and why) and leaves every list; its revisions are kept for a restore.", access: "admin", body: deletePageSchema, success: [200, "deleted"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Links" },
   { method: "post", path: "/api/restore/{slug}", summary: "Restore the page last deleted under this title (admins), with its history; 409 when the title is a page again.", access: "admin", body: restoreSchema, success: [200, "restored"], errors: ["unauthorized", "forbidden", "not_found", "conflict"], tag: "Links" },
+  // files and images
+  { method: "put", path: "/api/files/{slug}", summary: "Upload a file to a File: title (`File:Site_map.png`): the body is the file's bytes, any Content-Type (the type is read from the bytes; the name's extension must agree; UPLOAD_TYPES lists what is accepted), at most UPLOAD_MAX_BYTES (413, counted as it arrives). 201 {file} a new file (its description is the summary), 200 {file} a new version, 200 {unchanged: true, file} the same bytes as now. `If-None-Match: *`: only when the title holds no other file (412). 429 past the per-person rate.", access: "signed-in", rawBody: true, query: uploadQuerySchema, success: [201, "the new file"], errors: ["unauthorized", "forbidden", "precondition_failed", "payload_too_large", "rate_limited"], tag: "Files" },
+  { method: "get", path: "/api/files/{slug}", summary: "A file: {file: {title, slug, url, version}, versions: [{id, number, size, contentType, sha256, width, height, createdAt, author, summary, url}], next, usedOn: [{title, slug}] (at most 50; /api/backlinks/{slug} has them all)}, versions newest first. `url` is immutable: /media/{versionId}/{name}, with ?width=N for an image at most N pixels wide; /file/{slug} redirects to the current one.", access: "anyone", query: pageQuerySchema, success: [200, "the file"], errors: ["not_found"], tag: "Files" },
+  { method: "post", path: "/api/files/{slug}/revert", summary: "Make an earlier version's bytes current again: {versionId} -> 200 {file} (a new version; `unchanged: true` when they are current already).", access: "signed-in", body: revertFileSchema, success: [200, "the file"], errors: ["unauthorized", "forbidden", "not_found", "rate_limited"], tag: "Files" },
   // talk, recent changes, search
   { method: "get", path: "/api/talk/{slug}", summary: "A talk page's comments, newest first (10 by default): {comments: [{id, author: {username} | null, content, html, createdAt}], next}. Any valid title may have one.", access: "anyone", query: talkQuerySchema, success: [200, "a page of comments"], tag: "Talk" },
   { method: "post", path: "/api/talk/{slug}", summary: `Comment: {content} (Markdown, 1-${MAX_COMMENT_CHARS.toLocaleString("en")} characters; longer 413) -> 201 {comment}. Signed in, or anyone when ALLOW_ANONYMOUS_COMMENTS=on; 429 when posting too fast.`, access: "signed-in", body: commentSchema, success: [201, "the comment"], errors: ["unauthorized", "forbidden", "payload_too_large", "rate_limited"], tag: "Talk" },
   { method: "delete", path: "/api/talk/{slug}/{id}", summary: "Delete a comment (its author or an admin).", access: "signed-in", success: [200, "deleted"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Talk" },
-  { method: "get", path: "/api/recent-changes", summary: "Every create, edit, revert, move, delete, restore and comment, newest first: {changes: [{id, kind, page: {title, slug}, revisionId, author, summary, createdAt, sizeDelta}], next}. `kind` filters; `hideMine=1` leaves out your own. Atom: /recent-changes.atom, and /feed/{slug} per page.", access: "anyone", query: recentChangesQuerySchema, success: [200, "a page of changes"], tag: "Talk" },
+  { method: "get", path: "/api/recent-changes", summary: "Every create, edit, revert, move, delete, restore, upload and comment, newest first: {changes: [{id, kind, page: {title, slug}, revisionId, author, summary, createdAt, sizeDelta}], next}. `kind` filters; `hideMine=1` leaves out your own. Atom: /recent-changes.atom, and /feed/{slug} per page.", access: "anyone", query: recentChangesQuerySchema, success: [200, "a page of changes"], tag: "Talk" },
   { method: "get", path: "/api/search", summary: "Search pages, best first (exact title, title matches, then text matches): {results: [{title, slug, snippet}], total, correction, didYouMean, ignoredWords}; snippet is escaped reader text with matches in <mark>. A word no page uses is corrected to the most similar word the wiki uses when nothing matches as typed (correction: {query, original}; asTyped=1 turns that off). At most 10 distinct words count. Any query up to 500 characters; longer 400.", access: "anyone", query: searchQuerySchema, success: [200, "results"], errors: ["unavailable"], tag: "Search" },
   { method: "post", path: "/api/admin/cache/flush", summary: "Empty memcached (flush_all) on every server (admins): {flushed}. Never makes a page stale: it only costs renders.", access: "admin", success: [200, "flushed"], errors: ["unauthorized", "forbidden"], tag: "Administration" },
   // watching
@@ -153,6 +159,9 @@ export function openApiDocument(serverUrl?: string) {
       parameters: [...pathParams, ...(op.query ? queryParameters(op.query) : [])],
       ...(op.body
         ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } } }
+        : {}),
+      ...(op.rawBody
+        ? { requestBody: { required: true, content: { "*/*": { schema: { type: "string", contentMediaType: "application/octet-stream" } } } } }
         : {}),
       responses,
     };
