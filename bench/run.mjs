@@ -1,6 +1,6 @@
 // `npm run bench`: page-view throughput with the page cache on and off, signed in and out, the history page, the
-// first view after an edit, and how the hit path's cost grows with the number of pages and of revisions. Not part
-// of `npm test`.
+// first view after an edit, how the hit path's cost grows with the number of pages and of revisions, and files
+// (bench/files.mjs). Not part of `npm test`.
 // Writes a table to stdout and JSON to bench/results/. Uses its own PostgreSQL cluster (.data/bench),
 // memcached and four app instances on ports 3200-3203: everything on; cache off; 2 workers; front cache off.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -13,6 +13,7 @@ import { migrate } from "../scripts/lib/migrate.mjs";
 import { startApp } from "../scripts/lib/app.mjs";
 import { startMemcached } from "../scripts/lib/memcached.mjs";
 import { benchArticle } from "./article.mjs";
+import { benchFiles } from "./files.mjs";
 import { RENDERER_VERSION } from "../lib/markdown/render.js";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -254,7 +255,8 @@ try {
   results.article = { markdownBytes: Buffer.byteLength(article) };
   say(`seeded a ${Buffer.byteLength(article)}-byte article; starting four app instances (3200-3203)`);
   const env = { DATABASE_URL: url.toString(), MEMCACHE_SERVERS: mc.servers };
-  await startBenchApp(3200, env);
+  // uploads as fast as the bench makes them
+  const app = await startBenchApp(3200, { ...env, UPLOAD_RATE_PER_MINUTE: "10000" });
   await startBenchApp(3201, { ...env, PAGE_CACHE: "off" });
   await startBenchApp(3202, { ...env, WEB_CONCURRENCY: "2" });
   await startBenchApp(3203, { ...env, FRONT_CACHE: "off" });
@@ -320,6 +322,11 @@ try {
   Object.assign(results.views, await benchFinding(db, on, cookie));
   results.search = await benchSearch(db, on);
 
+  say("files: an image by its immutable URL, display sizes, a 100 MiB upload's memory, a page showing 50 images");
+  const files = await benchFiles({ base: on, cookie, app, db, load, timeOne, sequentialLatency });
+  Object.assign(results.views, files.views);
+  results.files = files.rows;
+
   // report
   const v = results.views;
   const front = v["/wiki signed out, front cache hit"].requestsPerSecond;
@@ -346,6 +353,10 @@ try {
     "| link graph | ms |",
     "|---|---:|",
     ...Object.entries(results.links).map(([k, ms]) => `| ${k} | ${ms} |`),
+    "",
+    "| files | value |",
+    "|---|---:|",
+    ...Object.entries(results.files).map(([k, value]) => `| ${k} | ${value} |`),
   ];
   console.log("\n" + lines.join("\n") + "\n");
   mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });

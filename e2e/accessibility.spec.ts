@@ -1,5 +1,6 @@
 import { test, expect, type APIResponse, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import sharp from "sharp";
 import { apiContexts, createAccount, makeAdmin, newTitle, signInApi, slugPath } from "./fixtures";
 
 // axe-core, the engine behind Lighthouse's accessibility audit, over the main pages, signed in as an admin (so the
@@ -9,6 +10,7 @@ const contexts = apiContexts(() => origin);
 let origin: string;
 let username: string;
 let title: string;
+let fileTitle: string;
 const revisions: number[] = [];
 
 test.beforeAll(async ({ baseURL }) => {
@@ -27,6 +29,14 @@ test.beforeAll(async ({ baseURL }) => {
     revisions.push(base);
   }
   expect((await api.post(`/api/talk/${slugPath(title)}`, { data: { content: "A comment with **emphasis**." } })).status()).toBe(201);
+  // a File page with two versions, shown in a page with code and a formula
+  fileTitle = `File:${newTitle("Accessible chart")}.png`;
+  for (const colour of ["#2a7", "#a27"]) {
+    const png = await sharp({ create: { width: 900, height: 300, channels: 3, background: colour } }).png().toBuffer();
+    expect((await api.put(`/api/files/${slugPath(fileTitle)}`, { data: png })).ok()).toBeTruthy();
+  }
+  const shown = `[[${fileTitle}|A chart]]\n\n\`\`\`js\nconst x = 1; // a comment\n\`\`\`\n\nEuler: $e^{i\\pi} + 1 = 0$\n`;
+  expect((await api.put(`/api/pages/${slugPath(title)}%20shown`, { data: { markdown: shown, baseRevisionId: null } })).ok()).toBeTruthy();
 });
 
 test.afterAll(() => contexts.disposeAll());
@@ -42,6 +52,9 @@ const views = () => [
   "/recent-changes",
   "/settings",
   "/admin",
+  `/wiki/${slugPath(fileTitle)}`,
+  `/upload/${slugPath(fileTitle)}`,
+  `/wiki/${slugPath(title)}%20shown`,
 ];
 
 async function seriousViolations(page: Page) {

@@ -225,3 +225,14 @@ test("protection, roles and blocks apply to uploads as to edits", async () => {
   assert.equal((await upload(file, await png(4, 4), { author: people.admin })).status, "updated");
   assert.equal((await getFileOrThrow(file)).version.number, 2);
 });
+
+test("a page written at a File: title before any upload gets its first file as a new file (201), shown at once where it is embedded", async () => {
+  const file = fileTitle("png");
+  await newPage(people.editor, "A description written first.\n", file);
+  const embedding = await newPage(people.editor, `[[${file}]]\n`);
+  assert.equal(await embedOf(embedding.title, file), "red");
+  const first = await upload(file, await png(12, 8));
+  assert.equal(first.status, "created");
+  assert.equal(await embedOf(embedding.title, file), "12x8");
+  assert.match((await getPageViewOrThrow(file)).html, /A description written first/);
+});

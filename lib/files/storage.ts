@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, open, rm } from "node:fs/promises";
 import os from "node:os";
@@ -49,7 +50,7 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, dec
         throw tooLarge(limit);
       }
       hash.update(chunk.value);
-      if (!out.write(chunk.value)) await new Promise<void>((resolve, reject) => out.once("drain", resolve).once("error", reject));
+      if (!out.write(chunk.value)) await once(out, "drain"); // rejects (and removes its listeners) on an error
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     if (size === 0) throw new AppError("bad_request", "The file is empty");
@@ -144,7 +145,7 @@ export async function blobToTempFile(sha256: string, size: number): Promise<stri
   const out = createWriteStream(file, { mode: 0o600 });
   try {
     for await (const chunk of readBlob(sha256, 0, size - 1)) {
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", resolve));
+      if (!out.write(chunk)) await once(out, "drain");
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     return file;

@@ -140,16 +140,17 @@ async function recordUpload(tx: Tx, req: Recording): Promise<{ status: UploadRes
   // what every embed of this title shows changes: taken exclusively, like a page's creation (decision 0016)
   await lockTitles(tx, { exclusive: [req.title], shared: linkTargets(req.rendered.rendered.links) });
   let page = await lockPage(tx, req.title);
+  let current: string | null = null;
   if (page?.latest_revision_id) {
     assertCanEdit(req.author, page.protection);
-    const current = await currentSha(tx, page.id);
+    current = await currentSha(tx, page.id);
     if (current === req.sha256) return { status: "unchanged" };
     if (current !== null && req.ifNoneMatch) {
       throw new AppError("precondition_failed", `${req.title} already holds another file; choose another name`);
     }
   }
   await assertNotTooFast(tx, req.author);
-  const created = !page?.latest_revision_id;
+  const created = !page?.latest_revision_id; // a new page (an existing page without a file gets its first one)
   if (!page || !page.latest_revision_id) {
     await tx.$executeRaw`INSERT INTO pages (title) VALUES (${req.title}) ON CONFLICT (title) DO NOTHING`;
     page = await lockPage(tx, req.title);
@@ -170,8 +171,8 @@ async function recordUpload(tx: Tx, req: Recording): Promise<{ status: UploadRes
     await setPageState(tx, page.id, req.title, req.rendered.rendered.html, linkTargets(req.rendered.rendered.links), null, true);
   }
   await addVersion(tx, page.id, req.sha256, req.title, req.author, summary, revision.id);
-  if (!created) await bumpBacklinks(tx, [req.title]);
-  return { status: created ? "created" : "updated" };
+  if (!created) await bumpBacklinks(tx, [req.title]); // a new page's creation bumped them already
+  return { status: current === null ? "created" : "updated" };
 }
 
 async function currentSha(tx: Tx, pageId: number): Promise<string | null> {

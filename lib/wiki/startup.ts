@@ -63,6 +63,7 @@ const WELCOME = `Welcome to this wiki. Every page here can be improved by anyone
 
 - **Edit** a page with its *Edit* tab. Pages are written in [Markdown](https://commonmark.org/help/); the editor shows a preview as you type, and every save is kept in the page's *History*.
 - **Link** pages with double brackets: \`[[Page title]]\`, or \`[[Page title|other words]]\`. A link to a page nobody has written yet shows in red: follow it to write that page. [[Sandbox|Try it in the sandbox]].
+- **Add pictures and files** by dropping them into the editor, pasting a screenshot, or its *Upload…* button; they show where you put \`[[File:Name.png]]\`.
 - **Search** with the box at the top of every page. If a page has exactly the title you type, you go straight to it.
 - **Discuss** a page on its *Discussion* tab, and see what everyone changed in [Recent changes](/recent-changes).
 `;
