@@ -252,5 +252,8 @@ test("the API describes itself: /api/openapi.json (OpenAPI 3.1) and /api-docs fo
   expect(Object.keys(doc.paths["/api/talk/{slug}/{id}"] ?? {})).toEqual(["delete"]);
   const page = await api.get("/api-docs");
   expect(page.status()).toBe(200);
-  expect(await page.text()).toContain("PUT /api/pages/{slug}");
+  const text = await page.text();
+  expect(text).toContain("PUT /api/pages/{slug}");
+  expect(text).toContain("PUT /api/files/{slug}");
+  expect(Object.keys(doc.paths["/api/files/{slug}"] ?? {}).sort()).toEqual(["get", "put"]);
 });

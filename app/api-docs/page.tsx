@@ -22,7 +22,8 @@ export default function ApiDocsPage() {
       <p>{doc.info.description}</p>
       <p>
         Errors are <code>{`{"error": {"code", "message"}}`}</code> with 400 <code>bad_request</code>, 401 <code>unauthorized</code>,
-        403 <code>forbidden</code>, 404 <code>not_found</code>, 409 <code>edit_conflict</code>/<code>conflict</code>, 413{" "}
+        403 <code>forbidden</code>, 404 <code>not_found</code>, 409 <code>edit_conflict</code>/<code>conflict</code>, 412{" "}
+        <code>precondition_failed</code>, 413{" "}
         <code>payload_too_large</code>, 429 <code>rate_limited</code>, 503 <code>unavailable</code>. Machine-readable:{" "}
         <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).
       </p>
@@ -30,8 +31,8 @@ export default function ApiDocsPage() {
         <section key={tag}>
           <h2>{tag}</h2>
           {OPERATIONS.filter((op) => op.tag === tag).map((op) => {
-            const body = (doc.paths[op.path]?.[op.method] as { requestBody?: { content: { "application/json": { schema: unknown } } } })
-              .requestBody?.content["application/json"].schema;
+            const body = (doc.paths[op.path]?.[op.method] as { requestBody?: { content: { "application/json"?: { schema: unknown } } } })
+              .requestBody?.content["application/json"]?.schema;
             return (
               <div key={`${op.method} ${op.path}`} className="api-op">
                 <h3>
@@ -42,6 +43,7 @@ export default function ApiDocsPage() {
                   Who: {ACCESS[op.access]}. Answers {op.success[0]}
                   {op.errors?.length ? `; also ${op.errors.join(", ")}` : ""}.
                 </p>
+                {op.rawBody && <p>Body: the file&apos;s bytes, any Content-Type.</p>}
                 {body !== undefined && (
                   <details>
                     <summary>Body (JSON Schema)</summary>

@@ -2,6 +2,7 @@ import "server-only";
 import { getCache } from "./index";
 import { pageCacheCounters } from "./page-cache";
 import { frontCacheCounters } from "./front-cache";
+import { hotFileCounters } from "@/lib/files/hot-files";
 
 /** GET /api/cache/stats: the backend's own counters summed over servers, and this instance's page-cache counters. */
 export async function getCacheStats() {
@@ -18,6 +19,8 @@ export async function getCacheStats() {
     hitRatio: stats.hitRatio,
     pageCache: { ...pageCacheCounters },
     frontCache: frontCacheCounters(),
+    /** Files answered by the front from memory: whether this instance is subscribed to deletions, and what it keeps. */
+    hotFiles: hotFileCounters(),
     client: { ...getCache().counters },
   };
 }
