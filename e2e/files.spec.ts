@@ -1,38 +1,17 @@
-import { test, expect, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
+import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
 import sharp from "sharp";
-import { createAccount, makeAdmin, newTitle, signInApi, signUpInBrowser, slugPath, sql } from "./fixtures";
+import { INSTANCE_A, INSTANCE_B, newTitle, signUpInBrowser, slugPath, sql, twoInstanceContexts } from "./fixtures";
 
-// Files and images in Chromium and over HTTP against both instances (E2E_BASE_URL and E2E_SECOND_URL share
-// PostgreSQL and memcached): the editor takes dropped, pasted and picked files; File pages, versions and reverts;
-// embeds change on every instance at once; nothing in a file runs.
-const A = process.env.E2E_BASE_URL ?? "http://localhost:3100";
-const B = process.env.E2E_SECOND_URL ?? "http://localhost:3101";
-
-let editorA: APIRequestContext;
-let adminA: APIRequestContext;
-let anonA: APIRequestContext;
-let anonB: APIRequestContext;
-
-test.beforeAll(async () => {
-  const timeout = 20_000;
-  editorA = await playwrightRequest.newContext({ baseURL: A, extraHTTPHeaders: { Origin: A }, timeout });
-  adminA = await playwrightRequest.newContext({ baseURL: A, extraHTTPHeaders: { Origin: A }, timeout });
-  anonA = await playwrightRequest.newContext({ baseURL: A, timeout });
-  anonB = await playwrightRequest.newContext({ baseURL: B, timeout });
-  await signInApi(editorA, await createAccount(editorA));
-  const admin = await createAccount(adminA);
-  await makeAdmin(admin);
-  await signInApi(adminA, admin);
-});
-test.afterAll(async () => {
-  for (const c of [editorA, adminA, anonA, anonB]) await c.dispose();
-});
+// Files and images in Chromium and over HTTP against both instances (they share PostgreSQL and memcached): the
+// editor takes dropped, pasted and picked files; File pages, versions and reverts; embeds change on every instance
+// at once; nothing in a file runs.
+const c = twoInstanceContexts();
 
 const png = (width: number, height: number, colour = "#2a7") =>
   sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
 const fileTitle = (ext = "png") => `File:${newTitle("Pic")}.${ext}`;
 
-async function upload(title: string, bytes: Buffer, ctx = editorA) {
+async function upload(title: string, bytes: Buffer, ctx = c.editorA) {
   const res = await ctx.put(`/api/files/${slugPath(title)}`, { data: bytes, headers: { "Content-Type": "application/octet-stream" } });
   expect([200, 201], await res.text()).toContain(res.status());
   return (await res.json()) as { file: { url: string; version: { id: number; width: number; height: number; sha256: string } } };
@@ -50,17 +29,17 @@ async function embedAsSeen(ctx: APIRequestContext, title: string, file: string) 
 test("the HTTP contract: upload, versions, immutable URLs with ranges and 304s, widths, /file redirects", async () => {
   const title = fileTitle();
   const bytes = await png(640, 480);
-  const created = await editorA.put(`/api/files/${slugPath(title)}?summary=${encodeURIComponent("A test image")}`, { data: bytes });
+  const created = await c.editorA.put(`/api/files/${slugPath(title)}?summary=${encodeURIComponent("A test image")}`, { data: bytes });
   expect(created.status()).toBe(201);
   const { file } = (await created.json()) as { file: { title: string; slug: string; url: string; version: Record<string, unknown> } };
   expect(file.title).toBe(title);
   expect(file.slug).toBe(title.replaceAll(" ", "_"));
   expect(file.version).toMatchObject({ number: 1, size: bytes.length, contentType: "image/png", width: 640, height: 480, summary: "A test image" });
   expect(file.version.sha256).toMatch(/^[0-9a-f]{64}$/);
-  const again = await editorA.put(`/api/files/${slugPath(title)}`, { data: bytes });
+  const again = await c.editorA.put(`/api/files/${slugPath(title)}`, { data: bytes });
   expect(again.status()).toBe(200);
   expect((await again.json()).unchanged).toBe(true);
-  for (const ctx of [anonA, anonB]) {
+  for (const ctx of [c.anonA, c.anonB]) {
     const got = await ctx.get(file.url);
     expect(got.status()).toBe(200);
     expect(Buffer.from(await got.body()).equals(bytes)).toBe(true);
@@ -79,40 +58,40 @@ test("the HTTP contract: upload, versions, immutable URLs with ranges and 304s, 
     expect(head.status()).toBe(200);
     expect(head.headers()["content-length"]).toBe(String(bytes.length));
   }
-  const small = await anonB.get(`${file.url}?width=200`);
+  const small = await c.anonB.get(`${file.url}?width=200`);
   expect(small.status()).toBe(200);
   const meta = await sharp(Buffer.from(await small.body())).metadata();
   expect(meta.width).toBeLessThanOrEqual(200);
   expect(meta.height! / meta.width!).toBeCloseTo(480 / 640, 1);
-  const redirect = await anonB.get(`/file/${slugPath(title)}`, { maxRedirects: 0 });
+  const redirect = await c.anonB.get(`/file/${slugPath(title)}`, { maxRedirects: 0 });
   expect(redirect.status()).toBe(302);
   expect(redirect.headers().location).toBe(file.url);
-  const info = (await (await anonB.get(`/api/files/${slugPath(title)}`)).json()) as { versions: unknown[]; usedOn: unknown[]; next: unknown };
+  const info = (await (await c.anonB.get(`/api/files/${slugPath(title)}`)).json()) as { versions: unknown[]; usedOn: unknown[]; next: unknown };
   expect(info.versions).toHaveLength(1);
   expect(info.usedOn).toEqual([]);
 });
 
 test("an embed changes on the other instance at once, signed out, through uploads, new versions, deletes and restores", async () => {
   const [page, file] = [newTitle("Gallery"), fileTitle()];
-  const res = await editorA.put(`/api/pages/${slugPath(page)}`, { data: { markdown: `Look: [[${file}|The view]]`, baseRevisionId: null } });
+  const res = await c.editorA.put(`/api/pages/${slugPath(page)}`, { data: { markdown: `Look: [[${file}|The view]]`, baseRevisionId: null } });
   expect(res.status()).toBe(201);
-  expect(await embedAsSeen(anonB, page, file)).toBe("red");
-  expect(await embedAsSeen(anonB, page, file)).toBe("red"); // the second answer comes from B's front cache
+  expect(await embedAsSeen(c.anonB, page, file)).toBe("red");
+  expect(await embedAsSeen(c.anonB, page, file)).toBe("red"); // the second answer comes from B's front cache
   const first = await upload(file, await png(400, 200));
-  expect(await embedAsSeen(anonB, page, file)).toMatchObject({ size: "400x200" });
-  const seen = (await embedAsSeen(anonB, page, file)) as { src: string };
-  expect((await anonB.get(seen.src)).status()).toBe(200);
-  expect((await anonB.get(first.file.url)).status()).toBe(200); // now kept by B's front as a hot file
+  expect(await embedAsSeen(c.anonB, page, file)).toMatchObject({ size: "400x200" });
+  const seen = (await embedAsSeen(c.anonB, page, file)) as { src: string };
+  expect((await c.anonB.get(seen.src)).status()).toBe(200);
+  expect((await c.anonB.get(first.file.url)).status()).toBe(200); // now kept by B's front as a hot file
   await upload(file, await png(200, 300, "#a22"));
-  expect(await embedAsSeen(anonB, page, file)).toMatchObject({ size: "200x300" });
-  expect(await embedAsSeen(anonA, page, file)).toMatchObject({ size: "200x300" });
-  expect((await adminA.delete(`/api/pages/${slugPath(file)}`, { data: { reason: "test" } })).status()).toBe(200);
-  expect(await embedAsSeen(anonB, page, file)).toBe("red");
-  expect((await anonB.get(first.file.url)).status()).toBe(404);
-  expect((await anonA.get(first.file.url)).status()).toBe(404);
-  expect((await adminA.post(`/api/restore/${slugPath(file)}`, { data: {} })).status()).toBe(200);
-  expect(await embedAsSeen(anonB, page, file)).toMatchObject({ size: "200x300" });
-  expect((await anonB.get(first.file.url)).status()).toBe(200);
+  expect(await embedAsSeen(c.anonB, page, file)).toMatchObject({ size: "200x300" });
+  expect(await embedAsSeen(c.anonA, page, file)).toMatchObject({ size: "200x300" });
+  expect((await c.adminA.delete(`/api/pages/${slugPath(file)}`, { data: { reason: "test" } })).status()).toBe(200);
+  expect(await embedAsSeen(c.anonB, page, file)).toBe("red");
+  expect((await c.anonB.get(first.file.url)).status()).toBe(404);
+  expect((await c.anonA.get(first.file.url)).status()).toBe(404);
+  expect((await c.adminA.post(`/api/restore/${slugPath(file)}`, { data: {} })).status()).toBe(200);
+  expect(await embedAsSeen(c.anonB, page, file)).toMatchObject({ size: "200x300" });
+  expect((await c.anonB.get(first.file.url)).status()).toBe(200);
 });
 
 /** Put `bytes` as a file named `name` into the page's drop or paste event (what a browser hands the editor). */
@@ -200,14 +179,14 @@ test("in the browser: the File page shows the file and its versions; a new versi
 
 test("an SVG with a script is refused; one smuggled past the check and opened directly runs nothing", async ({ page }) => {
   const hostile = '<svg xmlns="http://www.w3.org/2000/svg" onload="document.title=\'pwned\'"><script>document.title="pwned"; fetch("/api/me")</script><rect width="9" height="9"/></svg>';
-  const refused = await editorA.put(`/api/files/${slugPath(fileTitle("svg"))}`, { data: Buffer.from(hostile) });
+  const refused = await c.editorA.put(`/api/files/${slugPath(fileTitle("svg"))}`, { data: Buffer.from(hostile) });
   expect(refused.status()).toBe(400);
   // smuggle: store a harmless SVG, then swap its bytes for the hostile ones in PostgreSQL
   const title = fileTitle("svg");
   const { file } = await upload(title, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><rect width="9" height="9"/></svg>'));
   await sql("UPDATE blob_chunks SET data = $2 WHERE sha256 = $1", [file.version.sha256, Buffer.from(hostile)]);
   await sql("UPDATE blobs SET size = $2 WHERE sha256 = $1", [file.version.sha256, Buffer.byteLength(hostile)]);
-  const direct = await anonB.get(file.url);
+  const direct = await c.anonB.get(file.url);
   expect(direct.headers()["content-disposition"]).toMatch(/^attachment;/);
   expect(direct.headers()["content-security-policy"]).toMatch(/sandbox/);
   const requests: string[] = [];
@@ -218,10 +197,10 @@ test("an SVG with a script is refused; one smuggled past the check and opened di
     void d.dismiss();
   });
   const download = page.waitForEvent("download").catch(() => null);
-  await page.goto(`${B}${file.url}`).catch(() => null); // an attachment: the browser saves it, shows nothing
+  await page.goto(`${INSTANCE_B}${file.url}`).catch(() => null); // an attachment: the browser saves it, shows nothing
   await download;
   // and shown as an image in a page of the wiki, an SVG never runs script
-  await page.goto(`${B}/wiki/Main_Page`);
+  await page.goto(`${INSTANCE_B}/wiki/Main_Page`);
   await page.evaluate(async (src) => {
     const img = document.createElement("img");
     img.src = src;
@@ -235,16 +214,16 @@ test("an SVG with a script is refused; one smuggled past the check and opened di
 
 for (const scheme of ["light", "dark"] as const) {
   test(`code is highlighted and math typeset, readable in ${scheme} mode, with nothing from another site`, async ({ browser }) => {
-    const context = await browser.newContext({ colorScheme: scheme, baseURL: A });
+    const context = await browser.newContext({ colorScheme: scheme, baseURL: INSTANCE_A });
     const page = await context.newPage();
     const title = newTitle("Maths");
-    const res = await editorA.put(`/api/pages/${slugPath(title)}`, {
+    const res = await c.editorA.put(`/api/pages/${slugPath(title)}`, {
       data: { markdown: "Euler: $e^{i\\pi} + 1 = 0$\n\n$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$\n\n```js\nconst answer = 42; // the answer\n```\n", baseRevisionId: null },
     });
     expect(res.status()).toBe(201);
     const elsewhere: string[] = [];
     page.on("request", (r) => {
-      if (new URL(r.url()).origin !== A) elsewhere.push(r.url());
+      if (new URL(r.url()).origin !== INSTANCE_A) elsewhere.push(r.url());
     });
     await page.goto(`/wiki/${slugPath(title)}`);
     await expect(page.locator(".katex")).toHaveCount(2);

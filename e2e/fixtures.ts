@@ -1,4 +1,4 @@
-import { expect, request as playwrightRequest, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -144,4 +144,34 @@ export async function verifyAddress(request: APIRequestContext, username: string
   expect(token, `a verification link reached ${address}`).toBeTruthy();
   const res = await request.post("/api/verify-email", { data: { token } });
   expect(res.status()).toBe(200);
+}
+
+/** The two instances `npm test` starts, sharing PostgreSQL and memcached. */
+export const INSTANCE_A = process.env.E2E_BASE_URL ?? "http://localhost:3100";
+export const INSTANCE_B = process.env.E2E_SECOND_URL ?? "http://localhost:3101";
+
+/**
+ * Request contexts on both instances for one spec file, made in its beforeAll and ended in its afterAll: an editor
+ * and an admin signed in on A (with A's Origin), and signed-out readers on A and B (whose article views the front
+ * cache may answer). Read the fields inside tests.
+ */
+export function twoInstanceContexts() {
+  const c = {} as { editorA: APIRequestContext; adminA: APIRequestContext; anonA: APIRequestContext; anonB: APIRequestContext };
+  test.beforeAll(async () => {
+    const timeout = 20_000; // a stuck server fails the test with the request named instead of hanging it
+    c.editorA = await playwrightRequest.newContext({ baseURL: INSTANCE_A, extraHTTPHeaders: { Origin: INSTANCE_A }, timeout });
+    c.adminA = await playwrightRequest.newContext({ baseURL: INSTANCE_A, extraHTTPHeaders: { Origin: INSTANCE_A }, timeout });
+    c.anonA = await playwrightRequest.newContext({ baseURL: INSTANCE_A, timeout });
+    c.anonB = await playwrightRequest.newContext({ baseURL: INSTANCE_B, timeout });
+    const editor = await createAccount(c.editorA);
+    await sql("UPDATE users SET role = 'editor' WHERE username_key = $1", [editor.toLowerCase()]);
+    await signInApi(c.editorA, editor);
+    const admin = await createAccount(c.adminA);
+    await makeAdmin(admin);
+    await signInApi(c.adminA, admin);
+  });
+  test.afterAll(async () => {
+    for (const ctx of Object.values(c)) await ctx.dispose();
+  });
+  return c;
 }

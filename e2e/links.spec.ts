@@ -1,35 +1,12 @@
-import { test, expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
-import { createAccount, makeAdmin, newTitle, saveInEditor, signInApi, signUpInBrowser, slugPath, sql } from "./fixtures";
+import { test, expect, type APIRequestContext } from "@playwright/test";
+import { createAccount, INSTANCE_A, makeAdmin, newTitle, saveInEditor, signInApi, signUpInBrowser, slugPath, twoInstanceContexts } from "./fixtures";
 
 // Connected pages: wiki links and their colours, moves with redirects, deletes and restores, in Chromium and over
-// HTTP against both instances (E2E_BASE_URL and E2E_SECOND_URL share PostgreSQL and memcached).
-const A = process.env.E2E_BASE_URL ?? "http://localhost:3100";
-const B = process.env.E2E_SECOND_URL ?? "http://localhost:3101";
-
-let editorA: APIRequestContext;
-let adminA: APIRequestContext;
-let anonA: APIRequestContext;
-let anonB: APIRequestContext;
-
-test.beforeAll(async () => {
-  const timeout = 20_000;
-  editorA = await playwrightRequest.newContext({ baseURL: A, extraHTTPHeaders: { Origin: A }, timeout });
-  adminA = await playwrightRequest.newContext({ baseURL: A, extraHTTPHeaders: { Origin: A }, timeout });
-  anonA = await playwrightRequest.newContext({ baseURL: A, timeout });
-  anonB = await playwrightRequest.newContext({ baseURL: B, timeout });
-  const editor = await createAccount(editorA);
-  await sql("UPDATE users SET role = 'editor' WHERE username_key = $1", [editor.toLowerCase()]);
-  await signInApi(editorA, editor);
-  const admin = await createAccount(adminA);
-  await makeAdmin(admin);
-  await signInApi(adminA, admin);
-});
-test.afterAll(async () => {
-  for (const c of [editorA, adminA, anonA, anonB]) await c.dispose();
-});
+// HTTP against both instances (they share PostgreSQL and memcached).
+const c = twoInstanceContexts();
 
 async function create(title: string, markdown: string) {
-  const res = await editorA.put(`/api/pages/${slugPath(title)}`, { data: { markdown, baseRevisionId: null } });
+  const res = await c.editorA.put(`/api/pages/${slugPath(title)}`, { data: { markdown, baseRevisionId: null } });
   expect(res.status(), await res.text()).toBe(201);
 }
 
@@ -104,20 +81,20 @@ test("a red link turns blue on the other instance for a signed-out reader at onc
   const [linker, target] = [newTitle("Linker"), newTitle("Target")];
   await create(linker, `See [[${target}]].`);
   // B serves the page twice: the second answer comes from its front cache
-  expect(await linkAsSeen(anonB, linker, target)).toEqual({ cls: "new", href: `/edit/${slugPath(target)}` });
-  expect(await linkAsSeen(anonB, linker, target)).toEqual({ cls: "new", href: `/edit/${slugPath(target)}` });
+  expect(await linkAsSeen(c.anonB, linker, target)).toEqual({ cls: "new", href: `/edit/${slugPath(target)}` });
+  expect(await linkAsSeen(c.anonB, linker, target)).toEqual({ cls: "new", href: `/edit/${slugPath(target)}` });
   await create(target, "Here.");
-  expect(await linkAsSeen(anonB, linker, target)).toEqual({ cls: "", href: `/wiki/${slugPath(target)}` });
-  expect(await linkAsSeen(anonA, linker, target)).toEqual({ cls: "", href: `/wiki/${slugPath(target)}` });
-  const del = await adminA.delete(`/api/pages/${slugPath(target)}`, { data: { reason: "test" } });
+  expect(await linkAsSeen(c.anonB, linker, target)).toEqual({ cls: "", href: `/wiki/${slugPath(target)}` });
+  expect(await linkAsSeen(c.anonA, linker, target)).toEqual({ cls: "", href: `/wiki/${slugPath(target)}` });
+  const del = await c.adminA.delete(`/api/pages/${slugPath(target)}`, { data: { reason: "test" } });
   expect(del.status()).toBe(200);
-  expect(await linkAsSeen(anonB, linker, target)).toEqual({ cls: "new", href: `/edit/${slugPath(target)}` });
-  const deleted = await anonB.get(`/wiki/${slugPath(target)}`);
+  expect(await linkAsSeen(c.anonB, linker, target)).toEqual({ cls: "new", href: `/edit/${slugPath(target)}` });
+  const deleted = await c.anonB.get(`/wiki/${slugPath(target)}`);
   expect(deleted.status()).toBe(404);
   expect(await deleted.text()).toContain("This page was deleted");
-  const restored = await adminA.post(`/api/restore/${slugPath(target)}`, { data: {} });
+  const restored = await c.adminA.post(`/api/restore/${slugPath(target)}`, { data: {} });
   expect(restored.status()).toBe(200);
-  expect(await linkAsSeen(anonB, linker, target)).toEqual({ cls: "", href: `/wiki/${slugPath(target)}` });
+  expect(await linkAsSeen(c.anonB, linker, target)).toEqual({ cls: "", href: `/wiki/${slugPath(target)}` });
 });
 
 test("redirects: one temporary hop; loops, chains and self-redirects show the redirect page", async () => {
@@ -128,7 +105,7 @@ test("redirects: one temporary hop; loops, chains and self-redirects show the re
   await create(self!, `#REDIRECT [[${self}]]`);
   await create(loopA!, `#REDIRECT [[${loopB}]]`);
   await create(loopB!, `#REDIRECT [[${loopA}]]`);
-  for (const ctx of [anonA, anonB]) {
+  for (const ctx of [c.anonA, c.anonB]) {
     const hop = await ctx.get(`/wiki/${slugPath(r1!)}`, { maxRedirects: 0 });
     expect(hop.status()).toBe(302);
     expect(hop.headers().location).toBe(`/wiki/${slugPath(target!)}?redirectedfrom=${slugPath(r1!)}`);
@@ -140,10 +117,10 @@ test("redirects: one temporary hop; loops, chains and self-redirects show the re
       expect(await res.text()).toContain("This page is a redirect");
     }
   }
-  const page = await (await anonA.get(`/api/pages/${slugPath(r1!)}`)).json();
+  const page = await (await c.anonA.get(`/api/pages/${slugPath(r1!)}`)).json();
   expect(page.redirectTo).toEqual({ title: target, slug: slugPath(target!) });
   // a forged "redirected from" names nothing
-  const forged = await anonA.get(`/wiki/${slugPath(target!)}?redirectedfrom=${slugPath(self!)}`);
+  const forged = await c.anonA.get(`/wiki/${slugPath(target!)}?redirectedfrom=${slugPath(self!)}`);
   expect(await forged.text()).not.toContain("Redirected from");
 });
 
@@ -152,32 +129,32 @@ test("the HTTP contract: move answers, lists of pages, backlinks and wanted titl
   await create(a, `[[${b}]] [[${wanted}]]`);
   await create(b, `[[${a}]] [[${wanted}]]`);
   const moved = newTitle("Moved");
-  const res = await editorA.post(`/api/move/${slugPath(a)}`, { data: { to: moved } });
+  const res = await c.editorA.post(`/api/move/${slugPath(a)}`, { data: { to: moved } });
   expect(res.status()).toBe(200);
   expect(await res.json()).toMatchObject({ from: { title: a, slug: slugPath(a) }, to: { title: moved, slug: slugPath(moved) }, redirect: true });
-  expect((await editorA.post(`/api/move/${slugPath(moved)}`, { data: { to: b } })).status()).toBe(409);
-  expect((await editorA.post(`/api/move/${slugPath(moved)}`, { data: { to: moved } })).status()).toBe(400);
-  expect((await editorA.post(`/api/move/${slugPath(moved)}`, { data: { to: "bad [title]" } })).status()).toBe(400);
-  expect((await editorA.post(`/api/move/${slugPath(newTitle("Missing"))}`, { data: { to: newTitle("X") } })).status()).toBe(404);
-  expect((await anonA.post(`/api/move/${slugPath(moved)}`, { data: { to: newTitle("X") }, headers: { Origin: A } })).status()).toBe(401);
-  expect((await editorA.delete(`/api/pages/${slugPath(b)}`, { data: {} })).status()).toBe(403);
+  expect((await c.editorA.post(`/api/move/${slugPath(moved)}`, { data: { to: b } })).status()).toBe(409);
+  expect((await c.editorA.post(`/api/move/${slugPath(moved)}`, { data: { to: moved } })).status()).toBe(400);
+  expect((await c.editorA.post(`/api/move/${slugPath(moved)}`, { data: { to: "bad [title]" } })).status()).toBe(400);
+  expect((await c.editorA.post(`/api/move/${slugPath(newTitle("Missing"))}`, { data: { to: newTitle("X") } })).status()).toBe(404);
+  expect((await c.anonA.post(`/api/move/${slugPath(moved)}`, { data: { to: newTitle("X") }, headers: { Origin: INSTANCE_A } })).status()).toBe(401);
+  expect((await c.editorA.delete(`/api/pages/${slugPath(b)}`, { data: {} })).status()).toBe(403);
 
-  const backlinks = await (await anonA.get(`/api/backlinks/${slugPath(wanted)}`)).json();
+  const backlinks = await (await c.anonA.get(`/api/backlinks/${slugPath(wanted)}`)).json();
   expect(backlinks.pages.map((p: { title: string }) => p.title).sort()).toEqual([b, moved].sort());
   expect(backlinks.next).toBeNull();
-  const toOld = await (await anonA.get(`/api/backlinks/${slugPath(a)}`)).json();
+  const toOld = await (await c.anonA.get(`/api/backlinks/${slugPath(a)}`)).json();
   expect(toOld.pages).toEqual([{ title: b, slug: slugPath(b) }]);
 
-  const wantedList = await (await anonA.get("/api/wanted?limit=500")).json();
+  const wantedList = await (await c.anonA.get("/api/wanted?limit=500")).json();
   expect(wantedList.pages).toContainEqual({ title: wanted, slug: slugPath(wanted), links: 2 });
 
-  const first = await (await anonA.get("/api/pages?limit=2")).json();
+  const first = await (await c.anonA.get("/api/pages?limit=2")).json();
   expect(first.pages).toHaveLength(2);
   expect(Object.keys(first.pages[0]).sort()).toEqual(["redirect", "slug", "title", "updatedAt"]);
-  const second = await (await anonA.get(`/api/pages?limit=2&after=${encodeURIComponent(first.next)}`)).json();
+  const second = await (await c.anonA.get(`/api/pages?limit=2&after=${encodeURIComponent(first.next)}`)).json();
   expect(second.pages[0].title > first.pages[1].title).toBe(true);
 
-  const random = await anonA.get("/random", { maxRedirects: 0 });
+  const random = await c.anonA.get("/random", { maxRedirects: 0 });
   expect(random.status()).toBe(302);
   expect(random.headers().location).toMatch(/^\/wiki\//);
 });

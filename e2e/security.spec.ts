@@ -1,7 +1,7 @@
 import { test, expect } from "@playwright/test";
 import http from "node:http";
 import sharp from "sharp";
-import { crc32 } from "node:zlib";
+import { pngClaiming } from "../lib/testing/images";
 import { startApp } from "../scripts/lib/app.mjs";
 import { PASSWORD, apiContexts, createAccount, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
 
@@ -643,22 +643,6 @@ test("SIGTERM stops an instance within seconds even while it is serving a reques
 const tinyPng = (seed: number, width = 4, height = 3) =>
   sharp({ create: { width, height, channels: 3, background: { r: seed % 256, g: Math.floor(seed / 256) % 256, b: 7 } } }).png().toBuffer();
 
-/** A PNG whose header claims `width` x `height` pixels (a decompression bomb's shape; its data is a few bytes). */
-function claimedPng(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
-    return Buffer.concat([len, Buffer.from(type), data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), chunk("IHDR", ihdr), chunk("IDAT", Buffer.alloc(32)), chunk("IEND", Buffer.alloc(0))]);
-}
-
 test("files: bytes that lie about their type, harmful SVGs, pixel bombs, empty and oversized bodies are 4xx and store nothing", async () => {
   const { c } = await signedIn();
   const blobsBefore = Number((await sql("SELECT count(*) AS n FROM blobs"))[0].n);
@@ -676,7 +660,7 @@ test("files: bytes that lie about their type, harmful SVGs, pixel bombs, empty a
     [`${newTitle("svgext")}.svg`, '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="https://evil.example/track.png"/></svg>', /outside/],
     [`${newTitle("svgcss")}.svg`, '<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(https://evil.example/x) }</style></svg>', /style/],
     [`${newTitle("svgxxe")}.svg`, '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', /DOCTYPE/],
-    [`${newTitle("bomb")}.png`, claimedPng(100_000, 100_000), /100000 x 100000/],
+    [`${newTitle("bomb")}.png`, pngClaiming(100_000, 100_000), /100000 x 100000/],
     [`${newTitle("empty")}.png`, "", /empty/],
   ];
   for (const [name, data, why] of refusals) {

@@ -10,6 +10,7 @@ import { searchPages } from "@/lib/wiki/search";
 import { setWatch } from "@/lib/wiki/watches";
 import { listRecentChanges } from "@/lib/wiki/changes";
 import { BLOB_CHUNK_BYTES } from "./storage";
+import { pngClaiming } from "@/lib/testing/images";
 import { getFileOrThrow, getFileWithVersions, mediaVersion } from "./reads";
 import { revertFile, uploadFile } from "./uploads";
 import { mediaResponse } from "./serve";
@@ -84,19 +85,7 @@ test("SVGs with scripts, handlers, foreignObject, outside references or entities
 });
 
 test("an image whose header claims more pixels than UPLOAD_MAX_PIXELS is refused before anything decodes it", async () => {
-  const { crc32 } = await import("node:zlib");
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
-    return Buffer.concat([len, Buffer.from(type), data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(100_000, 0);
-  ihdr.writeUInt32BE(100_000, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const bomb = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", Buffer.alloc(16)), chunk("IEND", Buffer.alloc(0))]);
+  const bomb = pngClaiming(100_000, 100_000);
   await assert.rejects(upload(fileTitle("png"), bomb), (e: Error) => isCode("bad_request")(e) && /100000 x 100000/.test(e.message));
 });
 
