@@ -1,7 +1,10 @@
 // The files part of `npm run bench`: an image by its immutable URL at 32 connections, a display size's first and
 // later requests, an instance's memory while a 100 MiB upload streams in, and a page showing 50 images.
-import { readFileSync } from "node:fs";
-import http from "node:http";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import sharp from "sharp";
 
 /** Resident memory of a process, in MiB (Linux). */
@@ -11,19 +14,25 @@ function rssMiB(pid) {
 }
 
 /**
- * The same bytes from a bare node:http server: what the load generator, on the same cores, can take at that size
- * (the practical limit, as nginx serving the article as a file is for pages).
+ * The same bytes from a bare node:http server in its own process: what the load generator, on the same cores, can
+ * take of exactly those bytes (the practical limit, as nginx serving the article as a file is for pages). The
+ * bytes matter, not only their number: autocannon takes a 26 KB page of HTML about four times as fast as a 26 KB
+ * JPEG here, so each row is compared with its own.
  */
 async function bareServer(body, contentType, load) {
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { "Content-Type": contentType, "Content-Length": body.length });
-    res.end(body);
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const dir = mkdtempSync(path.join(os.tmpdir(), "vellum-bench-"));
+  const file = path.join(dir, "body");
+  writeFileSync(file, body);
+  const script = `const b = require("fs").readFileSync(${JSON.stringify(file)});
+    const s = require("http").createServer((q, r) => { r.writeHead(200, { "Content-Type": ${JSON.stringify(contentType)}, "Content-Length": b.length }); r.end(b); });
+    s.listen(0, "127.0.0.1", () => console.log(s.address().port));`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   try {
-    return await load(`http://127.0.0.1:${server.address().port}/`);
+    const [line] = await once(child.stdout, "data");
+    return await load(`http://127.0.0.1:${Number(String(line).trim())}/`);
   } finally {
-    server.close();
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -59,6 +68,10 @@ async function put(base, cookie, title, body, extra = {}) {
 export async function benchFiles({ base, cookie, app, db, load, timeOne, sequentialLatency }) {
   const views = {};
   const rows = {};
+  // the article beside the image, both with their own limit from a bare server
+  const articleHtml = Buffer.from(await (await fetch(`${base}/wiki/Bench_Article`)).arrayBuffer());
+  views["/wiki signed out, front cache hit (again, beside the image)"] = await load(`${base}/wiki/Bench_Article`);
+  views[`the article's ${Math.round(articleHtml.length / 1024)} KB of HTML from a bare node:http server`] = await bareServer(articleHtml, "text/html; charset=utf-8", load);
   // an image the size of the bench article's HTML, so the two rates compare; and a large photo
   const smallBytes = await photo(400, 300, 1, 80);
   const small = await put(base, cookie, "File:Bench picture.jpg", smallBytes);
