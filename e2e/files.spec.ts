@@ -77,6 +77,9 @@ test("an embed changes on the other instance at once, signed out, through upload
   expect(res.status()).toBe(201);
   expect(await embedAsSeen(c.anonB, page, file)).toBe("red");
   expect(await embedAsSeen(c.anonB, page, file)).toBe("red"); // the second answer comes from B's front cache
+  const missing = await c.anonB.get(`/wiki/${slugPath(file)}`);
+  expect(missing.status()).toBe(404);
+  expect(await missing.text()).toContain(`href="/upload/${file.replaceAll(" ", "_")}"`); // the invitation is to upload it
   const first = await upload(file, await png(400, 200));
   expect(await embedAsSeen(c.anonB, page, file)).toMatchObject({ size: "400x200" });
   const seen = (await embedAsSeen(c.anonB, page, file)) as { src: string };

@@ -68,7 +68,7 @@ const schema = z.object({
   /** Largest image (width x height) the wiki decodes; a bigger one is refused at upload, so no request decodes it. */
   UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).max(1_000_000_000).default(50_000_000),
   /** Uploads one person may make per minute (429 beyond). */
-  UPLOAD_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  UPLOAD_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

@@ -24,7 +24,7 @@ import { fileNameOf, imageAttributes, isImage, RASTER_TYPES } from "./urls";
 export type UploadResult = { status: "created" | "updated" | "unchanged"; file: FileInfo };
 
 /** Uploads one person may have in flight on one instance at once (each holds a temporary file and a connection now and then). */
-const MAX_CONCURRENT_PER_PERSON = 2;
+const MAX_CONCURRENT_PER_PERSON = 4;
 const inFlight = new Map<string, number>();
 
 /** The name part of a File: title, which must end in an extension (400 otherwise). */

@@ -34,7 +34,9 @@ test("the client address is the peer unless proxies are trusted; then the n-th X
 
 test("React pages get the page policy; the API, the article view and static files do not", () => {
   for (const page of ["/history/X", "/diff?from=1&to=2", "/signin", "/", "/users/a", "/edit/A/B"]) assert.equal(wantsPagePolicy(page), true, page);
-  for (const other of ["/api/pages/X", "/wiki/X", "/_next/static/chunks/a.js", "/vellum.css", "/favicon.ico"]) assert.equal(wantsPagePolicy(other), false, other);
+  for (const other of ["/api/pages/X", "/wiki/X", "/_next/static/chunks/a.js", "/vellum.css", "/favicon.ico", "/media/1/a.png", "/file/File:a.png"]) {
+    assert.equal(wantsPagePolicy(other), false, other);
+  }
 });
 
 test("React pages that name a title refuse a bad one (the front answers 400 for them)", () => {
@@ -43,6 +45,7 @@ test("React pages that name a title refuse a bad one (the front answers 400 for 
   assert.equal(pageTitleProblem("/wiki/a%3Cb"), null, "the article view answers for itself");
   assert.equal(pageTitleProblem("/search?q=%3C"), null);
   assert.match(pageTitleProblem("/talk/a%3Cb") ?? "", /character </);
+  assert.match(pageTitleProblem("/upload/File:a%5Bb%5D.png") ?? "", /character \[/);
   assert.match(pageTitleProblem("/edit/x%7Cy") ?? "", /character \|/);
   assert.match(pageTitleProblem(`/move/${"x".repeat(201)}`) ?? "", /longer than 200/);
   assert.match(pageTitleProblem("/backlinks/%E0%A4%A") ?? "", /percent-encoding/);

@@ -61,4 +61,4 @@ export const previewSchema = z.object({ markdown }).strict();
 export const revertFileSchema = z.object({ versionId: revisionId, summary: summary.optional() }).strict();
 
 /** PUT /api/files/{slug}?summary=: the upload's query (the body is the file's bytes). */
-export const uploadQuerySchema = z.object({ summary: summary.optional() }).strict();
+export const uploadQuerySchema = z.object({ summary: summary.optional() });

@@ -184,6 +184,14 @@ function missingBody(title: string, deleted: Awaited<ReturnType<typeof deletionO
       backlinks
     );
   }
+  if (title.startsWith(FILE_PREFIX)) {
+    return (
+      head +
+      `<p>There is no file called “${escapeHtml(title)}” yet.</p>` +
+      `<p><a class="button" href="${pagePaths.upload(title)}">Upload this file</a></p>` +
+      backlinks
+    );
+  }
   return (
     head +
     `<p>There is no page called “${escapeHtml(title)}” yet.</p>` +
