@@ -15,6 +15,8 @@ export async function register() {
     const config = getConfig();
     const { installHotFiles } = await import("@/lib/files/hot-files");
     installHotFiles();
+    const { removeStaleUploads } = await import("@/lib/files/storage");
+    void removeStaleUploads();
     if (config.PAGE_CACHE === "on" && config.FRONT_CACHE === "on") {
       const { installFrontCache } = await import("@/lib/cache/front-cache");
       const { currentPageState } = await import("@/lib/wiki/page-reads");

@@ -2,8 +2,7 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, rm } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { sqlPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -20,7 +19,23 @@ export const BLOB_CHUNK_BYTES = 256 * 1024;
 /** An upload received whole into a temporary file. */
 export type Received = { file: string; size: number; sha256: string };
 
-const TEMP_DIR = path.join(os.tmpdir(), "vellum-uploads");
+/**
+ * Where uploads wait while they are checked: on disk beside the wiki's other working files (.data/), not in the OS
+ * temporary directory, which is memory on systems that mount /tmp as tmpfs (Debian 13 does).
+ */
+const TEMP_DIR = path.join(process.cwd(), ".data", "uploads-in-progress");
+/** Files left there by an instance that died mid-upload are removed at start once this old. */
+const STALE_MS = 24 * 60 * 60 * 1000;
+
+/** Remove uploads a dead instance left behind (a day old: never one in progress). Never fails. */
+export async function removeStaleUploads(): Promise<void> {
+  const names = await readdir(TEMP_DIR).catch(() => [] as string[]);
+  for (const name of names) {
+    const file = path.join(TEMP_DIR, name);
+    const info = await stat(file).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > STALE_MS) await discard(file);
+  }
+}
 
 /**
  * Receive a request body into a temporary file: counted as it arrives (past `limit` the rest is not read: 413),
