@@ -66,6 +66,10 @@ test("the HTTP contract: upload, versions, immutable URLs with ranges and 304s, 
   const redirect = await c.anonB.get(`/file/${slugPath(title)}`, { maxRedirects: 0 });
   expect(redirect.status()).toBe(302);
   expect(redirect.headers().location).toBe(file.url);
+  for (const res of [redirect, await c.anonB.get("/media/999999/none.png"), await c.anonB.get(`/file/${slugPath(fileTitle())}`)]) {
+    expect(res.headers()["x-content-type-options"]).toBe("nosniff"); // every answer under /media and /file, errors too
+    expect(res.headers()["content-security-policy"]).toMatch(/sandbox/);
+  }
   const info = (await (await c.anonB.get(`/api/files/${slugPath(title)}`)).json()) as { versions: unknown[]; usedOn: unknown[]; next: unknown };
   expect(info.versions).toHaveLength(1);
   expect(info.usedOn).toEqual([]);

@@ -15,6 +15,17 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 /** Raster images show inline; everything else downloads. */
 const INLINE_TYPES = RASTER_TYPES;
 
+/**
+ * An answer of a file route that is not the file (an error, a redirect) carries the same protective headers, so
+ * nothing under /media or /file is ever without them.
+ */
+export function withFileHeaders(res: Response): Response {
+  const headers = new Headers(res.headers);
+  headers.set("Content-Security-Policy", FILE_CSP);
+  headers.set("X-Content-Type-Options", "nosniff");
+  return new Response(res.body, { status: res.status, headers });
+}
+
 /** `filename="…"` (ASCII, quotes and controls replaced) and `filename*=UTF-8''…` (RFC 6266, RFC 8187). */
 export function contentDisposition(kind: "inline" | "attachment", name: string): string {
   const ascii = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]|["\\%;]/g, "_") || "file";

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { AppError } from "@/lib/errors";
 import { titleFromRequest, toErrorResponse } from "@/lib/http/route";
 import { getFileOrThrow } from "@/lib/files/reads";
+import { withFileHeaders } from "@/lib/files/serve";
 
 export const dynamic = "force-dynamic";
 
@@ -12,8 +13,8 @@ export async function GET(req: NextRequest): Promise<Response> {
     const width = req.nextUrl.searchParams.get("width");
     if (width !== null && !/^\d{1,6}$/.test(width)) throw new AppError("bad_request", "width must be a whole number of pixels");
     const location = width === null ? file.url : `${file.url}?width=${width}`;
-    return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-cache" } });
+    return withFileHeaders(new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-cache" } }));
   } catch (e) {
-    return toErrorResponse(e, req);
+    return withFileHeaders(toErrorResponse(e, req));
   }
 }

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { AppError } from "@/lib/errors";
 import { toErrorResponse } from "@/lib/http/route";
-import { mediaResponse } from "@/lib/files/serve";
+import { mediaResponse, withFileHeaders } from "@/lib/files/serve";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +15,7 @@ async function handle(req: NextRequest, { params }: { params: Promise<{ id: stri
     if (!/^[1-9]\d{0,9}$/.test(id) || Number(id) > 2 ** 31 - 1) throw new AppError("not_found", "There is no such file");
     return await mediaResponse(req, Number(id));
   } catch (e) {
-    return toErrorResponse(e, req);
+    return withFileHeaders(toErrorResponse(e, req));
   }
 }
 
