@@ -1,4 +1,5 @@
-// `npm run bench`: page-view throughput with the page cache on and off, signed in and out, the history page, the
+// `npm run bench`: page-view throughput beside nginx serving the article as a file (the yardstick, bench/nginx.mjs),
+// with the page cache on and off, signed in and out, the history page, the
 // first view after an edit, how the hit path's cost grows with the number of pages and of revisions, and files
 // (bench/files.mjs). Not part of `npm test`.
 // Writes a table to stdout and JSON to bench/results/. Uses its own PostgreSQL cluster (.data/bench),
@@ -14,6 +15,7 @@ import { startApp } from "../scripts/lib/app.mjs";
 import { startMemcached } from "../scripts/lib/memcached.mjs";
 import { benchArticle } from "./article.mjs";
 import { benchFiles } from "./files.mjs";
+import { startNginx } from "./nginx.mjs";
 import { RENDERER_VERSION } from "../lib/markdown/render.js";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -264,7 +266,12 @@ try {
   const off = "http://127.0.0.1:3201";
 
   say(`page views, ${CONNECTIONS} connections, ${DURATION} s each`);
+  // the yardstick: nginx serving the signed-out article's document as a file
+  const nginx = await startNginx({ "article.html": Buffer.from(await (await fetch(`${on}/wiki/Bench_Article`)).arrayBuffer()) });
+  const yardstick = nginx ? { "nginx, the article as a file": await load(`${nginx.base}/article.html`) } : {};
+  await nginx?.stop();
   results.views = {
+    ...yardstick,
     "/wiki signed out, front cache hit": await load(`${on}/wiki/Bench_Article`),
     "/wiki page cache hit (memcached, through Next.js)": await load(`http://127.0.0.1:3203/wiki/Bench_Article`),
     "/wiki cache off (PostgreSQL every view, kept HTML)": await load(`${off}/wiki/Bench_Article`),
@@ -332,12 +339,16 @@ try {
   const front = v["/wiki signed out, front cache hit"].requestsPerSecond;
   const memcachedHit = v["/wiki page cache hit (memcached, through Next.js)"].requestsPerSecond;
   const cacheOff = v["/wiki cache off (PostgreSQL every view, kept HTML)"].requestsPerSecond;
+  const staticRate = v["nginx, the article as a file"]?.requestsPerSecond ?? 0;
   const lines = [
     `Vellum bench, ${results.date}, ${results.machine.cpus} cores; article ${results.article.markdownBytes} B Markdown, ${htmlBytes} B HTML`,
     "",
-    "| request | requests/s | p50 ms | p99 ms | errors | bytes/response |",
-    "|---|---:|---:|---:|---:|---:|",
-    ...Object.entries(v).map(([k, r]) => `| ${k} | ${r.requestsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.bytesPerResponse} |`),
+    "| request | requests/s | share of nginx static | p50 ms | p99 ms | errors | bytes/response |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...Object.entries(v).map(([k, r]) => {
+      const share = staticRate ? `${((100 * r.requestsPerSecond) / staticRate).toFixed(1)}%` : "";
+      return `| ${k} | ${r.requestsPerSecond} | ${share} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.bytesPerResponse} |`;
+    }),
     "",
     `/wiki: front cache hit ${(front / cacheOff).toFixed(1)}x and memcached page-cache hit ${(memcachedHit / cacheOff).toFixed(1)}x the cache-off rate; front cache vs MediaWiki's ~59 requests/s: ${(front / 59).toFixed(1)}x`,
     `first view after an edit: ${results.firstViewAfterEditMs.firstView} ms (next view ${results.firstViewAfterEditMs.nextView} ms)`,
