@@ -63,7 +63,8 @@ export async function GET(req: NextRequest): Promise<Response> {
         : "") +
       (page.redirectTo ? `<p class="notice">This page is a redirect. Readers who open it are sent on to the page it names, unless that page is itself a redirect or missing.</p>` : "") +
       `<div class="article-wrap${page.toc.length ? " with-toc" : ""}">${tocHtml(page.toc)}` +
-      `<div>${page.title.startsWith(FILE_PREFIX) ? filePanelHtml(page.title, page.file) : ""}<article class="article">${page.html}</article>` +
+      `<div>${page.title.startsWith(FILE_PREFIX) ? filePanelHtml(page.title, page.file) + (page.html.trim() ? `<h2 class="file-description">Description</h2>` : "") : ""}` +
+      `<article class="article">${page.html}</article>` +
       `<footer class="page-footer">Revision ${page.revision.number}, ` +
       `${page.revision.author ? `by <a href="/users/${encodeURIComponent(page.revision.author.username)}">${escapeHtml(page.revision.author.username)}</a>, ` : ""}` +
       `<time datetime="${page.revision.createdAt}">${formatDate(page.revision.createdAt)}</time> · ` +
