@@ -25,7 +25,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { hasSessionCookie } from "../lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy, wantsPagePolicy } from "../lib/http/security-headers.js";
-import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, pageTitleProblem, queryProblem, requestHost, siteOrigins } from "../lib/http/front-rules.js";
+import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, etagMatches, pageTitleProblem, queryProblem, requestHost, siteOrigins } from "../lib/http/front-rules.js";
 import { escapeHtml } from "../lib/markdown/escape-html.js";
 import { CLIENT_IP_HEADER, FRONT_CACHE_KEY, HOT_FILES_KEY, MAIN_PAGE_PATH, MEDIA_PREFIX, TITLE_RULES_SENTENCE } from "../lib/http/names.js";
 
@@ -173,8 +173,7 @@ function serveHotFile(req, res) {
   const files = /** @type {any} */ (globalThis)[HOT_FILES_KEY];
   const hot = files?.lookup(req.url ?? "");
   if (!hot) return false;
-  const inm = req.headers["if-none-match"];
-  if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === hot.etag || t.trim() === "*")) {
+  if (etagMatches(req.headers["if-none-match"], hot.etag)) {
     res.writeHead(304, hot.headers.filter(([k]) => k !== "Content-Length").flat());
     res.end();
     return true;

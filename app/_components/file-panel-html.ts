@@ -27,11 +27,8 @@ export function filePanelHtml(title: string, panel: FilePanel | null): string {
     .map((ver, i) => {
       const dims = ver.width && ver.height ? `${ver.width} × ${ver.height}` : "";
       const who = ver.author ? `<a href="/users/${encodeURIComponent(ver.author.username)}">${escapeHtml(ver.author.username)}</a>` : "unknown";
-      const action = i === 0 && !panel.next && versions.length === 1
-        ? ""
-        : i === 0
-          ? "current"
-          : `<a href="${escapeHtml(pagePaths.upload(title))}#version-${ver.id}">Revert to this</a>`;
+      const only = versions.length === 1 && !next;
+      const action = i > 0 ? `<a href="${escapeHtml(pagePaths.upload(title))}#version-${ver.id}">Revert to this</a>` : only ? "" : "current";
       return `<tr><td><a href="${escapeHtml(ver.url)}">${ver.number}</a></td><td><time datetime="${ver.createdAt}">${formatDate(ver.createdAt)}</time></td>` +
         `<td>${who}</td><td>${formatBytes(ver.size)}</td><td>${dims}</td><td>${escapeHtml(ver.summary)}</td><td>${action}</td></tr>`;
     })

@@ -57,20 +57,26 @@ function toVersionInfo(v: VersionRow): FileVersionInfo {
   };
 }
 
-/** The file of a live File: page (404 when there is no page or nothing was uploaded to it). */
-export async function getFileOrThrow(title: string): Promise<FileInfo> {
-  const page = await db().page.findUnique({ where: { title }, select: { latestRevisionId: true, fileVersion: { select: versionSelect } } });
+/** The page id and file of a live File: page (404 when there is no page or nothing was uploaded to it). */
+async function fileOfPageOrThrow(title: string): Promise<{ pageId: number; file: FileInfo }> {
+  const page = await db().page.findUnique({ where: { title }, select: { id: true, latestRevisionId: true, fileVersion: { select: versionSelect } } });
   if (!page?.latestRevisionId || !page.fileVersion) throw new AppError("not_found", `There is no file called "${title}"`);
   const version = toVersionInfo(page.fileVersion);
-  return { title, slug: slugOf(title), url: version.url, version };
+  return { pageId: page.id, file: { title, slug: slugOf(title), url: version.url, version } };
 }
+
+/** The file of a live File: page (404 when there is no page or nothing was uploaded to it). */
+export async function getFileOrThrow(title: string): Promise<FileInfo> {
+  return (await fileOfPageOrThrow(title)).file;
+}
+
+export type FileWithVersions = Awaited<ReturnType<typeof getFileWithVersions>>;
 
 /** A File: page's file, its versions newest first (`before`: a version number), and the first pages that show it. */
 export async function getFileWithVersions(title: string, { limit, before }: { limit: number; before?: number }) {
-  const file = await getFileOrThrow(title);
-  const page = await db().page.findUniqueOrThrow({ where: { title }, select: { id: true } });
+  const { pageId, file } = await fileOfPageOrThrow(title);
   const rows = await db().fileVersion.findMany({
-    where: { pageId: page.id, ...(before ? { number: { lt: before } } : {}) },
+    where: { pageId, ...(before ? { number: { lt: before } } : {}) },
     orderBy: { number: "desc" },
     take: limit + 1,
     select: versionSelect,
@@ -78,6 +84,14 @@ export async function getFileWithVersions(title: string, { limit, before }: { li
   const versions = rows.slice(0, limit).map(toVersionInfo);
   const usedOn = await listBacklinks(title, { limit: 50 });
   return { file, versions, next: rows.length > limit ? String(versions.at(-1)!.number) : null, usedOn: usedOn.pages };
+}
+
+/** The same, or null when the title holds no file (pages that show a file when there is one). */
+export function findFileWithVersions(title: string, options: { limit: number }): Promise<FileWithVersions | null> {
+  return getFileWithVersions(title, options).catch((e: unknown) => {
+    if (e instanceof AppError && e.code === "not_found") return null;
+    throw e;
+  });
 }
 
 /** What the media route needs to serve a version: null when there is none, or its page is deleted. */

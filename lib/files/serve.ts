@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import { derivedImage } from "./images";
+import { etagMatches } from "@/lib/http/front-rules";
+import { derivedImage, derivedType } from "./images";
 import { mediaVersion, type MediaVersion } from "./reads";
 import { readBlob } from "./storage";
 import { hotFilesGeneration, keepHotFile, MAX_HOT_FILE_BYTES } from "./hot-files";
@@ -45,15 +46,6 @@ function baseHeaders(contentType: string, etag: string, disposition: string): Re
   };
 }
 
-/** Does an If-None-Match header name this entity tag (or `*`)? */
-function matches(ifNoneMatch: string | null, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch.split(",").some((t) => {
-    const tag = t.trim().replace(/^W\//, "");
-    return tag === "*" || tag === etag;
-  });
-}
-
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n` of a body of `size` bytes: the range, "unsatisfiable", or null (serve it all). */
 export function parseRange(header: string | null, size: number): { start: number; end: number } | "unsatisfiable" | null {
   if (!header) return null;
@@ -70,8 +62,8 @@ export function parseRange(header: string | null, size: number): { start: number
   return { start, end };
 }
 
-/** `?width=`: absent, or a whole number of pixels from the ladder's smallest up (400 otherwise). */
-function requestedWidth(url: URL): number | null {
+/** `?width=`: absent, or a whole number of pixels from the ladder's smallest up (400 otherwise). /file asks it too. */
+export function requestedWidth(url: URL): number | null {
   const raw = url.searchParams.get("width");
   if (raw === null) return null;
   if (!/^\d{1,6}$/.test(raw) || Number(raw) < WIDTH_LADDER[0]) {
@@ -118,8 +110,8 @@ export async function mediaResponse(req: Request, versionId: number): Promise<Re
 async function derivedResponse(req: Request, v: MediaVersion, width: number, head: boolean, hotKey: string, generation: number | null) {
   const etag = `"${v.sha256.slice(0, 32)}-w${width}"`;
   const derivedName = v.name.replace(/\.[^.]+$/, "");
-  if (matches(req.headers.get("if-none-match"), etag)) {
-    return new Response(null, { status: 304, headers: baseHeaders("image/png", etag, "inline") });
+  if (etagMatches(req.headers.get("if-none-match"), etag)) {
+    return new Response(null, { status: 304, headers: baseHeaders(`image/${derivedType(v.contentType)}`, etag, "inline") });
   }
   const d = await derivedImage({ sha256: v.sha256, size: v.size, contentType: v.contentType }, width);
   const ext = d.contentType.split("/")[1];
@@ -132,7 +124,7 @@ async function originalResponse(req: Request, v: MediaVersion, head: boolean, ho
   const etag = `"${v.sha256}"`;
   const disposition = contentDisposition(INLINE_TYPES.has(v.contentType) ? "inline" : "attachment", v.name);
   const headers: Record<string, string> = { ...baseHeaders(v.contentType, etag, disposition), "Accept-Ranges": "bytes" };
-  if (matches(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+  if (etagMatches(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
   const range = parseRange(req.headers.get("range"), v.size);
   if (range === "unsatisfiable") {
     return new Response(null, { status: 416, headers: { ...headers, "Content-Range": `bytes */${v.size}` } });

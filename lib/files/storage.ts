@@ -44,13 +44,10 @@ export async function removeStaleUploads(): Promise<void> {
 export async function receiveUpload(body: ReadableStream<Uint8Array> | null, declaredLength: number, limit: number): Promise<Received> {
   if (declaredLength > limit) throw tooLarge(limit);
   if (!body) throw new AppError("bad_request", "The request has no body: send the file's bytes");
-  await mkdir(TEMP_DIR, { recursive: true, mode: 0o700 });
-  const file = path.join(TEMP_DIR, randomUUID());
-  const out = createWriteStream(file, { mode: 0o600 });
   const hash = createHash("sha256");
   let size = 0;
   const reader = body.getReader();
-  try {
+  async function* counted(): AsyncGenerator<Uint8Array> {
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
@@ -58,18 +55,38 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, dec
       } catch {
         throw new AppError("bad_request", "The upload was cut off before its end");
       }
-      if (chunk.done) break;
+      if (chunk.done) return;
       size += chunk.value.byteLength;
       if (size > limit) {
         await reader.cancel().catch(() => {});
         throw tooLarge(limit);
       }
       hash.update(chunk.value);
-      if (!out.write(chunk.value)) await once(out, "drain"); // rejects (and removes its listeners) on an error
+      yield chunk.value;
+    }
+  }
+  const file = await writeTempFile(counted());
+  if (size === 0) {
+    await discard(file);
+    throw new AppError("bad_request", "The file is empty");
+  }
+  return { file, size, sha256: hash.digest("hex") };
+}
+
+/**
+ * Write `chunks` into a new file in TEMP_DIR (waiting whenever the disk is behind) and return its path; on any
+ * failure, the chunks' own included, the file is removed and the error passed on.
+ */
+async function writeTempFile(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  await mkdir(TEMP_DIR, { recursive: true, mode: 0o700 });
+  const file = path.join(TEMP_DIR, randomUUID());
+  const out = createWriteStream(file, { mode: 0o600 });
+  try {
+    for await (const chunk of chunks) {
+      if (!out.write(chunk)) await once(out, "drain"); // rejects (and removes its listeners) on an error
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    if (size === 0) throw new AppError("bad_request", "The file is empty");
-    return { file, size, sha256: hash.digest("hex") };
+    return file;
   } catch (e) {
     out.destroy();
     await discard(file);
@@ -108,12 +125,11 @@ export async function blobExists(sha256: string): Promise<boolean> {
 }
 
 /**
- * Copy a received file into PostgreSQL, unless the same bytes are stored already (then nothing is written: one
- * copy of the bytes, however many pages hold them). One short statement per chunk, then the blob row, which says
- * the bytes are whole. Two uploads of the same bytes at once write the same chunks; both succeed.
+ * Copy a received file into PostgreSQL (the caller found no blob with these bytes: one copy of the bytes, however
+ * many pages hold them). One short statement per chunk, then the blob row, which says the bytes are whole. Two
+ * uploads of the same bytes at once write the same chunks; both succeed.
  */
 export async function storeBlob(received: Received, meta: { contentType: string; width: number | null; height: number | null }): Promise<void> {
-  if (await blobExists(received.sha256)) return;
   const handle = await open(received.file, "r");
   try {
     const buffer = Buffer.alloc(BLOB_CHUNK_BYTES);
@@ -154,19 +170,6 @@ export async function* readBlob(sha256: string, start: number, end: number): Asy
 }
 
 /** A blob's bytes written to a temporary file (for decoding an image without holding it in memory). */
-export async function blobToTempFile(sha256: string, size: number): Promise<string> {
-  await mkdir(TEMP_DIR, { recursive: true, mode: 0o700 });
-  const file = path.join(TEMP_DIR, randomUUID());
-  const out = createWriteStream(file, { mode: 0o600 });
-  try {
-    for await (const chunk of readBlob(sha256, 0, size - 1)) {
-      if (!out.write(chunk)) await once(out, "drain");
-    }
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    return file;
-  } catch (e) {
-    out.destroy();
-    await discard(file);
-    throw e;
-  }
+export function blobToTempFile(sha256: string, size: number): Promise<string> {
+  return writeTempFile(readBlob(sha256, 0, size - 1));
 }

@@ -10,12 +10,12 @@ import { wakeMailWorker } from "@/lib/mail/worker";
 import { copyRender, keepRender } from "@/lib/wiki/revisions";
 import { bumpBacklinks, linkTargets, lockTitles } from "@/lib/wiki/links";
 import { insertRevision, lockPage, revisionWithText, setPageState, type Actor } from "@/lib/wiki/page-writes";
-import { assertAcceptable, detectType, extensionOf, isTextType } from "./types";
+import { assertAcceptable, detectType, extensionOf, isTextType, type Detected } from "./types";
 import { assertHarmlessSvg } from "./svg";
 import { derivedImage, imageSize } from "./images";
 import { blobExists, discard, isUtf8Text, receiveUpload, storeBlob, type Received } from "./storage";
 import { getFileOrThrow, type FileInfo } from "./reads";
-import { fileNameOf, imageAttributes, isImage, RASTER_TYPES } from "./urls";
+import { displayWidthToMake, fileNameOf, isImage, RASTER_TYPES } from "./urls";
 
 // Uploading a file to a File: page: a first file, a new version, or a revert to an earlier version. Each is a
 // revision of the page (kind "upload": history, recent changes, watchers' mail) and a file version, written in
@@ -69,8 +69,7 @@ export async function uploadFile(req: {
   let received: Received | null = null;
   try {
     received = await receiveUpload(req.body, req.declaredLength, getConfig().UPLOAD_MAX_BYTES);
-    const meta = await inspect(received, name);
-    await storeBlob(received, meta);
+    await inspectAndStore(received, name);
     const description = req.summary ?? "";
     const rendered = await renderBounded(description);
     const result = await inTransaction((tx) => recordUpload(tx, { ...req, sha256: received!.sha256, description, rendered }));
@@ -91,25 +90,26 @@ export async function uploadFile(req: {
  * wait for it (the other ladder widths are made when first asked for).
  */
 function warmDisplaySize(v: FileInfo["version"]): void {
-  if (!isImage(v)) return;
-  const width = new URL(imageAttributes({ versionId: v.id, name: "x", contentType: v.contentType, width: v.width, height: v.height }).src, "http://x").searchParams.get("width");
-  if (!width) return;
-  derivedImage({ sha256: v.sha256, size: v.size, contentType: v.contentType }, Number(width)).catch((e: unknown) => {
+  const width = isImage(v) ? displayWidthToMake(v) : null;
+  if (width === null) return;
+  derivedImage({ sha256: v.sha256, size: v.size, contentType: v.contentType }, width).catch((e: unknown) => {
     console.warn(`[vellum] could not make the display size of ${v.sha256}:`, e instanceof Error ? e.message : e);
   });
 }
 
-/** Check what was received: its type from the bytes, the name's extension, and for images their size. */
-async function inspect(received: Received, name: string): Promise<{ contentType: string; width: number | null; height: number | null }> {
-  if (await blobExists(received.sha256)) {
-    // the same bytes were checked when first stored; only the name must agree with them
-    const blob = await db().blob.findUniqueOrThrow({ where: { sha256: received.sha256 }, select: { contentType: true, width: true, height: true } });
-    const detected = await detectType(received.file, extensionOf(name));
-    assertAcceptable(detected, name);
-    return blob;
-  }
+/**
+ * Check what was received (its type from the bytes, the name's extension, and for images their size) and store it,
+ * unless the same bytes are stored already: then they were checked when first stored, and only the name must agree.
+ */
+async function inspectAndStore(received: Received, name: string): Promise<void> {
   const detected = await detectType(received.file, extensionOf(name));
   assertAcceptable(detected, name);
+  if (await blobExists(received.sha256)) return;
+  await storeBlob(received, await inspect(received, detected));
+}
+
+/** What new bytes of the detected type are: text checked whole, SVGs checked harmless, images measured. */
+async function inspect(received: Received, detected: Detected): Promise<{ contentType: string; width: number | null; height: number | null }> {
   if (isTextType(detected.contentType) && !(await isUtf8Text(received.file))) {
     throw new AppError("bad_request", `This file is named as ${detected.label} but is not valid UTF-8 text throughout`);
   }

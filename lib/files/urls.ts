@@ -55,6 +55,12 @@ export function isImage(f: { contentType: string; width: number | null; height: 
   return (RASTER_TYPES.has(f.contentType) || f.contentType === "image/svg+xml") && !!f.width && !!f.height;
 }
 
+/** The ladder width a page shows an image at, when that is not the original (null: the original is shown). */
+export function displayWidthToMake(f: { width: number | null; height: number | null }): number | null {
+  const shown = displaySize(f.width!, f.height!);
+  return shown.width === f.width ? null : shown.width;
+}
+
 /**
  * The `<img>` attributes of an image in a page: `src` at the display width, `srcset` from the ladder (raster
  * images that resizing keeps as they are; a GIF keeps its animation at its own size), width and height so nothing
@@ -62,7 +68,7 @@ export function isImage(f: { contentType: string; width: number | null; height: 
  */
 export function imageAttributes(f: EmbedFile): { src: string; srcset: string | null; width: number; height: number } {
   const shown = displaySize(f.width!, f.height!);
-  const src = shown.width === f.width ? versionUrl(f.versionId, f.name) : versionUrl(f.versionId, f.name, shown.width);
+  const src = versionUrl(f.versionId, f.name, displayWidthToMake(f) ?? undefined);
   if (!RASTER_TYPES.has(f.contentType) || f.contentType === "image/gif") return { src, srcset: null, ...shown };
   const widths = WIDTH_LADDER.filter((w) => w >= 120 && w < f.width! && w <= 2 * shown.width);
   const candidates = widths.map((w) => `${versionUrl(f.versionId, f.name, w)} ${w}w`);

@@ -6,6 +6,7 @@ export declare function acceptablePath(url: string): boolean;
 /** The body limit of a request path, in bytes. */
 export declare const FILE_UPLOAD_PREFIX: string;
 export declare function bodyLimit(url: string, uploadMaxBytes: number): number;
+export declare function etagMatches(ifNoneMatch: string | null | undefined, etag: string): boolean;
 /** The client's address: the socket's peer, or with n trusted proxies the n-th X-Forwarded-For entry from the right. */
 export declare function clientAddress(forwardedFor: string | string[] | undefined, peer: string | undefined, trustedProxies: number): string;
 /** Why the title in the path of a titled React page (/edit/, /history/, /talk/ ...) is bad, or null. */

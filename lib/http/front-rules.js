@@ -218,3 +218,18 @@ export function requestHost(host, forwardedHost, trustedProxies) {
 function forwardedValues(header) {
   return [header ?? []].flat().join(",").split(",").map((h) => h.trim()).filter(Boolean);
 }
+
+/**
+ * Does an If-None-Match header name this entity tag (or `*`)? Weak tags compare by their opaque part, as
+ * RFC 9110 says a GET's If-None-Match must. The file route and the front's hot files ask this one question.
+ * @param {string | null | undefined} ifNoneMatch
+ * @param {string} etag
+ * @returns {boolean}
+ */
+export function etagMatches(ifNoneMatch, etag) {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(",").some((t) => {
+    const tag = t.trim().replace(/^W\//, "");
+    return tag === "*" || tag === etag;
+  });
+}

@@ -12,6 +12,9 @@ export { escapeHtml };
 
 // Markdown to safe HTML. Plain JavaScript (types in render.d.ts) because it also runs in a worker thread
 // (render-worker.js), which must start the same way in the built app and under the tests' TypeScript loader.
+// One file, over 300 lines: the syntax extensions (wiki links, file embeds, math), the code renderer and the
+// sanitizer's allow-list share the render in progress (`current`: its nonce, links and formulas), and the nonce's
+// guarantee (a page's own HTML can never forge a marker) is easiest to check when they sit together.
 
 /** @typedef {import("./render").Heading} Heading */
 /** @typedef {import("./render").Rendered} Rendered */

@@ -102,7 +102,7 @@ export function writeLinks(html: string, links: WikiLink[], targets: Map<string,
     if (link.embed) return embedHtml({ ...link, embed: link.embed }, label, target);
     const title = escapeHtml(link.title);
     if (target.state === "missing") {
-      const where = link.title.startsWith(FILE_PREFIX) ? pagePaths.upload(link.title) : `/edit/${encodeSlug(link.title)}`;
+      const where = link.title.startsWith(FILE_PREFIX) ? pagePaths.upload(link.title) : pagePaths.edit(link.title);
       return `<a class="new" href="${escapeHtml(where)}" title="${title} (page does not exist)">${label}</a>`;
     }
     const fragment = link.fragment ? `#user-content-${encodeURIComponent(link.fragment)}` : "";

@@ -7,7 +7,7 @@ import { colourLinks } from "./links";
 import { slugOf } from "./titles";
 import { commentCount } from "@/lib/talk/list-cache";
 import { FILE_PREFIX } from "@/lib/markdown/render";
-import { getFileWithVersions } from "@/lib/files/reads";
+import { findFileWithVersions, type FileWithVersions } from "@/lib/files/reads";
 
 // Reading pages: the current state a cached view checks, the view and the API's page object, the editor's
 // source, a deleted page's notice, and the list of all pages.
@@ -60,15 +60,11 @@ function coloured(title: string, state: PageState): Promise<RenderedRevision & {
 }
 
 /** What a File: page shows above its description; it changes only with a new revision or view version. */
-export type FilePanel = Awaited<ReturnType<typeof getFileWithVersions>>;
+export type FilePanel = FileWithVersions;
 
 /** The file of a File: page with its latest versions and the pages that show it (null for other pages, or none uploaded). */
 async function filePanel(title: string): Promise<FilePanel | null> {
-  if (!title.startsWith(FILE_PREFIX)) return null;
-  return getFileWithVersions(title, { limit: 20 }).catch((e: unknown) => {
-    if (e instanceof AppError && e.code === "not_found") return null;
-    throw e;
-  });
+  return title.startsWith(FILE_PREFIX) ? findFileWithVersions(title, { limit: 20 }) : null;
 }
 
 /** A page's current revision with its Markdown (the API's page object); 404 when the page does not exist. */

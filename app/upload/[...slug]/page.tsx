@@ -3,7 +3,7 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { canEdit } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { getConfig } from "@/lib/config";
-import { getFileWithVersions } from "@/lib/files/reads";
+import { findFileWithVersions } from "@/lib/files/reads";
 import { acceptedTypes } from "@/lib/files/types";
 import { assertFileTitle } from "@/lib/files/uploads";
 import { pagePaths } from "@/lib/wiki/titles";
@@ -44,10 +44,7 @@ export default async function UploadPage({ params }: Props) {
       </>
     );
   }
-  const file = await getFileWithVersions(title, { limit: 100 }).catch((e: unknown) => {
-    if (e instanceof AppError && e.code === "not_found") return null;
-    throw e;
-  });
+  const file = await findFileWithVersions(title, { limit: 100 });
   const config = getConfig();
   return (
     <>

@@ -185,18 +185,12 @@ function missingBody(title: string, deleted: Awaited<ReturnType<typeof deletionO
       backlinks
     );
   }
-  if (title.startsWith(FILE_PREFIX)) {
-    return (
-      head +
-      `<p>There is no file called “${escapeHtml(title)}” yet.</p>` +
-      `<p><a class="button" href="${pagePaths.upload(title)}">Upload this file</a></p>` +
-      backlinks
-    );
-  }
+  // a missing File: title invites an upload, any other title an edit
+  const file = title.startsWith(FILE_PREFIX);
   return (
     head +
-    `<p>There is no page called “${escapeHtml(title)}” yet.</p>` +
-    `<p><a class="button" href="${pagePaths.edit(title)}">Create this page</a></p>` +
+    `<p>There is no ${file ? "file" : "page"} called “${escapeHtml(title)}” yet.</p>` +
+    `<p><a class="button" href="${file ? pagePaths.upload(title) : pagePaths.edit(title)}">${file ? "Upload this file" : "Create this page"}</a></p>` +
     backlinks
   );
 }
