@@ -50,6 +50,16 @@ const WIKILINK = new RegExp(`^\\[\\[([^\\[\\]\\n]{1,${MAX_WIKILINK_CHARS}}?)\\]\
  */
 let current = null;
 
+/**
+ * Where a syntax extension may begin in `src` (marked asks, so it can stop its plain-text run there).
+ * @param {string} marker
+ * @returns {(src: string) => number | undefined}
+ */
+const startAt = (marker) => (src) => {
+  const at = src.indexOf(marker);
+  return at === -1 ? undefined : at;
+};
+
 /** The namespace of file titles: `[[File:Name.png]]` and `![alt](File:Name.png)` show the file (an embed). */
 export const FILE_PREFIX = "File:";
 
@@ -75,10 +85,7 @@ function linkMarker(link, label) {
 const wikiLinks = {
   name: "wikilink",
   level: "inline",
-  start: (src) => {
-    const at = src.indexOf("[[");
-    return at === -1 ? undefined : at;
-  },
+  start: startAt("[["),
   tokenizer(src) {
     const m = WIKILINK.exec(src);
     if (!m) return undefined;
@@ -135,10 +142,7 @@ function mathMarker(tex, display) {
 const blockMath = {
   name: "blockMath",
   level: "block",
-  start: (src) => {
-    const at = src.indexOf("$$");
-    return at === -1 ? undefined : at;
-  },
+  start: startAt("$$"),
   tokenizer(src) {
     const m = /^ {0,3}\$\$([^$]{1,4000}?)\$\$[ \t]*(?:\n|$)/.exec(src);
     if (!m || !m[1].trim()) return undefined;
@@ -156,10 +160,7 @@ const blockMath = {
 const inlineMath = {
   name: "inlineMath",
   level: "inline",
-  start: (src) => {
-    const at = src.indexOf("$");
-    return at === -1 ? undefined : at;
-  },
+  start: startAt("$"),
   tokenizer(src) {
     const display = /^\$\$(?!\s)([^$]{1,4000}?)(?<!\s)\$\$/.exec(src);
     if (display) return { type: "inlineMath", raw: display[0], tex: display[1], display: true };
