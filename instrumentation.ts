@@ -20,7 +20,8 @@ export async function register() {
     if (config.PAGE_CACHE === "on" && config.FRONT_CACHE === "on") {
       const { installFrontCache } = await import("@/lib/cache/front-cache");
       const { currentPageState } = await import("@/lib/wiki/page-reads");
-      installFrontCache(currentPageState);
+      const { readerOf } = await import("@/lib/auth/session-reader");
+      installFrontCache(currentPageState, readerOf);
     }
   }
 }

@@ -13,8 +13,9 @@
 //     trusted proxy reports) and handed to the app in X-Vellum-Client-Ip, overwriting anything a client sent;
 //   - every React page gets a nonce-based Content-Security-Policy (a fresh nonce per request, in the request's
 //     policy header, where Next.js finds it for its own scripts, and in the response);
-//   - signed-out article views are answered from the front cache while PostgreSQL confirms they are current, and
-//     file versions the app keeps in memory (immutable bytes, dropped when their page is deleted) from there.
+//   - documents the app keeps (lib/cache/front-cache.ts: articles for everyone, filled in with who reads them, and
+//     signed-out pages, lists and API reads) are answered from memory, as are file versions (immutable bytes);
+//     notices from PostgreSQL drop what a change made stale on every instance before the change answers.
 // Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens. WEB_CONCURRENCY > 1 runs that
 // many worker processes (node:cluster) sharing the port, so reads use every core.
 import cluster from "node:cluster";
@@ -126,37 +127,108 @@ function limitBody(req, res) {
 
 
 /**
- * A signed-out GET of an article: the same document for everyone, so the front cache may answer it.
+ * Is this a request of Next.js's client router (the flight data of a page, not its HTML)? Never answered from or
+ * kept in the front cache.
  * @param {Request} req
  */
-function isAnonymousView(req) {
-  return (
-    req.method === "GET" &&
-    (req.url ?? "").startsWith("/wiki/") &&
-    !(req.url ?? "").includes("?") &&
-    !req.headers.authorization &&
-    !hasSessionCookie(req.headers.cookie)
-  );
+function isRouterRequest(req) {
+  return req.headers.rsc !== undefined || req.headers["next-router-prefetch"] !== undefined || req.headers["next-router-state-tree"] !== undefined || /[?&]_rsc=/.test(req.url ?? "");
+}
+
+/** @returns {import("../lib/cache/front-cache").FrontCacheApi | undefined} */
+function frontCache() {
+  return /** @type {any} */ (globalThis)[FRONT_CACHE_KEY];
 }
 
 /**
- * Answer from the front cache (lib/cache/front-cache.ts) when it holds this path and PostgreSQL confirms the
- * document still shows the current revision; anything else, or any doubt, goes to Next.js.
+ * @param {Request} req
+ * @returns {import("../lib/cache/front-cache").FrontRequest}
+ */
+function frontRequest(req) {
+  return {
+    path: req.url ?? "/",
+    cookie: req.headers.cookie,
+    authorization: req.headers.authorization,
+    ifNoneMatch: req.headers["if-none-match"],
+    rsc: isRouterRequest(req),
+  };
+}
+
+/**
+ * Answer a GET from the front cache (lib/cache/front-cache.ts) when it holds a current document for it, filled in
+ * for this reader; every decision is the cache's.
  * @param {Request} req
  * @param {Response} res
- * @param {() => unknown} fallback
+ * @returns {Promise<boolean>} whether it was answered
  */
-async function serveFromFrontCache(req, res, fallback) {
-  /** @type {import("../lib/cache/front-cache").FrontCacheApi | undefined} */
-  const cache = /** @type {any} */ (globalThis)[FRONT_CACHE_KEY];
-  const entry = cache ? await cache.lookup(req.url ?? "") : null;
-  if (!entry) return fallback();
-  if (entry.etag && req.headers["if-none-match"] === entry.etag) {
-    res.writeHead(304, entry.headers.flat());
-    return res.end();
-  }
-  res.writeHead(200, [...entry.headers.flat(), "Content-Length", String(entry.body.length)]);
-  res.end(entry.body);
+async function serveFromFrontCache(req, res) {
+  const cache = frontCache();
+  if (!cache || req.method !== "GET") return false;
+  const answer = await cache.lookup(frontRequest(req)).catch((e) => {
+    process.stderr.write(`[vellum] front cache: ${e}\n`);
+    return null;
+  });
+  if (!answer) return false;
+  res.writeHead(answer.status, answer.headers.flat());
+  res.end(answer.body ?? undefined);
+  return true;
+}
+
+/**
+ * When the cache wants Next.js's answer to this request (a page or API read that is the same for every signed-out
+ * reader), copy the answer as it is sent and hand it over at its end, with the nonce its page was given.
+ * @param {Request} req
+ * @param {Response} res
+ * @param {string | null} nonce
+ */
+function captureForFrontCache(req, res, nonce) {
+  const cache = frontCache();
+  const ticket = cache && req.method === "GET" ? cache.capture(frontRequest(req)) : null;
+  if (!cache || !ticket) return;
+  delete req.headers["accept-encoding"]; // kept as plain text, to be filled in per request
+  /** @type {Buffer[]} */
+  const chunks = [];
+  let size = 0;
+  let keep = true;
+  /** @type {[string, string][]} */
+  const given = [];
+  /** @param {any} chunk @param {any} encoding */
+  const add = (chunk, encoding) => {
+    if (!keep || chunk === undefined || chunk === null || typeof chunk === "function") return;
+    const b = Buffer.isBuffer(chunk) ? chunk : typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? /** @type {BufferEncoding} */ (encoding) : "utf8") : Buffer.from(chunk);
+    size += b.length;
+    if (size > 4 * 1024 * 1024) {
+      keep = false;
+      chunks.length = 0;
+    } else chunks.push(b);
+  };
+  const { writeHead, write, end } = res;
+  /** @type {any} */ (res).writeHead = function (/** @type {any[]} */ ...args) {
+    const h = typeof args[1] === "object" ? args[1] : args[2];
+    if (Array.isArray(h)) for (let i = 0; i + 1 < h.length; i += 2) given.push([String(h[i]), String(h[i + 1])]);
+    else if (h) for (const [k, v] of Object.entries(h)) given.push([k, String(v)]);
+    return writeHead.apply(this, /** @type {any} */ (args));
+  };
+  /** @type {any} */ (res).write = function (/** @type {any} */ chunk, /** @type {any[]} */ ...rest) {
+    add(chunk, rest[0]);
+    return write.call(this, chunk, .../** @type {[any]} */ (rest));
+  };
+  /** @type {any} */ (res).end = function (/** @type {any} */ chunk, /** @type {any[]} */ ...rest) {
+    add(chunk, rest[0]);
+    const result = end.call(this, chunk, .../** @type {[any]} */ (rest));
+    if (keep) {
+      /** @type {[string, string][]} */
+      const headers = [];
+      for (const [k, v] of Object.entries(res.getHeaders())) {
+        if (v === undefined) continue;
+        for (const one of Array.isArray(v) ? v : [v]) headers.push([k, String(one)]);
+      }
+      const seen = new Set(headers.map(([k]) => k.toLowerCase()));
+      for (const [k, v] of given) if (!seen.has(k.toLowerCase())) headers.push([k, v]);
+      cache.keep(ticket, res.statusCode, headers, Buffer.concat(chunks), nonce);
+    }
+    return result;
+  };
 }
 
 /**
@@ -216,7 +288,7 @@ async function serve() {
   await app.prepare();
   const handle = app.getRequestHandler();
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     req.headers[CLIENT_IP_HEADER] = clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedProxies);
     if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
     const titleProblem = pageTitleProblem(req.url ?? "/");
@@ -237,13 +309,16 @@ async function serve() {
     if (crossSite) return forbidden(req, res, crossSite);
     if (req.method !== "GET" && req.method !== "HEAD" && !limitBody(req, res)) return;
     delete req.headers["content-security-policy"]; // a client never picks the nonce
+    if (serveHotFile(req, res)) return;
+    if (await serveFromFrontCache(req, res)) return;
+    let nonce = null;
     if (wantsPagePolicy(req.url ?? "/")) {
-      const policy = pageContentSecurityPolicy(randomBytes(16).toString("base64"));
+      nonce = randomBytes(16).toString("base64");
+      const policy = pageContentSecurityPolicy(nonce);
       req.headers["content-security-policy"] = policy;
       res.setHeader("Content-Security-Policy", policy);
     }
-    if (serveHotFile(req, res)) return;
-    if (isAnonymousView(req)) return serveFromFrontCache(req, res, () => handle(req, res));
+    captureForFrontCache(req, res, nonce);
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -10,6 +10,9 @@ import path from "node:path";
 import { ROOT, DATA, say, run, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSystemPackages } from "./lib/setup.mjs";
 import { startApp } from "./lib/app.mjs";
 
+/** The session secret of test instances and integration tests (sessions made in tests are read by the app). */
+const TEST_SECRET = "test-secret-not-for-production-0123456789";
+
 const args = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const only = args.filter((a) => a.endsWith(".ts")).map((a) => path.normalize(a));
 const phases = args.filter((a) => !a.endsWith(".ts"));
@@ -146,6 +149,7 @@ try {
       MEMCACHE_SERVERS: servers,
       MAIL_WORKER: "off",
       MAIL_DIR: path.join(DATA, "test", "mail-int"),
+      NEXTAUTH_SECRET: TEST_SECRET,
     };
     nodeTest(testFiles((n) => n.endsWith(".int.test.ts")), env, ["--test-concurrency=2"], ["--import", "./lib/testing/database.mjs"]);
   }
@@ -165,7 +169,7 @@ try {
     const appEnv = {
       DATABASE_URL: url,
       MEMCACHE_SERVERS: servers,
-      NEXTAUTH_SECRET: "test-secret-not-for-production-0123456789",
+      NEXTAUTH_SECRET: TEST_SECRET,
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       // small enough that the security suite sends a body past it in moments
       UPLOAD_MAX_BYTES: String(16 * 1024 * 1024),

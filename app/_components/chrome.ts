@@ -11,11 +11,20 @@ export type HeaderUser = { username: string; role: string; blocked?: boolean } |
  * document, for speed) and the React layout, so the two never drift apart.
  */
 export function siteHeaderHtml(user: HeaderUser, returnTo = "/"): string {
-  const account = user
+  return siteHeaderAround(accountHtml(user, returnTo));
+}
+
+/** The header's account links: who is signed in (and Admin for admins), or the ways to sign in. */
+export function accountHtml(user: HeaderUser, returnTo = "/"): string {
+  return user
     ? `<a href="/watchlist">Watchlist</a>${canAdminister(user) ? `<a href="/admin">Admin</a>` : ""}` +
-      `<a href="/settings">Settings</a><a href="/users/${encodeURIComponent(user.username)}">${escapeHtml(user.username)}</a>` +
-      `<a href="/signout">Sign out</a>`
+        `<a href="/settings">Settings</a><a href="/users/${encodeURIComponent(user.username)}">${escapeHtml(user.username)}</a>` +
+        `<a href="/signout">Sign out</a>`
     : `<a href="/signin?callbackUrl=${encodeURIComponent(returnTo)}">Sign in</a><a href="/signup">Create account</a>`;
+}
+
+/** The header around its account links (given as HTML, or the front cache's slot for them). */
+function siteHeaderAround(account: string): string {
   return (
     `<a class="skip" href="#content">Skip to content</a>` +
     `<div class="bar"><a class="brand" href="${MAIN_PAGE_PATH}">Vellum</a>` +
@@ -31,14 +40,17 @@ export const KATEX_VERSION = "0.19.1";
 /** Where a page links KaTeX's style sheet from (this site: no asset from another site). */
 export const KATEX_CSS_PATH = `/katex/katex.min.css?v=${KATEX_VERSION}`;
 
-/** A complete HTML document around `body` (already safe HTML); KaTeX's style sheet when it shows a formula. */
-export function documentHtml(opts: { title: string; body: string; user: HeaderUser; path: string }): string {
+/**
+ * A complete HTML document around `body` (already safe HTML); KaTeX's style sheet when it shows a formula. The
+ * header's account links are `account` (HTML, or the front cache's slot) when given, else made for `user`.
+ */
+export function documentHtml(opts: { title: string; body: string; user: HeaderUser; path: string; account?: string }): string {
   return (
     `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${escapeHtml(opts.title)} · Vellum</title><link rel="stylesheet" href="/vellum.css">` +
     (opts.body.includes('class="katex') ? `<link rel="stylesheet" href="${KATEX_CSS_PATH}">` : "") +
-    `</head><body><header class="site-header">${siteHeaderHtml(opts.user, opts.path)}</header>` +
+    `</head><body><header class="site-header">${siteHeaderAround(opts.account ?? accountHtml(opts.user, opts.path))}</header>` +
     `<main id="content" class="page">${opts.body}</main></body></html>`
   );
 }

@@ -1,65 +1,109 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FRONT_CACHE_KEY, MAX_FRONT_CACHE_BYTES, frontCacheCounters, installFrontCache, rememberAnonymousView, type FrontCacheApi } from "./front-cache";
+import { FRONT_CACHE_KEY, MAX_FRONT_CACHE_BYTES, SLOTS, cutAtSlots, filled, frontCacheCounters, installFrontCache, readerEtag, rememberArticle, type FrontCacheApi, type FrontRequest, type Reader } from "./front-cache";
 
-// In-process only (the validator is a function we hand it): the two-instance behaviour is in e2e/cache.spec.ts.
+// In-process, without notices (this process is not subscribed, so its memory is never trusted): articles are
+// validated by the function handed over, everything else passes. Notices are in coherence.int.test.ts, and two
+// instances in e2e/cache.spec.ts.
 const current = new Map<string, { revisionId: number; viewVersion: number } | Error>();
 const at = (revisionId: number, viewVersion = 0) => ({ revisionId, viewVersion });
 installFrontCache(async (title) => {
   const v = current.get(title);
   if (v instanceof Error) throw v;
   return v ?? null;
-});
+}, null);
 const api = (globalThis as unknown as Record<symbol, FrontCacheApi>)[FRONT_CACHE_KEY]!;
 
-function entry(title: string, revisionId: number, size = 10, viewVersion = 0) {
-  return { title, revisionId, viewVersion, headers: [] as [string, string][], etag: null, body: Buffer.alloc(size) };
+const get = (path: string, more: Partial<FrontRequest> = {}): FrontRequest => ({ path, cookie: undefined, authorization: undefined, ifNoneMatch: undefined, rsc: false, ...more });
+
+function article(title: string, revisionId: number, size = 10, viewVersion = 0) {
+  rememberArticle(`/wiki/${title}`, null, {
+    title,
+    revisionId,
+    viewVersion,
+    headers: [["Content-Type", "text/html; charset=utf-8"]],
+    body: `<header>${SLOTS.account}</header>${"x".repeat(size)}<footer>${SLOTS.tools}</footer>`,
+    personalise: (reader: Reader) => ({
+      fills: { account: reader ? `hello ${reader.username}` : "sign in", tools: reader ? "move" : "" },
+      etag: readerEtag(`${revisionId}-${viewVersion}`, reader),
+    }),
+  });
 }
 
-test("an entry is served only while PostgreSQL says its revision is current", async () => {
+test("an article is served only while PostgreSQL says its revision is current (memory not trusted)", async () => {
   current.set("A", at(1));
-  rememberAnonymousView("/wiki/A", entry("A", 1));
-  assert.equal((await api.lookup("/wiki/A"))?.revisionId, 1);
+  article("A", 1);
+  const hit = await api.lookup(get("/wiki/A"));
+  assert.equal(hit?.status, 200);
+  assert.match(hit!.body!.toString(), /^<header>sign in<\/header>x+<footer><\/footer>$/, "filled in for a signed-out reader");
+  assert.ok(hit!.headers.some(([k, v]) => k === "Cache-Control" && v === "no-cache"), "a shared cache may keep it");
   current.set("A", at(2));
   const stale = frontCacheCounters().stale;
-  assert.equal(await api.lookup("/wiki/A"), null, "a newer revision exists");
+  assert.equal(await api.lookup(get("/wiki/A")), null, "a newer revision exists");
   assert.equal(frontCacheCounters().stale, stale + 1);
   current.delete("A");
-  assert.equal(await api.lookup("/wiki/A"), null, "the page is gone");
-  assert.equal(await api.lookup("/wiki/Never_Stored"), null);
+  assert.equal(await api.lookup(get("/wiki/A")), null, "the page is gone");
+  assert.equal(await api.lookup(get("/wiki/Never_Stored")), null);
 });
 
-test("an entry is not served once the colours of its links changed (a linked page was created or deleted)", async () => {
+test("an article is not served once the colours of its links changed (a linked page was created or deleted)", async () => {
   current.set("L", at(5, 0));
-  rememberAnonymousView("/wiki/L", entry("L", 5, 10, 0));
-  assert.equal((await api.lookup("/wiki/L"))?.revisionId, 5);
+  article("L", 5, 10, 0);
+  assert.equal((await api.lookup(get("/wiki/L")))?.status, 200);
   current.set("L", at(5, 1));
-  assert.equal(await api.lookup("/wiki/L"), null, "same revision, newer view version");
+  assert.equal(await api.lookup(get("/wiki/L")), null, "same revision, newer view version");
+});
+
+test("a revalidation with the reader's entity tag gets a 304 without a body", async () => {
+  current.set("E", at(3));
+  article("E", 3);
+  const etag = readerEtag("3-0", null);
+  const answer = await api.lookup(get("/wiki/E", { ifNoneMatch: etag }));
+  assert.equal(answer?.status, 304);
+  assert.equal(answer?.body, null);
+  assert.notEqual(readerEtag("3-0", { username: "ann", role: "editor" }), etag, "another reader's copy has another tag");
+});
+
+test("signed-in, token and router requests are never answered from a memory that is not trusted", async () => {
+  current.set("S", at(1));
+  article("S", 1);
+  assert.equal(await api.lookup(get("/wiki/S", { cookie: "next-auth.session-token=abc" })), null);
+  assert.equal(await api.lookup(get("/wiki/S", { authorization: "Bearer x" })), null);
+  assert.equal(await api.lookup(get("/wiki/S", { rsc: true })), null);
+  assert.equal(api.capture(get("/history/S")), null, "nothing is captured without notices");
 });
 
 test("a failed check is counted and falls through, never served", async () => {
   current.set("B", new Error("database down"));
-  rememberAnonymousView("/wiki/B", entry("B", 1));
+  article("B", 1);
   const before = frontCacheCounters().validationErrors;
-  assert.equal(await api.lookup("/wiki/B"), null);
+  assert.equal(await api.lookup(get("/wiki/B")), null);
   assert.equal(frontCacheCounters().validationErrors, before + 1);
 });
 
-test("past its size limit the least recently stored documents are dropped first", async () => {
-  const size = Math.floor(MAX_FRONT_CACHE_BYTES / 4);
-  for (const t of ["C1", "C2", "C3", "C4", "C5"]) {
+test("slots and a nonce are cut out once and filled per answer", () => {
+  const { parts, holes } = cutAtSlots(`a${SLOTS.account}b<script nonce="N0NCE">c${SLOTS.tools}d N0NCE`, "N0NCE");
+  assert.deepEqual(holes, ["account", "nonce", "tools", "nonce"]);
+  assert.equal(filled(parts, holes, { account: "[me]", nonce: "fresh", tools: "" }).toString(), 'a[me]b<script nonce="fresh">cd fresh');
+});
+
+test("the cache holds at most MAX_FRONT_CACHE_BYTES, dropping the oldest entries", async () => {
+  const size = 3 * 1024 * 1024; // under the largest document kept
+  const titles = Array.from({ length: Math.ceil(MAX_FRONT_CACHE_BYTES / size) + 2 }, (_, i) => `C${i + 1}`);
+  for (const t of titles) {
     current.set(t, at(1));
-    rememberAnonymousView(`/wiki/${t}`, entry(t, 1, size));
+    article(t, 1, size);
   }
   const counters = frontCacheCounters();
   assert.ok(counters.bytes <= MAX_FRONT_CACHE_BYTES, `${counters.bytes} bytes kept`);
-  assert.equal(await api.lookup("/wiki/C1"), null, "the oldest went first");
-  assert.equal((await api.lookup("/wiki/C5"))?.title, "C5", "the newest stays");
-  rememberAnonymousView("/wiki/C5", entry("C5", 1, size));
+  assert.equal(await api.lookup(get("/wiki/C1")), null, "the oldest went first");
+  const last = titles.at(-1)!;
+  assert.ok(await api.lookup(get(`/wiki/${last}`)));
+  article(last, 1, size);
   assert.ok(frontCacheCounters().bytes <= MAX_FRONT_CACHE_BYTES, "storing a path again replaces it, not adds to it");
 });
 
-test("installing twice keeps the first interface (one per process)", () => {
-  installFrontCache(async () => at(99));
+test("installing twice keeps the first interface", () => {
+  installFrontCache(async () => at(99), null);
   assert.equal((globalThis as unknown as Record<symbol, FrontCacheApi>)[FRONT_CACHE_KEY], api);
 });

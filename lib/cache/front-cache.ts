@@ -1,113 +1,347 @@
 import "server-only";
+import { createHash, randomBytes } from "node:crypto";
 import { countView } from "./view-counts";
+import { isTrusted, mayKeep, onNotice, onReset, readTicket, startCoherence } from "./coherence";
 import { FRONT_CACHE_KEY } from "@/lib/http/names.js";
+import { hasSessionCookie } from "@/lib/auth/session-cookie.js";
+import { pageContentSecurityPolicy } from "@/lib/http/security-headers.js";
+import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
 
 /**
- * The front cache: finished documents of anonymous article views, kept in this process and served by the HTTP
- * front (scripts/serve.mjs) without entering Next.js, but only after asking PostgreSQL which revision is current
- * and finding it is the one the document shows. So it can never serve a stale page, on any instance; it only
- * saves Next.js's per-request work. See docs/decisions/0009-front-cache.md.
+ * The front cache: finished documents kept in this process and answered by the HTTP front (scripts/serve.mjs)
+ * without entering Next.js (docs/decisions/0009, 0021).
+ *
+ * One document per path serves every reader. What differs between readers sits in slots the document leaves open
+ * and the front fills per request: the account links of the header and the page tools (from the person the
+ * session cookie names, verified against their record, which this process keeps and drops on their notices), and
+ * the CSP nonce of React pages (fresh per response). A document holds nothing personal.
+ *
+ * Each document carries tags (`t:<title>`, `w`); a notice naming one drops it (lib/cache/coherence.ts), and a
+ * change answers only after every live instance has handled its notices. While this instance's memory is not
+ * trusted (subscription down, lease run out), an article is served only after PostgreSQL confirms the revision and
+ * view version it shows, and any other document not at all.
  *
  * The front and the app share a process but not a module graph (the app is bundled by Next.js), so they meet
  * through one declared interface, FrontCacheApi, installed once at start-up by instrumentation.ts under
- * FRONT_CACHE_KEY. The front only calls `lookup`; every decision is made here.
+ * FRONT_CACHE_KEY. Every decision is made here.
  */
+
+/** Who a document is filled in for: the verified person, or null for a signed-out reader. */
+export type Reader = { username: string; role: string; blocked?: boolean } | null;
+
+/** Slots a document may leave open (HTML comments, so an unfilled one shows nothing). */
+export const SLOTS = { account: "<!--vellum:account-->", tools: "<!--vellum:tools-->" } as const;
+export type Slot = keyof typeof SLOTS;
+
 export type FrontEntry = {
-  /** The page title the document shows; what the validator is asked about. */
-  title: string;
-  /** The revision the document shows; the entry is served only while this is the page's current revision. */
-  revisionId: number;
-  /** The page's view version when the document was made (link colours, decision 0016); it must still be current. */
-  viewVersion: number;
+  /** Notices that drop it. */
+  tags: string[];
+  /** For an article: what PostgreSQL is asked when this instance's memory is not trusted. */
+  article: { title: string; revisionId: number; viewVersion: number } | null;
+  status: number;
   headers: [string, string][];
-  /** The document's entity tag, for answering a revalidation with 304. */
-  etag: string | null;
-  body: Buffer;
+  /** The body cut at its slots: parts.length === holes.length + 1. */
+  parts: Buffer[];
+  holes: (Slot | "nonce")[];
+  /** The slots' contents and the entity tag for a reader (documents with account or tools slots only). */
+  personalise: ((reader: Reader) => { fills: Partial<Record<Slot, string>>; etag: string | null }) | null;
+  bytes: number;
 };
+
+/** The request, as much of it as the cache needs. */
+export type FrontRequest = { path: string; cookie: string | undefined; authorization: string | undefined; ifNoneMatch: string | undefined; rsc: boolean };
+export type FrontAnswer = { status: number; headers: [string, string][]; body: Buffer | null };
+/** A response the front may capture for the cache: what it was asked, when, and under which tags. */
+export type CaptureTicket = { path: string; tags: string[]; ticket: number };
 
 /** What the HTTP front may call. */
 export type FrontCacheApi = {
-  /**
-   * The entry for an exact raw request path when PostgreSQL confirms it shows the current revision; null when
-   * there is none, it is stale, or the check failed (then the request goes to Next.js, which decides afresh).
-   */
-  lookup(path: string): Promise<FrontEntry | null>;
+  /** The answer for this request from a kept document, or null (then Next.js answers). */
+  lookup(req: FrontRequest): Promise<FrontAnswer | null>;
+  /** Should Next.js's answer to this request be kept (a React page or API read that is the same for everyone)? */
+  capture(req: FrontRequest): CaptureTicket | null;
+  /** Keep a captured answer (200, no cookie set) for later requests, with its nonce (if any) left open. */
+  keep(ticket: CaptureTicket, status: number, headers: [string, string][], body: Buffer, nonce: string | null): void;
 };
 
-/** The global under which the interface is installed (Symbol.for, so both module graphs name the same one). */
 export { FRONT_CACHE_KEY };
 
 /** Largest total of documents kept; the least recently stored go first. */
 export const MAX_FRONT_CACHE_BYTES = 64 * 1024 * 1024;
+/** Largest document kept. */
+const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
 
 /**
- * The documents and counters, one set per process. Next.js bundles instrumentation.ts (which installs the
- * interface) apart from the article route (which stores documents), each with its own copy of this module, so
- * the state lives on globalThis, where both copies find the same one.
+ * The documents, their tags and counters, one set per process. Next.js bundles instrumentation.ts (which
+ * installs the interface) apart from the routes (which store documents), each with its own copy of this module,
+ * so the state lives on globalThis, where both copies find the same one.
  */
-type Store = { entries: Map<string, FrontEntry>; bytes: number; counters: { hits: number; stale: number; validationErrors: number }; lastErrorLog: number };
+type Store = {
+  entries: Map<string, FrontEntry>;
+  byTag: Map<string, Set<string>>;
+  bytes: number;
+  counters: { hits: number; personalHits: number; stale: number; validationErrors: number; captured: number };
+  lastErrorLog: number;
+  readers: ReaderSource | null;
+};
 const store: Store = ((globalThis as unknown as Record<symbol, Store | undefined>)[Symbol.for("vellum.frontCacheStore")] ??= {
   entries: new Map(),
+  byTag: new Map(),
   bytes: 0,
-  counters: { hits: 0, stale: 0, validationErrors: 0 },
+  counters: { hits: 0, personalHits: 0, stale: 0, validationErrors: 0, captured: 0 },
   lastErrorLog: 0,
+  readers: null,
 });
 const { entries, counters } = store;
 
-function remove(path: string) {
-  const e = entries.get(path);
-  if (e) {
-    entries.delete(path);
-    store.bytes -= e.body.length + path.length;
+function remove(key: string) {
+  const e = entries.get(key);
+  if (!e) return;
+  entries.delete(key);
+  store.bytes -= e.bytes + key.length;
+  for (const t of e.tags) {
+    const keys = store.byTag.get(t);
+    keys?.delete(key);
+    if (keys?.size === 0) store.byTag.delete(t);
+  }
+}
+
+function forgetTag(tag: string) {
+  const keys = store.byTag.get(tag);
+  if (keys) for (const key of [...keys]) remove(key);
+}
+
+function forgetAll() {
+  entries.clear();
+  store.byTag.clear();
+  store.bytes = 0;
+}
+
+function put(key: string, entry: FrontEntry) {
+  if (entry.bytes > MAX_ENTRY_BYTES) return;
+  remove(key);
+  entries.set(key, entry);
+  store.bytes += entry.bytes + key.length;
+  for (const t of entry.tags) {
+    let keys = store.byTag.get(t);
+    if (!keys) store.byTag.set(t, (keys = new Set()));
+    keys.add(key);
+  }
+  for (const k of entries.keys()) {
+    if (store.bytes <= MAX_FRONT_CACHE_BYTES) break;
+    remove(k);
   }
 }
 
 /** Counters of this process's front cache. */
 export function frontCacheCounters() {
-  return { ...counters, entries: entries.size, bytes: store.bytes };
+  return { ...counters, entries: entries.size, bytes: store.bytes, trusted: isTrusted() };
+}
+
+/** Cut a document at its slots (and, for a React page, at its nonce). */
+export function cutAtSlots(body: string, nonce: string | null = null): { parts: Buffer[]; holes: (Slot | "nonce")[] } {
+  const markers: [string, Slot | "nonce"][] = Object.entries(SLOTS).map(([slot, marker]) => [marker, slot as Slot]);
+  if (nonce) markers.push([nonce, "nonce"]);
+  const parts: Buffer[] = [];
+  const holes: (Slot | "nonce")[] = [];
+  let from = 0;
+  for (;;) {
+    let next = -1;
+    let which: [string, Slot | "nonce"] | null = null;
+    for (const m of markers) {
+      const at = body.indexOf(m[0], from);
+      if (at !== -1 && (next === -1 || at < next)) [next, which] = [at, m];
+    }
+    if (!which) break;
+    parts.push(Buffer.from(body.slice(from, next)));
+    holes.push(which[1]);
+    from = next + which[0].length;
+  }
+  parts.push(Buffer.from(body.slice(from)));
+  return { parts, holes };
+}
+
+/** The document with its slots filled. */
+export function filled(parts: Buffer[], holes: (Slot | "nonce")[], fills: Partial<Record<Slot | "nonce", string>>): Buffer {
+  const out: Buffer[] = [parts[0]!];
+  for (let i = 0; i < holes.length; i++) {
+    const v = fills[holes[i]!];
+    if (v) out.push(Buffer.from(v));
+    out.push(parts[i + 1]!);
+  }
+  return Buffer.concat(out);
+}
+
+/** A document with its slots filled as a string (the route's own answer; the front uses the cut parts). */
+export function fillSlots(body: string, fills: Partial<Record<Slot, string>>): string {
+  const { parts, holes } = cutAtSlots(body);
+  return filled(parts, holes, fills).toString("utf8");
+}
+
+/** An entity tag naming the reader too (a hash of their name, or "anon"): a browser's copy is its reader's. */
+export function readerEtag(base: string, reader: Reader): string {
+  const who = reader ? createHash("sha256").update(reader.username).digest("base64url").slice(0, 12) : "anon";
+  return `"${base}-${who}"`;
+}
+
+/** Who a request's session names, verified (lib/auth/session-reader.ts); undefined when that cannot be told here. */
+export type ReaderSource = (cookie: string | undefined) => Promise<Reader | undefined>;
+
+/**
+ * Install the interface for the front, once per process. `validate` answers a title's current revision id and
+ * view version (null when the page is gone), asked only while this instance's memory is not trusted; `readers`
+ * names a request's verified reader. A failed validation is counted and logged (at most every 10 s) and the
+ * request falls through to Next.js.
+ */
+export function installFrontCache(
+  validate: (title: string) => Promise<{ revisionId: number; viewVersion: number } | null>,
+  readers: ReaderSource | null,
+): void {
+  const g = globalThis as unknown as Record<symbol, FrontCacheApi | undefined>;
+  if (g[FRONT_CACHE_KEY]) return;
+  store.readers = readers;
+  if (readers) {
+    startCoherence();
+    onNotice((tag) => forgetTag(tag));
+    onReset(forgetAll);
+  }
+  g[FRONT_CACHE_KEY] = {
+    async lookup(req) {
+      if (req.rsc || req.authorization) return null;
+      const entry = entries.get(req.path);
+      if (!entry) return null;
+      const trusted = isTrusted();
+      if (!trusted) {
+        if (!entry.article) return null;
+        if (!(await stillCurrent(entry.article))) return null;
+      }
+      let reader: Reader | undefined = null;
+      if (hasSessionCookie(req.cookie)) {
+        // a signed-in reader is filled in only from a trusted memory of who they are
+        if (!trusted || !entry.personalise || !store.readers) return null;
+        reader = await store.readers(req.cookie);
+        if (reader === undefined) return null;
+      }
+      const fills: Partial<Record<Slot | "nonce", string>> = {};
+      const headers = entry.headers.slice();
+      if (entry.personalise) {
+        const p = entry.personalise(reader);
+        Object.assign(fills, p.fills);
+        if (p.etag) {
+          headers.push(["ETag", p.etag]);
+          if (req.ifNoneMatch === p.etag) return { status: 304, headers: headersFor(headers, reader), body: null };
+        }
+      }
+      if (entry.holes.includes("nonce")) {
+        const nonce = randomBytes(16).toString("base64");
+        fills.nonce = nonce;
+        headers.push(["Content-Security-Policy", pageContentSecurityPolicy(nonce)]);
+      }
+      const body = filled(entry.parts, entry.holes, fills);
+      counters.hits++;
+      if (reader) counters.personalHits++;
+      if (entry.article) countView(entry.article.title);
+      return { status: entry.status, headers: [...headersFor(headers, reader), ["Content-Length", String(body.length)]], body };
+    },
+    capture(req) {
+      if (req.rsc || req.authorization || hasSessionCookie(req.cookie)) return null;
+      const tags = captureTags(req.path);
+      const ticket = tags ? readTicket() : null;
+      return tags && ticket !== null ? { path: req.path, tags, ticket } : null;
+    },
+    keep(t, status, headers, body, nonce) {
+      if (status !== 200 || headers.some(([k]) => k.toLowerCase() === "set-cookie") || !mayKeep(t.ticket, t.tags)) return;
+      const kept = headers.filter(([k]) => !DROPPED_HEADERS.has(k.toLowerCase()));
+      kept.push(["Cache-Control", "no-cache"]);
+      const { parts, holes } = cutAtSlots(body.toString("utf8"), nonce);
+      counters.captured++;
+      put(t.path, { tags: t.tags, article: null, status, headers: kept, parts, holes, personalise: null, bytes: body.length });
+    },
+  };
+
+  async function stillCurrent(a: NonNullable<FrontEntry["article"]>): Promise<boolean> {
+    let current: { revisionId: number; viewVersion: number } | null;
+    try {
+      current = await validate(a.title);
+    } catch (e) {
+      counters.validationErrors++;
+      if (Date.now() - store.lastErrorLog > 10_000) {
+        store.lastErrorLog = Date.now();
+        console.error(`[vellum] front cache: could not check the current revision (${counters.validationErrors} so far):`, e);
+      }
+      return false;
+    }
+    if (current?.revisionId !== a.revisionId || current.viewVersion !== a.viewVersion) {
+      counters.stale++;
+      return false;
+    }
+    return true;
+  }
+}
+
+/** Headers not kept with a captured answer: per response or per connection, or set afresh when served. */
+const DROPPED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-security-policy", "cache-control", "set-cookie", "x-nextjs-cache", "x-nextjs-prerender", "x-nextjs-stale-time"]);
+
+/** A shared document may be kept by any cache (and revalidated); one filled in for a person only by theirs. */
+function headersFor(headers: [string, string][], reader: Reader): [string, string][] {
+  return [...headers.filter(([k]) => k !== "Cache-Control"), ["Cache-Control", reader ? "private, no-cache" : "no-cache"]];
 }
 
 /**
- * Install the interface for the front, once per process: `validate` answers a title's current revision id and
- * view version (null when the page is gone). A failed validation is counted and logged (at most every 10 s) and the request falls
- * through to Next.js.
+ * The tags of a captured path, or null when it is not kept: views of one title (history, talk, the API's page and
+ * history) are dropped by that title's notices, every other list by any change (`w`).
  */
-export function installFrontCache(validate: (title: string) => Promise<{ revisionId: number; viewVersion: number } | null>): void {
-  const g = globalThis as unknown as Record<symbol, FrontCacheApi | undefined>;
-  if (g[FRONT_CACHE_KEY]) return;
-  g[FRONT_CACHE_KEY] = {
-    async lookup(path) {
-      const entry = entries.get(path);
-      if (!entry) return null;
-      let current: { revisionId: number; viewVersion: number } | null;
-      try {
-        current = await validate(entry.title);
-      } catch (e) {
-        counters.validationErrors++;
-        if (Date.now() - store.lastErrorLog > 10_000) {
-          store.lastErrorLog = Date.now();
-          console.error(`[vellum] front cache: could not check the current revision (${counters.validationErrors} so far):`, e);
-        }
-        return null;
-      }
-      if (current?.revisionId !== entry.revisionId || current.viewVersion !== entry.viewVersion) {
-        counters.stale++;
-        return null;
-      }
-      counters.hits++;
-      countView(entry.title);
-      return entry;
-    },
-  };
+function captureTags(path: string): string[] | null {
+  const bare = path.split("?")[0]!;
+  const titled = /^\/(?:history|talk|api\/pages|api\/history)\/(.+)$/.exec(bare);
+  if (titled) {
+    let title: string | null;
+    try {
+      title = normaliseTitleOrNull(decodeURIComponent(titled[1]!).replaceAll("_", " "));
+    } catch {
+      return null;
+    }
+    return title ? [`t:${title}`] : null;
+  }
+  return CAPTURED_LISTS.test(bare) ? ["w"] : null;
 }
 
-/** Offer the front cache a finished anonymous document for `path`; least recently stored entries go past the limit. */
-export function rememberAnonymousView(path: string, entry: FrontEntry): void {
-  remove(path);
-  entries.set(path, entry);
-  store.bytes += entry.body.length + path.length;
-  for (const key of entries.keys()) {
-    if (store.bytes <= MAX_FRONT_CACHE_BYTES) break;
-    remove(key);
-  }
+/** Views the same for every signed-out reader, kept until any change: lists, old revisions, diffs, profiles. */
+const CAPTURED_LISTS = /^\/(?:recent-changes|search|pages|wanted|backlinks\/.+|revision\/\d+|diff|users\/[^/]+|api\/(?:recent-changes|search|wanted|revisions\/\d+|diff|backlinks\/.+|users\/(?!me$)[^/]+|contributions\/[^/]+))$/;
+
+/**
+ * Offer the front cache a finished article (its slots open) for `path`, read under `ticket`: kept unless a notice
+ * of its title came since the read began.
+ */
+export function rememberArticle(
+  path: string,
+  ticket: number | null,
+  doc: {
+    title: string;
+    revisionId: number;
+    viewVersion: number;
+    headers: [string, string][];
+    body: string;
+    personalise: NonNullable<FrontEntry["personalise"]>;
+  },
+): void {
+  const tags = [`t:${doc.title}`];
+  // without coherence (unit tests, FRONT_CACHE without readers) an article is kept and validated on every hit
+  if (store.readers && !mayKeep(ticket, tags)) return;
+  const { parts, holes } = cutAtSlots(doc.body);
+  put(path, {
+    tags,
+    article: { title: doc.title, revisionId: doc.revisionId, viewVersion: doc.viewVersion },
+    status: 200,
+    headers: doc.headers,
+    parts,
+    holes,
+    personalise: doc.personalise,
+    bytes: parts.reduce((n, p) => n + p.length, 0),
+  });
+}
+
+/** The ticket an article's read begins with (null: it will not be kept). */
+export function articleTicket(): number | null {
+  return readTicket();
 }

@@ -7,7 +7,8 @@ let last = 0;
 /**
  * Delete rows that only ever grow and are useless once old: expired magic-link tokens (requests for unknown
  * addresses leave some), sign-in failures past the rate-limit window, spelling-dictionary words no page uses
- * any more, and chunks of uploads cut off before their blob row was written. At most every ten minutes per process.
+ * any more, chunks of uploads cut off before their blob row was written, and the leases of instances that stopped
+ * without giving theirs back. At most every ten minutes per process.
  */
 export async function pruneExpiredRows(): Promise<void> {
   if (Date.now() - last < EVERY_MS) return;
@@ -20,4 +21,5 @@ export async function pruneExpiredRows(): Promise<void> {
   await db().$executeRaw`
     DELETE FROM blob_chunks c WHERE c.created_at < now() - interval '1 day'
       AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = c.sha256)`;
+  await db().$executeRaw`DELETE FROM instances WHERE lease_until < now() - interval '1 minute'`;
 }

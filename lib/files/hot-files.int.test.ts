@@ -5,12 +5,13 @@ import { sqlPool } from "@/lib/db";
 import { testPeople, unique } from "@/lib/testing/factories";
 import { HOT_FILES_KEY } from "@/lib/http/names.js";
 import { deletePage, restorePage } from "@/lib/wiki/page-lifecycle";
-import { hotFileCounters, installHotFiles, stopHotFiles, type HotFilesApi } from "./hot-files";
+import { awaitAcknowledgements, stopCoherence } from "@/lib/cache/coherence";
+import { hotFileCounters, installHotFiles, type HotFilesApi } from "./hot-files";
 import { mediaResponse } from "./serve";
 import { uploadFile } from "./uploads";
 
 const people = testPeople({ editor: "editor", admin: "admin" });
-after(stopHotFiles);
+after(stopCoherence);
 
 const front = () => (globalThis as unknown as Record<symbol, HotFilesApi | undefined>)[HOT_FILES_KEY]!;
 
@@ -37,6 +38,7 @@ test("hot files: kept while subscribed, answered without the database, and dropp
   assert.ok(hot?.body.equals(bytes), "kept after one read");
   assert.ok(hot?.headers.some(([k, v]) => k === "Content-Security-Policy" && v.includes("sandbox")));
   await deletePage({ title, reason: "test", author: people.admin });
+  await awaitAcknowledgements(); // as the deleting request does after its commit (lib/http/route.ts)
   assert.equal(front().lookup(file.url), null, "gone when the deletion answers");
   const gone = await mediaResponse(new Request(`http://wiki${file.url}`), file.version.id).catch((e: Error) => e);
   assert.ok(gone instanceof Error, "and the route answers 404");
@@ -50,7 +52,7 @@ test("hot files: an instance whose subscription is cut serves nothing from memor
   const { file } = await uploaded();
   await mediaResponse(new Request(`http://wiki${file.url}`), file.version.id);
   assert.ok(front().lookup(file.url));
-  await sqlPool().query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN vellum_files' AND datname = current_database()`);
+  await sqlPool().query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'vellum-coherence' AND datname = current_database()`);
   for (let i = 0; i < 200 && hotFileCounters().listening; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(hotFileCounters().listening, false, "the cut is noticed");
   assert.equal(front().lookup(file.url), null, "and nothing is answered from memory meanwhile");

@@ -95,16 +95,16 @@ export function findFileWithVersions(title: string, options: { limit: number }):
 }
 
 /** What the media route needs to serve a version: null when there is none, or its page is deleted. */
-export type MediaVersion = { pageId: number; sha256: string; name: string; size: number; contentType: string; width: number | null; height: number | null };
+export type MediaVersion = { title: string; sha256: string; name: string; size: number; contentType: string; width: number | null; height: number | null };
 
 export async function mediaVersion(versionId: number): Promise<MediaVersion | null> {
-  const { rows } = await sqlPool().query<{ page_id: number; sha256: string; name: string; size: string; content_type: string; width: number | null; height: number | null }>({
+  const { rows } = await sqlPool().query<{ title: string; sha256: string; name: string; size: string; content_type: string; width: number | null; height: number | null }>({
     name: "vellum-media-version",
-    text: `SELECT v.page_id, v.sha256, v.name, b.size, b.content_type, b.width, b.height
+    text: `SELECT p.title, v.sha256, v.name, b.size, b.content_type, b.width, b.height
       FROM file_versions v JOIN pages p ON p.id = v.page_id JOIN blobs b ON b.sha256 = v.sha256
       WHERE v.id = $1 AND p.title IS NOT NULL AND p.latest_revision_id IS NOT NULL`,
     values: [versionId],
   });
   const r = rows[0];
-  return r ? { pageId: r.page_id, sha256: r.sha256, name: r.name, size: Number(r.size), contentType: r.content_type, width: r.width, height: r.height } : null;
+  return r ? { title: r.title, sha256: r.sha256, name: r.name, size: Number(r.size), contentType: r.content_type, width: r.width, height: r.height } : null;
 }

@@ -4,7 +4,7 @@ import { etagMatches } from "@/lib/http/front-rules";
 import { derivedImage, derivedType } from "./images";
 import { mediaVersion, type MediaVersion } from "./reads";
 import { readBlob } from "./storage";
-import { hotFilesGeneration, keepHotFile, MAX_HOT_FILE_BYTES } from "./hot-files";
+import { hotFilesTicket, keepHotFile, MAX_HOT_FILE_BYTES } from "./hot-files";
 import { ladderWidth, RASTER_TYPES, WIDTH_LADDER } from "./urls";
 
 // Serving a file version's bytes: immutable (a year's cache, ETag, 304), byte ranges, HEAD, sizes of images, and
@@ -94,7 +94,7 @@ function streamOf(sha256: string, start: number, end: number): ReadableStream<Ui
 export async function mediaResponse(req: Request, versionId: number): Promise<Response> {
   const url = new URL(req.url);
   const width = requestedWidth(url);
-  const generation = hotFilesGeneration(); // before the read: a deletion noticed meanwhile keeps this from being kept
+  const ticket = hotFilesTicket(); // before the read: a deletion noticed meanwhile keeps this from being kept
   const version = await mediaVersion(versionId);
   if (!version) throw new AppError("not_found", "There is no such file (it may have been deleted)");
   const head = req.method === "HEAD";
@@ -102,12 +102,12 @@ export async function mediaResponse(req: Request, versionId: number): Promise<Re
   if (width !== null && version.width && (RASTER_TYPES.has(version.contentType) || version.contentType === "image/svg+xml")) {
     const target = ladderWidth(width, version.width) ?? version.width;
     const keepsOriginal = target === version.width && RASTER_TYPES.has(version.contentType) && version.contentType !== "image/gif";
-    if (!keepsOriginal) return derivedResponse(req, version, target, head, hotKey, generation);
+    if (!keepsOriginal) return derivedResponse(req, version, target, head, hotKey, ticket);
   }
-  return originalResponse(req, version, head, hotKey, generation);
+  return originalResponse(req, version, head, hotKey, ticket);
 }
 
-async function derivedResponse(req: Request, v: MediaVersion, width: number, head: boolean, hotKey: string, generation: number | null) {
+async function derivedResponse(req: Request, v: MediaVersion, width: number, head: boolean, hotKey: string, ticket: number | null) {
   const etag = `"${v.sha256.slice(0, 32)}-w${width}"`;
   const derivedName = v.name.replace(/\.[^.]+$/, "");
   if (etagMatches(req.headers.get("if-none-match"), etag)) {
@@ -116,11 +116,11 @@ async function derivedResponse(req: Request, v: MediaVersion, width: number, hea
   const d = await derivedImage({ sha256: v.sha256, size: v.size, contentType: v.contentType }, width);
   const ext = d.contentType.split("/")[1];
   const headers = { ...baseHeaders(d.contentType, etag, contentDisposition("inline", `${derivedName}-${width}px.${ext}`)), "Content-Length": String(d.data.length) };
-  keepHotFile(hotKey, generation, { pageId: v.pageId, status: 200, headers: Object.entries(headers), etag, body: d.data });
+  keepHotFile(hotKey, ticket, { title: v.title, status: 200, headers: Object.entries(headers), etag, body: d.data });
   return new Response(head ? null : new Uint8Array(d.data), { status: 200, headers });
 }
 
-async function originalResponse(req: Request, v: MediaVersion, head: boolean, hotKey: string, generation: number | null) {
+async function originalResponse(req: Request, v: MediaVersion, head: boolean, hotKey: string, ticket: number | null) {
   const etag = `"${v.sha256}"`;
   const disposition = contentDisposition(INLINE_TYPES.has(v.contentType) ? "inline" : "attachment", v.name);
   const headers: Record<string, string> = { ...baseHeaders(v.contentType, etag, disposition), "Accept-Ranges": "bytes" };
@@ -141,7 +141,7 @@ async function originalResponse(req: Request, v: MediaVersion, head: boolean, ho
     const parts: Buffer[] = [];
     for await (const chunk of readBlob(v.sha256, 0, v.size - 1)) parts.push(chunk);
     const body = Buffer.concat(parts);
-    keepHotFile(hotKey, generation, { pageId: v.pageId, status: 200, headers: Object.entries(headers), etag, body });
+    keepHotFile(hotKey, ticket, { title: v.title, status: 200, headers: Object.entries(headers), etag, body });
     return new Response(new Uint8Array(body), { status: 200, headers });
   }
   return new Response(streamOf(v.sha256, 0, v.size - 1), { status: 200, headers });

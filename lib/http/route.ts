@@ -1,4 +1,5 @@
 import "server-only";
+import { awaitAcknowledgements } from "@/lib/cache/coherence";
 import type { NextRequest } from "next/server";
 import type { ZodType } from "zod";
 import type { CurrentUser } from "@/lib/auth/session";
@@ -78,6 +79,9 @@ export function route<B = undefined, A extends boolean = false>(
       return result instanceof Response ? result : json(result);
     } catch (e) {
       return toErrorResponse(e, req);
+    } finally {
+      // a change answers once every instance has dropped what it made stale (decision 0021)
+      if (STATE_CHANGING.has(req.method)) await awaitAcknowledgements();
     }
   };
 }

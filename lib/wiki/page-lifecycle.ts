@@ -6,7 +6,6 @@ import { AppError } from "@/lib/errors";
 import { copyRender, getRenderedRevision, keepRender, toRevisionInfo } from "./revisions";
 import { renderBounded } from "@/lib/markdown/render-pool";
 import { FILE_PREFIX, redirectTarget } from "@/lib/markdown/render";
-import { expectFileNotice, FILES_CHANNEL } from "@/lib/files/hot-files";
 import { bumpBacklinks, linkTargets, lockTitles, setPageLinks } from "./links";
 import { wakeMailWorker } from "@/lib/mail/worker";
 import { forgetTalkLists } from "@/lib/talk/list-cache";
@@ -103,15 +102,9 @@ export async function movePage(req: { from: string; to: string; leaveRedirect: b
  */
 export async function deletePage(req: { title: string; reason: string; author: Actor }) {
   assertAdmin(req.author);
-  let heard: Promise<void> | null = null;
   const result = await inTransaction(async (tx) => {
     await lockTitles(tx, { exclusive: [req.title] });
     const page = await lockLivePageOrThrow(tx, req.title);
-    if (req.title.startsWith(FILE_PREFIX)) {
-      // its files' URLs answer 404 from the commit on: every instance drops what it keeps of them when told
-      heard = expectFileNotice(page.id);
-      await tx.$executeRaw`SELECT pg_notify(${FILES_CHANNEL}, ${String(page.id)})`;
-    }
     const latest = await revisionWithText(tx, page.latest_revision_id);
     const summary = req.reason ? `Deleted: ${req.reason}` : "Deleted";
     const revision = await insertRevision(tx, page.id, latest, { title: req.title, markdown: latest.markdown, summary, author: req.author, kind: "delete" });
@@ -124,7 +117,6 @@ export async function deletePage(req: { title: string; reason: string; author: A
     await bumpBacklinks(tx, [req.title]);
     return { title: req.title, revision };
   });
-  if (heard) await heard;
   wakeMailWorker();
   return result;
 }

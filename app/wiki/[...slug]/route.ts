@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { NextRequest } from "next/server";
 import { currentBuildId } from "@/lib/cache/page-cache";
 import { getConfig } from "@/lib/config";
@@ -9,12 +8,12 @@ import { canAdminister } from "@/lib/auth/permissions";
 import { escapeHtml, FILE_PREFIX, type Heading } from "@/lib/markdown/render";
 import { filePanelHtml } from "@/app/_components/file-panel-html";
 import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/page-reads";
-import { rememberAnonymousView } from "@/lib/cache/front-cache";
+import { articleTicket, fillSlots, readerEtag, rememberArticle, SLOTS } from "@/lib/cache/front-cache";
 import { countView } from "@/lib/cache/view-counts";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers.js";
 import { encodeSlug, pagePaths, slugOf } from "@/lib/wiki/titles";
 import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
-import { documentHtml, type HeaderUser } from "@/app/_components/chrome";
+import { accountHtml, documentHtml, type HeaderUser } from "@/app/_components/chrome";
 import { tabsHtml } from "@/app/_components/tabs-html";
 import { formatDate } from "@/app/_components/format";
 import { MAIN_PAGE_PATH, TITLE_RULES_SENTENCE } from "@/lib/http/names.js";
@@ -44,6 +43,7 @@ export async function GET(req: NextRequest): Promise<Response> {
   if (canonical !== path) return new Response(null, { status: 308, headers: { Location: canonical + req.nextUrl.search } });
   const query = req.nextUrl.searchParams;
   try {
+    const ticket = articleTicket(); // before the read: a change noticed meanwhile keeps the document from being kept
     const page = await getPageViewOrThrow(title);
     if (page.redirectTo && query.get("redirect") !== "no") {
       const target = await followableRedirect(title, page.redirectTo);
@@ -68,20 +68,34 @@ export async function GET(req: NextRequest): Promise<Response> {
       `<footer class="page-footer">Revision ${page.revision.number}, ` +
       `${page.revision.author ? `by <a href="/users/${encodeURIComponent(page.revision.author.username)}">${escapeHtml(page.revision.author.username)}</a>, ` : ""}` +
       `<time datetime="${page.revision.createdAt}">${formatDate(page.revision.createdAt)}</time> · ` +
-      pageToolsHtml(page.title, user) +
+      SLOTS.tools +
       `</footer></div></div>`;
+    // one document for every reader: who reads it (header links, page tools) fills its slots (decision 0021)
+    const shared = documentHtml({ title: page.title, user: null, path, body, account: SLOTS.account });
+    const etagBase = `${page.revision.id}-${page.viewVersion}-${currentBuildId()}`;
+    const personalise = (reader: HeaderUser) => ({
+      fills: { account: accountHtml(reader, path), tools: pageToolsHtml(page.title, reader) },
+      // without a query the document is the same for every request of this path while its revision and view version stay
+      etag: readerEtag(etagBase, reader),
+    });
+    const mine = personalise(user);
     const headers: Record<string, string> = { "X-Revision-Id": String(page.revision.id) };
-    // the document is the same for every request of this path while its revision and view version stay
     if (!req.nextUrl.search) {
-      headers.ETag = viewEtag(page.revision.id, page.viewVersion, user);
-      if (req.headers.get("if-none-match") === headers.ETag) return html(304, null, headers);
+      headers.ETag = mine.etag;
+      if (req.headers.get("if-none-match") === mine.etag) return html(304, null, headers);
     }
     countView(page.title);
-    const response = html(200, documentHtml({ title: page.title, user, path, body }), headers);
-    if (!user && !req.nextUrl.search && frontCacheEnabled()) {
-      await offerToFrontCache(path, page.title, page.revision.id, page.viewVersion, response);
+    if (!req.nextUrl.search && frontCacheEnabled()) {
+      rememberArticle(path, ticket, {
+        title: page.title,
+        revisionId: page.revision.id,
+        viewVersion: page.viewVersion,
+        headers: [...Object.entries(htmlHeaders({ "X-Revision-Id": String(page.revision.id) })), ...SECURITY_HEADERS.map((h) => [h.key, h.value] as [string, string])],
+        body: shared,
+        personalise,
+      });
     }
-    return response;
+    return html(200, fillSlots(shared, mine.fills), headers);
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") {
       const deleted = await deletionOf(title);
@@ -120,25 +134,9 @@ function pageToolsHtml(title: string, user: HeaderUser): string {
   return `<span class="page-tools">${tools.join(" · ")}</span>`;
 }
 
-/**
- * The document is a function of the revision, its links' colours, the build and who reads it (the header names
- * them), so that is its entity tag: a browser revalidating an unchanged page gets a 304 without the body.
- */
-function viewEtag(revisionId: number, viewVersion: number, user: HeaderUser): string {
-  const reader = user ? createHash("sha256").update(user.username).digest("base64url").slice(0, 12) : "anon";
-  return `"${revisionId}-${viewVersion}-${currentBuildId()}-${reader}"`;
-}
-
 function frontCacheEnabled(): boolean {
   const config = getConfig();
   return config.PAGE_CACHE === "on" && config.FRONT_CACHE === "on";
-}
-
-/** Anonymous documents are the same for every reader: let the HTTP front serve them while they stay current. */
-async function offerToFrontCache(path: string, title: string, revisionId: number, viewVersion: number, response: Response) {
-  const body = Buffer.from(await response.clone().arrayBuffer());
-  const headers: [string, string][] = [...response.headers.entries(), ...SECURITY_HEADERS.map((h) => [h.key, h.value] as [string, string])];
-  rememberAnonymousView(path, { title, revisionId, viewVersion, headers, etag: response.headers.get("etag"), body });
 }
 
 /**
@@ -151,16 +149,12 @@ const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' https: http:; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+function htmlHeaders(headers: Record<string, string> = {}): Record<string, string> {
+  return { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", "Content-Security-Policy": CONTENT_SECURITY_POLICY, ...headers };
+}
+
 function htmlResponse(status: number, body: string | null, headers: Record<string, string> = {}): Response {
-  return new Response(body, {
-    status,
-    headers: {
-      "Content-Type": "text/html; charset=utf-8",
-      "Cache-Control": "no-cache",
-      "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-      ...headers,
-    },
-  });
+  return new Response(body, { status, headers: htmlHeaders(headers) });
 }
 
 function tocHtml(toc: Heading[]): string {

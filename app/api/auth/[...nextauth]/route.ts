@@ -5,6 +5,7 @@ import { allowSignInLinkRequest, RATE_LIMITED } from "@/lib/auth/rate-limit";
 import { clientIp } from "@/lib/http/client-address";
 import { errorResponse } from "@/lib/http/route";
 import { AppError } from "@/lib/errors";
+import { awaitAcknowledgements } from "@/lib/cache/coherence";
 import { hasUnstorableText } from "@/lib/http/front-rules";
 
 const handler = NextAuth(authOptions);
@@ -26,6 +27,8 @@ async function POST(req: NextRequest, ctx: Context): Promise<Response> {
     if (!(await allowSignInLinkRequest(body?.email, clientIp(req.headers)))) return tooMany();
   }
   const response = await handler(req, ctx);
+  // signing out ends the person's sessions everywhere: answer once every instance has stopped showing them in
+  if (path.endsWith("/signout")) await awaitAcknowledgements();
   if (path.endsWith("/callback/credentials") && (await refusedAsLimited(response))) return tooMany();
   return response;
 }
