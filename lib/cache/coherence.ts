@@ -51,6 +51,7 @@ type State = {
   barriers: number;
   started: boolean;
   heartbeat: NodeJS.Timeout | null;
+  queue: Promise<unknown>;
   counters: { notices: number; barriers: number; acknowledged: number; waitedForLeases: number; subscriptions: number };
 };
 
@@ -68,6 +69,7 @@ const state: State = ((globalThis as unknown as Record<symbol, State | undefined
   barriers: 0,
   started: false,
   heartbeat: null,
+  queue: Promise.resolve(),
   counters: { notices: 0, barriers: 0, acknowledged: 0, waitedForLeases: 0, subscriptions: 0 },
 });
 
@@ -114,7 +116,7 @@ function reset() {
 function heard(payload: string) {
   if (payload.startsWith("b:")) {
     // a barrier: everything before it has been handled (notices are handled in order, synchronously)
-    state.client?.query("SELECT pg_notify($1, $2)", [VIEWS_CHANNEL, `a:${payload.slice(2)} ${state.instanceId}`]).catch(() => {});
+    if (state.client) void send(state.client, "SELECT pg_notify($1, $2)", [VIEWS_CHANNEL, `a:${payload.slice(2)} ${state.instanceId}`]).catch(() => {});
     return;
   }
   if (payload.startsWith("a:")) {
@@ -168,9 +170,16 @@ async function subscribe(): Promise<void> {
   }
 }
 
+/** The subscription's statements, one at a time (a pg client runs one query at once). */
+function send(client: pg.Client, text: string, values: unknown[]): Promise<unknown> {
+  const next = state.queue.then(() => client.query(text, values));
+  state.queue = next.catch(() => {});
+  return next;
+}
+
 async function renew(client: pg.Client): Promise<void> {
   const asked = Date.now();
-  await client.query(
+  await send(client, 
     `INSERT INTO instances (id, lease_until) VALUES ($1, now() + $2 * interval '1 millisecond')
      ON CONFLICT (id) DO UPDATE SET lease_until = EXCLUDED.lease_until`,
     [state.instanceId, LEASE_MS],
@@ -218,7 +227,7 @@ export async function awaitAcknowledgements(): Promise<void> {
           }, Math.min(BARRIER_MAX_MS, r.left_ms + 50)),
         );
       }
-      client.query("SELECT pg_notify($1, $2)", [VIEWS_CHANNEL, `b:${id}`]).catch(() => {
+      send(client, "SELECT pg_notify($1, $2)", [VIEWS_CHANNEL, `b:${id}`]).catch(() => {
         // could not send it: fall back to the leases (the timers above)
       });
     });
@@ -249,7 +258,7 @@ export async function stopCoherence(): Promise<void> {
   state.heartbeat = null;
   reset();
   if (client) {
-    await client.query("DELETE FROM instances WHERE id = $1", [state.instanceId]).catch(() => {});
+    await send(client, "DELETE FROM instances WHERE id = $1", [state.instanceId]).catch(() => {});
     await client.end().catch(() => {});
   }
 }

@@ -46,6 +46,8 @@ export type FrontEntry = {
   /** The slots' contents and the entity tag for a reader (documents with account or tools slots only). */
   personalise: ((reader: Reader) => { fills: Partial<Record<Slot, string>>; etag: string | null }) | null;
   bytes: number;
+  /** Date.now() after which it is not served (captured pages), or null. */
+  expires: number | null;
 };
 
 /** The request, as much of it as the cache needs. */
@@ -70,6 +72,11 @@ export { FRONT_CACHE_KEY };
 export const MAX_FRONT_CACHE_BYTES = 64 * 1024 * 1024;
 /** Largest document kept. */
 const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
+/**
+ * How long a captured page is served: everything it shows follows notices except approximate counters (views on
+ * a history page, the talk list cache's hits), which may be this old.
+ */
+export const CAPTURED_MAX_AGE_MS = 5000;
 
 /**
  * The documents, their tags and counters, one set per process. Next.js bundles instrumentation.ts (which
@@ -210,6 +217,10 @@ export function installFrontCache(
       if (req.rsc || req.authorization) return null;
       const entry = entries.get(req.path);
       if (!entry) return null;
+      if (entry.expires !== null && Date.now() > entry.expires) {
+        remove(req.path);
+        return null;
+      }
       const trusted = isTrusted();
       if (!trusted) {
         if (!entry.article) return null;
@@ -255,7 +266,7 @@ export function installFrontCache(
       kept.push(["Cache-Control", "no-cache"]);
       const { parts, holes } = cutAtSlots(body.toString("utf8"), nonce);
       counters.captured++;
-      put(t.path, { tags: t.tags, article: null, status, headers: kept, parts, holes, personalise: null, bytes: body.length });
+      put(t.path, { tags: t.tags, article: null, status, headers: kept, parts, holes, personalise: null, bytes: body.length, expires: Date.now() + CAPTURED_MAX_AGE_MS });
     },
   };
 
@@ -338,6 +349,7 @@ export function rememberArticle(
     holes,
     personalise: doc.personalise,
     bytes: parts.reduce((n, p) => n + p.length, 0),
+    expires: null,
   });
 }
 

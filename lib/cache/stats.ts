@@ -3,6 +3,7 @@ import { getCache } from "./index";
 import { pageCacheCounters } from "./page-cache";
 import { frontCacheCounters } from "./front-cache";
 import { hotFileCounters } from "@/lib/files/hot-files";
+import { coherenceCounters } from "./coherence";
 
 /** GET /api/cache/stats: the backend's own counters summed over servers, and this instance's page-cache counters. */
 export async function getCacheStats() {
@@ -21,6 +22,8 @@ export async function getCacheStats() {
     frontCache: frontCacheCounters(),
     /** Files answered by the front from memory: whether this instance is subscribed to deletions, and what it keeps. */
     hotFiles: hotFileCounters(),
+    /** This instance's notice subscription (decision 0021): whether its memory is trusted, barriers and how they ended. */
+    coherence: coherenceCounters(),
     client: { ...getCache().counters },
   };
 }
