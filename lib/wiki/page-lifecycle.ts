@@ -5,7 +5,7 @@ import { assertAdmin, assertCanEdit } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { copyRender, getRenderedRevision, keepRender, toRevisionInfo } from "./revisions";
 import { renderBounded } from "@/lib/markdown/render-pool";
-import { FILE_PREFIX, redirectTarget } from "@/lib/markdown/render";
+import { redirectTarget } from "@/lib/markdown/render";
 import { bumpBacklinks, linkTargets, lockTitles, setPageLinks } from "./links";
 import { wakeMailWorker } from "@/lib/mail/worker";
 import { forgetTalkLists } from "@/lib/talk/list-cache";
