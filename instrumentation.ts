@@ -21,7 +21,8 @@ export async function register() {
       const { installFrontCache } = await import("@/lib/cache/front-cache");
       const { currentPageState } = await import("@/lib/wiki/page-reads");
       const { readerOf } = await import("@/lib/auth/session-reader");
-      installFrontCache(currentPageState, readerOf);
+      const { accountHtml } = await import("@/app/_components/chrome");
+      installFrontCache(currentPageState, readerOf, (reader) => accountHtml(reader));
     }
   }
 }

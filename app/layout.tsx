@@ -1,7 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { headers } from "next/headers";
 import { getSessionUser } from "@/lib/auth/session";
-import { KATEX_CSS_PATH, siteHeaderHtml } from "./_components/chrome";
+import { CAPTURE_HEADER } from "@/lib/http/names.js";
+import { KATEX_CSS_PATH, siteHeaderHtml, siteHeaderHtmlToFill } from "./_components/chrome";
 
 export const metadata: Metadata = {
   title: { template: "%s · Vellum", default: "Vellum" },
@@ -11,7 +13,8 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const user = await getSessionUser();
+  // a page the front keeps for every reader leaves who reads it to the front (lib/cache/front-cache.ts)
+  const header = (await headers()).has(CAPTURE_HEADER) ? siteHeaderHtmlToFill() : siteHeaderHtml(await getSessionUser());
   return (
     <html lang="en">
       <head>
@@ -22,7 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <link rel="stylesheet" href={KATEX_CSS_PATH} precedence="default" />
       </head>
       <body>
-        <header className="site-header" dangerouslySetInnerHTML={{ __html: siteHeaderHtml(user) }} />
+        <header className="site-header" dangerouslySetInnerHTML={{ __html: header }} />
         <main id="content" className="page">
           {children}
         </main>

@@ -28,7 +28,7 @@ import { hasSessionCookie } from "../lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy, wantsPagePolicy } from "../lib/http/security-headers.js";
 import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, etagMatches, pageTitleProblem, queryProblem, requestHost, siteOrigins } from "../lib/http/front-rules.js";
 import { escapeHtml } from "../lib/markdown/escape-html.js";
-import { CLIENT_IP_HEADER, FRONT_CACHE_KEY, HOT_FILES_KEY, MAIN_PAGE_PATH, MEDIA_PREFIX, TITLE_RULES_SENTENCE } from "../lib/http/names.js";
+import { CAPTURE_HEADER, CLIENT_IP_HEADER, FRONT_CACHE_KEY, HOT_FILES_KEY, MAIN_PAGE_PATH, MEDIA_PREFIX, TITLE_RULES_SENTENCE } from "../lib/http/names.js";
 
 /** @typedef {import("node:http").IncomingMessage} Request */
 /** @typedef {import("node:http").ServerResponse} Response */
@@ -176,16 +176,18 @@ async function serveFromFrontCache(req, res) {
 
 /**
  * When the cache wants Next.js's answer to this request (a page or API read that is the same for every signed-out
- * reader), copy the answer as it is sent and hand it over at its end, with the nonce its page was given.
+ * reader, or for every reader of a class), ask the app for it without who reads it (CAPTURE_HEADER), copy the
+ * answer as it is sent and hand it over at its end, with the nonce its page was given.
  * @param {Request} req
  * @param {Response} res
  * @param {string | null} nonce
  */
-function captureForFrontCache(req, res, nonce) {
+async function captureForFrontCache(req, res, nonce) {
   const cache = frontCache();
-  const ticket = cache && req.method === "GET" ? cache.capture(frontRequest(req)) : null;
+  const ticket = cache && req.method === "GET" ? await cache.capture(frontRequest(req)).catch(() => null) : null;
   if (!cache || !ticket) return;
   delete req.headers["accept-encoding"]; // kept as plain text, to be filled in per request
+  req.headers[CAPTURE_HEADER] = "1"; // the page leaves out who reads it
   /** @type {Buffer[]} */
   const chunks = [];
   let size = 0;
@@ -309,6 +311,7 @@ async function serve() {
     if (crossSite) return forbidden(req, res, crossSite);
     if (req.method !== "GET" && req.method !== "HEAD" && !limitBody(req, res)) return;
     delete req.headers["content-security-policy"]; // a client never picks the nonce
+    delete req.headers[CAPTURE_HEADER]; // nor asks for a page to be kept
     if (serveHotFile(req, res)) return;
     if (await serveFromFrontCache(req, res)) return;
     let nonce = null;
@@ -318,7 +321,7 @@ async function serve() {
       req.headers["content-security-policy"] = policy;
       res.setHeader("Content-Security-Policy", policy);
     }
-    captureForFrontCache(req, res, nonce);
+    await captureForFrontCache(req, res, nonce);
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -1,6 +1,7 @@
 import { escapeHtml } from "@/lib/markdown/render";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 import { canAdminister } from "@/lib/auth/permissions";
+import { SLOTS } from "@/lib/cache/front-cache";
 import { MAX_QUERY_CHARS } from "@/lib/wiki/query-schemas.js";
 
 /** Who the header greets; null when signed out. Role and block only decide whether to show the Admin link. */
@@ -12,6 +13,11 @@ export type HeaderUser = { username: string; role: string; blocked?: boolean } |
  */
 export function siteHeaderHtml(user: HeaderUser, returnTo = "/"): string {
   return siteHeaderAround(accountHtml(user, returnTo));
+}
+
+/** The header with the front cache's slot for the account links (a page kept for every reader: decision 0021). */
+export function siteHeaderHtmlToFill(): string {
+  return siteHeaderAround(SLOTS.account);
 }
 
 /** The header's account links: who is signed in (and Admin for admins), or the ways to sign in. */

@@ -54,14 +54,17 @@ export type FrontEntry = {
 export type FrontRequest = { path: string; cookie: string | undefined; authorization: string | undefined; ifNoneMatch: string | undefined; rsc: boolean };
 export type FrontAnswer = { status: number; headers: [string, string][]; body: Buffer | null };
 /** A response the front may capture for the cache: what it was asked, when, and under which tags. */
-export type CaptureTicket = { path: string; tags: string[]; ticket: number };
+export type CaptureTicket = { key: string; tags: string[]; ticket: number; signedIn: boolean };
 
 /** What the HTTP front may call. */
 export type FrontCacheApi = {
   /** The answer for this request from a kept document, or null (then Next.js answers). */
   lookup(req: FrontRequest): Promise<FrontAnswer | null>;
-  /** Should Next.js's answer to this request be kept (a React page or API read that is the same for everyone)? */
-  capture(req: FrontRequest): CaptureTicket | null;
+  /**
+   * Should Next.js's answer to this request be kept (a page or API read that is the same for every signed-out
+   * reader, or a page the same for every reader of a class)? Then the front sends CAPTURE_HEADER with it.
+   */
+  capture(req: FrontRequest): Promise<CaptureTicket | null>;
   /** Keep a captured answer (200, no cookie set) for later requests, with its nonce (if any) left open. */
   keep(ticket: CaptureTicket, status: number, headers: [string, string][], body: Buffer, nonce: string | null): void;
 };
@@ -90,6 +93,7 @@ type Store = {
   counters: { hits: number; personalHits: number; stale: number; validationErrors: number; captured: number };
   lastErrorLog: number;
   readers: ReaderSource | null;
+  accountLinks: AccountLinks | null;
 };
 const store: Store = ((globalThis as unknown as Record<symbol, Store | undefined>)[Symbol.for("vellum.frontCacheStore")] ??= {
   entries: new Map(),
@@ -98,6 +102,7 @@ const store: Store = ((globalThis as unknown as Record<symbol, Store | undefined
   counters: { hits: 0, personalHits: 0, stale: 0, validationErrors: 0, captured: 0 },
   lastErrorLog: 0,
   readers: null,
+  accountLinks: null,
 });
 const { entries, counters } = store;
 
@@ -191,8 +196,20 @@ export function readerEtag(base: string, reader: Reader): string {
   return `"${base}-${who}"`;
 }
 
-/** Who a request's session names, verified (lib/auth/session-reader.ts); undefined when that cannot be told here. */
-export type ReaderSource = (cookie: string | undefined) => Promise<Reader | undefined>;
+/**
+ * Who a request's session names, verified against their record (lib/auth/session-reader.ts): null without a
+ * session, undefined when that cannot be told here. `asIssued`: the session still carries the role and block the
+ * record has (Next.js renders pages from the session, so only then may its page be kept for the reader's class).
+ */
+export type ReaderSource = (cookie: string | undefined) => Promise<{ reader: NonNullable<Reader>; asIssued: boolean } | null | undefined>;
+
+/** The account links of the header for a reader (app/_components/chrome.ts), for documents captured from Next.js. */
+export type AccountLinks = (reader: NonNullable<Reader>) => string;
+
+/** Readers who see the same pages: by role, and whether blocked (what pages offer depends on nothing else). */
+function readerClass(reader: NonNullable<Reader>): string {
+  return `${reader.role}${reader.blocked ? "+blocked" : ""}`;
+}
 
 /**
  * Install the interface for the front, once per process. `validate` answers a title's current revision id and
@@ -203,10 +220,12 @@ export type ReaderSource = (cookie: string | undefined) => Promise<Reader | unde
 export function installFrontCache(
   validate: (title: string) => Promise<{ revisionId: number; viewVersion: number } | null>,
   readers: ReaderSource | null,
+  accountLinks: AccountLinks | null = null,
 ): void {
   const g = globalThis as unknown as Record<symbol, FrontCacheApi | undefined>;
   if (g[FRONT_CACHE_KEY]) return;
   store.readers = readers;
+  store.accountLinks = accountLinks;
   if (readers) {
     startCoherence();
     onNotice((tag) => forgetTag(tag));
@@ -215,23 +234,23 @@ export function installFrontCache(
   g[FRONT_CACHE_KEY] = {
     async lookup(req) {
       if (req.rsc || req.authorization) return null;
-      const entry = entries.get(req.path);
-      if (!entry) return null;
-      if (entry.expires !== null && Date.now() > entry.expires) {
-        remove(req.path);
-        return null;
+      const signedIn = hasSessionCookie(req.cookie);
+      const shared = entries.get(req.path);
+      // a signed-in reader is filled in only from a trusted memory of who they are
+      if (signedIn && (!isTrusted() || !store.readers)) return null;
+      if (!shared && !signedIn) return null;
+      let reader: Reader = null;
+      if (signedIn) {
+        const who = await store.readers!(req.cookie);
+        if (!who) return null;
+        reader = who.reader;
       }
-      const trusted = isTrusted();
-      if (!trusted) {
+      // an article is one document for everyone; a captured page is one per class of reader
+      const entry = shared?.personalise || !reader ? shared : entries.get(classKey(req.path, reader));
+      if (!entry || !fresh(entry, entry === shared ? req.path : classKey(req.path, reader!))) return null;
+      if (!isTrusted()) {
         if (!entry.article) return null;
         if (!(await stillCurrent(entry.article))) return null;
-      }
-      let reader: Reader | undefined = null;
-      if (hasSessionCookie(req.cookie)) {
-        // a signed-in reader is filled in only from a trusted memory of who they are
-        if (!trusted || !entry.personalise || !store.readers) return null;
-        reader = await store.readers(req.cookie);
-        if (reader === undefined) return null;
       }
       const fills: Partial<Record<Slot | "nonce", string>> = {};
       const headers = entry.headers.slice();
@@ -242,6 +261,8 @@ export function installFrontCache(
           headers.push(["ETag", p.etag]);
           if (req.ifNoneMatch === p.etag) return { status: 304, headers: headersFor(headers, reader), body: null };
         }
+      } else if (reader && store.accountLinks) {
+        fills.account = store.accountLinks(reader);
       }
       if (entry.holes.includes("nonce")) {
         const nonce = randomBytes(16).toString("base64");
@@ -254,11 +275,17 @@ export function installFrontCache(
       if (entry.article) countView(entry.article.title);
       return { status: entry.status, headers: [...headersFor(headers, reader), ["Content-Length", String(body.length)]], body };
     },
-    capture(req) {
-      if (req.rsc || req.authorization || hasSessionCookie(req.cookie)) return null;
+    async capture(req) {
+      if (req.rsc || req.authorization) return null;
       const tags = captureTags(req.path);
       const ticket = tags ? readTicket() : null;
-      return tags && ticket !== null ? { path: req.path, tags, ticket } : null;
+      if (!tags || ticket === null) return null;
+      if (!hasSessionCookie(req.cookie)) return { key: req.path, tags, ticket, signedIn: false };
+      // a page the same for every reader of a class; API reads and pages that show who you are pass
+      if (!store.readers || !store.accountLinks || !SHARED_WHEN_SIGNED_IN.test(req.path)) return null;
+      const who = await store.readers(req.cookie);
+      if (!who?.asIssued) return null;
+      return { key: classKey(req.path, who.reader), tags, ticket, signedIn: true };
     },
     keep(t, status, headers, body, nonce) {
       if (status !== 200 || headers.some(([k]) => k.toLowerCase() === "set-cookie") || !mayKeep(t.ticket, t.tags)) return;
@@ -266,7 +293,7 @@ export function installFrontCache(
       kept.push(["Cache-Control", "no-cache"]);
       const { parts, holes } = cutAtSlots(body.toString("utf8"), nonce);
       counters.captured++;
-      put(t.path, { tags: t.tags, article: null, status, headers: kept, parts, holes, personalise: null, bytes: body.length, expires: Date.now() + CAPTURED_MAX_AGE_MS });
+      put(t.key, { tags: t.tags, article: null, status, headers: kept, parts, holes, personalise: null, bytes: body.length, expires: Date.now() + CAPTURED_MAX_AGE_MS });
     },
   };
 
@@ -289,6 +316,24 @@ export function installFrontCache(
     return true;
   }
 }
+
+function classKey(path: string, reader: NonNullable<Reader>): string {
+  return `${path}\n${readerClass(reader)}`;
+}
+
+/** Is a kept entry still to be served (captured pages: not past their age)? Drops it when not. */
+function fresh(entry: FrontEntry, key: string): boolean {
+  if (entry.expires === null || Date.now() <= entry.expires) return true;
+  remove(key);
+  return false;
+}
+
+/**
+ * Pages kept for signed-in readers too (one per class): they show nothing of who reads them but the header, and
+ * the history page's watch button, which asks for its state (app/history). Talk pages (your own comments), the
+ * recent changes without your own (`hideMine`) and API reads pass.
+ */
+const SHARED_WHEN_SIGNED_IN = /^\/(?:history\/[^?]+|recent-changes(?![^?]*\?(?:.*&)?hideMine=)|search|pages|wanted|backlinks\/|revision\/|diff|users\/)/;
 
 /** Headers not kept with a captured answer: per response or per connection, or set afresh when served. */
 const DROPPED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-security-policy", "cache-control", "set-cookie", "x-nextjs-cache", "x-nextjs-prerender", "x-nextjs-stale-time"]);

@@ -2,6 +2,8 @@
 export { MAX_TITLE_LENGTH } from "../wiki/title-rules.js";
 /** The header in which the front hands the app the client's address. */
 export declare const CLIENT_IP_HEADER: "x-vellum-client-ip";
+/** The header with which the front asks the app for a document to keep for every reader. */
+export declare const CAPTURE_HEADER: "x-vellum-capture";
 /** Where the app installs the front cache's interface for the front to call. */
 export declare const FRONT_CACHE_KEY: unique symbol;
 /** The page a fresh wiki starts with. */

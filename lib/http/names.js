@@ -8,6 +8,13 @@ export { MAX_TITLE_LENGTH };
 /** The header in which the front hands the app the client's address (always overwritten: a client cannot pick it). */
 export const CLIENT_IP_HEADER = "x-vellum-client-ip";
 
+/**
+ * The header with which the front asks the app for a document to keep for every reader (lib/cache/front-cache.ts):
+ * the page leaves out who reads it (the header's account links become a slot). Set only by the front; a client's
+ * is removed.
+ */
+export const CAPTURE_HEADER = "x-vellum-capture";
+
 /** Where the app installs the front cache's interface (lib/cache/front-cache.ts) for the front to call. */
 export const FRONT_CACHE_KEY = Symbol.for("vellum.frontCache");
 

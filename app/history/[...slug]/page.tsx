@@ -6,7 +6,9 @@ import { pageQuerySchema } from "@/lib/wiki/schema";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
 import { isWatching } from "@/lib/wiki/watches";
 import { viewCounts } from "@/lib/cache/view-counts";
-import { JsonButton } from "@/app/_components/JsonButton";
+import { WatchButton } from "./WatchButton";
+import { headers } from "next/headers";
+import { CAPTURE_HEADER } from "@/lib/http/names.js";
 import { ErrorNotice, PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
 import { RevertButton } from "@/app/_components/RevertButton";
 import { formatDate, formatDelta } from "@/app/_components/format";
@@ -43,7 +45,9 @@ export default async function HistoryPage({ params, searchParams }: Props) {
   }
   const user = await getSessionUser();
   const views = (await viewCounts([title])).get(title) ?? 0;
-  const watching = user ? await isWatching(user.id, title) : false;
+  // kept for every reader of a class (lib/cache/front-cache.ts): the button asks for this reader's state itself
+  const shared = (await headers()).has(CAPTURE_HEADER);
+  const watching = user && !shared ? await isWatching(user.id, title) : null;
   const latestId = query.data.before ? null : history.revisions[0]?.id;
   const revs = history.revisions;
   return (
@@ -55,8 +59,7 @@ export default async function HistoryPage({ params, searchParams }: Props) {
       </p>
       {user && (
         <p>
-          <JsonButton method={watching ? "DELETE" : "PUT"} url={`/api/watch/${encodeSlug(title)}`}
-            label={watching ? "Stop watching this page" : "Watch this page"} />
+          <WatchButton slug={encodeSlug(title)} watching={watching} />
         </p>
       )}
       <form action="/diff" method="get">
