@@ -70,7 +70,7 @@ test("signed-in, token and router requests are never answered from a memory that
   assert.equal(await api.lookup(get("/wiki/S", { cookie: "next-auth.session-token=abc" })), null);
   assert.equal(await api.lookup(get("/wiki/S", { authorization: "Bearer x" })), null);
   assert.equal(await api.lookup(get("/wiki/S", { rsc: true })), null);
-  assert.equal(api.capture(get("/history/S")), null, "nothing is captured without notices");
+  assert.equal(await api.capture(get("/history/S")), null, "nothing is captured without notices");
 });
 
 test("a failed check is counted and falls through, never served", async () => {
