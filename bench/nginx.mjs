@@ -1,35 +1,14 @@
 // The bench's yardstick: Debian's nginx serving files (the practical limit of this machine for a document of that
-// size, with the load generator on the same cores). Installed with apt-get when missing (as root), without letting
-// the package start its own service; run in the foreground on a loopback address of its own.
-import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+// size, with the load generator on the same cores). Installed when missing (bench/debian.mjs); run in the
+// foreground on a loopback address of its own.
+import { spawn } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { say } from "../scripts/lib/setup.mjs";
+import { ensureDebianPackage } from "./debian.mjs";
 
 const NGINX = "/usr/sbin/nginx";
-const POLICY = "/usr/sbin/policy-rc.d";
-
-/** Install nginx when missing: root only, and with services kept from starting (no nginx on port 80 of any network). */
-function ensureNginx() {
-  if (existsSync(NGINX)) return true;
-  if (process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) {
-    say("notice: nginx is not installed (apt-get install nginx): the bench runs without its yardstick");
-    return false;
-  }
-  say("installing nginx with apt-get (for the bench's yardstick; its service is not started)...");
-  const ownPolicy = !existsSync(POLICY);
-  if (ownPolicy) writeFileSync(POLICY, "#!/bin/sh\nexit 101\n", { mode: 0o755 });
-  try {
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-    spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "nginx"], { stdio: "inherit", env });
-  } finally {
-    if (ownPolicy) unlinkSync(POLICY);
-  }
-  return existsSync(NGINX);
-}
 
 /** A free port on `host`. */
 function freePort(host) {
@@ -48,7 +27,7 @@ function freePort(host) {
  * nginx cannot be had.
  */
 export async function startNginx(files) {
-  if (!ensureNginx()) return null;
+  if (!ensureDebianPackage(NGINX, "nginx", "the bench's yardstick")) return null;
   const dir = mkdtempSync(path.join(os.tmpdir(), "vellum-nginx-"));
   chmodSync(dir, 0o755); // nginx's workers (nobody) read the files
   const www = path.join(dir, "www");

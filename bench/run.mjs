@@ -6,7 +6,6 @@
 // memcached and four app instances on ports 3200-3203: everything on; cache off; 2 workers; front cache off.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import autocannon from "autocannon";
 import pg from "pg";
 import { ROOT, DATA, say, ensureDependencies, ensurePrismaClient, ensureBuild } from "../scripts/lib/setup.mjs";
 import { startEmbeddedPostgres, createDatabaseIfMissing, dropDatabase } from "../scripts/lib/postgres.mjs";
@@ -16,6 +15,7 @@ import { startMemcached } from "../scripts/lib/memcached.mjs";
 import { benchArticle } from "./article.mjs";
 import { benchFiles } from "./files.mjs";
 import { startNginx } from "./nginx.mjs";
+import { ensureWrk, wrk } from "./wrk.mjs";
 import { RENDERER_VERSION } from "../lib/markdown/render.js";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -36,16 +36,10 @@ function startBenchApp(port, env) {
   });
 }
 
+/** `CONNECTIONS` connections of wrk for DURATION seconds, after two seconds of warm-up. */
 async function load(url, headers = {}) {
-  await autocannon({ url, headers, connections: CONNECTIONS, duration: 2 }); // warm-up
-  const r = await autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION });
-  return {
-    requestsPerSecond: Math.round(r.requests.average),
-    p50ms: r.latency.p50,
-    p99ms: r.latency.p99,
-    errors: r.errors + r.non2xx,
-    bytesPerResponse: Math.round(r.throughput.total / Math.max(1, r.requests.total)),
-  };
+  wrk(url, { headers, connections: CONNECTIONS, seconds: 2 }); // warm-up
+  return wrk(url, { headers, connections: CONNECTIONS, seconds: DURATION });
 }
 
 /** Sign up (from this machine: an admin) and sign in through next-auth; returns the session cookie. */
@@ -85,9 +79,9 @@ async function sequentialLatency(url, n = 200) {
   return { p50ms: +times[Math.floor(n / 2)].toFixed(2), p99ms: +times[Math.floor(n * 0.99)].toFixed(2) };
 }
 
-async function timeOne(url) {
+async function timeOne(url, headers = {}) {
   const t = process.hrtime.bigint();
-  const res = await fetch(url);
+  const res = await fetch(url, { headers });
   await res.arrayBuffer();
   return +(Number(process.hrtime.bigint() - t) / 1e6).toFixed(2);
 }
@@ -181,16 +175,9 @@ async function benchLinks(db, base, cookie) {
   return out;
 }
 
-/** The talk page (after a comment, so the list is cached for its 10 s) and the Atom feeds, at 32 connections. */
-async function benchFinding(db, base, cookie) {
-  const post = await fetch(`${base}/api/talk/Bench_Article`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Origin: base, cookie },
-    body: JSON.stringify({ content: "A comment for the bench." }),
-  });
-  if (post.status !== 201) throw new Error(`comment: ${post.status}`);
+/** The Atom feeds, at 32 connections. */
+async function benchFeeds(base) {
   return {
-    "/talk page signed out (list cached in memcached)": await load(`${base}/talk/Bench_Article`),
     "/recent-changes.atom (memcached hit)": await load(`${base}/recent-changes.atom`),
     "/feed/{slug} of one page (memcached hit)": await load(`${base}/feed/Bench_Article`),
   };
@@ -239,6 +226,7 @@ try {
   ensureDependencies();
   ensurePrismaClient();
   ensureBuild();
+  if (!ensureWrk()) throw new Error("the bench needs wrk (apt-get install wrk)");
   const server = await startEmbeddedPostgres({ dir: path.join(DATA, "bench"), port: Number(process.env.VELLUM_BENCH_PG_PORT ?? 54349), database: "postgres" });
   cleanups.push(server.stop);
   const url = new URL(server.url);
@@ -270,32 +258,60 @@ try {
   const nginx = await startNginx({ "article.html": Buffer.from(await (await fetch(`${on}/wiki/Bench_Article`)).arrayBuffer()) });
   const yardstick = nginx ? { "nginx, the article as a file": await load(`${nginx.base}/article.html`) } : {};
   await nginx?.stop();
+  const cookie = await signedInCookie(on);
+  // the views of issue 17, each on a hit (the first request of each fills what it reads)
+  const oldRevisionId = (await db.query("SELECT min(id) AS id FROM revisions WHERE page_id = $1", [articleId])).rows[0].id;
+  await timedSave(on, cookie, "Bench Article", `${article}\n\nAn edit, for a diff and recent changes.\n`, (await db.query("SELECT latest_revision_id AS id FROM pages WHERE id = $1", [articleId])).rows[0].id);
+  const latestId = (await db.query("SELECT latest_revision_id AS id FROM pages WHERE id = $1", [articleId])).rows[0].id;
+  await fetch(`${on}/api/talk/Bench_Article`, { method: "POST", headers: { "Content-Type": "application/json", Origin: on, cookie }, body: JSON.stringify({ content: "A comment for the bench." }) });
   results.views = {
     ...yardstick,
-    "/wiki signed out, front cache hit": await load(`${on}/wiki/Bench_Article`),
-    "/wiki page cache hit (memcached, through Next.js)": await load(`http://127.0.0.1:3203/wiki/Bench_Article`),
+    "/wiki signed out (front cache)": await load(`${on}/wiki/Bench_Article`),
+    "/wiki signed in (front cache, filled in for the reader)": await load(`${on}/wiki/Bench_Article`, { cookie }),
+    "/wiki through Next.js (front cache off: memcached page cache)": await load(`http://127.0.0.1:3203/wiki/Bench_Article`),
     "/wiki cache off (PostgreSQL every view, kept HTML)": await load(`${off}/wiki/Bench_Article`),
-    "/wiki front cache hit, 2 workers": await load(`http://127.0.0.1:3202/wiki/Bench_Article`),
-    "/api/pages cache hit": await load(`${on}/api/pages/Bench_Article`),
-    "/api/pages cache off": await load(`${off}/api/pages/Bench_Article`),
+    "/wiki signed out, 2 workers": await load(`http://127.0.0.1:3202/wiki/Bench_Article`),
+    "GET /api/pages/{slug}": await load(`${on}/api/pages/Bench_Article`),
+    "GET /api/history/{slug}": await load(`${on}/api/history/Bench_Article`),
+    "GET /api/revisions/{id}": await load(`${on}/api/revisions/${oldRevisionId}`),
+    "/talk signed out": await load(`${on}/talk/Bench_Article`),
+    "/search results page": await load(`${on}/search?q=${encodeURIComponent("bench article")}`),
+    "/history signed out": await load(`${on}/history/Bench_Article`),
+    "/history signed in": await load(`${on}/history/Bench_Article`, { cookie }),
+    "/recent-changes signed out": await load(`${on}/recent-changes`),
+    "/recent-changes signed in": await load(`${on}/recent-changes`, { cookie }),
+    "/revision/{id} (an old revision)": await load(`${on}/revision/${oldRevisionId}`),
+    "/diff of two revisions": await load(`${on}/diff?from=${oldRevisionId}&to=${latestId}`),
+    "/pages (all pages)": await load(`${on}/pages`),
+    "/wanted": await load(`${on}/wanted`),
+    "/backlinks/{slug}": await load(`${on}/backlinks/Bench_Article`),
+    "/users/{name} (a profile)": await load(`${on}/users/bench_admin`),
   };
-  const cookie = await signedInCookie(on);
-  results.views["/wiki signed in (page cache hit, through Next.js)"] = await load(`${on}/wiki/Bench_Article`, { cookie });
-  results.views["/history page signed in"] = await load(`${on}/history/Bench_Article`, { cookie });
-  results.views["/history page signed out"] = await load(`${on}/history/Bench_Article`);
   const htmlBytes = (await (await fetch(`${on}/wiki/Bench_Article`)).text()).length;
   results.article.htmlBytes = htmlBytes;
 
-  say("first view after an edit (5 edits, median)");
+  say("first view after an edit (5 saves through the API, median): on the saving instance and on another");
   const firsts = [];
+  const elsewhere = [];
   const hits = [];
+  let base = latestId;
   for (let i = 0; i < 5; i++) {
-    await addRevision(db, articleId, `${article}\n\nEdit ${i}.\n`);
+    base = (await timedSave(on, cookie, "Bench Article", `${article}\n\nEdit ${i}.\n`, base)).revisionId;
     firsts.push(await timeOne(`${on}/wiki/Bench_Article`));
+    elsewhere.push(await timeOne(`http://127.0.0.1:3202/wiki/Bench_Article`));
     hits.push(await timeOne(`${on}/wiki/Bench_Article`));
   }
   const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  results.firstViewAfterEditMs = { firstView: median(firsts), nextView: median(hits) };
+  results.firstViewAfterEditMs = { firstView: median(firsts), firstViewOtherInstance: median(elsewhere), nextView: median(hits) };
+
+  say("the first views after an instance starts (a new instance on port 3204)");
+  const fresh = await startBenchApp(3204, env);
+  const startViews = [];
+  for (let i = 0; i < 10; i++) startViews.push(await timeOne(`http://127.0.0.1:3204/wiki/Bench_Article`));
+  const startHistory = [];
+  for (let i = 0; i < 10; i++) startHistory.push(await timeOne(`http://127.0.0.1:3204/history/Bench_Article`, { cookie }));
+  results.afterStartMs = { article: { first: startViews[0], tenth: startViews[9] }, historySignedIn: { first: startHistory[0], tenth: startHistory[9] } };
+  fresh.kill("SIGTERM");
 
   say("hit-path latency as the wiki grows");
   results.growth = {};
@@ -325,8 +341,8 @@ try {
   say("the link graph: saves with many links, a page that 10,000 pages link to");
   results.links = await benchLinks(db, on, cookie);
 
-  say("finding and discussing: search over 10,000 pages, the talk page and the feeds on a cache hit");
-  Object.assign(results.views, await benchFinding(db, on, cookie));
+  say("finding: search over 10,000 pages, and the feeds on a cache hit");
+  Object.assign(results.views, await benchFeeds(on));
   results.search = await benchSearch(db, on);
 
   say("files: an image by its immutable URL, display sizes, a 100 MiB upload's memory, a page showing 50 images");
@@ -336,8 +352,8 @@ try {
 
   // report
   const v = results.views;
-  const front = v["/wiki signed out, front cache hit"].requestsPerSecond;
-  const memcachedHit = v["/wiki page cache hit (memcached, through Next.js)"].requestsPerSecond;
+  const front = v["/wiki signed out (front cache)"].requestsPerSecond;
+  const memcachedHit = v["/wiki through Next.js (front cache off: memcached page cache)"].requestsPerSecond;
   const cacheOff = v["/wiki cache off (PostgreSQL every view, kept HTML)"].requestsPerSecond;
   const staticRate = v["nginx, the article as a file"]?.requestsPerSecond ?? 0;
   const lines = [
@@ -351,7 +367,8 @@ try {
     }),
     "",
     `/wiki: front cache hit ${(front / cacheOff).toFixed(1)}x and memcached page-cache hit ${(memcachedHit / cacheOff).toFixed(1)}x the cache-off rate; front cache vs MediaWiki's ~59 requests/s: ${(front / 59).toFixed(1)}x`,
-    `first view after an edit: ${results.firstViewAfterEditMs.firstView} ms (next view ${results.firstViewAfterEditMs.nextView} ms)`,
+    `first view after an edit: ${results.firstViewAfterEditMs.firstView} ms on the saving instance, ${results.firstViewAfterEditMs.firstViewOtherInstance} ms on another (next view ${results.firstViewAfterEditMs.nextView} ms)`,
+    `after an instance starts: article first ${results.afterStartMs.article.first} ms, tenth ${results.afterStartMs.article.tenth} ms; history signed in first ${results.afterStartMs.historySignedIn.first} ms, tenth ${results.afterStartMs.historySignedIn.tenth} ms`,
     "",
     "| hit path, sequential | p50 ms | p99 ms |",
     "|---|---:|---:|",

@@ -174,10 +174,14 @@ async function serveFromFrontCache(req, res) {
   return true;
 }
 
+/** Largest answer the front holds back to keep; a bigger one is sent on as it comes (and not kept). */
+const MAX_CAPTURE_BYTES = 4 * 1024 * 1024;
+
 /**
  * When the cache wants Next.js's answer to this request (a page or API read that is the same for every signed-out
- * reader, or for every reader of a class), ask the app for it without who reads it (CAPTURE_HEADER), copy the
- * answer as it is sent and hand it over at its end, with the nonce its page was given.
+ * reader, or for every reader of a class), ask the app for it without who reads it (CAPTURE_HEADER), hold the
+ * answer back as it is made, hand it to the cache with the nonce its page was given, and send the requester their
+ * copy with their own account links in the slot.
  * @param {Request} req
  * @param {Response} res
  * @param {string | null} nonce
@@ -191,45 +195,74 @@ async function captureForFrontCache(req, res, nonce) {
   /** @type {Buffer[]} */
   const chunks = [];
   let size = 0;
-  let keep = true;
-  /** @type {[string, string][]} */
+  let status = 200;
+  let passing = false;
+  /** @type {[string, string][]} headers given to writeHead rather than set */
   const given = [];
-  /** @param {any} chunk @param {any} encoding */
-  const add = (chunk, encoding) => {
-    if (!keep || chunk === undefined || chunk === null || typeof chunk === "function") return;
-    const b = Buffer.isBuffer(chunk) ? chunk : typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? /** @type {BufferEncoding} */ (encoding) : "utf8") : Buffer.from(chunk);
-    size += b.length;
-    if (size > 4 * 1024 * 1024) {
-      keep = false;
-      chunks.length = 0;
-    } else chunks.push(b);
+  const original = { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
+  const restore = () => Object.assign(res, original);
+  /** This requester's copy: their account links in the slot (the one literal occurrence, in the HTML). */
+  const theirs = (/** @type {Buffer} */ body) => {
+    const text = body.toString("utf8");
+    return text.includes(ticket.marker) ? Buffer.from(text.replace(ticket.marker, () => ticket.fill)) : body;
   };
-  const { writeHead, write, end } = res;
-  /** @type {any} */ (res).writeHead = function (/** @type {any[]} */ ...args) {
-    const h = typeof args[1] === "object" ? args[1] : args[2];
+  /** @param {any} chunk @param {any} encoding */
+  const bytes = (chunk, encoding) =>
+    Buffer.isBuffer(chunk) ? chunk : typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? /** @type {BufferEncoding} */ (encoding) : "utf8") : Buffer.from(chunk);
+  const sendHead = (/** @type {number | null} */ length) => {
+    res.removeHeader("content-length");
+    res.removeHeader("transfer-encoding");
+    /** @type {Record<string, string>} */
+    const head = {};
+    for (const [k, v] of given) if (!/^(content-length|transfer-encoding)$/i.test(k)) head[k] = v;
+    if (length !== null) head["Content-Length"] = String(length);
+    original.writeHead.call(res, status, head);
+  };
+  /** @type {any} */ (res).writeHead = function (/** @type {number} */ code, /** @type {any[]} */ ...args) {
+    status = code;
+    const h = typeof args[0] === "object" ? args[0] : args[1];
     if (Array.isArray(h)) for (let i = 0; i + 1 < h.length; i += 2) given.push([String(h[i]), String(h[i + 1])]);
     else if (h) for (const [k, v] of Object.entries(h)) given.push([k, String(v)]);
-    return writeHead.apply(this, /** @type {any} */ (args));
+    return res;
   };
-  /** @type {any} */ (res).write = function (/** @type {any} */ chunk, /** @type {any[]} */ ...rest) {
-    add(chunk, rest[0]);
-    return write.call(this, chunk, .../** @type {[any]} */ (rest));
-  };
-  /** @type {any} */ (res).end = function (/** @type {any} */ chunk, /** @type {any[]} */ ...rest) {
-    add(chunk, rest[0]);
-    const result = end.call(this, chunk, .../** @type {[any]} */ (rest));
-    if (keep) {
-      /** @type {[string, string][]} */
-      const headers = [];
-      for (const [k, v] of Object.entries(res.getHeaders())) {
-        if (v === undefined) continue;
-        for (const one of Array.isArray(v) ? v : [v]) headers.push([k, String(one)]);
-      }
-      const seen = new Set(headers.map(([k]) => k.toLowerCase()));
-      for (const [k, v] of given) if (!seen.has(k.toLowerCase())) headers.push([k, v]);
-      cache.keep(ticket, res.statusCode, headers, Buffer.concat(chunks), nonce);
+  /** @type {any} */ (res).flushHeaders = () => {};
+  /** @type {any} */ (res).write = function (/** @type {any} */ chunk, /** @type {any} */ encoding, /** @type {any} */ cb) {
+    const done = typeof encoding === "function" ? encoding : cb;
+    if (chunk !== undefined && chunk !== null) {
+      const b = bytes(chunk, encoding);
+      chunks.push(b);
+      size += b.length;
     }
-    return result;
+    if (size > MAX_CAPTURE_BYTES) {
+      // too big to keep: send what there is, then let the rest pass as it comes
+      passing = true;
+      restore();
+      status = res.statusCode === 200 ? status : res.statusCode;
+      sendHead(null);
+      return original.write.call(res, theirs(Buffer.concat(chunks.splice(0))), done);
+    }
+    if (typeof done === "function") process.nextTick(done);
+    return true;
+  };
+  /** @type {any} */ (res).end = function (/** @type {any} */ chunk, /** @type {any} */ encoding, /** @type {any} */ cb) {
+    const done = typeof chunk === "function" ? chunk : typeof encoding === "function" ? encoding : cb;
+    if (chunk !== undefined && chunk !== null && typeof chunk !== "function") chunks.push(bytes(chunk, encoding));
+    restore();
+    if (passing) return original.end.call(res, Buffer.concat(chunks), done);
+    if (res.statusCode !== 200 && status === 200) status = res.statusCode;
+    const body = Buffer.concat(chunks);
+    /** @type {[string, string][]} */
+    const headers = [];
+    for (const [k, v] of Object.entries(res.getHeaders())) {
+      if (v === undefined) continue;
+      for (const one of Array.isArray(v) ? v : [v]) headers.push([k, String(one)]);
+    }
+    const seen = new Set(headers.map(([k]) => k.toLowerCase()));
+    for (const [k, v] of given) if (!seen.has(k.toLowerCase())) headers.push([k, v]);
+    cache.keep(ticket, status, headers, body, nonce);
+    const out = theirs(body);
+    sendHead(out.length);
+    return original.end.call(res, out, done);
   };
 }
 
@@ -255,6 +288,40 @@ function serveHotFile(req, res) {
   res.writeHead(hot.status, hot.headers.flat());
   res.end(req.method === "HEAD" ? undefined : hot.body);
   return true;
+}
+
+/**
+ * Views asked for once before the port opens, each through the whole front, so the first reader's request costs
+ * what the tenth does: Next.js's route modules, the database pools, memcached, the render workers, next-auth (a
+ * cookie that names nobody) are all loaded by then. Failures are ignored (a fresh wiki may lack a page).
+ * @type {[string, Record<string, string>][]}
+ */
+const WARM_UP = [
+  [MAIN_PAGE_PATH, {}],
+  [MAIN_PAGE_PATH, { cookie: "next-auth.session-token=warm-up" }],
+  ["/history/Main_Page", {}],
+  ["/history/Main_Page", { cookie: "next-auth.session-token=warm-up" }],
+  ["/talk/Main_Page", {}],
+  ["/recent-changes", {}],
+  ["/search?q=main", {}],
+  ["/pages", {}],
+  ["/api/pages/Main_Page", {}],
+  ["/signin", {}],
+];
+
+/**
+ * @param {(req: Request, res: Response) => unknown} onRequest
+ */
+async function warmUp(onRequest) {
+  const server = http.createServer(onRequest);
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+  const address = server.address();
+  const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  for (const [path, headers] of WARM_UP) {
+    await fetch(base + path, { headers, signal: AbortSignal.timeout(10_000) }).then((r) => r.arrayBuffer(), () => null);
+  }
+  server.closeAllConnections?.();
+  await new Promise((resolve) => server.close(() => resolve(undefined)));
 }
 
 const workers = Number(process.env.WEB_CONCURRENCY ?? 1);
@@ -290,7 +357,8 @@ async function serve() {
   await app.prepare();
   const handle = app.getRequestHandler();
 
-  const server = http.createServer(async (req, res) => {
+  /** @param {Request} req @param {Response} res */
+  const onRequest = async (req, res) => {
     req.headers[CLIENT_IP_HEADER] = clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedProxies);
     if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
     const titleProblem = pageTitleProblem(req.url ?? "/");
@@ -323,7 +391,9 @@ async function serve() {
     }
     await captureForFrontCache(req, res, nonce);
     handle(req, res);
-  });
+  };
+  await warmUp(onRequest);
+  const server = http.createServer(onRequest);
   server.keepAliveTimeout = 65_000;
   server.listen(port, hostname, () => {
     if (!cluster.isWorker || cluster.worker?.id === 1) {

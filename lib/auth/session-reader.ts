@@ -13,7 +13,9 @@ import type { Reader } from "@/lib/cache/front-cache";
  * person's (signed out, claimed, blocked: decision 0018) names nobody here, and the request goes to Next.js.
  */
 
-type Token = { id: string; generation: number; expires: number; role: string; blocked: boolean };
+type Token = { id: string; generation: number; expires: number };
+/** A verified reader: who pages are made for (lib/auth/session.ts getSessionUser) and filled in for (the front). */
+export type SessionReader = NonNullable<Reader> & { id: string; blocked: boolean };
 type Person = { username: string; role: string; blocked: boolean; generation: number } | "none";
 
 const MAX_TOKENS = 20_000;
@@ -49,7 +51,7 @@ async function tokenOf(value: string): Promise<Token | null> {
   try {
     const payload = await decode({ token: value, secret: getConfig().NEXTAUTH_SECRET ?? "" });
     if (payload?.sub && typeof payload.generation === "number" && typeof payload.exp === "number") {
-      token = { id: payload.sub, generation: payload.generation, expires: payload.exp * 1000, role: String(payload.role ?? ""), blocked: Boolean(payload.blocked) };
+      token = { id: payload.sub, generation: payload.generation, expires: payload.exp * 1000 };
     }
   } catch {
     token = null;
@@ -91,7 +93,7 @@ function subscribe() {
  * The verified reader a cookie header names: null when it carries no session cookie, undefined when it cannot be
  * told here (an invalid, expired or ended session: Next.js decides, as it does without the front cache).
  */
-export async function readerOf(cookieHeader: string | undefined): Promise<{ reader: NonNullable<Reader>; asIssued: boolean } | null | undefined> {
+export async function readerOf(cookieHeader: string | undefined): Promise<{ reader: SessionReader } | null | undefined> {
   subscribe();
   const value = cookieHeader ? sessionTokenOf(cookieHeader) : null;
   if (!value) return null;
@@ -99,9 +101,5 @@ export async function readerOf(cookieHeader: string | undefined): Promise<{ read
   if (!token) return undefined;
   const person = await personOf(token.id);
   if (person === "none" || person.generation !== token.generation) return undefined;
-  return {
-    reader: { username: person.username, role: person.role, blocked: person.blocked },
-    // what the session says of them is what pages rendered by Next.js go by (lib/auth/session.ts getSessionUser)
-    asIssued: token.role === person.role && token.blocked === person.blocked,
-  };
+  return { reader: { id: token.id, username: person.username, role: person.role, blocked: person.blocked } };
 }

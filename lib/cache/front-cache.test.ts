@@ -62,6 +62,7 @@ test("a revalidation with the reader's entity tag gets a 304 without a body", as
   assert.equal(answer?.status, 304);
   assert.equal(answer?.body, null);
   assert.notEqual(readerEtag("3-0", { username: "ann", role: "editor" }), etag, "another reader's copy has another tag");
+  assert.notEqual(readerEtag("3-0", { username: "ann", role: "admin" }), readerEtag("3-0", { username: "ann", role: "editor" }), "and a new role a new one");
 });
 
 test("signed-in, token and router requests are never answered from a memory that is not trusted", async () => {

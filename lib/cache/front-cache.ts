@@ -54,7 +54,11 @@ export type FrontEntry = {
 export type FrontRequest = { path: string; cookie: string | undefined; authorization: string | undefined; ifNoneMatch: string | undefined; rsc: boolean };
 export type FrontAnswer = { status: number; headers: [string, string][]; body: Buffer | null };
 /** A response the front may capture for the cache: what it was asked, when, and under which tags. */
-export type CaptureTicket = { key: string; tags: string[]; ticket: number; signedIn: boolean };
+/**
+ * A response the front captures for the cache: under which key and tags, read under which ticket, and the
+ * requester's own account links for the slot (`marker` → `fill`) in the answer the front sends them.
+ */
+export type CaptureTicket = { key: string; tags: string[]; ticket: number; marker: string; fill: string };
 
 /** What the HTTP front may call. */
 export type FrontCacheApi = {
@@ -190,21 +194,23 @@ export function fillSlots(body: string, fills: Partial<Record<Slot, string>>): s
   return filled(parts, holes, fills).toString("utf8");
 }
 
-/** An entity tag naming the reader too (a hash of their name, or "anon"): a browser's copy is its reader's. */
+/**
+ * An entity tag naming the reader too (a hash of everything filled in for them: name, role, block; or "anon"):
+ * a browser's copy is its reader's, and a change of role is a new copy.
+ */
 export function readerEtag(base: string, reader: Reader): string {
-  const who = reader ? createHash("sha256").update(reader.username).digest("base64url").slice(0, 12) : "anon";
+  const who = reader ? createHash("sha256").update(`${reader.username}\n${reader.role}\n${reader.blocked ? 1 : 0}`).digest("base64url").slice(0, 12) : "anon";
   return `"${base}-${who}"`;
 }
 
 /**
- * Who a request's session names, verified against their record (lib/auth/session-reader.ts): null without a
- * session, undefined when that cannot be told here. `asIssued`: the session still carries the role and block the
- * record has (Next.js renders pages from the session, so only then may its page be kept for the reader's class).
+ * Who a request's session names, verified against their record (lib/auth/session-reader.ts, which pages rendered
+ * by Next.js ask too): null without a session, undefined when it names nobody (ended, invalid).
  */
-export type ReaderSource = (cookie: string | undefined) => Promise<{ reader: NonNullable<Reader>; asIssued: boolean } | null | undefined>;
+export type ReaderSource = (cookie: string | undefined) => Promise<{ reader: NonNullable<Reader> } | null | undefined>;
 
 /** The account links of the header for a reader (app/_components/chrome.ts), for documents captured from Next.js. */
-export type AccountLinks = (reader: NonNullable<Reader>) => string;
+export type AccountLinks = (reader: Reader) => string;
 
 /** Readers who see the same pages: by role, and whether blocked (what pages offer depends on nothing else). */
 function readerClass(reader: NonNullable<Reader>): string {
@@ -261,7 +267,7 @@ export function installFrontCache(
           headers.push(["ETag", p.etag]);
           if (req.ifNoneMatch === p.etag) return { status: 304, headers: headersFor(headers, reader), body: null };
         }
-      } else if (reader && store.accountLinks) {
+      } else if (store.accountLinks) {
         fills.account = store.accountLinks(reader);
       }
       if (entry.holes.includes("nonce")) {
@@ -280,12 +286,13 @@ export function installFrontCache(
       const tags = captureTags(req.path);
       const ticket = tags ? readTicket() : null;
       if (!tags || ticket === null) return null;
-      if (!hasSessionCookie(req.cookie)) return { key: req.path, tags, ticket, signedIn: false };
+      if (!store.accountLinks) return null;
+      if (!hasSessionCookie(req.cookie)) return { key: req.path, tags, ticket, marker: SLOTS.account, fill: store.accountLinks(null) };
       // a page the same for every reader of a class; API reads and pages that show who you are pass
-      if (!store.readers || !store.accountLinks || !SHARED_WHEN_SIGNED_IN.test(req.path)) return null;
+      if (!store.readers || !SHARED_WHEN_SIGNED_IN.test(req.path)) return null;
       const who = await store.readers(req.cookie);
-      if (!who?.asIssued) return null;
-      return { key: classKey(req.path, who.reader), tags, ticket, signedIn: true };
+      if (!who) return null;
+      return { key: classKey(req.path, who.reader), tags, ticket, marker: SLOTS.account, fill: store.accountLinks(who.reader) };
     },
     keep(t, status, headers, body, nonce) {
       if (status !== 200 || headers.some(([k]) => k.toLowerCase() === "set-cookie") || !mayKeep(t.ticket, t.tags)) return;

@@ -23,6 +23,11 @@ export type HandlerContext<B, A extends boolean> = {
   user: A extends true ? CurrentUser : CurrentUser | null;
   /** How the user was authenticated: a session cookie or a bearer token (null when signed out). */
   via: "session" | "token" | null;
+  /**
+   * Run `fn` once every instance has acknowledged the change (before the answer is sent): warming what the change
+   * made stale, which a read before the acknowledgements could not keep. Its failure never fails the change.
+   */
+  afterAcknowledged: (fn: () => Promise<unknown>) => void;
 };
 
 type Options<B, A extends boolean> = {
@@ -57,6 +62,7 @@ export function route<B = undefined, A extends boolean = false>(
   fn: (ctx: HandlerContext<B, A>) => Promise<unknown>,
 ) {
   return async (req: NextRequest, context: { params?: Promise<Params> }): Promise<Response> => {
+    const after: (() => Promise<unknown>)[] = [];
     try {
       const bearer = bearerToken(req);
       // Bearer requests carry their credential explicitly, so a foreign page cannot forge them: no origin check.
@@ -75,13 +81,15 @@ export function route<B = undefined, A extends boolean = false>(
       const body = options.body ? await readBody(req, options.body) : (undefined as B);
       const params = (await context.params) ?? {};
       const via = user ? (bearer !== null ? "token" : "session") : null;
-      const result = await fn({ req, params, body, user: user as HandlerContext<B, A>["user"], via });
+      const afterAcknowledged = (f: () => Promise<unknown>) => void after.push(f);
+      const result = await fn({ req, params, body, user: user as HandlerContext<B, A>["user"], via, afterAcknowledged });
       return result instanceof Response ? result : json(result);
     } catch (e) {
       return toErrorResponse(e, req);
     } finally {
       // a change answers once every instance has dropped what it made stale (decision 0021)
       if (STATE_CHANGING.has(req.method)) await awaitAcknowledgements();
+      for (const f of after) await f().catch((e: unknown) => console.error(`${req.method} ${new URL(req.url).pathname}: after the change:`, e));
     }
   };
 }

@@ -1,24 +1,25 @@
 import type { NextRequest } from "next/server";
-import { currentBuildId } from "@/lib/cache/page-cache";
-import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { canAdminister } from "@/lib/auth/permissions";
-import { escapeHtml, FILE_PREFIX, type Heading } from "@/lib/markdown/render";
-import { filePanelHtml } from "@/app/_components/file-panel-html";
+import { escapeHtml, FILE_PREFIX } from "@/lib/markdown/render";
 import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/page-reads";
-import { articleTicket, fillSlots, readerEtag, rememberArticle, SLOTS } from "@/lib/cache/front-cache";
+import { articleTicket, fillSlots } from "@/lib/cache/front-cache";
 import { countView } from "@/lib/cache/view-counts";
-import { SECURITY_HEADERS } from "@/lib/http/security-headers.js";
 import { encodeSlug, pagePaths, slugOf } from "@/lib/wiki/titles";
 import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
-import { accountHtml, documentHtml, type HeaderUser } from "@/app/_components/chrome";
+import { documentHtml, type HeaderUser } from "@/app/_components/chrome";
 import { tabsHtml } from "@/app/_components/tabs-html";
+import { articleDocument, htmlHeaders, keepArticle } from "./article";
 import { formatDate } from "@/app/_components/format";
 import { MAIN_PAGE_PATH, TITLE_RULES_SENTENCE } from "@/lib/http/names.js";
 
 export const dynamic = "force-dynamic";
+
+function htmlResponse(status: number, body: string | null, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: htmlHeaders(headers) });
+}
 
 /**
  * GET /wiki/{slug}: the article view. A route handler that sends one finished HTML document rather than a React
@@ -56,46 +57,16 @@ export async function GET(req: NextRequest): Promise<Response> {
     }
     const from = query.get("redirectedfrom");
     const redirectedFrom = from ? await confirmedRedirectFrom(from, title) : null;
-    const body =
-      `<div class="page-head"><h1>${escapeHtml(page.title)}</h1>${tabsHtml(page.title, "read", page.comments)}</div>` +
-      (redirectedFrom
-        ? `<p class="redirected-from">(Redirected from <a href="${pagePaths.view(redirectedFrom)}?redirect=no">${escapeHtml(redirectedFrom)}</a>)</p>`
-        : "") +
-      (page.redirectTo ? `<p class="notice">This page is a redirect. Readers who open it are sent on to the page it names, unless that page is itself a redirect or missing.</p>` : "") +
-      `<div class="article-wrap${page.toc.length ? " with-toc" : ""}">${tocHtml(page.toc)}` +
-      `<div>${page.title.startsWith(FILE_PREFIX) ? filePanelHtml(page.title, page.file) + (page.html.trim() ? `<h2 class="file-description">Description</h2>` : "") : ""}` +
-      `<article class="article">${page.html}</article>` +
-      `<footer class="page-footer">Revision ${page.revision.number}, ` +
-      `${page.revision.author ? `by <a href="/users/${encodeURIComponent(page.revision.author.username)}">${escapeHtml(page.revision.author.username)}</a>, ` : ""}` +
-      `<time datetime="${page.revision.createdAt}">${formatDate(page.revision.createdAt)}</time> · ` +
-      SLOTS.tools +
-      `</footer></div></div>`;
-    // one document for every reader: who reads it (header links, page tools) fills its slots (decision 0021)
-    const shared = documentHtml({ title: page.title, user: null, path, body, account: SLOTS.account });
-    const etagBase = `${page.revision.id}-${page.viewVersion}-${currentBuildId()}`;
-    const personalise = (reader: HeaderUser) => ({
-      fills: { account: accountHtml(reader, path), tools: pageToolsHtml(page.title, reader) },
-      // without a query the document is the same for every request of this path while its revision and view version stay
-      etag: readerEtag(etagBase, reader),
-    });
-    const mine = personalise(user);
+    const doc = articleDocument(page, path, redirectedFrom);
+    const mine = doc.personalise(user);
     const headers: Record<string, string> = { "X-Revision-Id": String(page.revision.id) };
     if (!req.nextUrl.search) {
       headers.ETag = mine.etag;
       if (req.headers.get("if-none-match") === mine.etag) return html(304, null, headers);
     }
     countView(page.title);
-    if (!req.nextUrl.search && frontCacheEnabled()) {
-      rememberArticle(path, ticket, {
-        title: page.title,
-        revisionId: page.revision.id,
-        viewVersion: page.viewVersion,
-        headers: [...Object.entries(htmlHeaders({ "X-Revision-Id": String(page.revision.id) })), ...SECURITY_HEADERS.map((h) => [h.key, h.value] as [string, string])],
-        body: shared,
-        personalise,
-      });
-    }
-    return html(200, fillSlots(shared, mine.fills), headers);
+    if (!req.nextUrl.search) keepArticle(path, ticket, page, doc);
+    return html(200, fillSlots(doc.shared, mine.fills), headers);
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") {
       const deleted = await deletionOf(title);
@@ -121,48 +92,6 @@ async function confirmedRedirectFrom(slug: string, title: string): Promise<strin
   if (!from) return null;
   const state = await currentPageState(from);
   return state?.redirectTo === title ? from : null;
-}
-
-/** The page's tools under the article: history, what links here, and (signed in) move and, for admins, delete. */
-function pageToolsHtml(title: string, user: HeaderUser): string {
-  const tools = [
-    `<a href="${pagePaths.history(title)}">History</a>`,
-    `<a href="${pagePaths.backlinks(title)}">What links here</a>`,
-    ...(user ? [`<a href="${pagePaths.move(title)}">Move</a>`] : []),
-    ...(canAdminister(user) ? [`<a href="${pagePaths.delete(title)}">Delete</a>`] : []),
-  ];
-  return `<span class="page-tools">${tools.join(" · ")}</span>`;
-}
-
-function frontCacheEnabled(): boolean {
-  const config = getConfig();
-  return config.PAGE_CACHE === "on" && config.FRONT_CACHE === "on";
-}
-
-/**
- * The article view runs no script at all, so its policy forbids every script: defence in depth should a hostile
- * page ever get past the sanitizer. Images may come from anywhere on the web, as Markdown allows. Inline styles are
- * allowed for KaTeX's typeset formulas (made at render time; the sanitizer removes every style a writer adds), and
- * fonts from the site for them.
- */
-const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' https: http:; " +
-  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-function htmlHeaders(headers: Record<string, string> = {}): Record<string, string> {
-  return { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", "Content-Security-Policy": CONTENT_SECURITY_POLICY, ...headers };
-}
-
-function htmlResponse(status: number, body: string | null, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: htmlHeaders(headers) });
-}
-
-function tocHtml(toc: Heading[]): string {
-  if (!toc.length) return "";
-  const items = toc
-    .map((h) => `<li class="l${h.level}"><a href="#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a></li>`)
-    .join("");
-  return `<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>${items}</ol></nav>`;
 }
 
 function missingBody(title: string, deleted: Awaited<ReturnType<typeof deletionOf>>, user: HeaderUser): string {

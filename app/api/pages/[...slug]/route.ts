@@ -4,6 +4,7 @@ import { getPageOrThrow } from "@/lib/wiki/page-reads";
 import { savePage } from "@/lib/wiki/save";
 import { deletePageSchema, savePageSchema } from "@/lib/wiki/schema";
 import { slugOf } from "@/lib/wiki/titles";
+import { warmArticle } from "@/app/wiki/[...slug]/article";
 
 const PREFIX = "/api/pages/";
 
@@ -15,9 +16,11 @@ export const GET = route({}, async ({ req }) => {
 });
 
 /** PUT /api/pages/{slug}: save a new revision from `baseRevisionId` (null to create). */
-export const PUT = route({ auth: true, body: savePageSchema }, async ({ req, body, user }) => {
+export const PUT = route({ auth: true, body: savePageSchema }, async ({ req, body, user, afterAcknowledged }) => {
   const title = titleFromRequest(req, PREFIX);
   const result = await savePage({ title, ...body, author: user });
+  // the first view after a save costs what any later one does (decision 0021)
+  afterAcknowledged(() => warmArticle(result.title));
   const payload = {
     title: result.title,
     slug: slugOf(result.title),

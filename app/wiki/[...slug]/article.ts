@@ -1,0 +1,116 @@
+import { currentBuildId } from "@/lib/cache/page-cache";
+import { getConfig } from "@/lib/config";
+import { canAdminister } from "@/lib/auth/permissions";
+import { escapeHtml, FILE_PREFIX, type Heading } from "@/lib/markdown/render";
+import { getPageViewOrThrow } from "@/lib/wiki/page-reads";
+import { articleTicket, readerEtag, rememberArticle, SLOTS, type Reader } from "@/lib/cache/front-cache";
+import { SECURITY_HEADERS } from "@/lib/http/security-headers.js";
+import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
+import { filePanelHtml } from "@/app/_components/file-panel-html";
+import { accountHtml, documentHtml, type HeaderUser } from "@/app/_components/chrome";
+import { tabsHtml } from "@/app/_components/tabs-html";
+import { formatDate } from "@/app/_components/format";
+
+/**
+ * The article view's document (app/wiki/[...slug]/route.ts): one for every reader, with slots for who reads it
+ * (the header's account links, the page tools) that `personalise` fills (decision 0021). Shared by the view and
+ * by the changes that warm it (`warmArticle`).
+ */
+
+type PageView = Awaited<ReturnType<typeof getPageViewOrThrow>>;
+export type ArticleDocument = {
+  shared: string;
+  personalise: (reader: Reader) => { fills: { account: string; tools: string }; etag: string };
+};
+
+export function articleDocument(page: PageView, path: string, redirectedFrom: string | null): ArticleDocument {
+  const body =
+    `<div class="page-head"><h1>${escapeHtml(page.title)}</h1>${tabsHtml(page.title, "read", page.comments)}</div>` +
+    (redirectedFrom
+      ? `<p class="redirected-from">(Redirected from <a href="${pagePaths.view(redirectedFrom)}?redirect=no">${escapeHtml(redirectedFrom)}</a>)</p>`
+      : "") +
+    (page.redirectTo ? `<p class="notice">This page is a redirect. Readers who open it are sent on to the page it names, unless that page is itself a redirect or missing.</p>` : "") +
+    `<div class="article-wrap${page.toc.length ? " with-toc" : ""}">${tocHtml(page.toc)}` +
+    `<div>${page.title.startsWith(FILE_PREFIX) ? filePanelHtml(page.title, page.file) + (page.html.trim() ? `<h2 class="file-description">Description</h2>` : "") : ""}` +
+    `<article class="article">${page.html}</article>` +
+    `<footer class="page-footer">Revision ${page.revision.number}, ` +
+    `${page.revision.author ? `by <a href="/users/${encodeURIComponent(page.revision.author.username)}">${escapeHtml(page.revision.author.username)}</a>, ` : ""}` +
+    `<time datetime="${page.revision.createdAt}">${formatDate(page.revision.createdAt)}</time> · ` +
+    SLOTS.tools +
+    `</footer></div></div>`;
+  const etagBase = `${page.revision.id}-${page.viewVersion}-${currentBuildId()}`;
+  return {
+    shared: documentHtml({ title: page.title, user: null, path, body, account: SLOTS.account }),
+    personalise: (reader: HeaderUser) => ({
+      fills: { account: accountHtml(reader, path), tools: pageToolsHtml(page.title, reader) },
+      // the document is the same for every request of this path while its revision and view version stay
+      etag: readerEtag(etagBase, reader),
+    }),
+  };
+}
+
+/** Offer the front cache the document of a view without a query, read under `ticket`. */
+export function keepArticle(path: string, ticket: number | null, page: PageView, doc: ArticleDocument): void {
+  if (!frontCacheEnabled()) return;
+  rememberArticle(path, ticket, {
+    title: page.title,
+    revisionId: page.revision.id,
+    viewVersion: page.viewVersion,
+    headers: [...Object.entries(htmlHeaders({ "X-Revision-Id": String(page.revision.id) })), ...SECURITY_HEADERS.map((h) => [h.key, h.value] as [string, string])],
+    body: doc.shared,
+    personalise: doc.personalise,
+  });
+}
+
+/**
+ * After a change to `title` has been acknowledged by every instance: make its document on this instance (and its
+ * rendered view in memcached, for the others), so the first view after a save costs what any later one does.
+ * Redirects are left to their first view (whether they send their reader on depends on their target).
+ */
+export async function warmArticle(title: string): Promise<void> {
+  if (!frontCacheEnabled()) return;
+  const ticket = articleTicket();
+  const page = await getPageViewOrThrow(title);
+  if (page.redirectTo) return;
+  const path = `/wiki/${encodeSlug(title)}`;
+  keepArticle(path, ticket, page, articleDocument(page, path, null));
+}
+
+/** The page's tools under the article: history, what links here, and (signed in) move and, for admins, delete. */
+function pageToolsHtml(title: string, user: HeaderUser): string {
+  const tools = [
+    `<a href="${pagePaths.history(title)}">History</a>`,
+    `<a href="${pagePaths.backlinks(title)}">What links here</a>`,
+    ...(user ? [`<a href="${pagePaths.move(title)}">Move</a>`] : []),
+    ...(canAdminister(user) ? [`<a href="${pagePaths.delete(title)}">Delete</a>`] : []),
+  ];
+  return `<span class="page-tools">${tools.join(" · ")}</span>`;
+}
+
+function frontCacheEnabled(): boolean {
+  const config = getConfig();
+  return config.PAGE_CACHE === "on" && config.FRONT_CACHE === "on";
+}
+
+/**
+ * The article view runs no script at all, so its policy forbids every script: defence in depth should a hostile
+ * page ever get past the sanitizer. Images may come from anywhere on the web, as Markdown allows. Inline styles are
+ * allowed for KaTeX's typeset formulas (made at render time; the sanitizer removes every style a writer adds), and
+ * fonts from the site for them.
+ */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' https: http:; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** The article view's headers (its own CSP; no-cache: revalidated, and any cache may keep a signed-out copy). */
+export function htmlHeaders(headers: Record<string, string> = {}): Record<string, string> {
+  return { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", "Content-Security-Policy": CONTENT_SECURITY_POLICY, ...headers };
+}
+
+function tocHtml(toc: Heading[]): string {
+  if (!toc.length) return "";
+  const items = toc
+    .map((h) => `<li class="l${h.level}"><a href="#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a></li>`)
+    .join("");
+  return `<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>${items}</ol></nav>`;
+}
