@@ -614,6 +614,37 @@ test("signed-in documents are private to shared caches", async () => {
   probe((res.headers()["cache-control"] ?? "").includes("private"), `Cache-Control ${res.headers()["cache-control"]}`);
 });
 
+test("kept documents: nothing personal reaches another reader, a client cannot ask for a page to be kept, and a forged session is nobody", async () => {
+  const { c, name } = await signedIn();
+  const title = newTitle("Kept");
+  expect((await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "kept", baseRevisionId: null } })).status()).toBe(201);
+  const anon = await ctx();
+  const views = [`/wiki/${slugPath(title)}`, `/history/${slugPath(title)}`, `/talk/${slugPath(title)}`, "/recent-changes", "/pages", `/search?q=kept`];
+  for (const view of views) {
+    // the signed-in reader first (and with the header only the front may send), then a signed-out one: twice each,
+    // so the second of each comes from what the first left
+    for (let i = 0; i < 2; i++) {
+      const mine = await c.get(view, { headers: { "x-vellum-capture": "1" } });
+      probe(mine.status() === 200 && (await mine.text()).includes(`>${name}</a>`), `${view}: a client's x-vellum-capture took its own name out of its page`);
+    }
+    for (let i = 0; i < 2; i++) {
+      const theirs = await anon.get(view);
+      const html = await theirs.text();
+      probe(!/>user_[0-9a-f]{8}<\/a><a href="\/signout"/.test(html) && html.includes(">Sign in</a>"), `${view}: a signed-out reader was shown someone's account links`);
+      probe(!theirs.headers()["set-cookie"], `${view}: a shared document set a cookie`);
+      probe(!(theirs.headers()["cache-control"] ?? "").includes("private") && !/csrf|session-token/i.test(html), `${view}: a shared document carried session data (${theirs.headers()["cache-control"]})`);
+    }
+    // a router request of the same path is flight data, never the kept HTML
+    const flight = await anon.get(view, { headers: { RSC: "1" } });
+    probe(!(flight.headers()["content-type"] ?? "").includes("text/html") || view.startsWith("/wiki/"), `${view}: an RSC request got ${flight.headers()["content-type"]}`);
+  }
+  for (const cookie of ["next-auth.session-token=forged", "next-auth.session-token.0=a; next-auth.session-token.1=b", "__Secure-next-auth.session-token=x"]) {
+    const forged = await (await ctx({ Cookie: cookie })).get(`/wiki/${slugPath(title)}`);
+    const html = await forged.text();
+    probe(forged.status() === 200 && html.includes(">Sign in</a>") && !html.includes('href="/signout"'), `a forged session cookie (${cookie}) was taken for someone`);
+  }
+});
+
 test("SIGTERM stops an instance within seconds even while it is serving a request", async () => {
   test.skip(!process.env.E2E_DATABASE_URL, "needs the setup of npm test");
   const port = Number(new URL(origin).port) + 50;
