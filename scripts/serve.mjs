@@ -261,6 +261,11 @@ async function captureForFrontCache(req, res, nonce) {
     for (const [k, v] of given) if (!seen.has(k.toLowerCase())) headers.push([k, v]);
     cache.keep(ticket, status, headers, body, nonce);
     const out = theirs(body);
+    // the requester's copy says what every later copy says: who may keep it
+    if (status === 200) {
+      res.setHeader("Cache-Control", ticket.cacheControl);
+      for (let i = given.length - 1; i >= 0; i--) if (given[i]?.[0].toLowerCase() === "cache-control") given.splice(i, 1);
+    }
     sendHead(out.length);
     return original.end.call(res, out, done);
   };

@@ -70,7 +70,7 @@ test("while trusted, a kept article is answered from memory alone; once the subs
   const path = `/wiki/${encodeURIComponent(title)}`;
   assert.ok(await front().lookup(get(path)), "served from memory, no query");
 
-  await sqlPool().query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'vellum-coherence' AND datname = current_database()`);
+  await sqlPool().query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'vellum-coherence %' AND datname = current_database()`);
   for (let i = 0; i < 200 && isTrusted(); i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(isTrusted(), false, "the cut is noticed");
   keepArticle(title, saved.revision.id + 1_000_000, 0);

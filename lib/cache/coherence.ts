@@ -137,7 +137,7 @@ function heard(payload: string) {
 
 async function subscribe(): Promise<void> {
   if (!state.started) return;
-  const client = new pg.Client({ connectionString: getConfig().DATABASE_URL, keepAlive: true, query_timeout: 2000, application_name: "vellum-coherence" });
+  const client = new pg.Client({ connectionString: getConfig().DATABASE_URL, keepAlive: true, query_timeout: 2000, application_name: `vellum-coherence ${state.instanceId}` });
   const lost = () => {
     if (state.client !== client) return;
     state.client = null;

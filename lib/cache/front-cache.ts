@@ -58,7 +58,7 @@ export type FrontAnswer = { status: number; headers: [string, string][]; body: B
  * A response the front captures for the cache: under which key and tags, read under which ticket, and the
  * requester's own account links for the slot (`marker` → `fill`) in the answer the front sends them.
  */
-export type CaptureTicket = { key: string; tags: string[]; ticket: number; marker: string; fill: string };
+export type CaptureTicket = { key: string; tags: string[]; ticket: number; marker: string; fill: string; cacheControl: string };
 
 /** What the HTTP front may call. */
 export type FrontCacheApi = {
@@ -287,12 +287,12 @@ export function installFrontCache(
       const ticket = tags ? readTicket() : null;
       if (!tags || ticket === null) return null;
       if (!store.accountLinks) return null;
-      if (!hasSessionCookie(req.cookie)) return { key: req.path, tags, ticket, marker: SLOTS.account, fill: store.accountLinks(null) };
+      if (!hasSessionCookie(req.cookie)) return { key: req.path, tags, ticket, marker: SLOTS.account, fill: store.accountLinks(null), cacheControl: cacheControlFor(null) };
       // a page the same for every reader of a class; API reads and pages that show who you are pass
       if (!store.readers || !SHARED_WHEN_SIGNED_IN.test(req.path)) return null;
       const who = await store.readers(req.cookie);
       if (!who) return null;
-      return { key: classKey(req.path, who.reader), tags, ticket, marker: SLOTS.account, fill: store.accountLinks(who.reader) };
+      return { key: classKey(req.path, who.reader), tags, ticket, marker: SLOTS.account, fill: store.accountLinks(who.reader), cacheControl: cacheControlFor(who.reader) };
     },
     keep(t, status, headers, body, nonce) {
       if (status !== 200 || headers.some(([k]) => k.toLowerCase() === "set-cookie") || !mayKeep(t.ticket, t.tags)) return;
@@ -346,8 +346,12 @@ const SHARED_WHEN_SIGNED_IN = /^\/(?:history\/[^?]+|recent-changes(?![^?]*\?(?:.
 const DROPPED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-security-policy", "cache-control", "set-cookie", "x-nextjs-cache", "x-nextjs-prerender", "x-nextjs-stale-time"]);
 
 /** A shared document may be kept by any cache (and revalidated); one filled in for a person only by theirs. */
+function cacheControlFor(reader: Reader): string {
+  return reader ? "private, no-cache" : "no-cache";
+}
+
 function headersFor(headers: [string, string][], reader: Reader): [string, string][] {
-  return [...headers.filter(([k]) => k !== "Cache-Control"), ["Cache-Control", reader ? "private, no-cache" : "no-cache"]];
+  return [...headers.filter(([k]) => k !== "Cache-Control"), ["Cache-Control", cacheControlFor(reader)]];
 }
 
 /**

@@ -52,7 +52,7 @@ test("hot files: an instance whose subscription is cut serves nothing from memor
   const { file } = await uploaded();
   await mediaResponse(new Request(`http://wiki${file.url}`), file.version.id);
   assert.ok(front().lookup(file.url));
-  await sqlPool().query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'vellum-coherence' AND datname = current_database()`);
+  await sqlPool().query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'vellum-coherence %' AND datname = current_database()`);
   for (let i = 0; i < 200 && hotFileCounters().listening; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(hotFileCounters().listening, false, "the cut is noticed");
   assert.equal(front().lookup(file.url), null, "and nothing is answered from memory meanwhile");
