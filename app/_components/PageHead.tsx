@@ -4,6 +4,7 @@ import { commentCount } from "@/lib/talk/list-cache";
 import { titleFromParam } from "@/lib/wiki/titles";
 import { tabsHtml, type Tab } from "./tabs-html";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
+import { NOT_KEPT_ATTRIBUTE } from "@/lib/cache/front-cache";
 
 /** Page title and its Read / Edit / History / Discussion tabs (`comments`: the count, when the caller has it). */
 export async function PageHead({ title, heading, tab, comments }: { title: string; heading?: string; tab: Tab; comments?: number }) {
@@ -23,7 +24,8 @@ export function ErrorNotice({ heading, message }: { heading: string; message: st
       <div className="page-head">
         <h1>{heading}</h1>
       </div>
-      <p className="error-box" role="alert">
+      {/* an error may pass (a busy database): never kept by the front cache */}
+      <p className="error-box" role="alert" {...{ [NOT_KEPT_ATTRIBUTE]: "" }}>
         {message}
       </p>
       <p>

@@ -24,7 +24,7 @@ async function trusted(): Promise<void> {
 
 before(async () => {
   startCoherence();
-  installFrontCache(currentPageState, readerOf);
+  installFrontCache(currentPageState, readerOf, (reader) => (reader ? `links of ${reader.username}` : "sign in"));
   await trusted();
 });
 after(stopCoherence);
@@ -151,3 +151,23 @@ test("a signed-in reader is filled in from their current record: a role change s
   assert.equal(await front().lookup(get(path, cookie)), null, "an ended session is not filled in here (Next.js decides)");
   assert.equal(await front().lookup(get(path, "next-auth.session-token=forged")), null, "nor a token that does not decrypt");
 });
+
+test("a captured page is kept under its tags and filled in per reader; one showing an error notice is never kept", async () => {
+  const path = `/history/${unique("Captured").replaceAll(" ", "_")}`;
+  const ticket = await front().capture(get(path));
+  assert.ok(ticket, "a signed-out history page is captured");
+  front().keep(ticket!, 200, [["content-type", "text/html"]], Buffer.from(`<p data-vellum-not-kept="">The database is busy</p>`), null);
+  assert.equal(await front().lookup(get(path)), null, "an error notice is not kept");
+  front().keep(ticket!, 200, [["content-type", "text/html"]], Buffer.from(`<header>${SLOTS.account}</header><script nonce="N0">x</script>`), "N0");
+  const answer = await front().lookup(get(path));
+  const html = answer!.body!.toString();
+  assert.match(html, /^<header>sign in<\/header><script nonce="[^"]+">x<\/script>$/);
+  assert.ok(!html.includes('nonce="N0"'), "a fresh nonce per answer");
+  const policy = answer!.headers.find(([k]) => k === "Content-Security-Policy")?.[1] ?? "";
+  assert.ok(policy.includes(`'nonce-${/nonce="([^"]+)"/.exec(html)![1]}'`), "and the policy names it");
+  const title = decodeURIComponent(path.slice("/history/".length)).replaceAll("_", " ");
+  await savePage({ title, markdown: "now a page", baseRevisionId: null, author: people.editor });
+  await awaitAcknowledgements();
+  assert.equal(await front().lookup(get(path)), null, "dropped by a change of its title");
+});
+

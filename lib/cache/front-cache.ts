@@ -29,6 +29,9 @@ import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
 /** Who a document is filled in for: the verified person, or null for a signed-out reader. */
 export type Reader = { username: string; role: string; blocked?: boolean } | null;
 
+/** An attribute a page's error notice carries: a page showing one is never kept (its error may pass). */
+export const NOT_KEPT_ATTRIBUTE = "data-vellum-not-kept";
+
 /** Slots a document may leave open (HTML comments, so an unfilled one shows nothing). */
 export const SLOTS = { account: "<!--vellum:account-->", tools: "<!--vellum:tools-->" } as const;
 export type Slot = keyof typeof SLOTS;
@@ -296,6 +299,7 @@ export function installFrontCache(
     },
     keep(t, status, headers, body, nonce) {
       if (status !== 200 || headers.some(([k]) => k.toLowerCase() === "set-cookie") || !mayKeep(t.ticket, t.tags)) return;
+      if (body.includes(NOT_KEPT_ATTRIBUTE)) return;
       const kept = headers.filter(([k]) => !DROPPED_HEADERS.has(k.toLowerCase()));
       kept.push(["Cache-Control", "no-cache"]);
       const { parts, holes } = cutAtSlots(body.toString("utf8"), nonce);
