@@ -20,9 +20,9 @@ export async function register() {
     if (config.PAGE_CACHE === "on" && config.FRONT_CACHE === "on") {
       const { installFrontCache } = await import("@/lib/cache/front-cache");
       const { currentPageState } = await import("@/lib/wiki/page-reads");
-      const { readerOf } = await import("@/lib/auth/session-reader");
+      const { sessionReaders } = await import("@/lib/auth/session-reader");
       const { accountHtml } = await import("@/app/_components/chrome");
-      installFrontCache(currentPageState, readerOf, (reader) => accountHtml(reader));
+      installFrontCache(currentPageState, sessionReaders, (reader) => accountHtml(reader));
     }
   }
 }

@@ -156,18 +156,33 @@ function frontRequest(req) {
 
 /**
  * Answer a GET from the front cache (lib/cache/front-cache.ts) when it holds a current document for it, filled in
- * for this reader; every decision is the cache's.
+ * for this reader; every decision is the cache's. Synchronous when the cache can tell at once (the hot path makes
+ * no promise); a promise when it must ask first.
  * @param {Request} req
  * @param {Response} res
- * @returns {Promise<boolean>} whether it was answered
+ * @returns {boolean | Promise<boolean>} whether it was answered
  */
-async function serveFromFrontCache(req, res) {
+function serveFromFrontCache(req, res) {
   const cache = frontCache();
   if (!cache || req.method !== "GET") return false;
-  const answer = await cache.lookup(frontRequest(req)).catch((e) => {
+  /** @param {unknown} e */
+  const failed = (e) => {
     process.stderr.write(`[vellum] front cache: ${e}\n`);
-    return null;
-  });
+    return false;
+  };
+  try {
+    const found = cache.lookup(frontRequest(req));
+    return found instanceof Promise ? found.then((answer) => send(res, answer), failed) : send(res, found);
+  } catch (e) {
+    return failed(e);
+  }
+}
+
+/**
+ * @param {Response} res
+ * @param {import("../lib/cache/front-cache").FrontAnswer | null} answer
+ */
+function send(res, answer) {
   if (!answer) return false;
   res.writeHead(answer.status, answer.headers.flat());
   res.end(answer.body ?? undefined);
@@ -363,7 +378,7 @@ async function serve() {
   const handle = app.getRequestHandler();
 
   /** @param {Request} req @param {Response} res */
-  const onRequest = async (req, res) => {
+  const onRequest = (req, res) => {
     req.headers[CLIENT_IP_HEADER] = clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedProxies);
     if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
     const titleProblem = pageTitleProblem(req.url ?? "/");
@@ -386,7 +401,16 @@ async function serve() {
     delete req.headers["content-security-policy"]; // a client never picks the nonce
     delete req.headers[CAPTURE_HEADER]; // nor asks for a page to be kept
     if (serveHotFile(req, res)) return;
-    if (await serveFromFrontCache(req, res)) return;
+    const served = serveFromFrontCache(req, res);
+    if (served === true) return;
+    if (served === false) return void toNext(req, res);
+    void served.then((done) => {
+      if (!done) void toNext(req, res);
+    });
+  };
+
+  /** Next.js answers: a React page gets its nonce, and the front cache may capture the answer. @param {Request} req @param {Response} res */
+  const toNext = async (req, res) => {
     let nonce = null;
     if (wantsPagePolicy(req.url ?? "/")) {
       nonce = randomBytes(16).toString("base64");

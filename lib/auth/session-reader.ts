@@ -3,7 +3,7 @@ import { decode } from "next-auth/jwt";
 import { getConfig } from "@/lib/config";
 import { sqlPool } from "@/lib/db";
 import { mayKeep, onNotice, onReset, readTicket } from "@/lib/cache/coherence";
-import type { Reader } from "@/lib/cache/front-cache";
+import type { Reader, ReaderSource } from "@/lib/cache/front-cache";
 
 /**
  * Who a request's session cookie names, for filling a kept document in (lib/cache/front-cache.ts), without asking
@@ -103,3 +103,20 @@ export async function readerOf(cookieHeader: string | undefined): Promise<{ read
   if (person === "none" || person.generation !== token.generation) return undefined;
   return { reader: { id: token.id, username: person.username, role: person.role, blocked: person.blocked } };
 }
+
+/** `readerOf` from memory alone, for the front's synchronous path: "unknown" when it must be asked. */
+export function readerNow(cookieHeader: string | undefined): { reader: SessionReader } | null | undefined | "unknown" {
+  const value = cookieHeader ? sessionTokenOf(cookieHeader) : null;
+  if (!value) return null;
+  const token = store.tokens.get(value);
+  if (token === undefined) return "unknown";
+  if (!token || token.expires <= Date.now()) return undefined;
+  const person = store.people.get(token.id);
+  if (!person) return "unknown";
+  if (person === "none" || person.generation !== token.generation) return undefined;
+  return { reader: { id: token.id, username: person.username, role: person.role, blocked: person.blocked } };
+}
+
+/** Both, as the front cache takes them (lib/cache/front-cache.ts). */
+export const sessionReaders: ReaderSource = Object.assign((cookie: string | undefined) => readerOf(cookie), { now: readerNow });
+

@@ -8,7 +8,7 @@ import { makeUser, testPeople, unique } from "@/lib/testing/factories";
 import { savePage } from "@/lib/wiki/save";
 import { currentPageState } from "@/lib/wiki/page-reads";
 import { endSessions } from "@/lib/auth/accounts";
-import { readerOf } from "@/lib/auth/session-reader";
+import { sessionReaders } from "@/lib/auth/session-reader";
 import { FRONT_CACHE_KEY, SLOTS, installFrontCache, readerEtag, rememberArticle, type FrontCacheApi, type Reader } from "./front-cache";
 import { LEASE_MS, VIEWS_CHANNEL, awaitAcknowledgements, isTrusted, mayKeep, readTicket, startCoherence, stopCoherence } from "./coherence";
 
@@ -24,7 +24,7 @@ async function trusted(): Promise<void> {
 
 before(async () => {
   startCoherence();
-  installFrontCache(currentPageState, readerOf, (reader) => (reader ? `links of ${reader.username}` : "sign in"));
+  installFrontCache(currentPageState, sessionReaders, (reader) => (reader ? `links of ${reader.username}` : "sign in"));
   await trusted();
 });
 after(stopCoherence);

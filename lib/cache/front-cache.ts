@@ -49,8 +49,12 @@ export type FrontEntry = {
   /** The slots' contents and the entity tag for a reader (documents with account or tools slots only). */
   personalise: ((reader: Reader) => { fills: Partial<Record<Slot, string>>; etag: string | null }) | null;
   bytes: number;
-  /** Date.now() after which it is not served (captured pages), or null. */
+  /** Date.now() after which it is made again (captured pages), or null. */
   expires: number | null;
+  /** When a request went to make it again (past `expires`), or null. */
+  refreshing: number | null;
+  /** A signed-out reader's answer to an article, made on its first request (the same bytes for every one). */
+  anon?: { body: Buffer; headers: [string, string][]; etag: string | null; notModified: [string, string][] };
 };
 
 /** The request, as much of it as the cache needs. */
@@ -65,8 +69,11 @@ export type CaptureTicket = { key: string; tags: string[]; ticket: number; marke
 
 /** What the HTTP front may call. */
 export type FrontCacheApi = {
-  /** The answer for this request from a kept document, or null (then Next.js answers). */
-  lookup(req: FrontRequest): Promise<FrontAnswer | null>;
+  /**
+   * The answer for this request from a kept document, or null (then Next.js answers); a promise only when it must
+   * ask first (who reads it, or PostgreSQL while this instance's memory is not trusted).
+   */
+  lookup(req: FrontRequest): FrontAnswer | null | Promise<FrontAnswer | null>;
   /**
    * Should Next.js's answer to this request be kept (a page or API read that is the same for every signed-out
    * reader, or a page the same for every reader of a class)? Then the front sends CAPTURE_HEADER with it.
@@ -83,8 +90,8 @@ export const MAX_FRONT_CACHE_BYTES = 64 * 1024 * 1024;
 /** Largest document kept. */
 const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
 /**
- * How long a captured page is served: everything it shows follows notices except approximate counters (views on
- * a history page, the talk list cache's hits), which may be this old.
+ * How long after it was kept a captured page is made again: everything it shows follows notices except
+ * approximate counters (views on a history page, the talk list cache's hits), which may be this old.
  */
 export const CAPTURED_MAX_AGE_MS = 5000;
 
@@ -210,7 +217,10 @@ export function readerEtag(base: string, reader: Reader): string {
  * Who a request's session names, verified against their record (lib/auth/session-reader.ts, which pages rendered
  * by Next.js ask too): null without a session, undefined when it names nobody (ended, invalid).
  */
-export type ReaderSource = (cookie: string | undefined) => Promise<{ reader: NonNullable<Reader> } | null | undefined>;
+export type ReaderSource = ((cookie: string | undefined) => Promise<{ reader: NonNullable<Reader> } | null | undefined>) & {
+  /** The same from memory alone: "unknown" when it must be asked (a cookie or person not seen since the last notice). */
+  now: (cookie: string | undefined) => { reader: NonNullable<Reader> } | null | undefined | "unknown";
+};
 
 /** The account links of the header for a reader (app/_components/chrome.ts), for documents captured from Next.js. */
 export type AccountLinks = (reader: Reader) => string;
@@ -240,49 +250,66 @@ export function installFrontCache(
     onNotice((tag) => forgetTag(tag));
     onReset(forgetAll);
   }
+  /** A signed-in reader's answer: an article's one document, or the page kept for their class. */
+  function answerFor(req: FrontRequest, shared: FrontEntry | undefined, reader: NonNullable<Reader>): FrontAnswer | Promise<FrontAnswer | null> | null {
+    const entry = shared?.personalise ? shared : entries.get(classKey(req.path, reader));
+    return entry ? answerWith(req, entry, reader) : null;
+  }
+
+  function answerWith(req: FrontRequest, entry: FrontEntry, reader: Reader): FrontAnswer | Promise<FrontAnswer | null> | null {
+    if (!fresh(entry)) return null;
+    if (isTrusted()) return answer(req, entry, reader);
+    if (!entry.article) return null;
+    return stillCurrent(entry.article).then((current) => (current ? answer(req, entry, reader) : null));
+  }
+
+  function answer(req: FrontRequest, entry: FrontEntry, reader: Reader): FrontAnswer {
+    counters.hits++;
+    if (reader) counters.personalHits++;
+    if (entry.article) countView(entry.article.title);
+    // a signed-out reader of an article gets the same bytes every time: made once
+    if (!reader && entry.anon) {
+      if (req.ifNoneMatch && req.ifNoneMatch === entry.anon.etag) return { status: 304, headers: entry.anon.notModified, body: null };
+      return { status: entry.status, headers: entry.anon.headers, body: entry.anon.body };
+    }
+    const fills: Partial<Record<Slot | "nonce", string>> = {};
+    const headers = entry.headers.slice();
+    if (entry.personalise) {
+      const p = entry.personalise(reader);
+      Object.assign(fills, p.fills);
+      if (p.etag) {
+        headers.push(["ETag", p.etag]);
+        if (req.ifNoneMatch === p.etag) return { status: 304, headers: headersFor(headers, reader), body: null };
+      }
+    } else if (store.accountLinks) {
+      fills.account = store.accountLinks(reader);
+    }
+    if (entry.holes.includes("nonce")) {
+      const nonce = randomBytes(16).toString("base64");
+      fills.nonce = nonce;
+      headers.push(["Content-Security-Policy", pageContentSecurityPolicy(nonce)]);
+    }
+    const body = filled(entry.parts, entry.holes, fills);
+    const out: FrontAnswer = { status: entry.status, headers: [...headersFor(headers, reader), ["Content-Length", String(body.length)]], body };
+    if (!reader && entry.personalise && !entry.holes.includes("nonce")) {
+      entry.anon = { body, headers: out.headers, etag: headers.find(([k]) => k === "ETag")?.[1] ?? null, notModified: headersFor(headers, null) };
+    }
+    return out;
+  }
+
   g[FRONT_CACHE_KEY] = {
-    async lookup(req) {
+    lookup(req) {
       if (req.rsc || req.authorization) return null;
       const signedIn = hasSessionCookie(req.cookie);
       const shared = entries.get(req.path);
       // a signed-in reader is filled in only from a trusted memory of who they are
       if (signedIn && (!isTrusted() || !store.readers)) return null;
       if (!shared && !signedIn) return null;
-      let reader: Reader = null;
-      if (signedIn) {
-        const who = await store.readers!(req.cookie);
-        if (!who) return null;
-        reader = who.reader;
-      }
-      // an article is one document for everyone; a captured page is one per class of reader
-      const entry = shared?.personalise || !reader ? shared : entries.get(classKey(req.path, reader));
-      if (!entry || !fresh(entry, entry === shared ? req.path : classKey(req.path, reader!))) return null;
-      if (!isTrusted()) {
-        if (!entry.article) return null;
-        if (!(await stillCurrent(entry.article))) return null;
-      }
-      const fills: Partial<Record<Slot | "nonce", string>> = {};
-      const headers = entry.headers.slice();
-      if (entry.personalise) {
-        const p = entry.personalise(reader);
-        Object.assign(fills, p.fills);
-        if (p.etag) {
-          headers.push(["ETag", p.etag]);
-          if (req.ifNoneMatch === p.etag) return { status: 304, headers: headersFor(headers, reader), body: null };
-        }
-      } else if (store.accountLinks) {
-        fills.account = store.accountLinks(reader);
-      }
-      if (entry.holes.includes("nonce")) {
-        const nonce = randomBytes(16).toString("base64");
-        fills.nonce = nonce;
-        headers.push(["Content-Security-Policy", pageContentSecurityPolicy(nonce)]);
-      }
-      const body = filled(entry.parts, entry.holes, fills);
-      counters.hits++;
-      if (reader) counters.personalHits++;
-      if (entry.article) countView(entry.article.title);
-      return { status: entry.status, headers: [...headersFor(headers, reader), ["Content-Length", String(body.length)]], body };
+      if (!signedIn) return answerWith(req, shared!, null);
+      // the hot path stays synchronous when the reader is known already (no promise per request)
+      const known = store.readers!.now(req.cookie);
+      if (known !== "unknown") return known ? answerFor(req, shared, known.reader) : null;
+      return store.readers!(req.cookie).then((who) => (who ? answerFor(req, shared, who.reader) : null));
     },
     async capture(req) {
       if (req.rsc || req.authorization) return null;
@@ -304,7 +331,7 @@ export function installFrontCache(
       kept.push(["Cache-Control", "no-cache"]);
       const { parts, holes } = cutAtSlots(body.toString("utf8"), nonce);
       counters.captured++;
-      put(t.key, { tags: t.tags, article: null, status, headers: kept, parts, holes, personalise: null, bytes: body.length, expires: Date.now() + CAPTURED_MAX_AGE_MS });
+      put(t.key, { tags: t.tags, article: null, status, headers: kept, parts, holes, personalise: null, bytes: body.length, expires: Date.now() + CAPTURED_MAX_AGE_MS, refreshing: null });
     },
   };
 
@@ -332,12 +359,21 @@ function classKey(path: string, reader: NonNullable<Reader>): string {
   return `${path}\n${readerClass(reader)}`;
 }
 
-/** Is a kept entry still to be served (captured pages: not past their age)? Drops it when not. */
-function fresh(entry: FrontEntry, key: string): boolean {
-  if (entry.expires === null || Date.now() <= entry.expires) return true;
-  remove(key);
+/**
+ * Is a kept entry to be served now? Past its age (captured pages), the first request goes to Next.js to make it
+ * again while the others are still served the old one: only its approximate counters can be older (a notice of
+ * anything else drops it outright). A refresh that does not come back within REFRESH_MS lets another request try.
+ */
+function fresh(entry: FrontEntry): boolean {
+  const now = Date.now();
+  if (entry.expires === null || now <= entry.expires) return true;
+  if (entry.refreshing !== null && now - entry.refreshing < REFRESH_MS) return true;
+  entry.refreshing = now;
   return false;
 }
+
+/** How long the refresh of an aged captured page may take before another request tries. */
+const REFRESH_MS = 10_000;
 
 /**
  * Pages kept for signed-in readers too (one per class): they show nothing of who reads them but the header, and
@@ -410,6 +446,7 @@ export function rememberArticle(
     personalise: doc.personalise,
     bytes: parts.reduce((n, p) => n + p.length, 0),
     expires: null,
+    refreshing: null,
   });
 }
 
