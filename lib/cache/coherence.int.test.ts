@@ -44,16 +44,21 @@ function keepArticle(title: string, revisionId: number, ticket: number | null) {
   });
 }
 
-test("a save's notice drops the documents of its title, and a read that began before it is never kept", async () => {
-  const title = unique("Noticed");
-  const first = await savePage({ title, markdown: "one", baseRevisionId: null, author: people.editor });
+/** A new page, its save acknowledged, its document kept as the article route keeps it. */
+async function keptArticle(prefix: string) {
+  const title = unique(prefix);
+  const saved = await savePage({ title, markdown: "one", baseRevisionId: null, author: people.editor });
   await awaitAcknowledgements();
-  keepArticle(title, first.revision.id, readTicket());
-  const path = `/wiki/${encodeURIComponent(title)}`;
+  keepArticle(title, saved.revision.id, readTicket());
+  return { title, revisionId: saved.revision.id, path: `/wiki/${encodeURIComponent(title)}` };
+}
+
+test("a save's notice drops the documents of its title, and a read that began before it is never kept", async () => {
+  const { title, revisionId, path } = await keptArticle("Noticed");
   assert.match((await front().lookup(get(path)))!.body!.toString(), /revision/, "kept and served");
 
   const ticket = readTicket(); // a read begins
-  await savePage({ title, markdown: "two", baseRevisionId: first.revision.id, author: people.editor });
+  await savePage({ title, markdown: "two", baseRevisionId: revisionId, author: people.editor });
   await awaitAcknowledgements(); // as the saving request does before it answers
   assert.equal(await front().lookup(get(path)), null, "dropped by the time the save answers");
   assert.equal(mayKeep(ticket, [`t:${title}`]), false, "the read that began before the save is not kept");
@@ -127,20 +132,16 @@ test("an instance that never acknowledges is waited for until its lease runs out
 });
 
 test("a signed-in reader is filled in from their current record: a role change shows at once, an ended session not at all", async () => {
-  const title = unique("Personal");
-  const saved = await savePage({ title, markdown: "x", baseRevisionId: null, author: people.editor });
-  await awaitAcknowledgements();
-  keepArticle(title, saved.revision.id, readTicket());
-  const path = `/wiki/${encodeURIComponent(title)}`;
+  const { revisionId, path } = await keptArticle("Personal");
   const me = await makeUser("editor");
   const generation = (await db().user.findUniqueOrThrow({ where: { id: me.id } })).sessionGeneration;
   const token = await encode({ token: { sub: me.id, generation }, secret: getConfig().NEXTAUTH_SECRET ?? "" });
   const cookie = `theme=dark; next-auth.session-token=${token}`;
 
   const mine = await front().lookup(get(path, cookie));
-  assert.equal(mine?.body?.toString(), `<p>me: ${me.username} (editor)</p>revision ${saved.revision.id}`);
+  assert.equal(mine?.body?.toString(), `<p>me: ${me.username} (editor)</p>revision ${revisionId}`);
   assert.ok(mine?.headers.some(([k, v]) => k === "Cache-Control" && v === "private, no-cache"), "no shared cache keeps a filled-in copy");
-  assert.equal((await front().lookup(get(path)))?.body?.toString(), `<p>anon</p>revision ${saved.revision.id}`, "the document itself names nobody");
+  assert.equal((await front().lookup(get(path)))?.body?.toString(), `<p>anon</p>revision ${revisionId}`, "the document itself names nobody");
 
   await db().user.update({ where: { id: me.id }, data: { role: "reader" } });
   await awaitAcknowledgements();

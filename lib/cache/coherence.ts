@@ -135,17 +135,22 @@ function heard(payload: string) {
   for (const fn of state.tagListeners) fn(payload);
 }
 
+/** The subscription is gone (lost or stopped): nothing kept is trusted, and anything kept is forgotten. */
+function unsubscribed() {
+  state.client = null;
+  state.listening = false;
+  state.trustedUntil = 0;
+  if (state.heartbeat) clearInterval(state.heartbeat);
+  state.heartbeat = null;
+  reset();
+}
+
 async function subscribe(): Promise<void> {
   if (!state.started) return;
   const client = new pg.Client({ connectionString: getConfig().DATABASE_URL, keepAlive: true, query_timeout: 2000, application_name: `vellum-coherence ${state.instanceId}` });
   const lost = () => {
     if (state.client !== client) return;
-    state.client = null;
-    state.listening = false;
-    state.trustedUntil = 0;
-    if (state.heartbeat) clearInterval(state.heartbeat);
-    state.heartbeat = null;
-    reset();
+    unsubscribed();
     client.end().catch(() => {});
     if (state.started) setTimeout(() => void subscribe(), 1000).unref();
   };
@@ -251,12 +256,7 @@ export function coherenceCounters() {
 export async function stopCoherence(): Promise<void> {
   const client = state.client;
   state.started = false;
-  state.client = null;
-  state.listening = false;
-  state.trustedUntil = 0;
-  if (state.heartbeat) clearInterval(state.heartbeat);
-  state.heartbeat = null;
-  reset();
+  unsubscribed();
   if (client) {
     await send(client, "DELETE FROM instances WHERE id = $1", [state.instanceId]).catch(() => {});
     await client.end().catch(() => {});
