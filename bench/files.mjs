@@ -16,8 +16,8 @@ function rssMiB(pid) {
 /**
  * The same bytes from a bare node:http server in its own process: what the load generator, on the same cores, can
  * take of exactly those bytes (the practical limit, as nginx serving the article as a file is for pages). The
- * bytes matter, not only their number: autocannon takes a 26 KB page of HTML about four times as fast as a 26 KB
- * JPEG here, so each row is compared with its own.
+ * bytes matter, not only their number (autocannon, the load generator until issue 17, took a 26 KB page of HTML
+ * about four times as fast as a 26 KB JPEG), so each row is compared with its own.
  */
 async function bareServer(body, contentType, load) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "vellum-bench-"));
