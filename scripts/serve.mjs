@@ -216,10 +216,11 @@ async function captureForFrontCache(req, res, nonce) {
   const given = [];
   const original = { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
   const restore = () => Object.assign(res, original);
-  /** This requester's copy: their account links in the slot (the one literal occurrence, in the HTML). */
+  /** This requester's copy: their account links in the slot (the one literal occurrence, in the HTML), in bytes. */
   const theirs = (/** @type {Buffer} */ body) => {
-    const text = body.toString("utf8");
-    return text.includes(ticket.marker) ? Buffer.from(text.replace(ticket.marker, () => ticket.fill)) : body;
+    const at = body.indexOf(ticket.marker);
+    if (at < 0) return body;
+    return Buffer.concat([body.subarray(0, at), Buffer.from(ticket.fill), body.subarray(at + Buffer.byteLength(ticket.marker))]);
   };
   /** @param {any} chunk @param {any} encoding */
   const bytes = (chunk, encoding) =>
