@@ -380,6 +380,28 @@ async function serve() {
 
   /** @param {Request} req @param {Response} res */
   const onRequest = (req, res) => {
+    // a GET of something kept is answered first: its exact address passed every check below when it was kept, and
+    // its answer depends on nothing else of the request but the cookie and If-None-Match
+    if (req.method === "GET") {
+      if (serveHotFile(req, res)) return;
+      const served = serveFromFrontCache(req, res);
+      if (served === true) return;
+      if (served !== false) {
+        void served.then((done) => {
+          if (!done) checked(req, res, false);
+        });
+        return;
+      }
+      return checked(req, res, false);
+    }
+    checked(req, res, true);
+  };
+
+  /**
+   * Every check, then (when `kept`: a HEAD) a kept file version, then Next.js.
+   * @param {Request} req @param {Response} res @param {boolean} kept
+   */
+  const checked = (req, res, kept) => {
     req.headers[CLIENT_IP_HEADER] = clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, trustedProxies);
     if (!acceptablePath(req.url ?? "/")) return badRequest(req, res);
     const titleProblem = pageTitleProblem(req.url ?? "/");
@@ -401,13 +423,8 @@ async function serve() {
     if (req.method !== "GET" && req.method !== "HEAD" && !limitBody(req, res)) return;
     delete req.headers["content-security-policy"]; // a client never picks the nonce
     delete req.headers[CAPTURE_HEADER]; // nor asks for a page to be kept
-    if (serveHotFile(req, res)) return;
-    const served = serveFromFrontCache(req, res);
-    if (served === true) return;
-    if (served === false) return void toNext(req, res);
-    void served.then((done) => {
-      if (!done) void toNext(req, res);
-    });
+    if (kept && serveHotFile(req, res)) return;
+    void toNext(req, res);
   };
 
   /** Next.js answers: a React page gets its nonce, and the front cache may capture the answer. @param {Request} req @param {Response} res */
