@@ -14,8 +14,9 @@
 //   - every React page gets a nonce-based Content-Security-Policy (a fresh nonce per request, in the request's
 //     policy header, where Next.js finds it for its own scripts, and in the response);
 //   - documents the app keeps (lib/cache/front-cache.ts: articles for everyone, filled in with who reads them, and
-//     signed-out pages, lists and API reads) are answered from memory, as are file versions (immutable bytes);
-//     notices from PostgreSQL drop what a change made stale on every instance before the change answers.
+//     pages, lists and API reads per class of reader) are answered from memory, as are file versions (immutable
+//     bytes); notices from PostgreSQL drop what a change made stale on every instance before the change answers.
+//     A GET of something kept is answered before the checks above: its exact address passed them when it was kept.
 // Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens. WEB_CONCURRENCY > 1 runs that
 // many worker processes (node:cluster) sharing the port, so reads use every core.
 import cluster from "node:cluster";
