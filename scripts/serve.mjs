@@ -17,6 +17,8 @@
 //     pages, lists and API reads per class of reader) are answered from memory, as are file versions (immutable
 //     bytes); notices from PostgreSQL drop what a change made stale on every instance before the change answers.
 //     A GET of something kept is answered before the checks above: its exact address passed them when it was kept.
+// One file: it is the process's entry point, run by node outside Next.js's bundle, and each step above acts on the
+// same request and response in order. The rules themselves live in lib/http/front-rules.js and lib/cache.
 // Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens. WEB_CONCURRENCY > 1 runs that
 // many worker processes (node:cluster) sharing the port, so reads use every core.
 import cluster from "node:cluster";

@@ -24,6 +24,9 @@ import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
  * The front and the app share a process but not a module graph (the app is bundled by Next.js), so they meet
  * through one declared interface, FrontCacheApi, installed once at start-up by instrumentation.ts under
  * FRONT_CACHE_KEY. Every decision is made here.
+ *
+ * One file because the entries, their tag index, the answer (slots, nonce, ETag) and the capture rules are one
+ * piece of state with one interface; split, each part would need the store's internals.
  */
 
 /** Who a document is filled in for: the verified person, or null for a signed-out reader. */
@@ -432,6 +435,7 @@ export function rememberArticle(
     personalise: NonNullable<FrontEntry["personalise"]>;
   },
 ): void {
+  if (!frontCacheInstalled()) return;
   const tags = [`t:${doc.title}`];
   // without coherence (unit tests, FRONT_CACHE without readers) an article is kept and validated on every hit
   if (store.readers && !mayKeep(ticket, tags)) return;
@@ -450,7 +454,7 @@ export function rememberArticle(
   });
 }
 
-/** The ticket an article's read begins with (null: it will not be kept). */
-export function articleTicket(): number | null {
-  return readTicket();
+/** Is the front cache on in this process (installed at start: PAGE_CACHE and FRONT_CACHE on)? */
+export function frontCacheInstalled(): boolean {
+  return Boolean((globalThis as unknown as Record<symbol, FrontCacheApi | undefined>)[FRONT_CACHE_KEY]);
 }

@@ -1,9 +1,9 @@
 import { currentBuildId } from "@/lib/cache/page-cache";
-import { getConfig } from "@/lib/config";
 import { canAdminister } from "@/lib/auth/permissions";
 import { escapeHtml, FILE_PREFIX, type Heading } from "@/lib/markdown/render";
 import { getPageViewOrThrow } from "@/lib/wiki/page-reads";
-import { articleTicket, readerEtag, rememberArticle, SLOTS, type Reader } from "@/lib/cache/front-cache";
+import { frontCacheInstalled, readerEtag, rememberArticle, SLOTS, type Reader } from "@/lib/cache/front-cache";
+import { readTicket } from "@/lib/cache/coherence";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers.js";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
 import { filePanelHtml } from "@/app/_components/file-panel-html";
@@ -51,7 +51,6 @@ export function articleDocument(page: PageView, path: string, redirectedFrom: st
 
 /** Offer the front cache the document of a view without a query, read under `ticket`. */
 export function keepArticle(path: string, ticket: number | null, page: PageView, doc: ArticleDocument): void {
-  if (!frontCacheEnabled()) return;
   rememberArticle(path, ticket, {
     title: page.title,
     revisionId: page.revision.id,
@@ -68,8 +67,8 @@ export function keepArticle(path: string, ticket: number | null, page: PageView,
  * Redirects are left to their first view (whether they send their reader on depends on their target).
  */
 export async function warmArticle(title: string): Promise<void> {
-  if (!frontCacheEnabled()) return;
-  const ticket = articleTicket();
+  if (!frontCacheInstalled()) return;
+  const ticket = readTicket();
   const page = await getPageViewOrThrow(title);
   if (page.redirectTo) return;
   const path = `/wiki/${encodeSlug(title)}`;
@@ -85,11 +84,6 @@ function pageToolsHtml(title: string, user: HeaderUser): string {
     ...(canAdminister(user) ? [`<a href="${pagePaths.delete(title)}">Delete</a>`] : []),
   ];
   return `<span class="page-tools">${tools.join(" · ")}</span>`;
-}
-
-function frontCacheEnabled(): boolean {
-  const config = getConfig();
-  return config.PAGE_CACHE === "on" && config.FRONT_CACHE === "on";
 }
 
 /**

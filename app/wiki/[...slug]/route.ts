@@ -5,7 +5,8 @@ import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { canAdminister } from "@/lib/auth/permissions";
 import { escapeHtml, FILE_PREFIX } from "@/lib/markdown/render";
 import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/page-reads";
-import { articleTicket, fillSlots } from "@/lib/cache/front-cache";
+import { fillSlots } from "@/lib/cache/front-cache";
+import { readTicket } from "@/lib/cache/coherence";
 import { countView } from "@/lib/cache/view-counts";
 import { encodeSlug, pagePaths, slugOf } from "@/lib/wiki/titles";
 import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
@@ -44,7 +45,7 @@ export async function GET(req: NextRequest): Promise<Response> {
   if (canonical !== path) return new Response(null, { status: 308, headers: { Location: canonical + req.nextUrl.search } });
   const query = req.nextUrl.searchParams;
   try {
-    const ticket = articleTicket(); // before the read: a change noticed meanwhile keeps the document from being kept
+    const ticket = readTicket(); // before the read: a change noticed meanwhile keeps the document from being kept
     const page = await getPageViewOrThrow(title);
     if (page.redirectTo && query.get("redirect") !== "no") {
       const target = await followableRedirect(title, page.redirectTo);
