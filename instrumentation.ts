@@ -1,5 +1,5 @@
 // Next.js calls register() once when a server process starts: every instance runs the mail worker, creates the
-// Main Page on a fresh wiki, brings links read by an older renderer up to date and sends view counts to memcached
+// Main Page on a fresh wiki, brings links read by an older renderer up to date, fills the blame of revisions older than blame, sends view counts to memcached
 // in batches; the HTTP front gets the hot files' interface (lib/files/hot-files.ts) and the front
 // cache's (lib/cache/front-cache.ts) when the caches are on.
 export async function register() {
@@ -11,6 +11,8 @@ export async function register() {
     const { ensureMainPage, startLinksRefresh } = await import("@/lib/wiki/startup");
     await ensureMainPage().catch((e: unknown) => console.error("[vellum] could not create the Main Page:", e));
     startLinksRefresh();
+    const { startBlameFill } = await import("@/lib/wiki/blame");
+    startBlameFill();
     const { getConfig } = await import("@/lib/config");
     const config = getConfig();
     const { installHotFiles } = await import("@/lib/files/hot-files");

@@ -383,7 +383,7 @@ const REFRESH_MS = 10_000;
  * the history page's watch button, which asks for its state (app/history). Talk pages (your own comments), the
  * recent changes without your own (`hideMine`) and API reads pass.
  */
-const SHARED_WHEN_SIGNED_IN = /^\/(?:history\/[^?]+|recent-changes(?![^?]*\?(?:.*&)?hideMine=)|search|pages|wanted|backlinks\/|revision\/|diff|users\/)/;
+const SHARED_WHEN_SIGNED_IN = /^\/(?:history\/[^?]+|blame\/[^?]+|recent-changes(?![^?]*\?(?:.*&)?hideMine=)|search|pages|wanted|backlinks\/|revision\/|diff|users\/)/;
 
 /** Headers not kept with a captured answer: per response or per connection, or set afresh when served. */
 const DROPPED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-security-policy", "cache-control", "set-cookie", "x-nextjs-cache", "x-nextjs-prerender", "x-nextjs-stale-time"]);
@@ -398,12 +398,12 @@ function headersFor(headers: [string, string][], reader: Reader): [string, strin
 }
 
 /**
- * The tags of a captured path, or null when it is not kept: views of one title (history, talk, the API's page and
- * history) are dropped by that title's notices, every other list by any change (`w`).
+ * The tags of a captured path, or null when it is not kept: views of one title (history, blame, talk, the API's
+ * page, history and blame) are dropped by that title's notices, every other list by any change (`w`).
  */
 function captureTags(path: string): string[] | null {
   const bare = path.split("?")[0]!;
-  const titled = /^\/(?:history|talk|api\/pages|api\/history)\/(.+)$/.exec(bare);
+  const titled = /^\/(?:history|blame|talk|api\/pages|api\/history|api\/blame)\/(.+)$/.exec(bare);
   if (titled) {
     let title: string | null;
     try {

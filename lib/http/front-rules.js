@@ -141,7 +141,7 @@ export function crossSiteProblem(req, origins) {
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** React pages whose path names a page title: the front refuses a bad title with a 400 (they cannot). */
-const TITLED_PAGES = ["/edit/", "/history/", "/talk/", "/move/", "/delete/", "/restore/", "/backlinks/", "/upload/"];
+const TITLED_PAGES = ["/edit/", "/history/", "/blame/", "/talk/", "/move/", "/delete/", "/restore/", "/backlinks/", "/upload/"];
 
 /**
  * Why the title in the path of a titled React page is not allowed (the title rules' message), or null when it is

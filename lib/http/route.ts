@@ -49,7 +49,8 @@ export function json(data: unknown, init: { status?: number; headers?: Record<st
  * the top level, so clients reading either place find them.
  */
 export function errorResponse(e: AppError): Response {
-  return json({ ...e.details, error: { code: e.code, message: e.message, ...e.details } }, { status: e.status });
+  const retry = typeof e.details.retryAfter === "number" ? { "Retry-After": String(e.details.retryAfter) } : undefined;
+  return json({ ...e.details, error: { code: e.code, message: e.message, ...e.details } }, { status: e.status, headers: retry });
 }
 
 /**

@@ -40,7 +40,7 @@ export async function revertPage(req: { title: string; revisionId: number; summa
       return { status: "unchanged" as const, title: req.title, revision: toRevisionInfo(latest) };
     }
     const summary = req.summary || `Reverted to revision ${old.number}`;
-    const revision = await insertRevision(tx, page.id, latest, { ...req, summary, markdown: old.markdown, kind: "revert" });
+    const revision = await insertRevision(tx, page.id, latest, { ...req, summary, markdown: old.markdown, kind: "revert", sameAs: old.id });
     // same text, same HTML: the reverted-to revision's kept render serves the new one too
     await copyRender(tx, old.id, revision.id);
     const redirectTo = redirectTarget(old.markdown);

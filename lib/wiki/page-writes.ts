@@ -7,6 +7,7 @@ import { RENDERER_VERSION } from "@/lib/markdown/render";
 import { bumpBacklinks, setPageLinks } from "./links";
 import { queueChangeMail } from "./notify";
 import { indexPage, searchDocument } from "./search-index";
+import { recordBlame } from "./blame";
 
 // The steps every change of a page takes inside its transaction (save, revert, move, delete, restore, the Main
 // Page): lock the page, read its latest revision, insert the next one with its change mail, and record what the
@@ -58,12 +59,15 @@ export async function setPageState(
   if (changesLinksHere) await bumpBacklinks(tx, [title]);
 }
 
-/** Insert the next revision, point the page at it, and queue the change emails, all in `tx`. */
+/**
+ * Insert the next revision, point the page at it, keep its blame, and queue the change emails, all in `tx`.
+ * `sameAs`: the revision whose text a revert brings back (its lines keep their authors).
+ */
 export async function insertRevision(
   tx: Tx,
   pageId: number,
   parent: { id: number; number: number; markdown: string } | null,
-  req: { title: string; markdown: string; summary?: string; author: Actor; kind: RevisionKind; mail?: boolean },
+  req: { title: string; markdown: string; summary?: string; author: Actor; kind: RevisionKind; mail?: boolean; sameAs?: number },
 ): Promise<RevisionInfo> {
   const revision = await tx.revision.create({
     data: {
@@ -79,6 +83,7 @@ export async function insertRevision(
     select: revisionInfoSelect,
   });
   await tx.page.update({ where: { id: pageId }, data: { latestRevisionId: revision.id } });
+  await recordBlame(tx, pageId, revision.id, parent, req.markdown, req.sameAs);
   if (req.mail === false) return toRevisionInfo(revision);
   await queueChangeMail(tx, {
     pageId,

@@ -37,6 +37,9 @@ export const titleListQuerySchema = z
 /** ?limit=&before= on lists paged by number (history, contributions). */
 export const pageQuerySchema = z.object({ limit: listLimit(), before: positiveInt.optional() });
 
+/** ?revision= of a blame (absent: the page's current revision). */
+export const blameQuerySchema = z.object({ revision: positiveInt.optional() });
+
 /** ?limit=&before= of a talk page (10 newest by default; at most 500, as every list). */
 export const talkQuerySchema = z.object({ limit: listLimit(10), before: positiveInt.optional() });
 
@@ -79,6 +82,7 @@ export const diffQuerySchema = z.object({ from: positiveIdParam, to: positiveIdP
  */
 export const PAGE_QUERIES = [
   ["/history/", pageQuerySchema],
+  ["/blame/", blameQuerySchema],
   ["/talk/", talkQuerySchema],
   ["/users/", pageQuerySchema],
   ["/backlinks/", titleListQuerySchema],

@@ -4,7 +4,7 @@ import { MAX_NESTING, nestingDepth } from "@/lib/markdown/render";
 import { MAX_INT } from "./query-schemas.js";
 
 export {
-  diffQuerySchema, pageQuerySchema, positiveIdParam, recentChangesQuerySchema, searchQuerySchema, titleListQuerySchema,
+  blameQuerySchema, diffQuerySchema, pageQuerySchema, positiveIdParam, recentChangesQuerySchema, searchQuerySchema, titleListQuerySchema,
 } from "./query-schemas.js";
 
 /** Largest page text, in UTF-8 bytes. */

@@ -7,6 +7,7 @@ import { RENDERER_VERSION, redirectTarget } from "@/lib/markdown/render";
 import { linkTargets, lockTitles } from "./links";
 import { MAIN_PAGE_TITLE } from "@/lib/http/names.js";
 import { lockPage, setPageState } from "./page-writes";
+import { recordBlame } from "./blame";
 
 // Jobs of an instance's start (instrumentation.ts): the Main Page of a fresh wiki, and bringing pages read by an
 // older renderer up to date (their links and search entry) in the background.
@@ -87,6 +88,7 @@ export async function ensureMainPage(): Promise<boolean> {
       select: { id: true },
     });
     await tx.page.update({ where: { id: page.id }, data: { latestRevisionId: revision.id } });
+    await recordBlame(tx, page.id, revision.id, null, WELCOME);
     await keepRender(tx, revision.id, rendered);
     await setPageState(tx, page.id, MAIN_PAGE_TITLE, rendered.rendered.html, targets, null, true);
     return true;

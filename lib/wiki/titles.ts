@@ -42,6 +42,8 @@ export const pagePaths = {
   view: (title: string) => `/wiki/${encodeSlug(title)}`,
   edit: (title: string) => `/edit/${encodeSlug(title)}`,
   history: (title: string) => `/history/${encodeSlug(title)}`,
+  /** Who wrote each line. */
+  blame: (title: string) => `/blame/${encodeSlug(title)}`,
   backlinks: (title: string) => `/backlinks/${encodeSlug(title)}`,
   talk: (title: string) => `/talk/${encodeSlug(title)}`,
   move: (title: string) => `/move/${encodeSlug(title)}`,
