@@ -23,20 +23,25 @@ export async function refreshStaleLinks(batch = 20): Promise<number> {
     take: batch,
     select: { id: true, title: true, latestRevisionId: true },
   });
-  for (const page of stale) {
-    const title = page.title!;
-    const kept = await getRenderedRevision(page.latestRevisionId!);
-    const targets = linkTargets(kept.links);
-    await inTransaction(async (tx) => {
-      await lockTitles(tx, { shared: targets, exclusive: [title] });
-      const locked = await lockPage(tx, title);
-      if (locked?.id !== page.id || locked.latest_revision_id !== page.latestRevisionId) return; // saved meanwhile
-      const markdown = await getRevisionMarkdown(page.latestRevisionId!);
-      const redirectTo = redirectTarget(markdown);
-      await setPageState(tx, page.id, title, kept.html, targets, redirectTo, (locked.redirect_to ?? null) !== redirectTo);
-    });
-  }
+  for (const page of stale) await refreshPageState({ id: page.id, title: page.title!, latestRevisionId: page.latestRevisionId! });
   return stale.length;
+}
+
+/**
+ * Record what a page's latest revision links to, redirects to and says (links, search, redirect), under the same
+ * locks as a save; nothing when it was saved meanwhile (that save recorded its own). Its HTML is made if never kept.
+ */
+export async function refreshPageState(page: { id: number; title: string; latestRevisionId: number }): Promise<void> {
+  const kept = await getRenderedRevision(page.latestRevisionId);
+  const targets = linkTargets(kept.links);
+  await inTransaction(async (tx) => {
+    await lockTitles(tx, { shared: targets, exclusive: [page.title] });
+    const locked = await lockPage(tx, page.title);
+    if (locked?.id !== page.id || locked.latest_revision_id !== page.latestRevisionId) return; // saved meanwhile
+    const markdown = await getRevisionMarkdown(page.latestRevisionId);
+    const redirectTo = redirectTarget(markdown);
+    await setPageState(tx, page.id, page.title, kept.html, targets, redirectTo, (locked.redirect_to ?? null) !== redirectTo);
+  });
 }
 
 let refreshing = false;
