@@ -1,5 +1,7 @@
 // Types of front-rules.js (plain JavaScript: the HTTP front runs straight from node).
 export declare const MAX_BODY_BYTES: number;
+export declare const IMPORT_PREFIX: string;
+export declare const MAX_IMPORT_BODY_BYTES: number;
 export declare const MAX_AUTH_BODY_BYTES: number;
 /** Can this raw request target name anything (well-formed escapes, no empty, "." or ".." segments)? */
 export declare function acceptablePath(url: string): boolean;

@@ -166,9 +166,14 @@ export function pageTitleProblem(url) {
 /** Where files are uploaded (PUT, the raw bytes as the body): the only bodies allowed past MAX_BODY_BYTES. */
 export const FILE_UPLOAD_PREFIX = "/api/files/";
 
+/** Where an admin posts a MediaWiki export (streamed, never held whole): its own, larger body limit. */
+export const IMPORT_PREFIX = "/api/admin/import/";
+/** Largest export taken over HTTP; a larger one goes through `npm run import:mediawiki` on the server. */
+export const MAX_IMPORT_BODY_BYTES = 512 * 1024 * 1024;
+
 /**
- * The body limit of a request path: an upload's is the wiki's upload limit (UPLOAD_MAX_BYTES), every other body's
- * is far smaller.
+ * The body limit of a request path: an upload's is the wiki's upload limit (UPLOAD_MAX_BYTES), an import's
+ * MAX_IMPORT_BODY_BYTES, every other body's is far smaller.
  * @param {string} url
  * @param {number} uploadMaxBytes
  * @returns {number}
@@ -177,6 +182,7 @@ export function bodyLimit(url, uploadMaxBytes) {
   if (url.startsWith("/api/auth/") || url.startsWith("/api/accounts")) return MAX_AUTH_BODY_BYTES;
   const path = url.split("?")[0] ?? url;
   if (path.startsWith(FILE_UPLOAD_PREFIX) && !path.endsWith("/revert")) return Math.max(uploadMaxBytes, MAX_BODY_BYTES);
+  if (path.startsWith(IMPORT_PREFIX)) return MAX_IMPORT_BODY_BYTES;
   return MAX_BODY_BYTES;
 }
 

@@ -10,7 +10,7 @@ import { lockPage } from "@/lib/wiki/page-writes";
 import { refreshPageState } from "@/lib/wiki/startup";
 import { firstOrigins, fromRuns, nextOrigins, toRuns } from "@/lib/wiki/blame-lines";
 import { MAX_SUMMARY_LENGTH } from "@/lib/wiki/schema";
-import { readDump, type DumpEvent, type DumpRevision } from "./mediawiki-xml";
+import { readDump, type Chunks, type DumpEvent, type DumpRevision } from "./mediawiki-xml";
 import { wikitextToMarkdown } from "./wikitext";
 
 // Importing a MediaWiki export (decision 0023): one transaction per page, revisions written in batches as they are
@@ -42,7 +42,7 @@ type PageHeader = Extract<DumpEvent, { type: "page" }>;
 
 /** Import an export read from `chunks`. Throws a 400 AppError on malformed input (pages already complete stay). */
 export async function importMediaWiki(
-  chunks: AsyncIterable<Uint8Array>,
+  chunks: Chunks,
   options: { origin: "api" | "shell"; bytesTotal?: number | null; onProgress?: (p: ImportProgress) => void },
 ): Promise<ImportSummary & { run: number }> {
   const run = await db().importRun.create({ data: { origin: options.origin, bytesTotal: options.bytesTotal ?? null }, select: { id: true } });

@@ -26,6 +26,22 @@ const MIN_SCHEMA = [0, 10];
 /** Longest text of one element kept (a revision's text past it is a 400): far above MediaWiki's own 2 MiB. */
 const MAX_ELEMENT_CHARS = 8 * 1024 * 1024;
 
+/** Bytes as they arrive: a Node stream, a web stream (a request's body) or a list. */
+export type Chunks = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ReadableStream<Uint8Array>;
+
+async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 function bad(message: string): AppError {
   return new AppError("bad_request", message);
 }
@@ -35,7 +51,8 @@ function bad(message: string): AppError {
  * stream throws a 400 AppError when it is met: every event before it has been given, the page it cuts has not
  * ended. `onBytes` counts the bytes read (for progress).
  */
-export async function* readDump(chunks: AsyncIterable<Uint8Array>, onBytes?: (n: number) => void): AsyncGenerator<DumpEvent> {
+export async function* readDump(input: Chunks, onBytes?: (n: number) => void): AsyncGenerator<DumpEvent> {
+  const chunks = input instanceof ReadableStream ? streamChunks(input) : input;
   const parser = new SaxesParser({ xmlns: false, position: true });
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const queue: DumpEvent[] = [];

@@ -1,0 +1,19 @@
+import { route } from "@/lib/http/route";
+import { assertAdmin } from "@/lib/auth/permissions";
+import { AppError } from "@/lib/errors";
+import { importMediaWiki } from "@/lib/transfer/mediawiki";
+
+/**
+ * POST /api/admin/import/mediawiki (admins): the body is a MediaWiki XML export, read as it arrives (at most
+ * MAX_IMPORT_BODY_BYTES; `npm run import:mediawiki` takes any size) -> {pages, revisions, users, skipped, renamed}.
+ */
+export const POST = route({ auth: true }, async ({ req, user }) => {
+  assertAdmin(user);
+  if (!req.body) throw new AppError("bad_request", "The body must be a MediaWiki XML export");
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  const { pages, revisions, users, skipped, renamed, run } = await importMediaWiki(req.body, {
+    origin: "api",
+    bytesTotal: declared > 0 ? declared : null,
+  });
+  return { pages, revisions, users, skipped, renamed, run };
+});

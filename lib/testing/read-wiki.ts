@@ -1,0 +1,38 @@
+// Prints, as JSON, what the API's read handlers answer for a set of titles and people in the database at
+// DATABASE_URL (the same lib functions the handlers call): how the backup tests compare a restored wiki with its
+// original. Run: node --conditions=react-server --import tsx lib/testing/read-wiki.ts '{"titles": [...], "people": [...], "tokens": [...]}'
+import { getPageOrThrow } from "@/lib/wiki/page-reads";
+import { listHistory, getRevisionOrThrow } from "@/lib/wiki/revisions";
+import { readBlame } from "@/lib/wiki/blame";
+import { listBacklinks } from "@/lib/wiki/links";
+import { listComments } from "@/lib/talk/list-cache";
+import { getFileWithVersions } from "@/lib/files/reads";
+import { getProfileOrThrow, listContributions } from "@/lib/people/profiles";
+import { userForToken } from "@/lib/auth/tokens";
+import { searchPages } from "@/lib/wiki/search";
+import { listRecentChanges } from "@/lib/wiki/changes";
+import { db } from "@/lib/db";
+
+const ask = JSON.parse(process.argv[2] ?? "{}") as { titles: string[]; files: string[]; people: string[]; tokens: string[]; search: string[] };
+const settle = async <T>(p: Promise<T>) => p.then((v) => ({ ok: v }), (e: unknown) => ({ error: String((e as Error).message) }));
+const out: Record<string, unknown> = {};
+for (const title of ask.titles ?? []) {
+  const history = await settle(listHistory(title, { limit: 500 }));
+  out[`page ${title}`] = await settle(getPageOrThrow(title));
+  out[`history ${title}`] = history;
+  out[`blame ${title}`] = await settle(readBlame(title, null));
+  out[`backlinks ${title}`] = await settle(listBacklinks(title, { limit: 500 }));
+  out[`talk ${title}`] = await settle(listComments(title, { limit: 500 }));
+  if ("ok" in history) for (const r of history.ok.revisions) out[`revision ${r.id}`] = await settle(getRevisionOrThrow(r.id));
+}
+for (const title of ask.files ?? []) out[`file ${title}`] = await settle(getFileWithVersions(title, { limit: 50 }));
+for (const name of ask.people ?? []) {
+  out[`user ${name}`] = await settle(getProfileOrThrow(name));
+  out[`contributions ${name}`] = await settle(listContributions(name, { limit: 500 }));
+}
+for (const token of ask.tokens ?? []) out[`token ${token.slice(0, 6)}`] = (await userForToken(token))?.username ?? null;
+for (const q of ask.search ?? []) out[`search ${q}`] = await settle(searchPages(q, { limit: 20, offset: 0 }));
+out["recent changes"] = await listRecentChanges({ limit: 500 });
+out.outbox = await db().outboxMessage.findMany({ orderBy: { id: "asc" }, select: { toAddress: true, subject: true, status: true } });
+process.stdout.write(JSON.stringify(out));
+process.exit(0);

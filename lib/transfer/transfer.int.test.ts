@@ -1,0 +1,162 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { createDatabaseIfMissing, dropDatabase } from "@/lib/db/databases.mjs";
+import { db } from "@/lib/db";
+import { newPage, testPeople, unique } from "@/lib/testing/factories";
+import { savePage } from "@/lib/wiki/save";
+import { deletePage, movePage, revertPage } from "@/lib/wiki/page-lifecycle";
+import { setWatch } from "@/lib/wiki/watches";
+import { postComment } from "@/lib/talk/comments";
+import { createToken } from "@/lib/auth/tokens";
+import { uploadFile } from "@/lib/files/uploads";
+import { backup } from "./backup";
+import { exportHistory, exportMarkdown } from "./export";
+
+const people = testPeople({ ann: "editor", bob: "editor", admin: "admin" });
+const work = mkdtempSync(path.join(tmpdir(), "vellum-transfer-"));
+const madeDatabases: string[] = [];
+after(async () => {
+  rmSync(work, { recursive: true, force: true });
+  for (const url of madeDatabases) await dropDatabase(url).catch(() => undefined);
+});
+
+/** A new, empty (migrated) wiki database: a copy of the test run's template. */
+async function emptyDatabase(): Promise<string> {
+  const template = new URL(process.env.TEST_TEMPLATE_DATABASE_URL!);
+  const url = new URL(template);
+  url.pathname = `${template.pathname}_r${unique("").slice(1)}`.replace(/-/g, "");
+  await createDatabaseIfMissing(url.toString(), { template: decodeURIComponent(template.pathname.slice(1)) });
+  madeDatabases.push(url.toString());
+  return url.toString();
+}
+
+/** Run a TypeScript entry point as the shell tools do, against `databaseUrl` (its own in-process cache). */
+function runTool(entry: string, args: string[], databaseUrl: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
+  delete env.MEMCACHE_SERVERS;
+  return spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", entry, ...args], { env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+}
+
+const bodyOf = (bytes: Buffer) => new Blob([new Uint8Array(bytes)]).stream();
+
+/** A small wiki with a bit of everything: edits, a revert, a move, a deletion, talk, watches, a token, a file. */
+async function makeWiki() {
+  const { title, revision } = await newPage(people.ann, "# Bees\nBees make honey.\nSee [[Flowers]].");
+  const r2 = await savePage({ title, markdown: "# Bees\nBees make honey and wax.\nSee [[Flowers]].", baseRevisionId: revision.id, author: people.bob });
+  await revertPage({ title, revisionId: revision.id, author: people.bob });
+  const flowers = await newPage(people.bob, "Flowers feed [[" + title + "|bees]].", unique("Flowers"));
+  const moved = unique("Moved flowers");
+  await movePage({ from: flowers.title, to: moved, leaveRedirect: true, author: people.ann });
+  const gone = await newPage(people.ann, "to be deleted");
+  await deletePage({ title: gone.title, reason: "test", author: people.admin });
+  await postComment({ title, content: "Are bees *fuzzy*?", author: people.bob, clientIp: "192.0.2.9" });
+  await setWatch(people.ann.id, title, true);
+  const { token } = await createToken(people.bob.id, { name: "backup test" }, "session");
+  const bytes = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(600_000, 7)]);
+  const file = `File:${unique("Manual")}.pdf`;
+  await uploadFile({ title: file, body: bodyOf(bytes), declaredLength: bytes.length, summary: "the manual", author: people.ann });
+  return { titles: [title, flowers.title, moved, gone.title], files: [file], people: [people.ann.username, people.bob.username], tokens: [token], search: ["honey"], bytes, file, r2 };
+}
+
+test("backup while edits land, restore into an empty wiki: it answers every read as the original did", async () => {
+  const wiki = await makeWiki();
+  // edits keep landing while the backup reads its snapshot
+  const busy = unique("Busy");
+  let base = (await newPage(people.admin, "0", busy)).revision.id;
+  let stop = false;
+  const editing = (async () => {
+    for (let i = 1; !stop && i < 200; i++) base = (await savePage({ title: busy, markdown: String(i), baseRevisionId: base, author: people.admin })).revision.id;
+  })();
+  const file = path.join(work, "wiki.vellum-backup.gz");
+  const manifest = await backup(file);
+  stop = true;
+  await editing;
+  assert.ok(manifest.revisions!.rows > 0 && manifest.blob_chunks!.rows >= 3 && manifest.outbox!.rows >= 0);
+
+  const target = await emptyDatabase();
+  const restored = runTool("lib/transfer/cli.ts", ["restore", file], target);
+  assert.equal(restored.status, 0, restored.stderr + restored.stdout);
+  assert.match(restored.stdout, /counts and hashes match the backup/);
+
+  // compared with the original for everything the edits after the snapshot did not touch (the admin's busy page)
+  const ask = JSON.stringify({ titles: wiki.titles, files: wiki.files, people: wiki.people, tokens: wiki.tokens, search: wiki.search });
+  const original = runTool("lib/testing/read-wiki.ts", [ask], process.env.DATABASE_URL!);
+  const copy = runTool("lib/testing/read-wiki.ts", [ask], target);
+  assert.equal(original.status, 0, original.stderr);
+  assert.equal(copy.status, 0, copy.stderr);
+  const a = JSON.parse(original.stdout) as Record<string, unknown>;
+  const b = JSON.parse(copy.stdout) as Record<string, unknown>;
+  delete a["recent changes"]; // the busy page kept changing after the snapshot
+  delete b["recent changes"];
+  assert.deepEqual(b, a);
+  assert.ok(JSON.stringify(b).includes("Bees make honey."), "the restored wiki has the pages");
+  assert.notEqual(b[`token ${wiki.tokens[0]!.slice(0, 6)}`], null, "an access token still works");
+
+  // the busy page was copied as one consistent state: its latest revision is there, with its text
+  const busyRows = runTool("lib/testing/read-wiki.ts", [JSON.stringify({ titles: [busy] })], target);
+  const busyPage = (JSON.parse(busyRows.stdout) as Record<string, { ok?: { markdown: string; revision: { number: number } } }>)[`page ${busy}`]!.ok!;
+  assert.equal(busyPage.markdown, String(busyPage.revision.number - 1));
+
+  // restoring again into the now full wiki is refused, and changes nothing
+  const again = runTool("lib/transfer/cli.ts", ["restore", file], target);
+  assert.notEqual(again.status, 0);
+  assert.match(again.stderr, /not empty/);
+});
+
+test("a truncated or altered backup is refused before anything is written", async () => {
+  const { title } = await newPage(people.ann, "Some text to keep.");
+  const file = path.join(work, "small.gz");
+  await backup(file);
+  const whole = readFileSync(file);
+  const truncated = path.join(work, "truncated.gz");
+  writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length * 0.6)));
+  const text = gunzipSync(whole).toString("utf8");
+  const altered = path.join(work, "altered.gz");
+  writeFileSync(altered, gzipSync(Buffer.from(text.replace("Some text to keep.", "Some text to kept."))));
+  const cut = path.join(work, "cut.gz");
+  writeFileSync(cut, gzipSync(Buffer.from(text.split("\n").slice(0, -2).join("\n") + "\n")));
+  const notBackup = path.join(work, "plain.txt");
+  writeFileSync(notBackup, "hello");
+  for (const bad of [truncated, altered, cut, notBackup]) {
+    const target = await emptyDatabase();
+    const result = runTool("lib/transfer/cli.ts", ["restore", bad], target);
+    assert.notEqual(result.status, 0, `${path.basename(bad)} was accepted`);
+    assert.match(result.stderr, /not a whole|altered|cut short|not a Vellum backup|checksum|damaged/, result.stderr);
+    const check = runTool("lib/testing/read-wiki.ts", [JSON.stringify({ titles: [title] })], target);
+    assert.match(check.stdout, /"error":"There is no page called/, `${path.basename(bad)}: nothing written`);
+  }
+});
+
+test("export: every current page as Markdown with front matter and every file; --history: a git repository of every revision", async () => {
+  const wiki = await makeWiki();
+  const dir = path.join(work, "export");
+  await exportHistory(dir);
+  const { pages, files } = await exportMarkdown(dir);
+  assert.ok(pages >= 3 && files >= 1);
+  const bees = readFileSync(path.join(dir, `${wiki.titles[0]!.replaceAll(" ", "_")}.md`), "utf8");
+  const front = /^---\ntitle: (.+)\nrevision: (\d+)\nauthor: (.+)\nupdated: (.+)\n---\n([\s\S]*)$/.exec(bees);
+  assert.ok(front, bees);
+  assert.equal(JSON.parse(front[1]!), wiki.titles[0]);
+  assert.equal(JSON.parse(front[3]!), people.bob.username, "the reverting author saved the current revision");
+  assert.equal(front[5], "# Bees\nBees make honey.\nSee [[Flowers]].");
+  assert.deepEqual(readFileSync(path.join(dir, wiki.file.replaceAll(" ", "_"))), wiki.bytes, "the file's bytes");
+  const md = (title: string) => `${title.replaceAll(" ", "_")}.md`;
+  assert.ok(!existsSync(path.join(dir, md(wiki.titles[3]!))), "a deleted page is not exported");
+  assert.ok(existsSync(path.join(dir, md(wiki.titles[2]!))), "a moved page is under its new title");
+
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" });
+  assert.equal(git("status", "--porcelain"), "", "the export is the repository's last commit");
+  const total = await db().revision.count();
+  assert.equal(Number(git("rev-list", "--count", "HEAD").trim()), total, "one commit per revision");
+  const log = git("log", "--format=%an|%aI|%s", "--", md(wiki.titles[0]!)).trim().split("\n");
+  assert.equal(log.length, 3);
+  assert.match(log[2]!, new RegExp(`^${people.ann.username}\\|`), "the first commit is ann's");
+  const blame = git("blame", "--line-porcelain", md(wiki.titles[0]!));
+  assert.match(blame, /Bees make honey\./);
+  assert.match(git("log", "--format=%s", "--diff-filter=D", "--", md(wiki.titles[3]!)), /Deleted/);
+});
