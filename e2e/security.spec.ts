@@ -3,7 +3,7 @@ import http from "node:http";
 import sharp from "sharp";
 import { pngClaiming } from "../lib/testing/images";
 import { startApp } from "../scripts/lib/app.mjs";
-import { PASSWORD, apiContexts, createAccount, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
+import { PASSWORD, apiContexts, createAccount, makeAdmin, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
 
 // The security suite (`npm run test:security`, and part of `npm test`): hostile input against the real server,
 // over HTTP. Every probe counts; at the end the suite says how many it tried and how many got through (0: any that
@@ -133,6 +133,8 @@ test("CSRF: every state-changing endpoint refuses a foreign Origin (403) and cha
     ["POST", "/api/admin/cache/flush", undefined],
     ["PUT", `/api/files/File:${slugPath(title)}.png`, "not really a png"],
     ["POST", `/api/files/File:${slugPath(title)}.png/revert`, { versionId: 1 }],
+    ["POST", "/api/admin/import/mediawiki", "<mediawiki version=\"0.11\"></mediawiki>"],
+    ["PATCH", `/api/admin/users/${name}`, { email: "thief@example.test" }],
   ];
   for (const [method, url, data] of calls) {
     const res = await evil.fetch(url, { method, data });
@@ -806,4 +808,73 @@ test("files: two uploads of one name at once are both kept, in order; the same b
     if (limited) probe((await res.json()).error.code === "rate_limited", "a 429 says rate_limited");
   }
   probe(limited, "uploading as fast as possible never met the rate limit");
+});
+
+/** A MediaWiki export of one page, `text` its wikitext (raw: entities and markup as given). */
+function mediawikiExport(title: string, text: string, prolog = "", version = "0.11"): string {
+  return `${prolog}<mediawiki xmlns="http://www.mediawiki.org/xml/export-${version}/" version="${version}"><siteinfo><dbname>security${version.replace(".", "")}</dbname></siteinfo>` +
+    `<page><title>${title}</title><ns>0</ns><id>1</id><revision><id>1</id><timestamp>2020-01-01T00:00:00Z</timestamp>` +
+    `<contributor><username>Mallory</username></contributor><text xml:space="preserve">${text}</text></revision></page></mediawiki>`;
+}
+
+test("MediaWiki import: only admins, only from the site; entity bombs, external entities, other schemas and broken XML are 400 and import nothing", async () => {
+  const title = newTitle("Imported");
+  const body = mediawikiExport(title, "hello");
+  const headers = { "Content-Type": "application/xml" };
+  probe((await (await ctx()).post("/api/admin/import/mediawiki", { data: body, headers })).status() === 401, "a signed-out import");
+  const editor = await signedIn();
+  probe((await editor.c.post("/api/admin/import/mediawiki", { data: body, headers })).status() === 403, "an editor's import");
+  probe((await editor.c.get("/api/admin/import/mediawiki")).status() === 403, "an editor read the import runs");
+  const admin = await signedIn();
+  await makeAdmin(admin.name);
+  const noOrigin = await ctx({}, await admin.c.storageState());
+  probe((await noOrigin.post("/api/admin/import/mediawiki", { data: body, headers })).status() === 403, "a cookie import without Origin");
+  const hostile: [string, string][] = [
+    ["billion laughs", mediawikiExport(title, "&c;", `<?xml version="1.0"?><!DOCTYPE mediawiki [<!ENTITY a "${"a".repeat(50)}"><!ENTITY b "${"&a;".repeat(50)}"><!ENTITY c "${"&b;".repeat(50)}">]>`)],
+    ["external entity", mediawikiExport(title, "&x;", `<?xml version="1.0"?><!DOCTYPE mediawiki [<!ENTITY x SYSTEM "file:///etc/passwd">]>`)],
+    ["parameter entity", mediawikiExport(title, "x", `<?xml version="1.0"?><!DOCTYPE mediawiki [<!ENTITY % p SYSTEM "http://127.0.0.1:9/x.dtd"> %p;]>`)],
+    ["undeclared entity", mediawikiExport(title, "&passwd;")],
+    ["another schema", mediawikiExport(title, "x", "", "0.3")],
+    ["not MediaWiki", `<html><body>${title}</body></html>`],
+    ["truncated", body.slice(0, body.indexOf("hello"))],
+    ["malformed", body.replace("</title>", "</titel>")],
+    ["not UTF-8", body.replace("hello", "\xff\xfe")],
+  ];
+  for (const [what, xml] of hostile) {
+    const data = what === "not UTF-8" ? Buffer.concat([Buffer.from(body.slice(0, body.indexOf("hello"))), Buffer.from([0xff, 0xfe]), Buffer.from(body.slice(body.indexOf("hello") + 5))]) : xml;
+    const res = await admin.c.post("/api/admin/import/mediawiki", { data, headers });
+    const text = await res.text();
+    probe(res.status() === 400 && !/passwd|root:/.test(text), `${what}: answered ${res.status()} ${text.slice(0, 200)}`);
+  }
+  probe((await (await ctx()).get(`/api/pages/${slugPath(title)}`)).status() === 404, "a refused import left a page");
+  // a title MediaWiki allows and Vellum refuses is skipped and listed; a name of an existing account is never merged into it
+  const taken = mediawikiExport("Back\\slash", "x").replace("<username>Mallory</username>", `<username>${admin.name}</username>`) ;
+  const ok = await admin.c.post("/api/admin/import/mediawiki", { data: taken.replace("</page>", `</page><page><title>${title}</title><ns>0</ns><id>2</id><revision><id>2</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>${admin.name}</username></contributor><text>mine?</text></revision></page>`), headers });
+  const summary = (await ok.json()) as { skipped: { title: string }[]; renamed: { from: string; to: string }[] };
+  probe(ok.status() === 200 && summary.skipped.some((s) => s.title === "Back\\slash"), `a refused title was not skipped: ${JSON.stringify(summary)}`);
+  const history = (await (await ctx()).get(`/api/history/${slugPath(title)}`).then((r) => r.json())) as { revisions: { author: { username: string } | null }[] };
+  probe(history.revisions[0]?.author?.username !== admin.name, "an imported author was merged into an existing account");
+  probe(summary.renamed.some((r) => r.from === admin.name && r.to !== admin.name), "the colliding author was not renamed");
+});
+
+test("blame: bad revisions, another page's revision and hostile titles are 4xx; blame shows text, never HTML", async () => {
+  const { c } = await signedIn();
+  const title = newTitle("Blamed");
+  const saved = (await (await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "<img src=x onerror=alert(1)>\nsecond", baseRevisionId: null } })).json()) as { revision: { id: number } };
+  const other = newTitle("Other");
+  const otherRev = (await (await c.put(`/api/pages/${slugPath(other)}`, { data: { markdown: "x", baseRevisionId: null } })).json()) as { revision: { id: number } };
+  const anon = await ctx();
+  for (const [url, want] of [
+    [`/api/blame/${slugPath(title)}?revision=abc`, 400], [`/api/blame/${slugPath(title)}?revision=99999999999`, 400],
+    [`/api/blame/${slugPath(title)}?revision=-1`, 400], [`/api/blame/${slugPath(title)}?revision=${otherRev.revision.id}`, 404],
+    [`/api/blame/${slugPath(newTitle("Missing"))}`, 404], ["/api/blame/a%00b", 400], ["/api/blame/%E0%A4%A", 400], ["/api/blame/x%5Dy", 400],
+    [`/blame/${slugPath(title)}?revision=abc`, 400], ["/blame/a%5Bb", 400],
+  ] as [string, number][]) {
+    const res = await anon.get(url);
+    probe(res.status() === want, `${url} answered ${res.status()}, not ${want}`);
+  }
+  const blame = (await (await anon.get(`/api/blame/${slugPath(title)}`)).json()) as { lines: { text: string; revision: { id: number } }[] };
+  probe(blame.lines[0]?.text === "<img src=x onerror=alert(1)>" && blame.lines[0].revision.id === saved.revision.id, "blame did not give the text as written");
+  const html = await (await anon.get(`/blame/${slugPath(title)}`)).text();
+  probe(!html.includes("<img src=x") && html.includes("&lt;img src=x onerror=alert(1)&gt;"), "the blame page did not escape the text");
 });

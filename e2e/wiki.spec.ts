@@ -78,3 +78,34 @@ test("signed-out visitors can read but are sent to sign in to edit", async ({ pa
   await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
 });
+
+test("the Blame tab: each line beside the change and author that brought it, a band per author, a revert keeping the original author", async ({ page, browser }) => {
+  const title = newTitle("Blamed");
+  const first = await signUpInBrowser(page, newUsername("first"));
+  await saveInEditor(page, title, "Alpha line.\n\nBeta line.\n", "Alpha line.");
+  const other = await browser.newPage();
+  const second = await signUpInBrowser(other, newUsername("second"));
+  await saveInEditor(other, title, "Alpha line.\n\nBeta line, improved.\n\nGamma line.\n", "Gamma line.");
+
+  await other.getByRole("link", { name: "Blame", exact: true }).first().click();
+  await expect(other.getByRole("heading", { name: `Blame of ${title}` })).toBeVisible();
+  const row = (text: string) => other.locator("table.blame tbody tr", { hasText: text });
+  await expect(row("Alpha line.")).toContainText(first);
+  await expect(row("Beta line, improved.")).toContainText(second);
+  await expect(row("Gamma line.")).toHaveClass(/band-\d/);
+  // the change that brought a line links to its diff
+  await row("Beta line, improved.").getByRole("link", { name: "#2" }).click();
+  await expect(other.getByRole("heading", { name: `Changes to ${title}` })).toBeVisible();
+
+  // a revert to revision 1 brings back the first author's lines as theirs
+  await other.goto(`/history/${slugPath(title)}`);
+  other.once("dialog", (d) => d.accept());
+  await other.getByRole("button", { name: "Revert to revision 1" }).click();
+  await expect(other.locator("article")).toContainText("Beta line.");
+  await other.goto(`/blame/${slugPath(title)}`);
+  // one run, revision 1 by the first author, from the first line to the last
+  await expect(other.locator("table.blame tbody tr").first()).toContainText(first);
+  await expect(other.locator("table.blame tr.run-start")).toHaveCount(1);
+  await expect(other.locator("table.blame tbody tr", { hasText: second })).toHaveCount(0);
+  await other.close();
+});

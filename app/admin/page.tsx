@@ -6,18 +6,21 @@ import { mailFileName } from "@/lib/mail/transport";
 import { JsonButton } from "@/app/_components/JsonButton";
 import { formatDate } from "@/app/_components/format";
 import { ProtectForm } from "./ProtectForm";
+import { ImportPanel } from "./ImportPanel";
+import { listImportRuns } from "@/lib/transfer/mediawiki";
 import { AdminOnly, requireAdmin } from "./guard";
 import { TableHead } from "@/app/_components/TableHead";
 
 export const metadata: Metadata = { title: "Administration" };
 
-/** /admin: people and roles, page protection, the mail outbox (admins only). */
+/** /admin: people and roles, page protection, MediaWiki imports, the mail outbox (admins only). */
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   if (!(await requireAdmin("/admin"))) return <AdminOnly heading="Administration" />;
   const { after } = await searchParams;
-  const [{ people, next }, outbox] = await Promise.all([
+  const [{ people, next }, outbox, imports] = await Promise.all([
     listPeople({ after: typeof after === "string" ? after.slice(0, 64) : undefined }),
     outboxOverview(),
+    listImportRuns(),
   ]);
   const toFiles = !getConfig().SMTP_URL;
   const mailTarget = toFiles ? `files in ${getConfig().MAIL_DIR} (SMTP_URL is not set)` : "the SMTP server in SMTP_URL";
@@ -66,6 +69,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       </p>
       <h2>Page protection</h2>
       <ProtectForm />
+      <h2>Import from MediaWiki</h2>
+      <ImportPanel initial={imports} />
       <h2>Mail outbox</h2>
       <p>
         {outbox.counts.pending} pending · {outbox.counts.sent} sent · {outbox.counts.failed} failed. Mail goes to {mailTarget}.

@@ -1,19 +1,25 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { usernameKey } from "@/lib/auth/normal-forms";
+import { normalizeEmail, usernameKey } from "@/lib/auth/normal-forms";
+import { isUniqueViolation } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 
 /** PATCH /api/admin/users/{username} */
 export const adminUserUpdateSchema = z
-  .object({ role: z.enum(["reader", "editor", "admin"]).optional(), blocked: z.boolean().optional() })
+  .object({
+    role: z.enum(["reader", "editor", "admin"]).optional(),
+    blocked: z.boolean().optional(),
+    /** A new address (e.g. for an author imported from another wiki, who has none): they can then sign in by a link mailed to it. */
+    email: z.string().max(320).transform((v, ctx) => normalizeEmail(v) ?? (ctx.addIssue({ code: "custom", message: "not an email address" }), z.NEVER)).optional(),
+  })
   .strict();
 
 /** POST /api/admin/protect/{slug} */
 export const protectSchema = z.object({ level: z.enum(["none", "editor", "admin"]) }).strict();
 
 /**
- * Change someone's role or block them. Admins cannot demote or block themselves (the wiki keeps an admin). A block
+ * Change someone's role, block them, or give them an email address (imported authors have none). Admins cannot demote or block themselves (the wiki keeps an admin). A block
  * also ends every session the person has (decision 0018): they are signed out everywhere.
  */
 export async function updateUserAsAdmin(adminId: string, username: string, changes: z.infer<typeof adminUserUpdateSchema>) {
@@ -22,11 +28,22 @@ export async function updateUserAsAdmin(adminId: string, username: string, chang
   if (user.id === adminId && ((changes.role && changes.role !== "admin") || changes.blocked)) {
     throw new AppError("conflict", "You cannot demote or block yourself");
   }
-  return db().user.update({
-    where: { id: user.id },
-    data: { ...changes, ...(changes.blocked ? { sessionGeneration: { increment: 1 } } : {}) },
-    select: { username: true, displayName: true, role: true, blocked: true },
-  });
+  const { email, ...rest } = changes;
+  try {
+    return await db().user.update({
+      where: { id: user.id },
+      data: {
+        ...rest,
+        ...(changes.blocked ? { sessionGeneration: { increment: 1 } } : {}),
+        // a new address is unverified until its owner follows a link mailed to it
+        ...(email ? { email, emailVerified: null } : {}),
+      },
+      select: { username: true, displayName: true, role: true, blocked: true },
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError("conflict", "Another account has that email address");
+    throw e;
+  }
 }
 
 /** Everyone, for the admin page: alphabetical, `limit` (200) at a time, continuing after the username `after`. */

@@ -327,3 +327,35 @@ async function freeUsername(tx: Tx, name: string): Promise<string> {
     if (!(await taken(candidate))) return candidate;
   }
 }
+
+/** A run whose progress has not moved for this long is no longer running (its process stopped: run it again). */
+const STALLED_MS = 60_000;
+
+export type ImportRunView = {
+  id: number; source: string | null; origin: string; status: "running" | "done" | "failed" | "stopped";
+  bytesRead: number; bytesTotal: number | null; pages: number; revisions: number; users: number;
+  skipped: { title: string; reason: string }[]; renamed: { from: string; to: string }[]; error: string | null;
+  startedAt: string; updatedAt: string; finishedAt: string | null;
+};
+
+/** The latest import runs, newest first, with their progress (shell and API imports alike). */
+export async function listImportRuns(limit = 10): Promise<ImportRunView[]> {
+  const runs = await db().importRun.findMany({ orderBy: { id: "desc" }, take: limit });
+  return runs.map((r) => ({
+    id: r.id,
+    source: r.source,
+    origin: r.origin,
+    status: r.status === "running" && Date.now() - r.updatedAt.getTime() > STALLED_MS ? "stopped" : (r.status as ImportRunView["status"]),
+    bytesRead: Number(r.bytesRead),
+    bytesTotal: r.bytesTotal === null ? null : Number(r.bytesTotal),
+    pages: r.pages,
+    revisions: r.revisions,
+    users: r.users,
+    skipped: r.skipped as ImportRunView["skipped"],
+    renamed: r.renamed as ImportRunView["renamed"],
+    error: r.error,
+    startedAt: r.startedAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  }));
+}

@@ -1,7 +1,13 @@
 import { route } from "@/lib/http/route";
 import { assertAdmin } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
-import { importMediaWiki } from "@/lib/transfer/mediawiki";
+import { importMediaWiki, listImportRuns } from "@/lib/transfer/mediawiki";
+
+/** GET /api/admin/import/mediawiki (admins): the latest import runs with their progress -> {runs}. */
+export const GET = route({ auth: true }, async ({ user }) => {
+  assertAdmin(user);
+  return { runs: await listImportRuns() };
+});
 
 /**
  * POST /api/admin/import/mediawiki (admins): the body is a MediaWiki XML export, read as it arrives (at most
