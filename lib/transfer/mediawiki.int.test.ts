@@ -172,3 +172,19 @@ test("a page of 10,000 revisions goes through in batches; its blame names the re
   assert.equal(blame.lines[4]!.revision.number, 10_000);
   assert.equal(blame.lines[4]!.revision.author?.username, "Writer_1");
 });
+
+test("an import stopped part way (the process died) resumes: run again, it adds what is missing and nothing twice", async () => {
+  const titles = Array.from({ length: 6 }, () => unique("Resumed"));
+  const xml = dump(titles.map((t, i) => page(t, i + 1, revision(1000 + i * 2, "2022-01-01T00:00:00Z", `first ${i}`) + revision(1001 + i * 2, "2022-01-02T00:00:00Z", `second ${i}`))).join(""), { dbname: unique("resume") });
+  async function* dies(): AsyncGenerator<Uint8Array> {
+    yield Buffer.from(xml.slice(0, xml.indexOf(titles[3]!)));
+    throw new Error("the process was killed");
+  }
+  await assert.rejects(importMediaWiki(dies(), { origin: "shell" }), /killed/);
+  const stopped = await db().importRun.findFirstOrThrow({ orderBy: { id: "desc" } });
+  assert.equal(stopped.status, "failed");
+  assert.ok(stopped.revisions >= 4, "the pages before the crash were kept");
+  const resumed = await importMediaWiki(fromText(xml), { origin: "shell" });
+  assert.equal(resumed.revisions + stopped.revisions, 12, "together: every revision once");
+  for (const t of titles) assert.equal((await listHistory(t, { limit: 10 })).revisions.length, 2);
+});

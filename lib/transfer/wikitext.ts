@@ -72,9 +72,9 @@ export function wikitextToMarkdown(source: string, ctx: WikitextContext): string
     out.push(escapeLineStart(inline(line, ctx, categories)));
   }
   let markdown = out.join("\n");
-  markdown = restore(markdown, kept, false).replace(/\n{3,}/g, "\n\n").replace(/^\n+/, "");
+  markdown = restore(markdown, kept, false).replace(/\n{3,}/g, "\n\n").replace(/^\n+/, "").replace(/\s+$/, "");
   if (categories.length > 0) {
-    markdown = markdown.replace(/\s+$/, "") + `\n\nCategories: ${[...new Set(categories)].map((c) => `[[Category:${c}]]`).join(", ")}\n`;
+    markdown += `\n\nCategories: ${[...new Set(categories)].map((c) => `[[Category:${c}]]`).join(", ")}`;
   }
   return markdown;
 }
@@ -86,35 +86,38 @@ export function wikitextToMarkdown(source: string, ctx: WikitextContext): string
 function keepAside(text: string, keep: (k: Kept) => string): string {
   const tags: [RegExp, Kept["kind"]][] = [
     [/<!--[\s\S]*?(?:-->|$)/g, "comment"],
-    [/<nowiki\s*>([\s\S]*?)<\/nowiki\s*>|<nowiki\s*\/>/gi, "nowiki"],
+    [/<nowiki\s*>([\s\S]*?)(?:<\/nowiki\s*>|$)|<nowiki\s*\/>/gi, "nowiki"],
     [/<pre(?:\s[^>]*)?>([\s\S]*?)(?:<\/pre\s*>|$)/gi, "pre"],
     [/<(?:syntaxhighlight|source)(?:\s[^>]*)?>([\s\S]*?)(?:<\/(?:syntaxhighlight|source)\s*>|$)/gi, "pre"],
-    [/<code(?:\s[^>]*)?>([\s\S]*?)<\/code\s*>/gi, "code"],
-    [/<math(?:\s[^>]*)?>([\s\S]*?)<\/math\s*>/gi, "math"],
+    [/<code(?:\s[^>]*)?>([\s\S]*?)(?:<\/code\s*>|$)/gi, "code"],
+    [/<math(?:\s[^>]*)?>([\s\S]*?)(?:<\/math\s*>|$)/gi, "math"],
   ];
   for (const [re, kind] of tags) text = text.replace(re, (all, inner?: string) => keep({ kind, text: kind === "comment" ? all : inner ?? "" }));
-  // templates and parser functions, by brace depth (linear)
+  // (an element left open runs to the end of the text: each pattern scans the text once)
+  // templates, parser functions and parameters ({{{1}}}), by a stack of brace widths (linear)
   let result = "";
-  let depth = 0;
+  const widths: number[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     if (text[i] === "{" && text[i + 1] === "{") {
-      if (depth === 0) {
+      if (widths.length === 0) {
         result += text.slice(start, i);
         start = i;
       }
-      depth++;
-      i++;
-    } else if (text[i] === "}" && text[i + 1] === "}" && depth > 0) {
-      depth--;
-      i++;
-      if (depth === 0) {
+      const width = text[i + 2] === "{" ? 3 : 2;
+      widths.push(width);
+      i += width - 1;
+    } else if (text[i] === "}" && text[i + 1] === "}" && widths.length > 0) {
+      const width = widths.at(-1) === 3 && text[i + 2] === "}" ? 3 : 2;
+      widths.pop();
+      i += width - 1;
+      if (widths.length === 0) {
         result += keep({ kind: "template", text: text.slice(start, i + 1) });
         start = i + 1;
       }
     }
   }
-  result += depth > 0 ? keep({ kind: "template", text: text.slice(start) }) : text.slice(start);
+  result += widths.length > 0 ? keep({ kind: "template", text: text.slice(start) }) : text.slice(start);
   return result;
 }
 
@@ -310,6 +313,7 @@ function inline(line: string, ctx: WikitextContext, categories: string[]): strin
   let italic = false;
   let i = 0;
   let plainFrom = 0;
+  const pairs = line.includes("[[") ? pairBrackets(line) : null;
   const flush = (to: number) => {
     out += escapePlain(decodeEntitiesKeepingTags(line.slice(plainFrom, to)));
   };
@@ -335,7 +339,7 @@ function inline(line: string, ctx: WikitextContext, categories: string[]): strin
       continue;
     }
     if (c === "[" && line[i + 1] === "[") {
-      const end = matchingBrackets(line, i);
+      const end = pairs?.get(i) ?? -1;
       if (end !== -1) {
         flush(i);
         let after = end + 2;
@@ -353,7 +357,7 @@ function inline(line: string, ctx: WikitextContext, categories: string[]): strin
       if (ext) {
         flush(i);
         const label = ext[2]?.trim();
-        out += label ? `[${inline(label, ctx, categories)}](${ext[1]!.replace(/[()]/g, (p) => encodeURIComponent(p))})` : `<${ext[1]}>`;
+        out += label ? `[${inline(label, ctx, categories)}](${ext[1]!.replaceAll("(", "%28").replaceAll(")", "%29")})` : `<${ext[1]}>`;
         i += ext[0].length;
         plainFrom = i;
         continue;
@@ -382,20 +386,20 @@ function decodeEntitiesKeepingTags(text: string): string {
   return decodeEntities(text.replace(/&(lt|gt);/gi, "&amp;$1;")).replace(/&amp;(lt|gt);/gi, "&$1;");
 }
 
-/** The index of the `]]` closing the `[[` at `start` (nested `[[...]]` inside counted), or -1. */
-function matchingBrackets(line: string, start: number): number {
-  let depth = 0;
-  for (let i = start; i < line.length - 1; i++) {
+/** Each `[[` of a line paired with the `]]` that closes it (nested pairs counted), in one pass: open index -> close index. */
+function pairBrackets(line: string): Map<number, number> {
+  const pairs = new Map<number, number>();
+  const open: number[] = [];
+  for (let i = 0; i < line.length - 1; i++) {
     if (line[i] === "[" && line[i + 1] === "[") {
-      depth++;
+      open.push(i);
       i++;
-    } else if (line[i] === "]" && line[i + 1] === "]") {
-      depth--;
-      if (depth === 0) return i;
+    } else if (line[i] === "]" && line[i + 1] === "]" && open.length > 0) {
+      pairs.set(open.pop()!, i);
       i++;
     }
   }
-  return -1;
+  return pairs;
 }
 
 /** `[[...]]`'s inside as Vellum: a link (with MediaWiki's link trail in its label), an embed, or a category. */
