@@ -73,6 +73,7 @@ async function freshDatabase(name) {
 const SYSTEM_PACKAGES = [
   { pkg: "chromium", bin: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
   { pkg: "memcached", bin: "/usr/bin/memcached" },
+  { pkg: "git", bin: "/usr/bin/git" }, // export --history writes a git repository
 ];
 
 /** Where the pid of the test memcached on `port` is kept, so e2e tests can restart it and cleanup can stop it. */

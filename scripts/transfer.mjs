@@ -5,7 +5,7 @@
 // (lib/transfer/cli.ts) with it. Ctrl-C stops the command; an interrupted import resumes when run again.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { ROOT, say, ensureDependencies, ensurePrismaClient } from "./lib/setup.mjs";
+import { ROOT, say, ensureDependencies, ensurePrismaClient, ensureSystemPackages } from "./lib/setup.mjs";
 import { toolServices } from "./lib/tool-services.mjs";
 
 const cleanups = [];
@@ -24,6 +24,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 try {
   ensureDependencies();
   ensurePrismaClient();
+  if (process.argv.includes("--history")) ensureSystemPackages([{ pkg: "git", bin: "/usr/bin/git" }]);
   const env = await toolServices(cleanups);
   // arguments name files relative to where the command was typed (npm runs scripts from the project folder)
   const cwd = process.env.INIT_CWD ?? process.cwd();

@@ -33,6 +33,7 @@ async function importCommand(file: string | undefined) {
   if (!file) usage();
   const size = statSync(file).size;
   const print = progressPrinter("importing");
+  const started = Date.now();
   let latest: ImportProgress | null = null;
   const result = await importMediaWiki(createReadStream(file, { highWaterMark: 256 * 1024 }), {
     origin: "shell",
@@ -40,7 +41,9 @@ async function importCommand(file: string | undefined) {
     onProgress: (p) => print((latest = p)),
   });
   if (latest) print(latest, true);
-  console.log(`imported ${result.pages} pages, ${result.revisions} revisions, ${result.users} new users (run ${result.run})`);
+  const seconds = (Date.now() - started) / 1000;
+  const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(`imported ${result.pages} pages, ${result.revisions} revisions, ${result.users} new users (run ${result.run}) in ${seconds.toFixed(1)} s: ${Math.round(result.revisions / Math.max(seconds, 0.001))} revisions/s, peak memory ${peak} MiB`);
   for (const r of result.renamed) console.log(`  renamed author "${r.from}" -> ${r.to}`);
   for (const s of result.skipped) console.log(`  skipped "${s.title}": ${s.reason}`);
 }

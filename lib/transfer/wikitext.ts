@@ -163,6 +163,7 @@ function codeSpan(text: string): string {
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", nbsp: "\u00a0" };
 
 function decodeEntities(text: string): string {
+  if (!text.includes("&")) return text;
   return text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (all, e: string) => {
     if (e[0] === "#") {
       const n = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
@@ -383,6 +384,7 @@ function inline(line: string, ctx: WikitextContext, categories: string[]): strin
 
 /** Entities in running text: decoded, except those that would make a tag of text. */
 function decodeEntitiesKeepingTags(text: string): string {
+  if (!text.includes("&")) return text;
   return decodeEntities(text.replace(/&(lt|gt);/gi, "&amp;$1;")).replace(/&amp;(lt|gt);/gi, "&$1;");
 }
 
