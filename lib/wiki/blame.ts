@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import type { Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { firstOrigins, fromRuns, linesOf, nextOrigins, toRuns } from "./blame-lines";
+import { repeatInBackground } from "./background";
 
 // Blame kept per revision (decision 0022): made in the transaction that inserts the revision, from its parent's;
 // revisions older than blame (or whose parent had none yet) are filled in the background, page by page, in order.
@@ -80,22 +81,9 @@ export async function fillBlames(deadline: number, only?: { pageId: number; upTo
   }
 }
 
-let filling = false;
-
 /** Fill every missing blame in the background after start-up (revisions saved before blame existed). */
 export function startBlameFill(): void {
-  if (filling) return;
-  filling = true;
-  const step = async () => {
-    try {
-      if (await fillBlames(Date.now() + 500)) filling = false;
-      else setTimeout(() => void step(), 50).unref();
-    } catch (e) {
-      console.error("[vellum] blame fill failed; tried again at the next start:", e);
-      filling = false;
-    }
-  };
-  setTimeout(() => void step(), 1500).unref();
+  repeatInBackground("blame fill", async () => !(await fillBlames(Date.now() + 500)), 1500);
 }
 
 export type BlameLine = {

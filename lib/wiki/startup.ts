@@ -8,6 +8,7 @@ import { linkTargets, lockTitles } from "./links";
 import { MAIN_PAGE_TITLE } from "@/lib/http/names.js";
 import { lockPage, setPageState } from "./page-writes";
 import { recordBlame } from "./blame";
+import { repeatInBackground } from "./background";
 
 // Jobs of an instance's start (instrumentation.ts): the Main Page of a fresh wiki, and bringing pages read by an
 // older renderer up to date (their links and search entry) in the background.
@@ -44,22 +45,10 @@ export async function refreshPageState(page: { id: number; title: string; latest
   });
 }
 
-let refreshing = false;
 
-/** Run refreshStaleLinks in the background after start-up until nothing is left (failures are logged). */
+/** Run refreshStaleLinks in the background after start-up until nothing is left. */
 export function startLinksRefresh(): void {
-  if (refreshing) return;
-  refreshing = true;
-  const step = async () => {
-    try {
-      if ((await refreshStaleLinks()) > 0) setTimeout(() => void step(), 50).unref();
-      else refreshing = false;
-    } catch (e) {
-      console.error("[vellum] links refresh failed; tried again at the next start:", e);
-      refreshing = false;
-    }
-  };
-  setTimeout(() => void step(), 1000).unref();
+  repeatInBackground("links refresh", async () => (await refreshStaleLinks()) > 0, 1000);
 }
 
 /** The welcome a fresh wiki starts with (Markdown; any editor may change it like every page). */
