@@ -11,11 +11,12 @@ import { searchPages } from "@/lib/wiki/search";
 import { listRecentChanges } from "@/lib/wiki/changes";
 import { readBlame } from "@/lib/wiki/blame";
 import { importMediaWiki } from "./mediawiki";
+import { deletePage, movePage } from "@/lib/wiki/page-lifecycle";
 
 // The dump a real MediaWiki 1.39 (Debian's package) made: scripts/fixtures/mediawiki-dump.sh
 const FIXTURE = new URL("./fixtures/mediawiki-1.39.xml", import.meta.url);
 
-testPeople({});
+const people = testPeople({ admin: "admin" });
 
 /** The fixture as a stream of small chunks (so every element is cut somewhere). */
 const fixture = () => createReadStream(FIXTURE, { highWaterMark: 777 });
@@ -187,4 +188,25 @@ test("an import stopped part way (the process died) resumes: run again, it adds 
   const resumed = await importMediaWiki(fromText(xml), { origin: "shell" });
   assert.equal(resumed.revisions + stopped.revisions, 12, "together: every revision once");
   for (const t of titles) assert.equal((await listHistory(t, { limit: 10 })).revisions.length, 2);
+});
+
+test("a newer export of a page moved or deleted here since the last import: its new revisions follow the page, or it is skipped", async () => {
+  const dbname = unique("later");
+  const [a, b] = [unique("Will move"), unique("Will go")];
+  const older = dump(page(a, 1, revision(1, "2023-01-01T00:00:00Z", "a one")) + page(b, 2, revision(2, "2023-01-01T00:00:00Z", "b one")), { dbname });
+  await importMediaWiki(fromText(older), { origin: "shell" });
+  const moved = unique("Moved here");
+  await movePage({ from: a, to: moved, leaveRedirect: false, author: people.admin });
+  await deletePage({ title: b, reason: "not wanted", author: people.admin });
+  const newer = dump(
+    page(a, 1, revision(1, "2023-01-01T00:00:00Z", "a one") + revision(3, "2023-02-01T00:00:00Z", "a two")) +
+    page(b, 2, revision(2, "2023-01-01T00:00:00Z", "b one") + revision(4, "2023-02-01T00:00:00Z", "b two")),
+    { dbname },
+  );
+  const result = await importMediaWiki(fromText(newer), { origin: "shell" });
+  assert.equal(result.revisions, 1);
+  assert.equal((await getPageOrThrow(moved)).markdown, "a two");
+  assert.equal(await currentPageState(a), null, "no new page at the old title");
+  assert.deepEqual(result.skipped.map((s) => s.title), [b]);
+  assert.match(result.skipped[0]!.reason, /deleted here/);
 });

@@ -134,16 +134,25 @@ async function importPage(ctx: ImportContext, header: PageHeader, events: AsyncI
     }
     ctx.seenPages.add(header.id);
   }
+  // the first revision, read before the transaction: a page imported before may have been moved here since
+  const first = await nextRevision(events);
+  if (!first) return null;
+  const earlier = await pageHolding(ctx.source, first.id);
+  if (earlier && earlier.title === null) {
+    await skipPage(events);
+    return "this page was deleted here after an earlier import of it (restore it to import its newer revisions)";
+  }
+  const target = earlier?.title ?? title;
   const written = await db().$transaction(
     async (tx) => {
       // one import of a source writes at a time: a second, concurrent one finds this one's revisions and skips them
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`vellum-import ${ctx.source}`}))::text AS locked`;
-      await lockTitles(tx, { exclusive: [title] });
-      const page = await pageForImport(tx, title);
+      await lockTitles(tx, { exclusive: [target] });
+      const page = await pageForImport(tx, target);
       const writer = new PageWriter(tx, ctx, page);
       await writer.start();
-      let batch: DumpRevision[] = [];
-      let chars = 0;
+      let batch: DumpRevision[] = [first];
+      let chars = first.text.length;
       for (;;) {
         const next = await events.next();
         if (next.done) throw new AppError("bad_request", "Malformed XML: the export ends inside a page");
@@ -159,6 +168,7 @@ async function importPage(ctx: ImportContext, header: PageHeader, events: AsyncI
       }
       await writer.write(batch);
       await writer.finish();
+      if (writer.added === 0 && page.created) await tx.$executeRaw`DELETE FROM pages WHERE id = ${page.id}`;
       return writer.added > 0 ? { id: page.id, latestRevisionId: writer.latestId! } : null;
     },
     { maxWait: 30_000, timeout: PAGE_TIMEOUT_MS },
@@ -167,12 +177,30 @@ async function importPage(ctx: ImportContext, header: PageHeader, events: AsyncI
     ctx.summary.pages++;
     // links, search and redirect from the new latest text, under a save's locks (a crash before this leaves the
     // page for the start-up refresh: its links_renderer was reset above)
-    await refreshPageState({ id: written.id, title, latestRevisionId: written.latestRevisionId });
+    await refreshPageState({ id: written.id, title: target, latestRevisionId: written.latestRevisionId });
   }
   return null;
 }
 
-type ImportPage = { id: number; title: string; latest: { id: number; number: number; markdown: string } | null };
+/** The page's next revision, or null at its end. */
+async function nextRevision(events: AsyncIterator<DumpEvent>): Promise<DumpRevision | null> {
+  for (;;) {
+    const next = await events.next();
+    if (next.done) throw new AppError("bad_request", "Malformed XML: the export ends inside a page");
+    if (next.value.type === "end-page") return null;
+    if (next.value.type === "revision") return next.value.revision;
+  }
+}
+
+/** The page (its title now, null when deleted) holding a revision imported earlier from `source`, or null. */
+async function pageHolding(source: string, sourceRevisionId: number): Promise<{ title: string | null } | null> {
+  const rows = await db().$queryRaw<{ title: string | null }[]>`
+    SELECT p.title FROM imported_revisions i JOIN revisions r ON r.id = i.revision_id JOIN pages p ON p.id = r.page_id
+    WHERE i.source = ${source} AND i.source_revision_id = ${BigInt(sourceRevisionId)}`;
+  return rows[0] ?? null;
+}
+
+type ImportPage = { id: number; title: string; created: boolean; latest: { id: number; number: number; markdown: string } | null };
 
 /**
  * The page row the import writes to, locked: a new one, or the existing page (imported revisions follow its own),
@@ -180,20 +208,21 @@ type ImportPage = { id: number; title: string; latest: { id: number; number: num
  */
 async function pageForImport(tx: Tx, title: string): Promise<ImportPage> {
   let page = await lockPage(tx, title);
+  const created = !page;
   if (!page) {
     await tx.$executeRaw`INSERT INTO pages (title) VALUES (${title})`;
     page = (await lockPage(tx, title))!;
   }
-  if (page.latest_revision_id === null) return { id: page.id, title, latest: null };
+  if (page.latest_revision_id === null) return { id: page.id, title, created, latest: null };
   const latest = await tx.revision.findUniqueOrThrow({
     where: { id: page.latest_revision_id }, select: { id: true, number: true, markdown: true, authorId: true, kind: true, imported: true },
   });
   if (latest.number === 1 && latest.authorId === null && latest.kind === "create" && !latest.imported) {
     await tx.$executeRaw`UPDATE pages SET latest_revision_id = NULL WHERE id = ${page.id}`;
     await tx.$executeRaw`DELETE FROM revisions WHERE id = ${latest.id}`;
-    return { id: page.id, title, latest: null };
+    return { id: page.id, title, created, latest: null };
   }
-  return { id: page.id, title, latest: { id: latest.id, number: latest.number, markdown: latest.markdown } };
+  return { id: page.id, title, created, latest: { id: latest.id, number: latest.number, markdown: latest.markdown } };
 }
 
 /** Writes one page's revisions in order, batch by batch, carrying its blame forward. */
