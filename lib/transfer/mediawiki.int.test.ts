@@ -210,3 +210,15 @@ test("a newer export of a page moved or deleted here since the last import: its 
   assert.deepEqual(result.skipped.map((s) => s.title), [b]);
   assert.match(result.skipped[0]!.reason, /deleted here/);
 });
+
+test("another wiki's export under the same name: revisions with known ids but other times are never taken for imported ones", async () => {
+  const dbname = unique("samename");
+  const [one, two] = [unique("First wiki page"), unique("Second wiki page")];
+  await importMediaWiki(fromText(dump(page(one, 1, revision(1, "2020-01-01T00:00:00Z", "from the first wiki")), { dbname })), { origin: "shell" });
+  const result = await importMediaWiki(fromText(dump(page(two, 1, revision(1, "2021-06-06T00:00:00Z", "from the second wiki")) + page(unique("Fine"), 2, revision(2, "2021-06-07T00:00:00Z", "new")), { dbname })), { origin: "shell" });
+  assert.equal(result.revisions, 1, "the page without a clash is imported");
+  assert.deepEqual(result.skipped.map((s) => s.title), [two]);
+  assert.match(result.skipped[0]!.reason, /another export/);
+  assert.equal((await getPageOrThrow(one)).markdown, "from the first wiki");
+  assert.equal(await currentPageState(two), null);
+});

@@ -143,6 +143,7 @@ async function importPage(ctx: ImportContext, header: PageHeader, events: AsyncI
     return "this page was deleted here after an earlier import of it (restore it to import its newer revisions)";
   }
   const target = earlier?.title ?? title;
+  let ended = false;
   const written = await db().$transaction(
     async (tx) => {
       // one import of a source writes at a time: a second, concurrent one finds this one's revisions and skips them
@@ -156,7 +157,10 @@ async function importPage(ctx: ImportContext, header: PageHeader, events: AsyncI
       for (;;) {
         const next = await events.next();
         if (next.done) throw new AppError("bad_request", "Malformed XML: the export ends inside a page");
-        if (next.value.type === "end-page") break;
+        if (next.value.type === "end-page") {
+          ended = true;
+          break;
+        }
         if (next.value.type !== "revision") continue;
         batch.push(next.value.revision);
         chars += next.value.revision.text.length;
@@ -172,7 +176,12 @@ async function importPage(ctx: ImportContext, header: PageHeader, events: AsyncI
       return writer.added > 0 ? { id: page.id, latestRevisionId: writer.latestId! } : null;
     },
     { maxWait: 30_000, timeout: PAGE_TIMEOUT_MS },
-  );
+  ).catch(async (e: unknown) => {
+    if (!(e instanceof SourceClash)) throw e;
+    if (!ended) await skipPage(events);
+    return e;
+  });
+  if (written instanceof SourceClash) return written.message;
   if (written) {
     ctx.summary.pages++;
     // links, search and redirect from the new latest text, under a save's locks (a crash before this leaves the
@@ -225,6 +234,9 @@ async function pageForImport(tx: Tx, title: string): Promise<ImportPage> {
   return { id: page.id, title, created, latest: { id: latest.id, number: latest.number, markdown: latest.markdown } };
 }
 
+/** A page whose revisions clash with those an earlier import of another wiki under the same name brought. */
+class SourceClash extends Error {}
+
 /** Writes one page's revisions in order, batch by batch, carrying its blame forward. */
 class PageWriter {
   added = 0;
@@ -250,10 +262,16 @@ class PageWriter {
     if (batch.length === 0) return;
     // revisions out of order within a batch are put in order of time (then id)
     batch.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || a.id - b.id);
-    const have = await this.tx.$queryRaw<{ id: bigint }[]>`
-      SELECT source_revision_id AS id FROM imported_revisions
-      WHERE source = ${this.ctx.source} AND source_revision_id = ANY(${batch.map((r) => BigInt(r.id))}::bigint[])`;
+    const have = await this.tx.$queryRaw<{ id: bigint; at: Date }[]>`
+      SELECT i.source_revision_id AS id, r.created_at AS at FROM imported_revisions i JOIN revisions r ON r.id = i.revision_id
+      WHERE i.source = ${this.ctx.source} AND i.source_revision_id = ANY(${batch.map((r) => BigInt(r.id))}::bigint[])`;
     const known = new Set(have.map((r) => Number(r.id)));
+    // a known id with another time is another wiki's revision under the same name: never taken for this one
+    const times = new Map(batch.map((r) => [r.id, r.timestamp.getTime()]));
+    const clash = have.find((r) => times.get(Number(r.id)) !== r.at.getTime());
+    if (clash) {
+      throw new SourceClash(`revision ${clash.id} was imported before from another export calling its wiki "${this.ctx.source.slice("mediawiki:".length)}", with another time: nothing of this page was imported (a different wiki needs its own <dbname>)`);
+    }
     // a revision id already imported, or twice in this batch, is written once
     const fresh = batch.filter((r) => !known.has(r.id) && (known.add(r.id), true));
     if (fresh.length === 0) return;

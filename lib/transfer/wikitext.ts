@@ -15,6 +15,9 @@ const OPEN = "\uE000";
 const CLOSE = "\uE001";
 const SLOT = /\uE000(\d+)\uE001/g;
 
+/** Deepest list nesting written. */
+const MAX_LIST_DEPTH = 32;
+
 /** Lines longer than this are not scanned for bold and italics (kept as their text): the scan stays linear. */
 const MAX_INLINE_LINE = 50_000;
 
@@ -72,7 +75,7 @@ export function wikitextToMarkdown(source: string, ctx: WikitextContext): string
     out.push(escapeLineStart(inline(line, ctx, categories)));
   }
   let markdown = out.join("\n");
-  markdown = restore(markdown, kept, false).replace(/\n{3,}/g, "\n\n").replace(/^\n+/, "").replace(/\s+$/, "");
+  markdown = restore(markdown, kept, false).replace(/\n{3,}/g, "\n\n").replace(/^\n+/, "").trimEnd();
   if (categories.length > 0) {
     markdown += `\n\nCategories: ${[...new Set(categories)].map((c) => `[[Category:${c}]]`).join(", ")}`;
   }
@@ -265,7 +268,9 @@ function table(lines: string[], ctx: WikitextContext, categories: string[]): str
 }
 
 /** One line of a wikitext list (`*`, `#`, `:`, `;` prefixes, nested) as Markdown, indented under its parents. */
-function listItem(prefix: string, content: string, ctx: WikitextContext, categories: string[]): string[] {
+function listItem(whole: string, content: string, ctx: WikitextContext, categories: string[]): string[] {
+  // deeper than MAX_LIST_DEPTH is shown at that depth (Markdown renders nesting past 64 as plain text anyway)
+  const prefix = whole.length > MAX_LIST_DEPTH ? whole.slice(0, MAX_LIST_DEPTH - 1) + whole.at(-1) : whole;
   let indent = "";
   for (const c of prefix.slice(0, -1)) indent += c === "#" ? "   " : c === "*" ? "  " : "";
   const last = prefix.at(-1)!;
