@@ -20,6 +20,9 @@ export type DumpEvent =
   | { type: "revision"; revision: DumpRevision }
   | { type: "end-page" };
 
+/** The elements whose text the import reads. */
+const FIELDS = new Set(["dbname", "base", "case", "title", "id", "timestamp", "comment", "text", "username"]);
+
 /** The oldest export schema this reads (0.10: MediaWiki 1.21, 2013). */
 const MIN_SCHEMA = [0, 10];
 
@@ -96,7 +99,8 @@ export async function* readDump(input: Chunks, onBytes?: (n: number) => void): A
     else if (name === "contributor" && tag.attributes.deleted) rev.hidden = true;
     else if (name === "text" && parent === "revision" && tag.attributes.deleted) rev.text = "";
     text = "";
-    collecting = true;
+    // only the text of elements read is kept: an upload's base64 <contents>, or anything newer schemas add, is skipped
+    collecting = FIELDS.has(name);
   });
   const onText = (t: string) => {
     if (!collecting) return;

@@ -222,3 +222,17 @@ test("another wiki's export under the same name: revisions with known ids but ot
   assert.equal((await getPageOrThrow(one)).markdown, "from the first wiki");
   assert.equal(await currentPageState(two), null);
 });
+
+test("what an import does not read is passed over: file contents (--include-files), other slots, newer elements", async () => {
+  const t = unique("With upload");
+  const big = "QUFB".repeat(3 * 1024 * 1024); // 12 MiB of base64, more than any element the import reads may hold
+  const xml = dump(`<page><title>${t}</title><ns>0</ns><id>1</id><revision><id>1</id><parentid>0</parentid><timestamp>2020-01-01T00:00:00Z</timestamp>` +
+    `<contributor><username>Uploader</username><id>3</id></contributor><minor/><comment>c</comment><origin>1</origin><model>wikitext</model><format>text/x-wiki</format>` +
+    `<text bytes="4" sha1="x" xml:space="preserve">main</text><sha1>x</sha1>` +
+    `<content><role>extra</role><origin>1</origin><model>json</model><format>application/json</format><text>{"not": "main"}</text></content></revision>` +
+    `<upload><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>Uploader</username></contributor><filename>X.png</filename>` +
+    `<contents encoding="base64">${big}</contents></upload><future-element>ignored</future-element></page>`, { dbname: unique("uploads") });
+  const result = await importMediaWiki(slowly(xml), { origin: "shell" });
+  assert.equal(result.revisions, 1);
+  assert.equal((await getPageOrThrow(t)).markdown, "main");
+});
