@@ -97,6 +97,30 @@ test("read-your-writes across instances: after a save returns, the other instanc
   }
 });
 
+test("blame is never stale on either instance: after a save or revert on one, the other's blame (page and API) names it", async () => {
+  const title = newTitle("Blame across");
+  let rev = await save(a, title, "first line\n", null);
+  const firstId = rev.id;
+  for (let i = 1; i <= 6; i++) {
+    const [writer, reader] = i % 2 ? [a, b] : [b, a];
+    for (const ctx of [reader, i % 2 ? anonB : anonA]) {
+      // kept by the front cache for readers of each kind before the change...
+      expect((await (await ctx.get(`/api/blame/${slugPath(title)}`)).json()).revision.id).toBe(rev.id);
+      expect(await (await ctx.get(`/blame/${slugPath(title)}`)).text()).toContain(`#${rev.number}`);
+    }
+    rev = i === 6
+      ? ((await (await writer.post(`/api/revert/${slugPath(title)}`, { data: { revisionId: firstId } })).json()).revision as { id: number; number: number })
+      : await save(writer, title, `first line\nline ${i}\n`, rev.id);
+    // ...and current after it, on the other instance
+    for (const ctx of [reader, i % 2 ? anonB : anonA]) {
+      const blame = (await (await ctx.get(`/api/blame/${slugPath(title)}`)).json()) as { revision: { id: number }; lines: { text: string; revision: { id: number } }[] };
+      expect(blame.revision.id).toBe(rev.id);
+      if (i < 6) expect(blame.lines.find((l) => l.text === `line ${i}`)?.revision.id).toBe(rev.id);
+      else expect(blame.lines.every((l) => l.revision.id === firstId)).toBe(true); // a revert gives the lines back
+    }
+  }
+});
+
 test("signed-out views come from the front cache and are never stale after an edit on the other instance", async () => {
   const title = newTitle("Front");
   let rev = await save(a, title, "first\n", null);

@@ -49,11 +49,11 @@ export default async function BlamePage({ params, searchParams }: Props) {
       <p className="muted">
         {query.data.revision ? (
           <>
-            Revision <a href={`/revision/${blame.revision.id}`}>#{blame.revision.number}</a>
+            Revision <a href={`/revision/${blame.revision.id}`}>{`#${blame.revision.number}`}</a>
             {" "}(<a href={pagePaths.blame(title)}>current</a>).{" "}
           </>
         ) : (
-          <>Current revision (#{blame.revision.number}). </>
+          <>{`Current revision (#${blame.revision.number}). `}</>
         )}
         {lines.length} lines by {authors} {authors === 1 ? "author" : "authors"}: each line beside the change that first
         brought its text into the page; the band at the left is its author&apos;s colour.
@@ -77,7 +77,7 @@ export default async function BlamePage({ params, searchParams }: Props) {
                   <td className="who">
                     {first && (
                       <>
-                        <a href={changeHref(r)}>#{r.number}</a>{" "}
+                        <a href={changeHref(r)}>{`#${r.number}`}</a>{" "}
                         {r.author ? r.author.username : <span className="muted">anonymous</span>}{" "}
                         <time className="muted" dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
                       </>
