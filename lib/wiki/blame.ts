@@ -53,19 +53,36 @@ async function keepOrigins(tx: Tx | ReturnType<typeof db>, id: number, origins: 
     INSERT INTO revision_blames (revision_id, runs) VALUES (${id}, ${toRuns(origins)}) ON CONFLICT (revision_id) DO NOTHING`;
 }
 
+/** Pages looked at per query of the whole wiki's fill: each query reads a bounded range of the (page, number) index. */
+const FILL_PAGE_RANGE = 500;
+
+/** Where the whole wiki's fill goes on from (a page id): it walks the pages in ranges, then starts again at 0. */
+let fillFrom = 0;
+
 /**
  * Fill missing blames, oldest first within each page, until `deadline` (ms since the epoch) or nothing is left;
  * only page `pageId` when given, up to revision number `upTo`. Returns whether everything asked for is filled.
  * Each revision is its own statement: it needs only its parent's kept blame, so a fill that stops resumes anywhere.
+ * The whole wiki is walked a range of pages at a time, so no query scans every revision.
  */
 export async function fillBlames(deadline: number, only?: { pageId: number; upTo: number }): Promise<boolean> {
   for (;;) {
+    const [from, to] = only ? [only.pageId, only.pageId + 1] : [fillFrom, fillFrom + FILL_PAGE_RANGE];
     const missing = await db().$queryRaw<{ id: number; page_id: number; number: number; parent_id: number | null }[]>`
       SELECT r.id, r.page_id, r.number, r.parent_id FROM revisions r
-      WHERE NOT EXISTS (SELECT 1 FROM revision_blames b WHERE b.revision_id = r.id)
-        AND (${only?.pageId ?? null}::int IS NULL OR (r.page_id = ${only?.pageId ?? 0} AND r.number <= ${only?.upTo ?? 0}))
+      WHERE r.page_id >= ${from} AND r.page_id < ${to} AND r.number <= ${only?.upTo ?? 2 ** 31 - 1}
+        AND NOT EXISTS (SELECT 1 FROM revision_blames b WHERE b.revision_id = r.id)
       ORDER BY r.page_id, r.number LIMIT 50`;
-    if (missing.length === 0) return true;
+    if (missing.length === 0) {
+      if (only) return true;
+      const last = await db().$queryRaw<{ max: number | null }[]>`SELECT max(id) AS max FROM pages`;
+      if (to > (last[0]?.max ?? 0)) {
+        fillFrom = 0; // a whole pass found nothing more: the next fill starts again from the first page
+        return true;
+      }
+      fillFrom = to;
+      continue;
+    }
     for (const r of missing) {
       if (Date.now() > deadline) return false;
       await db().$transaction(async (tx) => {

@@ -131,7 +131,8 @@ test("search: hostile text is indexed in linear time, and stays findable", async
     const tag = unique("hostile").replace("-", "");
     const markdown = `${tag} ${shape.repeat(Math.ceil(60_000 / shape.length))}\n`;
     await create(title, markdown);
-    assert.deepEqual(await titles(tag), [title], `found after saving ${JSON.stringify(shape)} repeated`);
+    // (another page of this loop may come too: titles that look alike, "Hostile-…", are offered as typos of the tag)
+    assert.ok((await titles(tag)).includes(title), `found after saving ${JSON.stringify(shape)} repeated`);
   }
 });
 
