@@ -10,7 +10,8 @@ import { isLoopback } from "@/lib/http/client-address";
 import { usernameKey } from "./normal-forms";
 import { inTransaction } from "@/lib/db/transaction";
 
-const usernameSchema = z
+/** What a username may be: 3-32 of `A-Z a-z 0-9 _ -` (sign-up, and the names imports give their authors). */
+export const usernameSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{3,32}$/, "3-32 characters: letters, digits, _ and -");
 

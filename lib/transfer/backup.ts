@@ -13,7 +13,8 @@ import { AppError } from "@/lib/errors";
 // REPEATABLE READ snapshot (consistent while the wiki serves and takes edits). Each table's rows carry a count and
 // an order-free hash; the file ends with a manifest and the SHA-256 of everything before it. A restore reads the
 // whole file once to check it before it writes anything, writes everything in one transaction, and checks the
-// counts and hashes of what it wrote before it commits.
+// counts and hashes of what it wrote before it commits. One file: backup and restore must agree on every byte of the
+// format (session settings, row text, the order-free hash), so both sides live beside each other.
 
 const FORMAT = "vellum-backup";
 const VERSION = 1;

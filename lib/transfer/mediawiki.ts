@@ -4,19 +4,21 @@ import { db } from "@/lib/db";
 import type { Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { usernameKey } from "@/lib/auth/normal-forms";
+import { usernameSchema } from "@/lib/auth/accounts";
 import { normaliseTitleParts } from "@/lib/wiki/title-rules.js";
 import { lockTitles } from "@/lib/wiki/links";
 import { lockPage } from "@/lib/wiki/page-writes";
 import { refreshPageState } from "@/lib/wiki/startup";
 import { firstOrigins, fromRuns, nextOrigins, toRuns } from "@/lib/wiki/blame-lines";
-import { MAX_SUMMARY_LENGTH } from "@/lib/wiki/schema";
+import { MAX_SUMMARY_LENGTH, flattenSummary } from "@/lib/wiki/schema";
 import { readDump, type Chunks, type DumpEvent, type DumpRevision } from "./mediawiki-xml";
 import { wikitextToMarkdown } from "./wikitext";
 
 // Importing a MediaWiki export (decision 0023): one transaction per page, revisions written in batches as they are
 // read (bounded memory whatever the page's history), each recorded in imported_revisions so that importing again,
 // or again after a crash, adds nothing twice. Authors become accounts that cannot sign in; IP editors stay
-// anonymous. Pages whose title Vellum refuses are skipped and listed.
+// anonymous. Pages whose title Vellum refuses are skipped and listed. One file: the run, the page and its writer
+// share one context and one set of rules (what is skipped, who an author is), and the run's list is read with them.
 
 export type ImportSummary = {
   pages: number;
@@ -112,12 +114,9 @@ type ImportContext = {
   seenPages: Set<number>;
 };
 
-/** Read events up to the page's end without keeping them (a skipped page). */
+/** Read a page's revisions to its end without keeping them (a skipped page). */
 async function skipPage(events: AsyncIterator<DumpEvent>): Promise<void> {
-  for (;;) {
-    const next = await events.next();
-    if (next.done || next.value.type === "end-page") return;
-  }
+  while (await nextRevision(events));
 }
 
 /** Import one page (its revisions read from `events` up to its end); the reason when it is skipped, else null. */
@@ -152,24 +151,18 @@ async function importPage(ctx: ImportContext, header: PageHeader, events: AsyncI
       const page = await pageForImport(tx, target);
       const writer = new PageWriter(tx, ctx, page);
       await writer.start();
-      let batch: DumpRevision[] = [first];
-      let chars = first.text.length;
-      for (;;) {
-        const next = await events.next();
-        if (next.done) throw new AppError("bad_request", "Malformed XML: the export ends inside a page");
-        if (next.value.type === "end-page") {
-          ended = true;
-          break;
-        }
-        if (next.value.type !== "revision") continue;
-        batch.push(next.value.revision);
-        chars += next.value.revision.text.length;
+      let batch: DumpRevision[] = [];
+      let chars = 0;
+      for (let r: DumpRevision | null = first; r; r = await nextRevision(events)) {
+        batch.push(r);
+        chars += r.text.length;
         if (batch.length >= BATCH || chars >= BATCH_CHARS) {
           await writer.write(batch);
           batch = [];
           chars = 0;
         }
       }
+      ended = true;
       await writer.write(batch);
       await writer.finish();
       if (writer.added === 0 && page.created) await tx.$executeRaw`DELETE FROM pages WHERE id = ${page.id}`;
@@ -351,13 +344,10 @@ class PageWriter {
   }
 }
 
-/** An edit summary as Vellum keeps them: one line, at most MAX_SUMMARY_LENGTH characters. */
+/** An edit summary as Vellum keeps them: one line, at most MAX_SUMMARY_LENGTH characters (a longer one is cut). */
 function oneLine(text: string): string {
-  const flat = text.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
-  return [...flat].slice(0, MAX_SUMMARY_LENGTH).join("");
+  return [...flattenSummary(text)].slice(0, MAX_SUMMARY_LENGTH).join("");
 }
-
-const USERNAME = /^[A-Za-z0-9_-]{3,32}$/;
 
 /**
  * A username for an imported author: their name in Vellum's alphabet (spaces as `_`, accents dropped), or, when
@@ -367,7 +357,7 @@ const USERNAME = /^[A-Za-z0-9_-]{3,32}$/;
 async function freeUsername(tx: Tx, name: string): Promise<string> {
   const plain = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, "_").replace(/[^A-Za-z0-9_-]/g, "");
   const taken = async (u: string) => (await tx.user.count({ where: { usernameKey: usernameKey(u) } })) > 0;
-  if (USERNAME.test(plain) && !(await taken(plain))) return plain;
+  if (usernameSchema.safeParse(plain).success && !(await taken(plain))) return plain;
   const base = `imported-${plain || "user"}`.slice(0, 28);
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base.padEnd(3, "_") : `${base}-${n}`;

@@ -2,6 +2,8 @@
 // sections, subpages, link trails), external links, lists, tables, <pre>, <code>, <nowiki> and redirects become
 // their Markdown; templates, parser functions and magic words stay visible as code; categories become one line at
 // the end; [[File:...]] becomes Vellum's embed. One pass over the text and one over each line: linear in its length.
+// One file: the block rules (lists, tables, pre) and the inline ones (links, emphasis) call each other, and share
+// the pieces kept aside until the end.
 
 export type WikitextContext = {
   /** The page's own title (for subpage links: `[[/Sub]]`, `[[../]]`). */

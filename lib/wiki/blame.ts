@@ -29,14 +29,14 @@ export async function computeOrigins(
 ): Promise<number[] | null> {
   if (!parent) return firstOrigins(markdown, id);
   if (markdown === parent.markdown) return originsOf(tx, parent.id);
-  const candidates = await tx.$queryRaw<{ id: number }[]>`
-    SELECT r.id FROM revisions r JOIN revision_blames b ON b.revision_id = r.id
+  const candidates = await tx.$queryRaw<{ runs: number[] }[]>`
+    SELECT b.runs FROM revisions r JOIN revision_blames b ON b.revision_id = r.id
     WHERE r.page_id = ${pageId} AND (r.id = ${sameAs ?? 0}
       OR (r.number > ${parent.number - REVERT_WINDOW} AND r.number < ${parent.number} AND r.markdown = ${markdown}))
     ORDER BY (r.id = ${sameAs ?? 0}) DESC, r.number DESC LIMIT 1`;
   if (candidates[0]) {
-    const same = await originsOf(tx, candidates[0].id);
-    if (same && same.length === linesOf(markdown).length) return same;
+    const same = fromRuns(candidates[0].runs);
+    if (same.length === linesOf(markdown).length) return same;
   }
   const before = await originsOf(tx, parent.id);
   return before ? nextOrigins(parent.markdown, before, markdown, id) : null;

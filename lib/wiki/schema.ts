@@ -21,10 +21,15 @@ export const markdownSchema = z
 const markdown = markdownSchema;
 
 /** Edit summaries are one line of text: line breaks and other control characters become spaces. */
+/** An edit summary's text on one line: line breaks and other control characters as spaces, runs of space as one. */
+export function flattenSummary(s: string): string {
+  return s.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
+}
+
 const summary = z
   .string()
   .max(MAX_SUMMARY_LENGTH * 2)
-  .transform((s) => s.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim())
+  .transform(flattenSummary)
   .refine((s) => [...s].length <= MAX_SUMMARY_LENGTH, { message: `at most ${MAX_SUMMARY_LENGTH} characters` });
 
 
