@@ -2,6 +2,7 @@ import { test, expect } from "@playwright/test";
 import http from "node:http";
 import sharp from "sharp";
 import { pngClaiming } from "../lib/testing/images";
+import { mediawikiDump, mediawikiPage, mediawikiRevision } from "../lib/testing/mediawiki-export";
 import { startApp } from "../scripts/lib/app.mjs";
 import { PASSWORD, apiContexts, createAccount, makeAdmin, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
 
@@ -812,9 +813,8 @@ test("files: two uploads of one name at once are both kept, in order; the same b
 
 /** A MediaWiki export of one page, `text` its wikitext (raw: entities and markup as given). */
 function mediawikiExport(title: string, text: string, prolog = "", version = "0.11"): string {
-  return `${prolog}<mediawiki xmlns="http://www.mediawiki.org/xml/export-${version}/" version="${version}"><siteinfo><dbname>security${version.replace(".", "")}</dbname></siteinfo>` +
-    `<page><title>${title}</title><ns>0</ns><id>1</id><revision><id>1</id><timestamp>2020-01-01T00:00:00Z</timestamp>` +
-    `<contributor><username>Mallory</username></contributor><text xml:space="preserve">${text}</text></revision></page></mediawiki>`;
+  const revision = mediawikiRevision(1, "2020-01-01T00:00:00Z", text, "<username>Mallory</username>");
+  return mediawikiDump(mediawikiPage(title, 1, revision), { dbname: `security${version.replace(".", "")}`, version, prolog });
 }
 
 test("MediaWiki import: only admins, only from the site; entity bombs, external entities, other schemas and broken XML are 400 and import nothing", async () => {
@@ -848,8 +848,13 @@ test("MediaWiki import: only admins, only from the site; entity bombs, external 
   }
   probe((await (await ctx()).get(`/api/pages/${slugPath(title)}`)).status() === 404, "a refused import left a page");
   // a title MediaWiki allows and Vellum refuses is skipped and listed; a name of an existing account is never merged into it
-  const taken = mediawikiExport("Back\\slash", "x").replace("<username>Mallory</username>", `<username>${admin.name}</username>`) ;
-  const ok = await admin.c.post("/api/admin/import/mediawiki", { data: taken.replace("</page>", `</page><page><title>${title}</title><ns>0</ns><id>2</id><revision><id>2</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>${admin.name}</username></contributor><text>mine?</text></revision></page>`), headers });
+  const byAdmin = `<username>${admin.name}</username>`;
+  const taken = mediawikiDump(
+    mediawikiPage("Back\\slash", 1, mediawikiRevision(1, "2020-01-01T00:00:00Z", "x", byAdmin)) +
+      mediawikiPage(title, 2, mediawikiRevision(2, "2020-01-01T00:00:00Z", "mine?", byAdmin)),
+    { dbname: "security011" },
+  );
+  const ok = await admin.c.post("/api/admin/import/mediawiki", { data: taken, headers });
   const summary = (await ok.json()) as { skipped: { title: string }[]; renamed: { from: string; to: string }[] };
   probe(ok.status() === 200 && summary.skipped.some((s) => s.title === "Back\\slash"), `a refused title was not skipped: ${JSON.stringify(summary)}`);
   const history = (await (await ctx()).get(`/api/history/${slugPath(title)}`).then((r) => r.json())) as { revisions: { author: { username: string } | null }[] };

@@ -1,21 +1,17 @@
 import { test, expect } from "@playwright/test";
 import { makeAdmin, newTitle, newUsername, signUpInBrowser, slugPath } from "./fixtures";
+import { mediawikiDump, mediawikiPage, mediawikiRevision } from "../lib/testing/mediawiki-export";
 
 /** A MediaWiki export of two pages (three revisions by two authors and an IP editor), titles of this run only. */
 function exportOf(cats: string, dogs: string, dbname: string): string {
-  const rev = (id: number, at: string, who: string, text: string) =>
-    `<revision><id>${id}</id><timestamp>${at}</timestamp><contributor>${who}</contributor><comment>edit ${id}</comment>` +
-    `<model>wikitext</model><format>text/x-wiki</format><text xml:space="preserve">${text}</text></revision>`;
-  return `<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="en">
-<siteinfo><sitename>Old wiki</sitename><dbname>${dbname}</dbname><case>first-letter</case></siteinfo>
-<page><title>${cats}</title><ns>0</ns><id>1</id>
-${rev(1, "2015-06-01T10:00:00Z", "<username>Ada Lovelace</username>", "'''Cats''' purr.")}
-${rev(2, "2016-07-02T11:00:00Z", "<ip>192.0.2.7</ip>", "'''Cats''' purr.\n\n== Food ==\n* Fish\n* [[" + dogs + "|Dog food]]")}
-</page>
-<page><title>${dogs}</title><ns>0</ns><id>2</id>
-${rev(3, "2017-08-03T12:00:00Z", "<username>Ada Lovelace</username>", "Dogs ''bark''. {{Citation needed}}")}
-</page>
-</mediawiki>`;
+  const ada = "<username>Ada Lovelace</username>";
+  return mediawikiDump(
+    mediawikiPage(cats, 1,
+      mediawikiRevision(1, "2015-06-01T10:00:00Z", "'''Cats''' purr.", ada) +
+      mediawikiRevision(2, "2016-07-02T11:00:00Z", "'''Cats''' purr.\n\n== Food ==\n* Fish\n* [[" + dogs + "|Dog food]]", "<ip>192.0.2.7</ip>")) +
+    mediawikiPage(dogs, 2, mediawikiRevision(3, "2017-08-03T12:00:00Z", "Dogs ''bark''. {{Citation needed}}", ada)),
+    { dbname },
+  );
 }
 
 test("an admin imports a MediaWiki export from the admin page: progress and outcome show, pages keep their history and authors", async ({ page }) => {

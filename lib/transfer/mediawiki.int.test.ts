@@ -11,6 +11,7 @@ import { searchPages } from "@/lib/wiki/search";
 import { listRecentChanges } from "@/lib/wiki/changes";
 import { readBlame } from "@/lib/wiki/blame";
 import { importMediaWiki } from "./mediawiki";
+import { mediawikiDump, mediawikiPage, mediawikiRevision } from "@/lib/testing/mediawiki-export";
 import { deletePage, movePage } from "@/lib/wiki/page-lifecycle";
 
 // The dump a real MediaWiki 1.39 (Debian's package) made: scripts/fixtures/mediawiki-dump.sh
@@ -26,17 +27,10 @@ async function* slowly(xml: string): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < xml.length; i += 100) yield Buffer.from(xml.slice(i, i + 100));
 }
 
-/** A small export of this wiki, with pages given as XML. */
-function dump(pages: string, { dbname = unique("w"), version = "0.11" } = {}): string {
-  return `<mediawiki xmlns="http://www.mediawiki.org/xml/export-${version}/" version="${version}" xml:lang="en">
-  <siteinfo><sitename>T</sitename><dbname>${dbname}</dbname><case>first-letter</case></siteinfo>${pages}</mediawiki>`;
-}
-function page(title: string, id: number, revisions: string): string {
-  return `<page><title>${title}</title><ns>0</ns><id>${id}</id>${revisions}</page>`;
-}
-function revision(id: number, at: string, text: string, who = "<username>Tester</username>"): string {
-  return `<revision><id>${id}</id><timestamp>${at}</timestamp><contributor>${who}</contributor><comment>r${id}</comment><text xml:space="preserve">${text}</text></revision>`;
-}
+/** A small export of a wiki of its own (unless named), with pages given as XML. */
+const dump = (pages: string, { dbname = unique("w"), version = "0.11" } = {}) => mediawikiDump(pages, { dbname, version });
+const page = mediawikiPage;
+const revision = mediawikiRevision;
 
 test("a real MediaWiki dump: pages, revisions in order with time, summary and author, conversions, links, search, blame; again adds nothing", async () => {
   // an existing account called Bob: the imported Bob is never merged into it
