@@ -1,4 +1,5 @@
-// Next.js calls register() once when a server process starts: every instance runs the mail worker, creates the
+// Next.js calls register() once when a server process starts: every instance runs the mail worker and (with
+// shared caches in front) the purge worker, creates the
 // Main Page on a fresh wiki, brings links read by an older renderer up to date, fills the blame of revisions older than blame, sends view counts to memcached
 // in batches; the HTTP front gets the hot files' interface (lib/files/hot-files.ts) and the front
 // cache's (lib/cache/front-cache.ts) when the caches are on.
@@ -6,6 +7,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { startMailWorker } = await import("@/lib/mail/worker");
     startMailWorker();
+    const { startPurgeWorker } = await import("@/lib/cache/cdn");
+    startPurgeWorker();
     const { startViewCountFlush } = await import("@/lib/cache/view-counts");
     startViewCountFlush();
     const { ensureMainPage, startLinksRefresh } = await import("@/lib/wiki/startup");

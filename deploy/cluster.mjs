@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import {
-  APPS, DEPLOY, DIR, ENTRY, ETCD, LOG, MAIL_DIR, MEMCACHEDS, PACKAGES, PG_NODES, ROOT, RUN, SMTP, VARNISHES,
+  APPS, DEPLOY, DIR, ENTRY, ETCD, LOG, MAIL_DIR, MEMCACHEDS, PACKAGES, PG_NODES, ROOT, SMTP, VARNISHES,
   appDatabaseUrl, launch, patroniNode, pidOf, probe, secrets, sleep, statusLines, stopPart, superuserUrl, tcpAnswers,
 } from "./parts.mjs";
 import { probeMemcached, findMemcached } from "../scripts/lib/memcached.mjs";
@@ -182,7 +182,7 @@ export async function startVarnish(v) {
   await until(`${v.name} answering`, async () => (await probe(`http://${v.host}:${v.port}/varnish-health`))?.status === 200, 30_000);
 }
 
-async function up() {
+export async function up() {
   if (process.getuid?.() !== 0) throw new Error("the reference deployment runs its parts as their own users: run it as root");
   await ensurePackages();
   const setup = await import("../scripts/lib/setup.mjs");
@@ -191,15 +191,21 @@ async function up() {
   setup.ensureBuild();
   ensureSecrets();
   mkdirSync(MAIL_DIR, { recursive: true, mode: 0o700 });
-  say("etcd"), await startEtcd();
-  say("PostgreSQL under Patroni (primary and synchronous standby)"), await startPostgres();
-  say("haproxy"), await startHaproxy();
+  say("etcd");
+  await startEtcd();
+  say("PostgreSQL under Patroni (primary and synchronous standby)");
+  await startPostgres();
+  say("haproxy");
+  await startHaproxy();
   await prepareDatabase();
-  say("memcached pool"), await Promise.all(MEMCACHEDS.map(startMemcached));
-  say("SMTP sink"), await startSmtp();
+  say("memcached pool");
+  await Promise.all(MEMCACHEDS.map(startMemcached));
+  say("SMTP sink");
+  await startSmtp();
   say("app instances");
   for (const a of APPS) await startApp(a);
-  say("Varnish caches"), await Promise.all(VARNISHES.map(startVarnish));
+  say("Varnish caches");
+  await Promise.all(VARNISHES.map(startVarnish));
   await until("the wiki through the entry address", async () => (await probe(`${ENTRY}/api/health`))?.status === 200, 30_000);
   await status();
   process.stdout.write(`${ENTRY}/\n`);
@@ -211,8 +217,12 @@ export async function down({ wipe = false } = {}) {
   await Promise.all(VARNISHES.map((v) => stopPart(v.name)));
   await Promise.all(APPS.map((a) => stopPart(a.name)));
   await Promise.all([...MEMCACHEDS.map((m) => stopPart(m.name)), stopPart(SMTP.name)]);
-  // Patroni stops its PostgreSQL on SIGTERM; a postmaster left by a killed Patroni is stopped by its pid file
-  await Promise.all(PG_NODES.map((n) => stopPart(n.name, { graceMs: 30_000 })));
+  // Patroni stops its PostgreSQL on SIGTERM: the standby first (so the primary stays primary, no failover on the
+  // way down); a postmaster left by a killed Patroni is stopped by its pid file
+  const roles = await Promise.all(PG_NODES.map(patroniNode));
+  for (const n of [...PG_NODES].sort((a, b) => Number(roles[PG_NODES.indexOf(a)]?.role === "primary") - Number(roles[PG_NODES.indexOf(b)]?.role === "primary"))) {
+    await stopPart(n.name, { graceMs: 30_000 });
+  }
   for (const n of PG_NODES) stopOrphanPostmaster(path.join(DIR, n.name, "data"));
   await stopPart("etcd");
   if (wipe) rmSync(DIR, { recursive: true, force: true });

@@ -17,6 +17,8 @@
 //     pages, lists and API reads per class of reader) are answered from memory, as are file versions (immutable
 //     bytes); notices from PostgreSQL drop what a change made stale on every instance before the change answers.
 //     A GET of something kept is answered before the checks above: its exact address passed them when it was kept.
+//   - with shared HTTP caches in front (PURGE_TARGETS), a signed-out reader's copy of such a document carries the
+//     surrogate keys the app purges after every change (decision 0025).
 // One file: it is the process's entry point, run by node outside Next.js's bundle, and each step above acts on the
 // same request and response in order. The rules themselves live in lib/http/front-rules.js and lib/cache.
 // Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens. WEB_CONCURRENCY > 1 runs that
@@ -278,7 +280,8 @@ async function captureForFrontCache(req, res, nonce) {
     }
     const seen = new Set(headers.map(([k]) => k.toLowerCase()));
     for (const [k, v] of given) if (!seen.has(k.toLowerCase())) headers.push([k, v]);
-    cache.keep(ticket, status, headers, body, nonce);
+    // what the front cache may not keep (an error notice, a read a change overtook), no shared cache keeps either
+    if (!cache.keep(ticket, status, headers, body, nonce)) withoutSharedCaching(res);
     const out = theirs(body);
     // the requester's copy says what every later copy says: who may keep it
     if (status === 200) {
@@ -288,6 +291,24 @@ async function captureForFrontCache(req, res, nonce) {
     sendHead(out.length);
     return original.end.call(res, out, done);
   };
+}
+
+/**
+ * A signed-out GET of a document that is one for everyone gets the headers that let the shared HTTP caches in
+ * front keep it (surrogate keys and max-age, decision 0025), when there are such caches. Anything with a session,
+ * a token or from Next.js's client router passes them; the caches refuse to keep anything that sets a cookie.
+ * @param {Request} req @param {Response} res
+ */
+function allowSharedCaching(req, res) {
+  if ((req.method !== "GET" && req.method !== "HEAD") || req.headers.authorization || hasSessionCookie(req.headers.cookie) || isRouterRequest(req)) return;
+  const headers = frontCache()?.cdnHeaders(req.url ?? "/");
+  if (headers) for (const [k, v] of headers) res.setHeader(k, v);
+}
+
+/** @param {Response} res */
+function withoutSharedCaching(res) {
+  res.removeHeader("xkey");
+  res.removeHeader("surrogate-control");
 }
 
 /**
@@ -383,6 +404,7 @@ async function serve() {
 
   /** @param {Request} req @param {Response} res */
   const onRequest = (req, res) => {
+    allowSharedCaching(req, res);
     // a GET of something kept is answered first: its exact address passed every check below when it was kept, and
     // its answer depends on nothing else of the request but the cookie and If-None-Match
     if (req.method === "GET") {

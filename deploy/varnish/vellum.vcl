@@ -95,6 +95,13 @@ sub vcl_backend_response {
     return (deliver);
 }
 
+# an instance that died since the last probe: a read is tried on the next one (a change is not: it may have landed)
+sub vcl_backend_error {
+    if ((bereq.method == "GET" || bereq.method == "HEAD") && bereq.retries < 2) {
+        return (retry);
+    }
+}
+
 sub vcl_deliver {
     unset resp.http.xkey;
     unset resp.http.Surrogate-Control;

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { countView } from "./view-counts";
+import { cdnHeaders } from "./cdn";
 import { isTrusted, mayKeep, onNotice, onReset, readTicket, startCoherence } from "./coherence";
 import { FRONT_CACHE_KEY } from "@/lib/http/names.js";
 import { hasSessionCookie } from "@/lib/auth/session-cookie.js";
@@ -82,8 +83,17 @@ export type FrontCacheApi = {
    * reader, or a page the same for every reader of a class)? Then the front sends CAPTURE_HEADER with it.
    */
   capture(req: FrontRequest): Promise<CaptureTicket | null>;
-  /** Keep a captured answer (200, no cookie set) for later requests, with its nonce (if any) left open. */
-  keep(ticket: CaptureTicket, status: number, headers: [string, string][], body: Buffer, nonce: string | null): void;
+  /**
+   * Keep a captured answer (200, no cookie set) for later requests, with its nonce (if any) left open. Returns
+   * whether it was kept: what this cache may not keep (an error notice, a read a change overtook), no shared
+   * cache may keep either.
+   */
+  keep(ticket: CaptureTicket, status: number, headers: [string, string][], body: Buffer, nonce: string | null): boolean;
+  /**
+   * The headers that let a shared HTTP cache in front keep a signed-out reader's answer to this path (surrogate
+   * keys, max-age; decision 0025), or null: no cache in front, or a path whose answer is not the same for everyone.
+   */
+  cdnHeaders(path: string): [string, string][] | null;
 };
 
 export { FRONT_CACHE_KEY };
@@ -328,13 +338,24 @@ export function installFrontCache(
       return { key: classKey(req.path, who.reader), tags, ticket, marker: SLOTS.account, fill: store.accountLinks(who.reader), cacheControl: cacheControlFor(who.reader) };
     },
     keep(t, status, headers, body, nonce) {
-      if (status !== 200 || headers.some(([k]) => k.toLowerCase() === "set-cookie") || !mayKeep(t.ticket, t.tags)) return;
-      if (body.includes(NOT_KEPT_ATTRIBUTE)) return;
+      if (status !== 200 || headers.some(([k]) => k.toLowerCase() === "set-cookie") || !mayKeep(t.ticket, t.tags)) return false;
+      if (body.includes(NOT_KEPT_ATTRIBUTE)) return false;
       const kept = headers.filter(([k]) => !DROPPED_HEADERS.has(k.toLowerCase()));
       kept.push(["Cache-Control", "no-cache"]);
       const { parts, holes } = cutAtSlots(body.toString("utf8"), nonce);
       counters.captured++;
       put(t.key, { tags: t.tags, article: null, status, headers: kept, parts, holes, personalise: null, bytes: body.length, expires: Date.now() + CAPTURED_MAX_AGE_MS, refreshing: null });
+      return true;
+    },
+    cdnHeaders(path) {
+      let found = cdnHeadersByPath.get(path);
+      if (found === undefined) {
+        const tags = sharedTags(path);
+        found = tags ? cdnHeaders(tags) : null;
+        if (cdnHeadersByPath.size >= 10_000) cdnHeadersByPath.clear();
+        cdnHeadersByPath.set(path, found);
+      }
+      return found;
     },
   };
 
@@ -385,8 +406,32 @@ const REFRESH_MS = 10_000;
  */
 const SHARED_WHEN_SIGNED_IN = /^\/(?:history\/[^?]+|blame\/[^?]+|recent-changes(?![^?]*\?(?:.*&)?hideMine=)|search|pages|wanted|backlinks\/|revision\/|diff|users\/)/;
 
-/** Headers not kept with a captured answer: per response or per connection, or set afresh when served. */
-const DROPPED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-security-policy", "cache-control", "set-cookie", "x-nextjs-cache", "x-nextjs-prerender", "x-nextjs-stale-time"]);
+/**
+ * Headers not kept with a captured answer: per response or per connection, or set afresh when served (the shared
+ * caches' surrogate keys are given to signed-out answers only, by the front).
+ */
+const DROPPED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-security-policy", "cache-control", "set-cookie", "x-nextjs-cache", "x-nextjs-prerender", "x-nextjs-stale-time", "xkey", "surrogate-control"]);
+
+/** Each path's headers for the shared caches, worked out once (hashing its tags); forgotten all at once when full. */
+const cdnHeadersByPath = new Map<string, [string, string][] | null>();
+
+/** The tags of a path whose signed-out answer is one document for everyone: an article, or a captured view. */
+function sharedTags(path: string): string[] | null {
+  const bare = path.split("?")[0]!;
+  if (bare.startsWith("/wiki/")) return titleTags(bare.slice("/wiki/".length));
+  return captureTags(path);
+}
+
+/** [`t:<title>`] for a title as it appears in a path, or null when it names none. */
+function titleTags(encoded: string): string[] | null {
+  let title: string | null;
+  try {
+    title = normaliseTitleOrNull(decodeURIComponent(encoded).replaceAll("_", " "));
+  } catch {
+    return null;
+  }
+  return title ? [`t:${title}`] : null;
+}
 
 /** A shared document may be kept by any cache (and revalidated); one filled in for a person only by theirs. */
 function cacheControlFor(reader: Reader): string {
@@ -404,15 +449,7 @@ function headersFor(headers: [string, string][], reader: Reader): [string, strin
 function captureTags(path: string): string[] | null {
   const bare = path.split("?")[0]!;
   const titled = /^\/(?:history|blame|talk|api\/pages|api\/history|api\/blame)\/(.+)$/.exec(bare);
-  if (titled) {
-    let title: string | null;
-    try {
-      title = normaliseTitleOrNull(decodeURIComponent(titled[1]!).replaceAll("_", " "));
-    } catch {
-      return null;
-    }
-    return title ? [`t:${title}`] : null;
-  }
+  if (titled) return titleTags(titled[1]!);
   return CAPTURED_LISTS.test(bare) ? ["w"] : null;
 }
 

@@ -38,6 +38,27 @@ const schema = z.object({
   MEMCACHE_MAX_VALUE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 - 1024),
   /** "off" renders every page view from PostgreSQL, front cache included (for benchmarks and diagnosis). */
   PAGE_CACHE: z.enum(["on", "off"]).default("on"),
+  /**
+   * A PostgreSQL that may answer reads which are safe from a standby (immutable rows and lists, decision 0026):
+   * the reference deployment's haproxy port for the synchronous standby. Unset: every read goes to DATABASE_URL.
+   */
+  DATABASE_REPLICA_URL: z.string().url().optional(),
+  /**
+   * The shared HTTP caches in front (decision 0025): their purge listeners, comma-separated (e.g.
+   * http://10.0.0.5:6091). Set, signed-out documents carry surrogate keys and every change purges them.
+   */
+  PURGE_TARGETS: z
+    .string()
+    .regex(/^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/, "comma-separated http:// URLs")
+    .optional(),
+  /** How long a shared cache may keep a document (its bound when a cache misses purges while unreachable). */
+  CDN_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
+  /** Purges are sent again this long after a change: a fetch that straddled its commit is not kept longer. */
+  CDN_REBOUND_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+  /** How long a change's answer waits for the caches to acknowledge its purges (then they are retried). */
+  CDN_PURGE_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  /** Seconds before a failed mail is tried again (doubling with each attempt, at most an hour). */
+  MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** "off" sends signed-out article views through Next.js too (they still use the memcached page cache). */
   FRONT_CACHE: z.enum(["on", "off"]).default("on"),
   /** Mail server, e.g. smtp://user:pass@mail.example.org:587. Unset: messages are written to MAIL_DIR as .eml files. */

@@ -7,7 +7,13 @@ import { getConfig } from "@/lib/config";
 export { Prisma } from "./generated/client.ts";
 export type { Role } from "./generated/client.ts";
 
-const globalForDb = globalThis as unknown as { vellumDb?: PrismaClient; vellumPool?: pg.Pool; vellumSearchPool?: pg.Pool };
+const globalForDb = globalThis as unknown as {
+  vellumDb?: PrismaClient;
+  vellumPool?: pg.Pool;
+  vellumSearchPool?: pg.Pool;
+  vellumReplicaDb?: PrismaClient;
+  vellumReplicaPool?: pg.Pool;
+};
 
 /**
  * The connection pool Prisma runs on, created on first use. Every statement on it has a deadline
@@ -34,6 +40,8 @@ function boundedPool(max: number, options: pg.PoolConfig = {}): pg.Pool {
   const config = getConfig();
   return new pg.Pool({
     connectionString: config.DATABASE_URL,
+    // a connection that died with its server (a failover) is noticed by the kernel, not only at the next query
+    keepAlive: true,
     max,
     statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
     idle_in_transaction_session_timeout: 30_000,
@@ -46,6 +54,47 @@ export function db(): PrismaClient {
   globalForDb.vellumDb ??= new PrismaClient({ adapter: new PrismaPg(sqlPool()) });
   return globalForDb.vellumDb;
 }
+
+/**
+ * Reads a standby may answer (docs/decisions/0026-reads-from-the-standby.md): immutable rows (a revision's text,
+ * render, diff) and lists (history, recent changes, contributions), never who someone is or what they may do.
+ * DATABASE_REPLICA_URL names it: in the reference deployment, the synchronous standby, which has applied every
+ * acknowledged commit (synchronous_commit = remote_apply), so the person who just wrote reads their write there
+ * too. Without it, the primary's pool.
+ */
+export function replicaPool(): pg.Pool {
+  const url = getConfig().DATABASE_REPLICA_URL;
+  if (!url) return sqlPool();
+  globalForDb.vellumReplicaPool ??= boundedPool(getConfig().DATABASE_POOL_SIZE, { connectionString: url });
+  return globalForDb.vellumReplicaPool;
+}
+
+/** Prisma over replicaPool(). */
+export function replicaDb(): PrismaClient {
+  if (!getConfig().DATABASE_REPLICA_URL) return db();
+  globalForDb.vellumReplicaDb ??= new PrismaClient({ adapter: new PrismaPg(replicaPool()) });
+  return globalForDb.vellumReplicaDb;
+}
+
+/**
+ * Read from the standby first: what it does not have (null), or a standby that fails, is read from the primary.
+ * For rows that never change once written, this is always the current answer.
+ */
+export async function fromReplica<T>(read: (client: PrismaClient) => Promise<T | null>): Promise<T | null> {
+  const replica = replicaDb();
+  if (replica === db()) return read(db());
+  try {
+    const found = await read(replica);
+    if (found !== null) return found;
+  } catch (e) {
+    if (Date.now() - lastReplicaError > 10_000) {
+      lastReplicaError = Date.now();
+      console.error("[vellum] the standby failed a read; reading from the primary:", e instanceof Error ? e.message : e);
+    }
+  }
+  return read(db());
+}
+let lastReplicaError = 0;
 
 /** Is this a unique-constraint violation (Prisma's P2002, or PostgreSQL's 23505 through the adapter)? */
 export function isUniqueViolation(e: unknown): boolean {

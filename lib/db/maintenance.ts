@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "./index";
+import { prunePurges } from "@/lib/cache/cdn";
 
 const EVERY_MS = 10 * 60 * 1000;
 let last = 0;
@@ -8,7 +9,7 @@ let last = 0;
  * Delete rows that only ever grow and are useless once old: expired magic-link tokens (requests for unknown
  * addresses leave some), sign-in failures past the rate-limit window, spelling-dictionary words no page uses
  * any more, chunks of uploads cut off before their blob row was written, and the leases of instances that stopped
- * without giving theirs back. At most every ten minutes per process.
+ * without giving theirs back, and purges queued with no shared cache to send them to. At most every ten minutes per process.
  */
 export async function pruneExpiredRows(): Promise<void> {
   if (Date.now() - last < EVERY_MS) return;
@@ -22,4 +23,6 @@ export async function pruneExpiredRows(): Promise<void> {
     DELETE FROM blob_chunks c WHERE c.created_at < now() - interval '1 day'
       AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = c.sha256)`;
   await db().$executeRaw`DELETE FROM instances WHERE lease_until < now() - interval '1 minute'`;
+  // purges queued while no shared cache is configured (lib/cache/cdn.ts)
+  await prunePurges();
 }

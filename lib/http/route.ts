@@ -1,5 +1,6 @@
 import "server-only";
 import { awaitAcknowledgements } from "@/lib/cache/coherence";
+import { awaitPurges } from "@/lib/cache/cdn";
 import type { NextRequest } from "next/server";
 import type { ZodType } from "zod";
 import type { CurrentUser } from "@/lib/auth/session";
@@ -89,7 +90,11 @@ export function route<B = undefined, A extends boolean = false>(
       return toErrorResponse(e, req);
     } finally {
       // a change answers once every instance has dropped what it made stale (decision 0021)
-      if (STATE_CHANGING.has(req.method)) await awaitAcknowledgements();
+      if (STATE_CHANGING.has(req.method)) {
+        await awaitAcknowledgements();
+        // ...and the shared HTTP caches have acknowledged its purges (decision 0025)
+        await awaitPurges();
+      }
       for (const f of after) await f().catch((e: unknown) => console.error(`${req.method} ${new URL(req.url).pathname}: after the change:`, e));
     }
   };

@@ -1,6 +1,8 @@
 import "server-only";
-import { db, Prisma } from "@/lib/db";
+import { db, Prisma, sqlPool } from "@/lib/db";
 import { getSender } from "./transport";
+import { getConfig } from "@/lib/config";
+import type pg from "pg";
 
 /** A message to queue; written in the caller's transaction so it exists exactly when the change does. */
 export type OutgoingMail = { kind: string; to: string; subject: string; text: string };
@@ -24,9 +26,33 @@ export async function enqueueMail(tx: Prisma.TransactionClient, messages: Outgoi
   });
 }
 
-/** Seconds to wait before attempt n+1: 30 s, 1 min, 2 min... capped at an hour. */
+/** Seconds to wait before attempt n+1: MAIL_RETRY_SECONDS (30 s), then twice that, and so on, capped at an hour. */
 function backoffSeconds(attempts: number): number {
-  return Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
+  return Math.min(3600, getConfig().MAIL_RETRY_SECONDS * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * Record that a message went out. The SMTP server has it: were the row left claimed, the message would be sent
+ * again when the claim runs out, so the update is tried until it succeeds (the database may be failing over),
+ * for most of the claim's length.
+ */
+async function markSent(id: number, held: pg.PoolClient | null): Promise<void> {
+  const deadline = Date.now() + (CLAIM_SECONDS - 20) * 1000;
+  let client = held;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // on the connection taken before sending, in the tick the server's answer arrived: once PostgreSQL has the
+      // statement it commits, even if this process dies the next moment (the window for a duplicate is that tick)
+      await (client ?? sqlPool()).query("UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1", [id]);
+      client?.release();
+      return;
+    } catch (e) {
+      client?.release(true);
+      client = null;
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(500, 25 * 2 ** attempt)));
+    }
+  }
 }
 
 type Claimed = { id: number; to_address: string; subject: string; text: string; attempts: number };
@@ -47,11 +73,12 @@ export async function processOutbox(limit = 20): Promise<{ sent: number; failed:
   let failed = 0;
   const send = getSender();
   for (const m of claimed) {
+    // a connection in hand before the message goes out, so the row is marked the moment the server has it
+    const held = await sqlPool().connect().catch(() => null);
     try {
       await send({ id: m.id, to: m.to_address, subject: m.subject, text: m.text });
-      await db().$executeRaw`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ${m.id}`;
-      sent++;
     } catch (e) {
+      held?.release();
       failed++;
       const error = oneLine(e instanceof Error ? e.message : String(e), 500);
       const giveUp = m.attempts >= MAX_ATTEMPTS;
@@ -60,7 +87,10 @@ export async function processOutbox(limit = 20): Promise<{ sent: number; failed:
           status = ${giveUp ? "failed" : "pending"}::"OutboxStatus",
           next_attempt_at = now() + make_interval(secs => ${backoffSeconds(m.attempts)})
         WHERE id = ${m.id}`;
+      continue;
     }
+    await markSent(m.id, held);
+    sent++;
   }
   return { sent, failed };
 }

@@ -24,8 +24,10 @@ export function mailFileName(id: number): string {
 export function getSender(): Sender {
   if (sender) return sender;
   const config = getConfig();
+  // deadlines well inside the outbox's claim (120 s): a message is never still being sent when another worker
+  // may take it up again
   const transport = config.SMTP_URL
-    ? nodemailer.createTransport(config.SMTP_URL)
+    ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 })
     : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   const host = config.NEXTAUTH_URL ? new URL(config.NEXTAUTH_URL).hostname : "localhost";
   sender = async (mail) => {

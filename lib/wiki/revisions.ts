@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, fromReplica } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { RENDERER_VERSION, type Heading, type Rendered, type WikiLink } from "@/lib/markdown/render";
 import { renderBounded, type BoundedRender } from "@/lib/markdown/render-pool";
@@ -63,15 +63,21 @@ export function toRevisionInfo(r: RevisionRow): RevisionInfo {
  * Uses the (page_id, number) index, so page 1 and page 100 cost the same.
  */
 export async function listHistory(title: string, { limit, before }: { limit: number; before?: number }) {
-  const found = await db().page.findUnique({ where: { title }, select: { id: true, title: true } });
-  if (!found) throw new AppError("not_found", `There is no page called "${title}"`);
-  const page = { id: found.id, title };
-  const rows = await db().revision.findMany({
-    where: { pageId: page.id, ...(before ? { number: { lt: before } } : {}) },
-    orderBy: { number: "desc" },
-    take: limit + 1,
-    select: { ...revisionInfoSelect, parent: { select: { size: true } } },
+  // a list: from the standby (decision 0026), whose copy of the page is the primary's once it is found there
+  const read = await fromReplica(async (client) => {
+    const found = await client.page.findUnique({ where: { title }, select: { id: true } });
+    if (!found) return null;
+    const rows = await client.revision.findMany({
+      where: { pageId: found.id, ...(before ? { number: { lt: before } } : {}) },
+      orderBy: { number: "desc" },
+      take: limit + 1,
+      select: { ...revisionInfoSelect, parent: { select: { size: true } } },
+    });
+    return { id: found.id, rows };
   });
+  if (!read) throw new AppError("not_found", `There is no page called "${title}"`);
+  const page = { id: read.id, title };
+  const rows = read.rows;
   const more = rows.length > limit;
   const revisions: HistoryEntry[] = rows.slice(0, limit).map((r) => ({
     ...toRevisionInfo(r),
@@ -93,10 +99,12 @@ export type RenderedRevision = { html: string; toc: Heading[]; links: WikiLink[]
  */
 export function getRenderedRevision(id: number): Promise<RenderedRevision> {
   return cached(pageCacheKey(["rev", id, "view"]), async () => {
-    const r = await db().revision.findUnique({
-      where: { id },
-      select: { ...revisionInfoSelect, render: { select: { renderer: true, html: true, toc: true, links: true } } },
-    });
+    const r = await fromReplica((client) =>
+      client.revision.findUnique({
+        where: { id },
+        select: { ...revisionInfoSelect, render: { select: { renderer: true, html: true, toc: true, links: true } } },
+      }),
+    );
     if (!r) throw new AppError("not_found", `There is no revision ${id}`);
     const kept: Rendered =
       r.render?.renderer === RENDERER_VERSION
@@ -138,7 +146,7 @@ export async function copyRender(tx: Prisma.TransactionClient, from: number, to:
 /** A revision's Markdown, from the page cache. */
 export function getRevisionMarkdown(id: number): Promise<string> {
   return cached(pageCacheKey(["rev", id, "src"]), async () => {
-    const r = await db().revision.findUnique({ where: { id }, select: { markdown: true } });
+    const r = await fromReplica((client) => client.revision.findUnique({ where: { id }, select: { markdown: true } }));
     if (!r) throw new AppError("not_found", `There is no revision ${id}`);
     return r.markdown;
   }, { isRender: false });
@@ -168,10 +176,14 @@ export async function getRevisionOrThrow(id: number) {
 
 /** The line diff between two revisions of the same page (`exact: false`: too different, shown wholly replaced). */
 export async function diffRevisions(fromId: number, toId: number) {
-  const rows = await db().revision.findMany({
-    where: { id: { in: [fromId, toId] } },
-    select: { ...revisionInfoSelect, pageId: true, markdown: true, page: { select: { title: true } } },
-  });
+  const rows =
+    (await fromReplica(async (client) => {
+      const found = await client.revision.findMany({
+        where: { id: { in: [fromId, toId] } },
+        select: { ...revisionInfoSelect, pageId: true, markdown: true, page: { select: { title: true } } },
+      });
+      return found.length === new Set([fromId, toId]).size ? found : null;
+    })) ?? [];
   const from = rows.find((r) => r.id === fromId);
   const to = rows.find((r) => r.id === toId);
   if (!from) throw new AppError("not_found", `There is no revision ${fromId}`);
