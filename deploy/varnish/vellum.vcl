@@ -12,8 +12,10 @@ import std;
 import xkey;
 import directors;
 
+# the instance is up and serving (a static file): not /api/health, which fails while PostgreSQL fails over, when the
+# instance still answers everything it keeps in memory
 probe health {
-    .url = "/api/health";
+    .url = "/vellum.css";
     .interval = 1s;
     .timeout = 1s;
     .window = 3;

@@ -38,7 +38,7 @@ export function searchPool(): pg.Pool {
 /** A pool of `max` connections whose statements have the configured deadline. */
 function boundedPool(max: number, options: pg.PoolConfig = {}): pg.Pool {
   const config = getConfig();
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: config.DATABASE_URL,
     // a connection that died with its server (a failover) is noticed by the kernel, not only at the next query
     keepAlive: true,
@@ -47,6 +47,17 @@ function boundedPool(max: number, options: pg.PoolConfig = {}): pg.Pool {
     idle_in_transaction_session_timeout: 30_000,
     ...options,
   });
+  // an idle connection whose server went away (a restart, a failover) is dropped by the pool, which reports it
+  // here: without a listener that report would be an uncaught exception
+  pool.on("error", (e) => logPoolError(e));
+  return pool;
+}
+
+let lastPoolError = 0;
+function logPoolError(e: Error) {
+  if (Date.now() - lastPoolError < 10_000) return;
+  lastPoolError = Date.now();
+  console.error("[vellum] database: an idle connection was lost (it is replaced on next use):", e.message);
 }
 
 /** The Prisma client, created on first use (module import must not connect: `next build` imports routes). */
