@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { pngClaiming } from "../lib/testing/images";
 import { mediawikiDump, mediawikiPage, mediawikiRevision } from "../lib/testing/mediawiki-export";
 import { startApp } from "../scripts/lib/app.mjs";
-import { PASSWORD, apiContexts, createAccount, makeAdmin, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
+import { INSTANCE_B, PASSWORD, apiContexts, createAccount, makeAdmin, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
 
 // The security suite (`npm run test:security`, and part of `npm test`): hostile input against the real server,
 // over HTTP. Every probe counts; at the end the suite says how many it tried and how many got through (0: any that
@@ -615,6 +615,32 @@ test("signed-in documents are private to shared caches", async () => {
   const { c } = await signedIn();
   const res = await c.get("/wiki/Main_Page");
   probe((res.headers()["cache-control"] ?? "").includes("private"), `Cache-Control ${res.headers()["cache-control"]}`);
+});
+
+test("shared HTTP caches: only signed-out documents carry surrogate keys; PURGE and BAN at the wiki are refused", async () => {
+  // instance B is set up as if a shared cache stood in front (PURGE_TARGETS, decision 0025)
+  const { c, name } = await signedIn();
+  const title = newTitle("Surrogate");
+  expect((await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "keys", baseRevisionId: null } })).status()).toBe(201);
+  const anon = await ctx();
+  for (const view of [`/wiki/${slugPath(title)}`, `/history/${slugPath(title)}`, "/recent-changes", `/api/pages/${slugPath(title)}`]) {
+    for (let i = 0; i < 2; i++) {
+      const open = await anon.get(`${INSTANCE_B}${view}`);
+      probe(/^[A-Za-z0-9_-]{16}( [A-Za-z0-9_-]{16})*$/.test(open.headers()["xkey"] ?? "") && /max-age=\d+/.test(open.headers()["surrogate-control"] ?? ""), `${view}: a signed-out document had no surrogate keys (${open.headers()["xkey"]})`);
+      const mine = await c.get(`${INSTANCE_B}${view}`);
+      probe(mine.headers()["xkey"] === undefined && mine.headers()["surrogate-control"] === undefined, `${view}: a document for ${name} could be kept by a shared cache`);
+    }
+  }
+  for (const view of ["/signin", "/api/auth/csrf", "/api/me", "/settings", "/api/tokens"]) {
+    const res = await anon.get(`${INSTANCE_B}${view}`);
+    probe(res.headers()["xkey"] === undefined, `${view}: a personal or cookie-setting answer carried surrogate keys`);
+  }
+  const bearer = await anon.get(`${INSTANCE_B}/wiki/${slugPath(title)}`, { headers: { Authorization: "Bearer nothing" } });
+  probe(bearer.headers()["xkey"] === undefined, "a request with a token got surrogate keys");
+  for (const method of ["PURGE", "BAN"]) {
+    const res = await anon.fetch(`${INSTANCE_B}/wiki/${slugPath(title)}`, { method, headers: { "xkey-purge": "w" } });
+    probe(res.status() >= 400 && res.status() < 500, `${method} at the wiki answered ${res.status()}`);
+  }
 });
 
 test("kept documents: nothing personal reaches another reader, a client cannot ask for a page to be kept, and a forged session is nobody", async () => {

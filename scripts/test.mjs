@@ -6,6 +6,7 @@
 //   npm test -- int lib/wiki/search.int.test.ts   only these test files of the unit and int phases
 import { spawn } from "node:child_process";
 import { readdirSync, rmSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { ROOT, DATA, say, run, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSystemPackages } from "./lib/setup.mjs";
 import { startApp } from "./lib/app.mjs";
@@ -175,11 +176,17 @@ try {
       // small enough that the security suite sends a body past it in moments
       UPLOAD_MAX_BYTES: String(16 * 1024 * 1024),
     };
+    // instance B believes a shared HTTP cache stands in front (decision 0025): a listener that acknowledges every
+    // purge, so B's documents carry surrogate keys and its changes purge (the security suite checks what carries them)
+    const purgeSink = http.createServer((req, res) => res.writeHead(req.method === "PURGE" ? 200 : 405).end());
+    await new Promise((resolve) => purgeSink.listen(0, "127.0.0.1", () => resolve(undefined)));
+    cleanups.push(() => new Promise((resolve) => purgeSink.close(() => resolve(undefined))));
+    const purgeTargets = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (purgeSink.address()).port}`;
     // one process per instance, so each instance's /api/cache/stats counts all of its work
     const stdio = ["ignore", "ignore", "inherit"];
     await Promise.all([
       startApp({ port, env: { ...appEnv, NEXTAUTH_URL: base }, stdio, cleanups }),
-      startApp({ port: port + 1, env: { ...appEnv, NEXTAUTH_URL: second }, stdio, cleanups }),
+      startApp({ port: port + 1, env: { ...appEnv, NEXTAUTH_URL: second, PURGE_TARGETS: purgeTargets }, stdio, cleanups }),
     ]);
     const out = path.join(DATA, "playwright");
     rmSync(out, { recursive: true, force: true });
