@@ -438,7 +438,7 @@ async function mailTally(watcher) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function windowStats(from, to) {
+function windowStats(from, to, lost) {
   const inWindow = events.filter((e) => e.at >= from && e.at < to);
   const saves = acknowledged.filter((a) => a.at >= from && a.at < to);
   const errors = inWindow.filter((e) => e.kind === "5xx" || e.kind === "error");
@@ -446,6 +446,7 @@ function windowStats(from, to) {
   const lastError = errors.at(-1);
   return {
     saves: saves.length,
+    found: saves.filter((a) => !lost.has(a)).length,
     errors5xx: inWindow.filter((e) => e.kind === "5xx").length,
     failed: errors.length,
     ryw: inWindow.filter((e) => e.kind === "ryw").length,
@@ -496,7 +497,7 @@ async function run() {
   const loops = [...editors.map((e, i) => editorLoop(e, pages[i])), ...Array.from({ length: READERS }, () => readerLoop(pages))];
   await sleep(3000);
 
-  const results = [];
+  const windows = [];
   for (const fault of FAULTS) {
     const from = now();
     log(`fault: ${fault.name}`);
@@ -506,7 +507,7 @@ async function run() {
     await waitFor("a good save after the repair", async () => acknowledged.some((a) => a.at > repaired), 120_000);
     await waitFor("the mail queued before it to go out", () => withPrimary(async (c) => (await c.query("SELECT count(*)::int AS n FROM outbox WHERE status = 'pending' AND created_at < now() - interval '3 seconds'")).rows[0].n === 0), 180_000);
     await sleep(3000);
-    results.push({ name: fault.name, ...windowStats(from, now()) });
+    windows.push({ name: fault.name, from, to: now() });
   }
 
   running = false;
@@ -518,14 +519,16 @@ async function run() {
   const lost = await lostEdits();
   const stale = await staleDocuments(pages);
   const mail = await mailTally(watcher.username);
+  const lostSet = new Set(lost);
+  const results = windows.map((w) => ({ name: w.name, ...windowStats(w.from, w.to, lostSet) }));
 
   const row = (cells) => `| ${cells.join(" | ")} |`;
-  process.stdout.write("\n" + row(["fault", "edits acknowledged", "failed requests (5xx)", "read-your-writes violations", "s to a good save", "s to no errors"]) + "\n");
-  process.stdout.write(row(["---", "---:", "---:", "---:", "---:", "---:"]) + "\n");
-  for (const r of results) process.stdout.write(row([r.name, r.saves, `${r.failed} (${r.errors5xx})`, r.ryw, r.toGoodSave?.toFixed(1) ?? "-", r.toNoErrors.toFixed(1)]) + "\n");
+  process.stdout.write("\n" + row(["fault", "edits acknowledged", "found", "failed requests (5xx)", "read-your-writes violations", "s to a good save", "s to no errors"]) + "\n");
+  process.stdout.write(row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]) + "\n");
+  for (const r of results) process.stdout.write(row([r.name, r.saves, r.found, `${r.failed} (${r.errors5xx})`, r.ryw, r.toGoodSave?.toFixed(1) ?? "-", r.toNoErrors.toFixed(1)]) + "\n");
   const total5xx = events.filter((e) => e.kind === "5xx").length;
   const totalFailed = events.filter((e) => e.kind === "5xx" || e.kind === "error").length;
-  process.stdout.write(row(["total", acknowledged.length, `${totalFailed} (${total5xx})`, ryw, "", ""]) + "\n\n");
+  process.stdout.write(row(["total", acknowledged.length, acknowledged.length - lost.length, `${totalFailed} (${total5xx})`, ryw, "", ""]) + "\n\n");
   log(`edits acknowledged ${acknowledged.length}, found ${acknowledged.length - lost.length}, lost ${lost.length}`);
   for (const l of lost.slice(0, 10)) log(`  lost: ${l.page} revision ${l.revisionId} (${l.marker})`);
   log(`read-your-writes violations ${ryw}`);

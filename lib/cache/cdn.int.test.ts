@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { closeTestConnections, makeUser, newPage, unique, type TestUser } from "@/lib/testing/factories";
 import { savePage } from "@/lib/wiki/save";
 import { setWatch } from "@/lib/wiki/watches";
+import { movePage } from "@/lib/wiki/page-lifecycle";
 import { awaitPurges, deliverPurges, surrogateKey } from "./cdn";
 
 // The purge outbox (decision 0025) against real PostgreSQL: its triggers, the sender's acknowledgements, retries and
@@ -55,6 +56,21 @@ test("a save queues its purge in its own transaction: one row with its title and
   assert.ok(rows[0]!.tags.includes("w"), "every list shows a new page");
   await assert.rejects(savePage({ title, markdown: "stale base", baseRevisionId: revision.id - 1, author }));
   assert.equal((await rowsFor(title)).length, 1, "a refused save queued nothing");
+});
+
+test("a move purges both titles; a page of 2,000 links purges every target in one row of its transaction", async () => {
+  const from = unique("Moved from");
+  const to = unique("Moved to");
+  await newPage(author, "moving", from);
+  await awaitPurges();
+  await movePage({ from, to, leaveRedirect: false, author });
+  const [moved] = await rowsFor(to);
+  assert.ok(moved!.tags.includes(`t:${from}`) && moved!.tags.includes(`t:${to}`), "the old and the new title");
+  const targets = Array.from({ length: 2000 }, (_, i) => unique(`Target ${i}`));
+  const { title } = await newPage(author, targets.map((t) => `[[${t}]]`).join(" "));
+  const rows = await db().$queryRaw<{ tags: string[] }[]>`SELECT tags FROM cdn_purges WHERE ${`t:${title}`} = ANY (tags)`;
+  assert.equal(rows.length, 1);
+  for (const t of targets) assert.ok(rows[0]!.tags.includes(`t:${t}`), `${t}, which the page now links to, is purged`);
 });
 
 test("after a change every cache gets its keys and acknowledges; the rebound sends them again; then the row is gone", async () => {

@@ -18,8 +18,11 @@ import { AppError } from "@/lib/errors";
 
 const FORMAT = "vellum-backup";
 const VERSION = 1;
-/** Not backed up: the migration runner's own record, and the leases of running processes. */
-const SKIPPED_TABLES = new Set(["_prisma_migrations", "instances"]);
+/**
+ * Not backed up: the migration runner's own record, the leases of running processes, and purges queued for
+ * shared caches (the restore's own writes queue the purges its caches need).
+ */
+const SKIPPED_TABLES = new Set(["_prisma_migrations", "instances", "cdn_purges"]);
 /** Bytes of rows fetched, or inserted, per statement (rows vary from a few bytes to a file's 256 KiB chunk). */
 const BATCH_BYTES = 8 * 1024 * 1024;
 
