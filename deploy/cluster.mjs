@@ -9,7 +9,6 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import pg from "pg";
 import {
   APPS, DEPLOY, DIR, ENTRY, ETCD, LOG, MAIL_DIR, MEMCACHEDS, PACKAGES, PG_NODES, ROOT, SMTP, VARNISHES,
   appDatabaseUrl, launch, patroniNode, pidOf, probe, secrets, sleep, statusLines, stopPart, superuserUrl, tcpAnswers,
@@ -98,6 +97,7 @@ async function startHaproxy() {
 
 /** The wiki's role and database (made once, through haproxy, on whichever node is primary), then its schema. */
 async function prepareDatabase() {
+  const { default: pg } = await import("pg"); // installed by up(), which may be the first command of a checkout
   // haproxy counts a server up until its first checks say otherwise: wait until five connections in a row reach
   // the primary
   let inARow = 0;

@@ -14,7 +14,6 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import {
   APPS, DIR, ENTRY, MAIL_DIR, MEMCACHEDS, PG_NODES, SMTP, VARNISHES,
   appDatabaseUrl, patroniNode, pidOf, probe, sleep, stopPart, superuserUrl,
@@ -80,6 +79,7 @@ async function person(username) {
 }
 
 async function withPrimary(fn, url = appDatabaseUrl()) {
+  const { default: pg } = await import("pg"); // installed by up(), which may be the first command of a checkout
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   await c.connect();
   try {
@@ -404,6 +404,10 @@ async function staleDocuments(pages) {
   });
   const stale = [];
   const places = [...VARNISHES.map((v) => [v.name, `http://${v.host}:${v.port}`]), ...APPS.map((a) => [a.name, `http://${a.host}:${a.port}`]), ["entry", ENTRY]];
+  for (const [name, base] of places) {
+    const changes = await probe(`${base}/recent-changes`, { timeoutMs: 10_000 });
+    for (const want of latest.values()) if (!changes?.body.includes(want.summary)) stale.push(`${name} /recent-changes (without ${want.summary})`);
+  }
   for (const page of pages) {
     const want = latest.get(page);
     const slug = page.replaceAll(" ", "_");
@@ -533,7 +537,7 @@ async function run() {
   for (const l of lost.slice(0, 10)) log(`  lost: ${l.page} revision ${l.revisionId} (${l.marker})`);
   log(`read-your-writes violations ${ryw}`);
   for (const e of events.filter((x) => x.kind === "ryw").slice(0, 10)) log(`  ${e.detail}`);
-  log(`stale after quiescence ${stale.length} (${pages.length} pages x 3 views x ${VARNISHES.length + APPS.length + 1} places)`);
+  log(`stale after quiescence ${stale.length} (${pages.length} pages x 3 views, and recent changes, x ${VARNISHES.length + APPS.length + 1} places)`);
   for (const s of stale.slice(0, 10)) log(`  stale: ${s}`);
   log(`mails queued ${mail.queued}, delivered ${mail.delivered}, lost ${mail.lost.length}, duplicates ${mail.duplicates}`);
   log(`5xx answers ${total5xx}; edge checks failed ${edges.length}`);

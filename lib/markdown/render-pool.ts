@@ -22,7 +22,11 @@ export const RENDER_LIMITS = {
 export type BoundedRender = { rendered: Rendered; gaveUp: null | "deadline" | "error" };
 
 type Job = { id: number; markdown: string; resolve: (r: BoundedRender) => void };
-type Slot = { worker: Worker; job: Job | null; timer: NodeJS.Timeout | null };
+/** A worker, its job, the job's deadline; `ready` once its modules are loaded (a deadline never counts loading). */
+type Slot = { worker: Worker; job: Job | null; timer: NodeJS.Timeout | null; ready: boolean };
+
+/** A worker that has not loaded within this long is replaced (its job gives up). */
+const STARTUP_MS = 30_000;
 
 /** This process's render counters, for /api/cache/stats and the admin page. */
 export const renderCounters = { renders: 0, deadlines: 0, errors: 0, refused: 0 };
@@ -33,8 +37,16 @@ let nextId = 1;
 
 function spawn(): Slot {
   const worker = new Worker(new URL("./render-worker.js", import.meta.url));
-  const slot: Slot = { worker, job: null, timer: null };
-  worker.on("message", (msg: { id: number; rendered?: Rendered; error?: string }) => {
+  const slot: Slot = { worker, job: null, timer: null, ready: false };
+  const startup = setTimeout(() => replace(slot, "deadline"), STARTUP_MS);
+  startup.unref();
+  worker.on("message", (msg: { id: number; rendered?: Rendered; error?: string; ready?: boolean }) => {
+    if (msg.ready) {
+      clearTimeout(startup);
+      slot.ready = true;
+      if (slot.job && !slot.timer) startDeadline(slot);
+      return;
+    }
     const job = slot.job;
     if (!job || job.id !== msg.id) return;
     if (msg.error) {
@@ -77,6 +89,10 @@ function replace(slot: Slot, reason: "deadline" | "error") {
   }
 }
 
+function startDeadline(slot: Slot) {
+  slot.timer = setTimeout(() => replace(slot, "deadline"), RENDER_LIMITS.deadlineMs);
+}
+
 function dispatch() {
   while (queue.length) {
     let slot = slots.find((s) => !s.job);
@@ -88,7 +104,7 @@ function dispatch() {
     const job = queue.shift()!;
     const busy = slot;
     busy.job = job;
-    busy.timer = setTimeout(() => replace(busy, "deadline"), RENDER_LIMITS.deadlineMs);
+    if (busy.ready) startDeadline(busy);
     busy.worker.ref(); // while it works, the answer is awaited
     busy.worker.postMessage({ id: job.id, markdown: job.markdown });
   }

@@ -12,3 +12,5 @@ parentPort?.on("message", (/** @type {{ id: number, markdown: string }} */ { id,
     parentPort?.postMessage({ id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
   }
 });
+// loaded (marked, highlight.js, KaTeX): a render's deadline counts from here, not from the thread's start
+parentPort?.postMessage({ ready: true });
