@@ -11,9 +11,10 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import {
   APPS, DEPLOY, DIR, ENTRY, ETCD, LOG, MAIL_DIR, MEMCACHEDS, PACKAGES, PG_NODES, ROOT, SMTP, VARNISHES,
-  appDatabaseUrl, launch, patroniNode, pidOf, probe, secrets, sleep, statusLines, stopPart, superuserUrl, tcpAnswers,
+  appDatabaseUrl, launch, patroniNode, pidOf, probe, secrets, sleep, statusLines, stopPart, superuserUrl,
 } from "./parts.mjs";
 import { probeMemcached, findMemcached } from "../scripts/lib/memcached.mjs";
+import { tcpAnswers } from "../scripts/lib/net.mjs";
 
 const say = (m) => process.stdout.write(`[cluster] ${m}\n`);
 
@@ -138,7 +139,7 @@ export async function startMemcached(m) {
 export async function startSmtp() {
   if (pidOf(SMTP.name)) return;
   launch(SMTP.name, process.execPath, [path.join(ROOT, "scripts/smtp-sink.mjs"), String(SMTP.port), MAIL_DIR, SMTP.host], { cwd: ROOT });
-  await until("the SMTP sink", () => tcpAnswers(SMTP.host, SMTP.port, "220"), 10_000);
+  await until("the SMTP sink", () => tcpAnswers(SMTP.host, SMTP.port, { expect: "220" }), 10_000);
 }
 
 /** One app instance's environment: the same for all but its own address. */

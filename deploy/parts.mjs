@@ -3,10 +3,10 @@
 // addresses are the ones written in deploy/'s configuration files; every part has a loopback address of its own.
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { probeMemcached, findMemcached } from "../scripts/lib/memcached.mjs";
+import { probeMemcached } from "../scripts/lib/memcached.mjs";
+import { tcpAnswers } from "../scripts/lib/net.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DEPLOY = path.join(ROOT, "deploy");
@@ -128,21 +128,6 @@ export async function probe(url, { timeoutMs = 1500, headers = {} } = {}) {
   }
 }
 
-/** Does something accept a TCP connection (and, if `banner`, greet with it) within a second? */
-export function tcpAnswers(host, port, banner = null) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.on("error", () => done(false));
-    socket.on("connect", () => !banner && done(true));
-    socket.on("data", (d) => done(!banner || d.toString().startsWith(banner)));
-  });
-}
-
 /** Patroni's view of one node: role and state, or null when its REST API does not answer. */
 export async function patroniNode(node) {
   const r = await probe(`http://${node.host}:${node.rest}/patroni`);
@@ -177,8 +162,7 @@ export async function statusLines() {
   }
   const etcd = await probe(`http://${ETCD.host}:${ETCD.port}/health`);
   add("etcd", ETCD.name, `${ETCD.host}:${ETCD.port}`, etcd?.status === 200 && /"true"/.test(etcd.body) ? "up" : "down");
-  add("smtp", SMTP.name, `${SMTP.host}:${SMTP.port}`, (await tcpAnswers(SMTP.host, SMTP.port, "220")) ? "up" : "down");
+  add("smtp", SMTP.name, `${SMTP.host}:${SMTP.port}`, (await tcpAnswers(SMTP.host, SMTP.port, { expect: "220" })) ? "up" : "down");
   return rows;
 }
 
-export { findMemcached };

@@ -1,7 +1,7 @@
 // memcached for `npm start` and `npm test`: find the binary, start it as a child on loopback, probe a server.
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import net from "node:net";
+import { tcpAnswers } from "./net.mjs";
 
 /** The memcached binary, or null when it is not installed. */
 export function findMemcached() {
@@ -15,17 +15,7 @@ export function findMemcached() {
 
 /** Does a memcached answer `version` at host:port within a second? */
 export function probeMemcached(host, port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.on("error", () => done(false));
-    socket.on("connect", () => socket.write("version\r\n"));
-    socket.on("data", (d) => done(d.toString().startsWith("VERSION")));
-  });
+  return tcpAnswers(host, port, { say: "version\r\n", expect: "VERSION" });
 }
 
 function userExists(name) {
