@@ -174,11 +174,15 @@ export async function startVarnish(v) {
   if (pidOf(v.name)) return;
   const work = path.join(DIR, v.name);
   mkdirSync(work, { recursive: true });
+  // Varnish reads its VCL as its own user, who may not enter the checkout (a root's clone in /root): a copy
+  const vcl = path.join(DIR, "vellum.vcl");
+  copyFileSync(path.join(DEPLOY, "varnish/vellum.vcl"), vcl);
+  chmodSync(vcl, 0o644);
   launch(v.name, "/usr/sbin/varnishd", [
     "-F", "-n", work, "-i", v.name,
     "-a", `${v.host}:${v.port}`, "-a", `purge=${v.host}:${v.purgePort}`,
     "-T", `${v.host}:${v.adminPort}`, "-S", path.join(DIR, "varnish-secret"),
-    "-f", path.join(DEPLOY, "varnish/vellum.vcl"), "-s", "malloc,256m",
+    "-f", vcl, "-s", "malloc,256m",
   ]);
   await until(`${v.name} answering`, async () => (await probe(`http://${v.host}:${v.port}/varnish-health`))?.status === 200, 30_000);
 }

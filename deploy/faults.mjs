@@ -15,7 +15,7 @@ import http from "node:http";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import {
-  APPS, DIR, ENTRY, MAIL_DIR, MEMCACHEDS, PG_NODES, SMTP, VARNISHES,
+  APPS, DIR, ENTRY, LOG, MAIL_DIR, MEMCACHEDS, PG_NODES, SMTP, VARNISHES,
   appDatabaseUrl, patroniNode, pidOf, probe, sleep, stopPart, superuserUrl,
 } from "./parts.mjs";
 import { down, startApp, startMemcached, startPatroni, startSmtp, startVarnish, stopOrphanPostmaster, up } from "./cluster.mjs";
@@ -459,15 +459,24 @@ function windowStats(from, to, lost) {
   };
 }
 
+function showLogs() {
+  for (const f of existsSync(LOG) ? readdirSync(LOG) : []) {
+    const lines = readFileSync(path.join(LOG, f), "utf8").trimEnd().split("\n").slice(-15);
+    process.stdout.write(`\n--- ${path.join(LOG, f)} (last lines)\n${lines.join("\n")}\n`);
+  }
+}
+
 async function main() {
   if (process.getuid?.() !== 0) throw new Error("the fault tests drive the deployment's parts as root: run them as root");
   const wasUp = (await probe(`${ENTRY}/api/health`))?.status === 200;
-  if (!wasUp) await up();
   let ok = false;
   try {
+    if (!wasUp) await up();
     ok = await run();
   } finally {
     running = false;
+    // the parts' logs go with the deployment: what they said last is shown first when anything went wrong
+    if (!ok) showLogs();
     try {
       execFileSync("iptables", ["-D", "INPUT", ...cut(VARNISHES[1])], { stdio: "ignore" });
     } catch {}
