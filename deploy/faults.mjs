@@ -24,7 +24,7 @@ const RUN = randomBytes(3).toString("hex");
 const EDITORS = 3;
 const READERS = 2;
 const PASSWORD = "faults-password-1";
-/** Seconds after a purge's rebound by which every cache must be current (rebound 5 s, plus a round). */
+/** Waited once the purge queue is empty (every rebound sent) before the caches are compared: a margin, in ms. */
 const QUIET_MS = 8000;
 
 const log = (m) => process.stdout.write(`[faults] ${m}\n`);
