@@ -6,27 +6,17 @@
 //   down    stop every part (data is kept in /var/lib/vellum-cluster; `down --wipe` removes it too)
 //   status  a line per part: kind, name, address, health
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import {
-  APPS, DEPLOY, DIR, ENTRY, ETCD, LOG, MAIL_DIR, MEMCACHEDS, PACKAGES, PG_NODES, ROOT, SMTP, VARNISHES,
-  appDatabaseUrl, launch, patroniNode, pidOf, probe, secrets, sleep, statusLines, stopPart, superuserUrl,
+  APPS, DEPLOY, DIR, ENTRY, ETCD, MAIL_DIR, MEMCACHEDS, PACKAGES, PG_NODES, PRIMARY_DSN_HOST, ROOT, SMTP, STANDBY_DSN_HOST, VARNISHES,
+  appDatabaseUrl, hasPrimary, hasSyncStandby, launch, patroniNode, pidOf, postmasterPid, probe, secrets, statusLines, stopPart, superuserUrl, until,
 } from "./parts.mjs";
 import { probeMemcached, findMemcached } from "../scripts/lib/memcached.mjs";
 import { tcpAnswers } from "../scripts/lib/net.mjs";
 
 const say = (m) => process.stdout.write(`[cluster] ${m}\n`);
-
-/** Wait until `check()` is true; throws with `what` after `timeoutMs`. */
-async function until(what, check, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(250);
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs / 1000} s (logs in ${LOG})`);
-}
 
 function ids(user) {
   return { uid: Number(execFileSync("id", ["-u", user]).toString()), gid: Number(execFileSync("id", ["-g", user]).toString()) };
@@ -87,13 +77,14 @@ export async function startPatroni(node) {
 
 async function startPostgres() {
   for (const n of PG_NODES) await startPatroni(n);
-  await until("a PostgreSQL primary", async () => (await Promise.all(PG_NODES.map(patroniNode))).some((p) => p?.role === "primary" && p.state === "running"), 180_000);
-  await until("a synchronous standby", async () => (await Promise.all(PG_NODES.map(patroniNode))).some((p) => p?.sync && p.state === "running"), 180_000);
+  await until("a PostgreSQL primary", hasPrimary, 180_000);
+  await until("a synchronous standby", hasSyncStandby, 180_000);
 }
 
 async function startHaproxy() {
   if (!pidOf("haproxy")) launch("haproxy", "/usr/sbin/haproxy", ["-db", "-f", path.join(DEPLOY, "haproxy/haproxy.cfg")]);
-  await until("haproxy's PostgreSQL listener", () => tcpAnswers("127.0.1.1", 5432));
+  const [host, port] = PRIMARY_DSN_HOST.split(":");
+  await until("haproxy's PostgreSQL listener", () => tcpAnswers(host, Number(port)));
 }
 
 /** The wiki's role and database (made once, through haproxy, on whichever node is primary), then its schema. */
@@ -152,7 +143,7 @@ export function appEnv(app) {
     BIND_ADDRESS: app.host,
     WEB_CONCURRENCY: "1",
     DATABASE_URL: appDatabaseUrl(),
-    DATABASE_REPLICA_URL: appDatabaseUrl("127.0.1.1:5433"),
+    DATABASE_REPLICA_URL: appDatabaseUrl(STANDBY_DSN_HOST),
     MEMCACHE_SERVERS: MEMCACHEDS.map((m) => `${m.host}:${m.port}`).join(","),
     NEXTAUTH_URL: ENTRY,
     NEXTAUTH_SECRET: s.nextauth,
@@ -228,18 +219,16 @@ export async function down({ wipe = false } = {}) {
   for (const n of [...PG_NODES].sort((a, b) => Number(roles[PG_NODES.indexOf(a)]?.role === "primary") - Number(roles[PG_NODES.indexOf(b)]?.role === "primary"))) {
     await stopPart(n.name, { graceMs: 30_000 });
   }
-  for (const n of PG_NODES) stopOrphanPostmaster(path.join(DIR, n.name, "data"));
+  for (const n of PG_NODES) stopOrphanPostmaster(n);
   await stopPart("etcd");
   if (wipe) rmSync(DIR, { recursive: true, force: true });
 }
 
 /** A postmaster whose Patroni was killed keeps running: stop it (fast shutdown) so the node can start again. */
-export function stopOrphanPostmaster(dataDir) {
-  const file = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(file)) return;
-  const pid = Number(readFileSync(file, "utf8").split("\n")[0]);
+export function stopOrphanPostmaster(node) {
+  const pid = postmasterPid(node);
   try {
-    if (pid > 0) process.kill(pid, "SIGINT");
+    if (pid) process.kill(pid, "SIGINT");
   } catch {}
 }
 

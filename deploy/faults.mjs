@@ -16,7 +16,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import {
   APPS, DIR, ENTRY, LOG, MAIL_DIR, MEMCACHEDS, PG_NODES, SMTP, VARNISHES,
-  appDatabaseUrl, patroniNode, pidOf, probe, sleep, stopPart, superuserUrl,
+  appDatabaseUrl, hasPrimary, hasSyncStandby, patroniNode, pidOf, postmasterPid, probe, sleep, stopPart, superuserUrl, until,
 } from "./parts.mjs";
 import { down, startApp, startMemcached, startPatroni, startSmtp, startVarnish, stopOrphanPostmaster, up } from "./cluster.mjs";
 
@@ -198,17 +198,6 @@ async function primaryNode() {
   }
 }
 
-async function waitFor(what, check, timeoutMs = 120_000) {
-  const deadline = now() + timeoutMs;
-  while (now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await sleep(250);
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-}
-
-const syncStandbyUp = async () => (await Promise.all(PG_NODES.map(patroniNode))).some((p) => p?.sync && p.state === "running");
-const primaryUp = async () => (await Promise.all(PG_NODES.map(patroniNode))).some((p) => p?.role === "primary" && p.state === "running");
 const cut = (v) => ["-p", "tcp", "-d", v.host, "--dport", String(v.purgePort), "-j", "DROP"];
 
 const FAULTS = [
@@ -245,8 +234,8 @@ const FAULTS = [
       const node = await primaryNode();
       const data = path.join(DIR, node.name, "data");
       execFileSync("runuser", ["-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D", data, "-m", "immediate", "stop"], { stdio: "ignore" });
-      await waitFor("a primary again", primaryUp);
-      await waitFor("a synchronous standby again", syncStandbyUp);
+      await until("a primary again", hasPrimary, 120_000);
+      await until("a synchronous standby again", hasSyncStandby, 120_000);
     },
   },
   {
@@ -255,18 +244,17 @@ const FAULTS = [
       const node = await primaryNode();
       // the machine of the primary dies: its Patroni and its PostgreSQL at once
       kill(node.name);
-      const postmaster = Number(readFileSync(path.join(DIR, node.name, "data", "postmaster.pid"), "utf8").split("\n")[0]);
       try {
-        process.kill(postmaster, "SIGKILL");
+        process.kill(postmasterPid(node) ?? 0, "SIGKILL");
       } catch {}
-      await waitFor("the standby promoted", async () => {
+      await until("the standby promoted", async () => {
         const other = PG_NODES.find((n) => n !== node);
         return (await patroniNode(other))?.role === "primary";
-      });
+      }, 120_000);
       await stopPart(node.name);
-      stopOrphanPostmaster(path.join(DIR, node.name, "data"));
+      stopOrphanPostmaster(node);
       await startPatroni(node);
-      await waitFor("the old primary back as a synchronous standby", async () => (await patroniNode(node))?.sync === true, 180_000);
+      await until("the old primary back as a synchronous standby", async () => (await patroniNode(node))?.sync === true, 180_000);
     },
   },
   {
@@ -517,8 +505,8 @@ async function run() {
     await fault.inject(ctx);
     // recovered: a good save after the repair, no mail older than a few seconds still waiting, a few quiet seconds
     const repaired = now();
-    await waitFor("a good save after the repair", async () => acknowledged.some((a) => a.at > repaired), 120_000);
-    await waitFor("the mail queued before it to go out", () => withPrimary(async (c) => (await c.query("SELECT count(*)::int AS n FROM outbox WHERE status = 'pending' AND created_at < now() - interval '3 seconds'")).rows[0].n === 0), 180_000);
+    await until("a good save after the repair", async () => acknowledged.some((a) => a.at > repaired), 120_000);
+    await until("the mail queued before it to go out", () => withPrimary(async (c) => (await c.query("SELECT count(*)::int AS n FROM outbox WHERE status = 'pending' AND created_at < now() - interval '3 seconds'")).rows[0].n === 0), 180_000);
     await sleep(3000);
     windows.push({ name: fault.name, from, to: now() });
   }
@@ -526,8 +514,8 @@ async function run() {
   running = false;
   await Promise.all(loops);
   log("quiet: waiting for mail and purges to drain, then comparing every cache and instance with PostgreSQL");
-  await waitFor("the outbox to drain", async () => (await mailTally(watcher.username)).pending === 0, 240_000).catch((e) => log(e.message));
-  await waitFor("every purge to be acknowledged", () => withPrimary(async (c) => (await c.query("SELECT count(*)::int AS n FROM cdn_purges")).rows[0].n === 0), 120_000).catch((e) => log(e.message));
+  await until("the outbox to drain", async () => (await mailTally(watcher.username)).pending === 0, 240_000).catch((e) => log(e.message));
+  await until("every purge to be acknowledged", () => withPrimary(async (c) => (await c.query("SELECT count(*)::int AS n FROM cdn_purges")).rows[0].n === 0), 120_000).catch((e) => log(e.message));
   await sleep(QUIET_MS);
   const lost = await lostEdits();
   const stale = await staleDocuments(pages);

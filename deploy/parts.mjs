@@ -68,6 +68,16 @@ export function superuserUrl(hostPort = PRIMARY_DSN_HOST, database = "postgres")
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Wait until `check()` is true (a check that throws counts as false); throws with `what` after `timeoutMs`. */
+export async function until(what, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await Promise.resolve().then(check).catch(() => false)) return;
+    await sleep(250);
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs / 1000} s (logs in ${LOG})`);
+}
+
 export function pidOf(name) {
   const file = path.join(RUN, `${name}.pid`);
   if (!existsSync(file)) return null;
@@ -139,6 +149,24 @@ export async function patroniNode(node) {
   } catch {
     return null;
   }
+}
+
+/** Is some node a running primary? */
+export async function hasPrimary() {
+  return (await Promise.all(PG_NODES.map(patroniNode))).some((p) => p?.role === "primary" && p.state === "running");
+}
+
+/** Is some node a running synchronous standby? */
+export async function hasSyncStandby() {
+  return (await Promise.all(PG_NODES.map(patroniNode))).some((p) => p?.sync && p.state === "running");
+}
+
+/** The pid of a node's postmaster (from its data folder), or null. */
+export function postmasterPid(node) {
+  const file = path.join(DIR, node.name, "data", "postmaster.pid");
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, "utf8").split("\n")[0]);
+  return pid > 0 ? pid : null;
 }
 
 /** A line per part: kind, name, address, health. */
