@@ -145,7 +145,8 @@ export async function patroniNode(node) {
   try {
     const j = JSON.parse(r.body);
     const sync = await probe(`http://${node.host}:${node.rest}/sync`);
-    return { role: j.role === "master" || j.role === "primary" ? "primary" : j.role, state: j.state, timeline: j.timeline, sync: sync?.status === 200 };
+    const wal = Number(j.xlog?.location ?? j.xlog?.received_location ?? 0);
+    return { role: j.role === "master" || j.role === "primary" ? "primary" : j.role, state: j.state, timeline: j.timeline, sync: sync?.status === 200, wal };
   } catch {
     return null;
   }
@@ -156,9 +157,19 @@ export async function hasPrimary() {
   return (await Promise.all(PG_NODES.map(patroniNode))).some((p) => p?.role === "primary" && p.state === "running");
 }
 
-/** Is some node a running synchronous standby? */
+/** Patroni's maximum_lag_on_failover (deploy/patroni/*.yml): a standby further behind is never promoted. */
+const MAX_LAG_ON_FAILOVER = 1024 * 1024;
+
+/**
+ * Is there a standby that could take over now: the one Patroni names synchronous, running on the primary's
+ * timeline, with WAL received to within maximum_lag_on_failover of the primary's? Patroni's synchronous key alone
+ * can still name a standby that has not yet followed a restarted primary onto its new timeline, which Patroni
+ * would then refuse to promote.
+ */
 export async function hasSyncStandby() {
-  return (await Promise.all(PG_NODES.map(patroniNode))).some((p) => p?.sync && p.state === "running");
+  const nodes = await Promise.all(PG_NODES.map(patroniNode));
+  const primary = nodes.find((p) => p?.role === "primary" && p.state === "running");
+  return Boolean(primary) && nodes.some((p) => p?.sync && p.state === "running" && p.timeline === primary.timeline && primary.wal - p.wal <= MAX_LAG_ON_FAILOVER);
 }
 
 /** The pid of a node's postmaster (from its data folder), or null. */
