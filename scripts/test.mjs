@@ -153,7 +153,18 @@ try {
       MAIL_DIR: path.join(DATA, "test", "mail-int"),
       NEXTAUTH_SECRET: TEST_SECRET,
     };
+    // a hot standby of the embedded test cluster, for the tests of reads from a standby (lib/db/replica.int.test.ts)
+    let standby = null;
+    if (freshDatabase.server) {
+      const { startStandby } = await import("./lib/postgres.mjs");
+      standby = await startStandby(freshDatabase.server, { port: Number(process.env.VELLUM_TEST_STANDBY_PORT ?? 54340) });
+      cleanups.push(async () => standby?.stop());
+      env.TEST_STANDBY_URL = standby.url;
+    }
     nodeTest(testFiles((n) => n.endsWith(".int.test.ts")), env, ["--test-concurrency=2"], ["--import", "./lib/testing/database.mjs"]);
+    // not needed by what follows: stop it now rather than let it replay the browser tests' writes
+    await standby?.stop();
+    standby = null;
   }
   if (browserPhase) {
     ensureBuild();

@@ -88,8 +88,40 @@ export function replicaDb(): PrismaClient {
 }
 
 /**
+ * Where a list may be read now: the standby's clients once it has applied everything the primary had written when
+ * asked (so every commit acknowledged before this read began, the reader's own included), else the primary's. A
+ * synchronous standby under `remote_apply` has, or is a few milliseconds from it (the primary's position also
+ * counts commits still in flight); one Patroni just stopped waiting for (a primary's restart, a failover) may lag
+ * while haproxy still sends reads to it, for up to a check interval (decision 0026). So: the primary's WAL
+ * position, then the standby's replay position against it, asked again for up to REPLICA_WAIT_MS, then the
+ * primary. A node not in recovery (haproxy's read port falls back to the primary) is current by definition.
+ */
+export async function currentReadClients(): Promise<{ db: PrismaClient; pool: pg.Pool }> {
+  const primary = { db: db(), pool: sqlPool() };
+  if (!getConfig().DATABASE_REPLICA_URL) return primary;
+  try {
+    const at = await sqlPool().query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn");
+    const deadline = Date.now() + REPLICA_WAIT_MS;
+    for (;;) {
+      const standby = await replicaPool().query<{ current: boolean }>(
+        "SELECT NOT pg_is_in_recovery() OR coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS current",
+        [at.rows[0]?.lsn],
+      );
+      if (standby.rows[0]?.current) return { db: replicaDb(), pool: replicaPool() };
+      if (Date.now() >= deadline) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } catch (e) {
+    reportReplicaError(e);
+  }
+  return primary;
+}
+/** How long a list read waits for the standby to catch up before it goes to the primary. */
+const REPLICA_WAIT_MS = 100;
+
+/**
  * Read from the standby first: what it does not have (null), or a standby that fails, is read from the primary.
- * For rows that never change once written, this is always the current answer.
+ * For rows that never change once written, this is always the current answer (lists use currentReadClients).
  */
 export async function fromReplica<T>(read: (client: PrismaClient) => Promise<T | null>): Promise<T | null> {
   const replica = replicaDb();
@@ -98,19 +130,32 @@ export async function fromReplica<T>(read: (client: PrismaClient) => Promise<T |
     const found = await read(replica);
     if (found !== null) return found;
   } catch (e) {
-    if (Date.now() - lastReplicaError > 10_000) {
-      lastReplicaError = Date.now();
-      console.error("[vellum] the standby failed a read; reading from the primary:", e instanceof Error ? e.message : e);
-    }
+    reportReplicaError(e);
   }
   return read(db());
 }
+
 let lastReplicaError = 0;
+function reportReplicaError(e: unknown) {
+  if (Date.now() - lastReplicaError < 10_000) return;
+  lastReplicaError = Date.now();
+  console.error("[vellum] the standby failed a read; reading from the primary:", e instanceof Error ? e.message : e);
+}
 
 /** Is this a unique-constraint violation (Prisma's P2002, or PostgreSQL's 23505 through the adapter)? */
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
   return err?.code === "P2002" || err?.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation";
+}
+
+/** End the standby's pool, if one was opened (tests that must let their process exit). */
+export async function closeReplicaPool(): Promise<void> {
+  const client = globalForDb.vellumReplicaDb;
+  const pool = globalForDb.vellumReplicaPool;
+  globalForDb.vellumReplicaDb = undefined;
+  globalForDb.vellumReplicaPool = undefined;
+  await client?.$disconnect();
+  await pool?.end();
 }
 
 /** End the search pool, if one was opened (tests and scripts that must let their process exit). */

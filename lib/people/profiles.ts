@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { db, replicaDb } from "@/lib/db";
+import { currentReadClients, db } from "@/lib/db";
 import { usernameKey } from "@/lib/auth/normal-forms";
 import { AppError } from "@/lib/errors";
 import { renderBounded } from "@/lib/markdown/render-pool";
@@ -64,8 +64,8 @@ export async function updateProfile(userId: string, changes: z.infer<typeof prof
 export async function listContributions(username: string, { limit, before }: { limit: number; before?: number }) {
   const user = await db().user.findUnique({ where: { usernameKey: usernameKey(username) }, select: { id: true } });
   if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
-  // a list: from the standby (decision 0026)
-  const rows = await replicaDb().revision.findMany({
+  // a list: from the standby when it has everything already written (decision 0026)
+  const rows = await (await currentReadClients()).db.revision.findMany({
     // a deleted page (no title) is out of every list until it is restored
     where: { authorId: user.id, page: { title: { not: null } }, ...(before ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },

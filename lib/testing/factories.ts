@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { after, before } from "node:test";
 import { actorSelect, createAccount } from "@/lib/auth/accounts";
-import { closeSearchPool, db } from "@/lib/db";
+import { closeReplicaPool, closeSearchPool, db } from "@/lib/db";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { savePage } from "@/lib/wiki/save";
 import { closeCache } from "@/lib/cache";
@@ -27,6 +27,7 @@ export async function makeUser(role?: "reader" | "editor" | "admin", { verified 
 export async function closeTestConnections(): Promise<void> {
   closeCache();
   await closeSearchPool();
+  await closeReplicaPool();
   await db().$disconnect();
 }
 

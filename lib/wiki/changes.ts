@@ -1,7 +1,7 @@
 import "server-only";
 import { CHANGE_KINDS, parseChangeCursor } from "./query-schemas.js";
 import { createHash } from "node:crypto";
-import { db, replicaPool, sqlPool } from "@/lib/db";
+import { currentReadClients, db, sqlPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { getCache } from "@/lib/cache";
 import { ValueTooLargeError } from "@/lib/cache/memcache";
@@ -75,8 +75,8 @@ export async function listRecentChanges(opts: { limit: number; before?: string; 
        AND ($4::timestamptz IS NULL OR (c.created_at, 'c', c.id) < ($4, $5::text, $6::int))
      ORDER BY c.created_at DESC, c.id DESC LIMIT $1)`;
   const parts = [wantRevisions ? revisions : null, wantComments ? comments : null].filter(Boolean);
-  // a list: from the standby (decision 0026)
-  const { rows } = await replicaPool().query<Row>(
+  // a list: from the standby when it has everything already written (decision 0026)
+  const { rows } = await (await currentReadClients()).pool.query<Row>(
     `SELECT * FROM (${parts.join(" UNION ALL ")}) x ORDER BY created_at DESC, src DESC, id DESC LIMIT $1`,
     values,
   );

@@ -152,7 +152,8 @@ function startPostmaster(bin, dataDir, port, ids) {
       else if (!stopping) {
         for (const line of text.split("\n")) if (/FATAL|PANIC/.test(line)) process.stderr.write(`[postgres] ${line}\n`);
       }
-      if (!ready && text.includes("ready to accept connections")) {
+      // a standby says "ready to accept read-only connections"
+      if (!ready && /ready to accept (read-only )?connections/.test(text)) {
         ready = true;
         resolve(stop);
       }
@@ -219,7 +220,65 @@ export async function startEmbeddedPostgres({ dir, port, database }) {
   const stop = await startPostmaster(bin, dataDir, port, ids);
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   await createDatabaseIfMissing(url);
-  return { url, dataDir, stop };
+  return { url, dataDir, stop, bin, ids };
+}
+
+/**
+ * A hot standby of a running embedded cluster (`primary`: what startEmbeddedPostgres returned), streaming from it
+ * through a physical replication slot, on `port`: the integration tests of reads from a standby use it (decision
+ * 0026). The embedded build has no pg_basebackup, so the base backup is PostgreSQL's low-level one: a slot that
+ * keeps the WAL from now, pg_backup_start, a copy of the data folder without its WAL, pg_backup_stop's label
+ * beside it. Same password and databases as the primary; returns its URL and a stop function that also drops the
+ * slot.
+ */
+export async function startStandby(primary, { port }) {
+  const { default: pg } = await import("pg");
+  const slot = "vellum_test_standby";
+  const dataDir = `${primary.dataDir}-standby`;
+  const admin = new URL(primary.url);
+  admin.pathname = "/postgres";
+  await stopStalePostmaster(dataDir);
+  rmSync(dataDir, { recursive: true, force: true });
+  if (await portInUse(port)) throw new Error(`port ${port} is already in use by another program: set VELLUM_TEST_STANDBY_PORT`);
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", [slot]);
+    await client.query("SELECT pg_create_physical_replication_slot($1, true)", [slot]);
+    await client.query("SELECT pg_backup_start('vellum test standby', true)");
+    // the WAL comes from the slot; the rest of these are rebuilt at start (PostgreSQL's list of what to leave out)
+    const leaveOut = new Set(["postmaster.pid", "postmaster.opts", "pg_wal", "pg_replslot", "pg_stat_tmp", "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_subtrans"]);
+    cpSync(primary.dataDir, dataDir, { recursive: true, filter: (src) => !leaveOut.has(path.relative(primary.dataDir, src)) });
+    for (const d of leaveOut) if (!d.includes(".")) mkdirSync(path.join(dataDir, d), { mode: 0o700 });
+    const { rows: [backup] } = await client.query("SELECT labelfile, spcmapfile FROM pg_backup_stop(false)");
+    writeFileSync(path.join(dataDir, "backup_label"), backup.labelfile);
+    if (backup.spcmapfile) writeFileSync(path.join(dataDir, "tablespace_map"), backup.spcmapfile);
+  } catch (e) {
+    await client.query("SELECT pg_backup_stop(false)").catch(() => {});
+    await client.query("SELECT pg_drop_replication_slot($1)", [slot]).catch(() => {});
+    throw e;
+  } finally {
+    await client.end();
+  }
+  const quote = (v) => `'${String(v).replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+  const conninfo = `host=127.0.0.1 port=${admin.port} user=postgres password=${quote(decodeURIComponent(admin.password))} application_name=standby`;
+  writeFileSync(path.join(dataDir, "postgresql.auto.conf"), `primary_conninfo = ${quote(conninfo)}\nprimary_slot_name = '${slot}'\n`, { flag: "a" });
+  writeFileSync(path.join(dataDir, "standby.signal"), "");
+  if (primary.ids.uid !== undefined) execFileSync("chown", ["-R", `${primary.ids.uid}:${primary.ids.gid}`, dataDir]);
+  chmodSync(dataDir, 0o700);
+  const stopPostmaster = await startPostmaster(primary.bin, dataDir, port, primary.ids);
+  const url = new URL(primary.url);
+  url.port = String(port);
+  return {
+    url: url.toString(),
+    async stop() {
+      await stopPostmaster();
+      rmSync(dataDir, { recursive: true, force: true });
+      const c = new pg.Client({ connectionString: admin.toString() });
+      await c.connect();
+      await c.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", [slot]).finally(() => c.end());
+    },
+  };
 }
 
 /** Is something listening on 127.0.0.1:port? */
