@@ -16,67 +16,20 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import {
   APPS, DIR, ENTRY, LOG, MAIL_DIR, MEMCACHEDS, PG_NODES, SMTP, VARNISHES,
-  appDatabaseUrl, hasPrimary, hasSyncStandby, patroniNode, pidOf, postmasterPid, probe, sleep, stopPart, superuserUrl, until,
+  appDatabaseUrl, cookieJar, hasPrimary, hasSyncStandby, patroniNode, person, pidOf, postmasterPid, probe, sleep, stopPart, superuserUrl,
+  until,
 } from "./parts.mjs";
 import { down, startApp, startMemcached, startPatroni, startSmtp, startVarnish, stopOrphanPostmaster, up } from "./cluster.mjs";
 
 const RUN = randomBytes(3).toString("hex");
 const EDITORS = 3;
 const READERS = 2;
-const PASSWORD = "faults-password-1";
 /** Waited once the purge queue is empty (every rebound sent) before the caches are compared: a margin, in ms. */
 const QUIET_MS = 8000;
 
 const log = (m) => process.stdout.write(`[faults] ${m}\n`);
 const now = () => Date.now();
 
-// ---------------------------------------------------------------------------------------------------------------
-// accounts
-
-/** A session for `username` (credentials sign-in through the entry URL): the cookie header. */
-async function signIn(username) {
-  const csrf = await fetch(`${ENTRY}/api/auth/csrf`);
-  const cookies = cookieJar(csrf);
-  const { csrfToken } = await csrf.json();
-  const res = await fetch(`${ENTRY}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: ENTRY, cookie: cookies },
-    body: new URLSearchParams({ csrfToken, username, password: PASSWORD, json: "true" }),
-  });
-  const session = cookieJar(res, cookies);
-  if (!/session-token/.test(session)) throw new Error(`could not sign ${username} in (${res.status})`);
-  return session;
-}
-
-function cookieJar(res, before = "") {
-  const jar = new Map(before ? before.split("; ").map((c) => c.split(/=(.*)/s).slice(0, 2)) : []);
-  for (const c of res.headers.getSetCookie()) {
-    const [pair] = c.split(";");
-    const [k, v] = pair.split(/=(.*)/s);
-    jar.set(k, v);
-  }
-  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-}
-
-/** An account with a personal access token. */
-async function person(username) {
-  const made = await fetch(`${ENTRY}/api/accounts`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: ENTRY },
-    body: JSON.stringify({ username, email: `${username}@example.test`, password: PASSWORD }),
-  });
-  if (made.status !== 201) throw new Error(`could not create ${username}: ${made.status} ${await made.text()}`);
-  const cookie = await signIn(username);
-  const res = await fetch(`${ENTRY}/api/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: ENTRY, cookie },
-    body: JSON.stringify({ name: "faults" }),
-  });
-  if (res.status !== 201) throw new Error(`could not make a token for ${username}: ${res.status}`);
-  const { token } = await res.json();
-  return { username, token, cookie };
-}
 
 async function withPrimary(fn, url = appDatabaseUrl()) {
   const { default: pg } = await import("pg"); // installed by up(), which may be the first command of a checkout

@@ -205,3 +205,53 @@ export async function statusLines() {
   return rows;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// accounts, made and signed in through the entry URL (the fault tests, the bench)
+
+/** The password of every account the fault tests and the bench make. */
+export const PASSWORD = "faults-password-1";
+
+/** A session for `username` (credentials sign-in through the entry URL): the cookie header. */
+export async function signIn(username) {
+  const csrf = await fetch(`${ENTRY}/api/auth/csrf`);
+  const cookies = cookieJar(csrf);
+  const { csrfToken } = await csrf.json();
+  const res = await fetch(`${ENTRY}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: ENTRY, cookie: cookies },
+    body: new URLSearchParams({ csrfToken, username, password: PASSWORD, json: "true" }),
+  });
+  const session = cookieJar(res, cookies);
+  if (!/session-token/.test(session)) throw new Error(`could not sign ${username} in (${res.status})`);
+  return session;
+}
+
+export function cookieJar(res, before = "") {
+  const jar = new Map(before ? before.split("; ").map((c) => c.split(/=(.*)/s).slice(0, 2)) : []);
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(";");
+    const [k, v] = pair.split(/=(.*)/s);
+    jar.set(k, v);
+  }
+  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+}
+
+/** An account with a personal access token. */
+export async function person(username) {
+  const made = await fetch(`${ENTRY}/api/accounts`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: ENTRY },
+    body: JSON.stringify({ username, email: `${username}@example.test`, password: PASSWORD }),
+  });
+  if (made.status !== 201) throw new Error(`could not create ${username}: ${made.status} ${await made.text()}`);
+  const cookie = await signIn(username);
+  const res = await fetch(`${ENTRY}/api/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: ENTRY, cookie },
+    body: JSON.stringify({ name: "reference deployment" }),
+  });
+  if (res.status !== 201) throw new Error(`could not make a token for ${username}: ${res.status}`);
+  const { token } = await res.json();
+  return { username, token, cookie };
+}
