@@ -22,7 +22,8 @@ const cleanups = [];
 const TSX = ["--conditions=react-server", "--import", "tsx"];
 
 async function cleanup() {
-  while (cleanups.length) await cleanups.pop()().catch((e) => console.error("cleanup:", e));
+  // each runs even when one before it throws, synchronously or not (a leftover memcached would hold its port)
+  while (cleanups.length) await Promise.resolve().then(cleanups.pop()).catch((e) => console.error("cleanup:", e));
 }
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => cleanup().then(() => process.exit(130)));
 

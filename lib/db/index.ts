@@ -120,8 +120,24 @@ export async function currentReadClients(): Promise<{ db: PrismaClient; pool: pg
 const REPLICA_WAIT_MS = 100;
 
 /**
+ * Read a list (or anything a change since could alter) where currentReadClients says; a standby that fails the
+ * read, having passed the fence, is read from the primary instead. `read` returns what it found and throws only
+ * when the database does: a not-found is decided by the caller.
+ */
+export async function fromCurrentReplica<T>(read: (clients: { db: PrismaClient; pool: pg.Pool }) => Promise<T>): Promise<T> {
+  const clients = await currentReadClients();
+  if (clients.pool === sqlPool()) return read(clients);
+  try {
+    return await read(clients);
+  } catch (e) {
+    reportReplicaError(e);
+    return read({ db: db(), pool: sqlPool() });
+  }
+}
+
+/**
  * Read from the standby first: what it does not have (null), or a standby that fails, is read from the primary.
- * For rows that never change once written, this is always the current answer (lists use currentReadClients).
+ * For rows that never change once written, this is always the current answer (lists use fromCurrentReplica).
  */
 export async function fromReplica<T>(read: (client: PrismaClient) => Promise<T | null>): Promise<T | null> {
   const replica = replicaDb();

@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
-import { currentReadClients, replicaPool } from "@/lib/db";
+import { currentReadClients, fromCurrentReplica, replicaPool } from "@/lib/db";
 import { closeTestConnections, makeUser, newPage, type TestUser } from "@/lib/testing/factories";
 import { savePage } from "@/lib/wiki/save";
 import { diffRevisions, listHistory } from "@/lib/wiki/revisions";
@@ -63,6 +63,9 @@ test("lists are read from the standby once it has everything already written", {
   await until("the standby is current", async () => (await currentReadClients()).pool === replicaPool());
   assert.ok(await standbyHas(revision.id));
   assert.deepEqual((await listHistory(title, { limit: 10 })).revisions.map((r) => r.id), [revision.id]);
+  // a read the standby fails (here: one only a primary can answer) is answered by the primary
+  const { rows } = await fromCurrentReplica(({ pool }) => pool.query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn"));
+  assert.match(rows[0]!.lsn, /^[0-9A-F]+\/[0-9A-F]+$/);
 });
 
 test("a standby that lags behind an acknowledged save is passed over: the writer finds it in every list", { skip }, async () => {

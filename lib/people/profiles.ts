@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { currentReadClients, db } from "@/lib/db";
+import { db, fromCurrentReplica } from "@/lib/db";
 import { usernameKey } from "@/lib/auth/normal-forms";
 import { AppError } from "@/lib/errors";
 import { renderBounded } from "@/lib/markdown/render-pool";
@@ -65,13 +65,13 @@ export async function listContributions(username: string, { limit, before }: { l
   const user = await db().user.findUnique({ where: { usernameKey: usernameKey(username) }, select: { id: true } });
   if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
   // a list: from the standby when it has everything already written (decision 0026)
-  const rows = await (await currentReadClients()).db.revision.findMany({
+  const rows = await fromCurrentReplica(({ db: client }) => client.revision.findMany({
     // a deleted page (no title) is out of every list until it is restored
     where: { authorId: user.id, page: { title: { not: null } }, ...(before ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },
     take: limit + 1,
     select: { ...revisionInfoSelect, parentId: true, parent: { select: { size: true } }, page: { select: { title: true } } },
-  });
+  }));
   const revisions = rows.slice(0, limit).map((r) => ({
     ...toRevisionInfo(r),
     sizeDelta: r.size - (r.parent?.size ?? 0),

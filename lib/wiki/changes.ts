@@ -1,7 +1,7 @@
 import "server-only";
 import { CHANGE_KINDS, parseChangeCursor } from "./query-schemas.js";
 import { createHash } from "node:crypto";
-import { currentReadClients, db, sqlPool } from "@/lib/db";
+import { db, fromCurrentReplica, sqlPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { getCache } from "@/lib/cache";
 import { ValueTooLargeError } from "@/lib/cache/memcache";
@@ -76,9 +76,8 @@ export async function listRecentChanges(opts: { limit: number; before?: string; 
      ORDER BY c.created_at DESC, c.id DESC LIMIT $1)`;
   const parts = [wantRevisions ? revisions : null, wantComments ? comments : null].filter(Boolean);
   // a list: from the standby when it has everything already written (decision 0026)
-  const { rows } = await (await currentReadClients()).pool.query<Row>(
-    `SELECT * FROM (${parts.join(" UNION ALL ")}) x ORDER BY created_at DESC, src DESC, id DESC LIMIT $1`,
-    values,
+  const { rows } = await fromCurrentReplica(({ pool }) =>
+    pool.query<Row>(`SELECT * FROM (${parts.join(" UNION ALL ")}) x ORDER BY created_at DESC, src DESC, id DESC LIMIT $1`, values),
   );
   const changes: Change[] = rows.slice(0, opts.limit).map((r) => ({
     id: `${r.src}${r.id}`,

@@ -1,5 +1,5 @@
 import "server-only";
-import { currentReadClients, db, fromReplica } from "@/lib/db";
+import { db, fromCurrentReplica, fromReplica } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { RENDERER_VERSION, type Heading, type Rendered, type WikiLink } from "@/lib/markdown/render";
 import { renderBounded, type BoundedRender } from "@/lib/markdown/render-pool";
@@ -64,16 +64,20 @@ export function toRevisionInfo(r: RevisionRow): RevisionInfo {
  */
 export async function listHistory(title: string, { limit, before }: { limit: number; before?: number }) {
   // a list: from the standby when it has everything already written (decision 0026)
-  const client = (await currentReadClients()).db;
-  const found = await client.page.findUnique({ where: { title }, select: { id: true } });
-  if (!found) throw new AppError("not_found", `There is no page called "${title}"`);
-  const page = { id: found.id, title };
-  const rows = await client.revision.findMany({
-    where: { pageId: found.id, ...(before ? { number: { lt: before } } : {}) },
-    orderBy: { number: "desc" },
-    take: limit + 1,
-    select: { ...revisionInfoSelect, parent: { select: { size: true } } },
+  const read = await fromCurrentReplica(async ({ db: client }) => {
+    const found = await client.page.findUnique({ where: { title }, select: { id: true } });
+    if (!found) return null;
+    const rows = await client.revision.findMany({
+      where: { pageId: found.id, ...(before ? { number: { lt: before } } : {}) },
+      orderBy: { number: "desc" },
+      take: limit + 1,
+      select: { ...revisionInfoSelect, parent: { select: { size: true } } },
+    });
+    return { id: found.id, rows };
   });
+  if (!read) throw new AppError("not_found", `There is no page called "${title}"`);
+  const page = { id: read.id, title };
+  const rows = read.rows;
   const more = rows.length > limit;
   const revisions: HistoryEntry[] = rows.slice(0, limit).map((r) => ({
     ...toRevisionInfo(r),
@@ -174,10 +178,12 @@ export async function getRevisionOrThrow(id: number) {
 export async function diffRevisions(fromId: number, toId: number) {
   // the revisions never change, but their page's title does (a move, a delete): read where everything already
   // written is (decision 0026)
-  const rows = await (await currentReadClients()).db.revision.findMany({
-    where: { id: { in: [fromId, toId] } },
-    select: { ...revisionInfoSelect, pageId: true, markdown: true, page: { select: { title: true } } },
-  });
+  const rows = await fromCurrentReplica(({ db: client }) =>
+    client.revision.findMany({
+      where: { id: { in: [fromId, toId] } },
+      select: { ...revisionInfoSelect, pageId: true, markdown: true, page: { select: { title: true } } },
+    }),
+  );
   const from = rows.find((r) => r.id === fromId);
   const to = rows.find((r) => r.id === toId);
   if (!from) throw new AppError("not_found", `There is no revision ${fromId}`);
