@@ -487,12 +487,24 @@ async function run() {
   for (const l of lost.slice(0, 10)) log(`  lost: ${l.page} revision ${l.revisionId} (${l.marker})`);
   log(`read-your-writes violations ${ryw}`);
   for (const e of events.filter((x) => x.kind === "ryw").slice(0, 10)) log(`  ${e.detail}`);
+  log(`list reads meant for the standby (${APPS.length} instances, since each started): ${await standbyReads()}`);
   log(`stale after quiescence ${stale.length} (${pages.length} pages x 3 views, and recent changes, x ${VARNISHES.length + APPS.length + 1} places)`);
   for (const s of stale.slice(0, 10)) log(`  stale: ${s}`);
   log(`mails queued ${mail.queued}, delivered ${mail.delivered}, lost ${mail.lost.length}, duplicates ${mail.duplicates}`);
   log(`5xx answers ${total5xx}; edge checks failed ${edges.length}`);
   process.stdout.write(`faults: ${FAULTS.length}, lost edits: ${lost.length}, stale after quiescence: ${stale.length}, lost mails: ${mail.lost.length}, duplicate mails: ${mail.duplicates}\n`);
   return lost.length === 0 && stale.length === 0 && mail.lost.length === 0 && mail.duplicates === 0 && ryw === 0 && edges.length === 0;
+}
+
+/** The instances' counters of reads meant for the standby (GET /api/cache/stats), summed. */
+async function standbyReads() {
+  const sum = { lists: 0, passedOver: 0, failed: 0 };
+  for (const app of APPS) {
+    const res = await probe(`http://${app.host}:${app.port}/api/cache/stats`);
+    const standby = res?.status === 200 ? JSON.parse(res.body).standby : null;
+    for (const k of Object.keys(sum)) sum[k] += standby?.[k] ?? 0;
+  }
+  return `${sum.lists} read there, ${sum.passedOver} passed over to the primary by the fence, ${sum.failed} failed there`;
 }
 
 main().catch((e) => {

@@ -4,6 +4,7 @@ import { pageCacheCounters } from "./page-cache";
 import { frontCacheCounters } from "./front-cache";
 import { hotFileCounters } from "@/lib/files/hot-files";
 import { coherenceCounters } from "./coherence";
+import { standbyReadCounters } from "@/lib/db";
 
 /** GET /api/cache/stats: the backend's own counters summed over servers, and this instance's page-cache counters. */
 export async function getCacheStats() {
@@ -25,5 +26,7 @@ export async function getCacheStats() {
     /** This instance's notice subscription (decision 0021): whether its memory is trusted, barriers and how they ended. */
     coherence: coherenceCounters(),
     client: { ...getCache().counters },
+    /** Reads meant for the standby (decision 0026), when DATABASE_REPLICA_URL is set: lists read there, passed over, failed. */
+    standby: { ...standbyReadCounters },
   };
 }

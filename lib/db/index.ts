@@ -107,10 +107,14 @@ export async function currentReadClients(): Promise<{ db: PrismaClient; pool: pg
         "SELECT NOT pg_is_in_recovery() OR coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS current",
         [at.rows[0]?.lsn],
       );
-      if (standby.rows[0]?.current) return { db: replicaDb(), pool: replicaPool() };
+      if (standby.rows[0]?.current) {
+        standbyReadCounters.lists++;
+        return { db: replicaDb(), pool: replicaPool() };
+      }
       if (Date.now() >= deadline) break;
       await new Promise((r) => setTimeout(r, 5));
     }
+    standbyReadCounters.passedOver++;
   } catch (e) {
     reportReplicaError(e);
   }
@@ -151,8 +155,15 @@ export async function fromReplica<T>(read: (client: PrismaClient) => Promise<T |
   return read(db());
 }
 
+/**
+ * This instance's reads meant for the standby, since it started (GET /api/cache/stats): lists read there, lists
+ * the fence sent to the primary because the standby had not caught up, and reads the standby failed.
+ */
+export const standbyReadCounters = { lists: 0, passedOver: 0, failed: 0 };
+
 let lastReplicaError = 0;
 function reportReplicaError(e: unknown) {
+  standbyReadCounters.failed++;
   if (Date.now() - lastReplicaError < 10_000) return;
   lastReplicaError = Date.now();
   console.error("[vellum] the standby failed a read; reading from the primary:", e instanceof Error ? e.message : e);

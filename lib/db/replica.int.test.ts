@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
-import { currentReadClients, fromCurrentReplica, replicaPool } from "@/lib/db";
+import { currentReadClients, fromCurrentReplica, replicaPool, standbyReadCounters } from "@/lib/db";
 import { closeTestConnections, makeUser, newPage, type TestUser } from "@/lib/testing/factories";
 import { savePage } from "@/lib/wiki/save";
 import { diffRevisions, listHistory } from "@/lib/wiki/revisions";
@@ -63,9 +63,14 @@ test("lists are read from the standby once it has everything already written", {
   await until("the standby is current", async () => (await currentReadClients()).pool === replicaPool());
   assert.ok(await standbyHas(revision.id));
   assert.deepEqual((await listHistory(title, { limit: 10 })).revisions.map((r) => r.id), [revision.id]);
-  // a read the standby fails (here: one only a primary can answer) is answered by the primary
-  const { rows } = await fromCurrentReplica(({ pool }) => pool.query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn"));
-  assert.match(rows[0]!.lsn, /^[0-9A-F]+\/[0-9A-F]+$/);
+  assert.ok(standbyReadCounters.lists > 0, "lists read on the standby are counted");
+  // a read the standby fails (here: one only a primary can answer) is answered by the primary, and counted
+  await until("a read the standby failed was answered by the primary", async () => {
+    const failed = standbyReadCounters.failed;
+    const { rows } = await fromCurrentReplica(({ pool }) => pool.query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn"));
+    assert.match(rows[0]!.lsn, /^[0-9A-F]+\/[0-9A-F]+$/);
+    return standbyReadCounters.failed === failed + 1;
+  });
 });
 
 test("a standby that lags behind an acknowledged save is passed over: the writer finds it in every list", { skip }, async () => {
@@ -87,7 +92,9 @@ test("a standby that lags behind an acknowledged save is passed over: the writer
     const second = await savePage({ title, markdown: "second", baseRevisionId: revision.id, author });
     const id = second.revision.id;
     assert.equal(await standbyHas(id), false, "the standby lags (the case under test)");
+    const passedOver = standbyReadCounters.passedOver;
     assert.notEqual((await currentReadClients()).pool, replicaPool(), "lists go to the primary");
+    assert.equal(standbyReadCounters.passedOver, passedOver + 1, "and the operator can see it (GET /api/cache/stats)");
     assert.equal((await listHistory(title, { limit: 10 })).revisions[0]?.id, id, "history");
     assert.ok((await listRecentChanges({ limit: 50 })).changes.some((c) => c.revisionId === id), "recent changes");
     assert.equal((await listContributions(author.username, { limit: 10 })).revisions[0]?.id, id, "contributions");

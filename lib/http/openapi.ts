@@ -94,7 +94,7 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/admin/outbox/{id}/retry", summary: "Send a failed message again.", access: "admin", success: [200, "queued again"], errors: ["unauthorized", "forbidden", "not_found"], tag: "Administration" },
   // operations
   { method: "get", path: "/api/health", summary: "{ok, db: \"up\" | \"down\", cache: \"up\" | \"down\" | \"memory\"}; 503 when the database is unreachable.", access: "anyone", success: [200, "healthy"], tag: "Operations" },
-  { method: "get", path: "/api/cache/stats", summary: "memcached's counters summed over servers, and this instance's page-cache and front-cache counters.", access: "anyone", success: [200, "the counters"], tag: "Operations" },
+  { method: "get", path: "/api/cache/stats", summary: "memcached's counters summed over servers, and this instance's page-cache and front-cache counters and its reads meant for the standby (lists read there, passed over to the primary, failed).", access: "anyone", success: [200, "the counters"], tag: "Operations" },
   { method: "get", path: "/api/openapi.json", summary: "This document.", access: "anyone", success: [200, "OpenAPI 3.1"], tag: "Operations" },
 ];
 
