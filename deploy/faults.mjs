@@ -16,7 +16,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import {
   APPS, DIR, ENTRY, LOG, MAIL_DIR, MEMCACHEDS, PG_NODES, SMTP, VARNISHES,
-  appDatabaseUrl, cookieJar, hasPrimary, hasSyncStandby, patroniNode, person, pidOf, postmasterPid, probe, sleep, stopPart, superuserUrl,
+  appDatabaseUrl, attemptSignIn, hasPrimary, hasSyncStandby, patroniNode, person, pidOf, postmasterPid, probe, sleep, stopPart, superuserUrl,
   until,
 } from "./parts.mjs";
 import { down, startApp, startMemcached, startPatroni, startSmtp, startVarnish, stopOrphanPostmaster, up } from "./cluster.mjs";
@@ -285,16 +285,8 @@ async function checkEdges(admin, pages) {
   // one client's (sign-in is limited per client), so a later attempt is refused as too many
   let limited = false;
   for (let i = 0; i < 40 && !limited; i++) {
-    const csrf = await fetch(`${ENTRY}/api/auth/csrf`);
-    const cookies = cookieJar(csrf);
-    const { csrfToken } = await csrf.json();
-    const r = await fetch(`${ENTRY}/api/auth/callback/credentials`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: ENTRY, cookie: cookies, "x-forwarded-for": `203.0.113.${i + 1}` },
-      body: new URLSearchParams({ csrfToken, username: `nobody-${RUN}-${i}`, password: "wrong-password", json: "true" }),
-    });
-    if (r.status === 429) limited = true;
+    const { res } = await attemptSignIn(`nobody-${RUN}-${i}`, "wrong-password", { "x-forwarded-for": `203.0.113.${i + 1}` });
+    if (res.status === 429) limited = true;
   }
   if (!limited) problems.push("forty failed sign-ins, each with an invented X-Forwarded-For, were never limited as one client's");
   const addresses = await withPrimary(async (c) => {

@@ -211,23 +211,29 @@ export async function statusLines() {
 /** The password of every account the fault tests and the bench make. */
 export const PASSWORD = "faults-password-1";
 
-/** A session for `username` (credentials sign-in through the entry URL): the cookie header. */
-export async function signIn(username) {
+/** One credentials sign-in through the entry URL, after its CSRF round: the answer, and the cookies before it. */
+export async function attemptSignIn(username, password, headers = {}) {
   const csrf = await fetch(`${ENTRY}/api/auth/csrf`);
   const cookies = cookieJar(csrf);
   const { csrfToken } = await csrf.json();
   const res = await fetch(`${ENTRY}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: ENTRY, cookie: cookies },
-    body: new URLSearchParams({ csrfToken, username, password: PASSWORD, json: "true" }),
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: ENTRY, cookie: cookies, ...headers },
+    body: new URLSearchParams({ csrfToken, username, password, json: "true" }),
   });
+  return { res, cookies };
+}
+
+/** A session for `username`: the cookie header. */
+export async function signIn(username) {
+  const { res, cookies } = await attemptSignIn(username, PASSWORD);
   const session = cookieJar(res, cookies);
   if (!/session-token/.test(session)) throw new Error(`could not sign ${username} in (${res.status})`);
   return session;
 }
 
-export function cookieJar(res, before = "") {
+function cookieJar(res, before = "") {
   const jar = new Map(before ? before.split("; ").map((c) => c.split(/=(.*)/s).slice(0, 2)) : []);
   for (const c of res.headers.getSetCookie()) {
     const [pair] = c.split(";");
