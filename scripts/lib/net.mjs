@@ -1,4 +1,5 @@
-// One TCP probe for the scripts: memcached (npm start, npm test) and the reference deployment's parts.
+// One TCP probe for the scripts: memcached and the embedded PostgreSQL's port (npm start, npm test), and the
+// reference deployment's parts.
 import net from "node:net";
 
 /**

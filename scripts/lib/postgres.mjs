@@ -9,10 +9,10 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, cpSync, rmSync, renameSync, statSync } from "node:fs";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDatabaseIfMissing } from "../../lib/db/databases.mjs";
+import { tcpAnswers } from "./net.mjs";
 
 /** Where root keeps what the postgres user cannot reach inside the project. */
 export const SYSTEM_DIR = process.env.VELLUM_SYSTEM_DIR ?? "/var/lib/vellum";
@@ -214,7 +214,7 @@ export async function startEmbeddedPostgres({ dir, port, database }) {
   const password = readFileSync(passwordFile, "utf8").trim();
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initialise(bin, dataDir, ids, password);
   await stopStalePostmaster(dataDir);
-  if (await portInUse(port)) {
+  if (await tcpAnswers("127.0.0.1", port)) {
     throw new Error(`port ${port} is already in use by another program: set VELLUM_PG_PORT (or DATABASE_URL) to use another`);
   }
   const stop = await startPostmaster(bin, dataDir, port, ids);
@@ -239,7 +239,7 @@ export async function startStandby(primary, { port }) {
   admin.pathname = "/postgres";
   await stopStalePostmaster(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
-  if (await portInUse(port)) throw new Error(`port ${port} is already in use by another program: set VELLUM_TEST_STANDBY_PORT`);
+  if (await tcpAnswers("127.0.0.1", port)) throw new Error(`port ${port} is already in use by another program: set VELLUM_TEST_STANDBY_PORT`);
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
@@ -279,18 +279,6 @@ export async function startStandby(primary, { port }) {
       await c.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", [slot]).finally(() => c.end());
     },
   };
-}
-
-/** Is something listening on 127.0.0.1:port? */
-function portInUse(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
 
 export { createDatabaseIfMissing, dropDatabase, dropCopiesOf } from "../../lib/db/databases.mjs";
