@@ -96,8 +96,8 @@ export function replicaDb(): PrismaClient {
  * position, then the standby's replay position against it, asked again for up to REPLICA_WAIT_MS, then the
  * primary. A node not in recovery (haproxy's read port falls back to the primary) is current by definition.
  */
-export async function currentReadClients(): Promise<{ db: PrismaClient; pool: pg.Pool }> {
-  const primary = { db: db(), pool: sqlPool() };
+export async function currentReadClients(): Promise<ReadClients> {
+  const primary = primaryClients();
   if (!getConfig().DATABASE_REPLICA_URL) return primary;
   try {
     const at = await sqlPool().query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn");
@@ -123,19 +123,23 @@ export async function currentReadClients(): Promise<{ db: PrismaClient; pool: pg
 /** How long a list read waits for the standby to catch up before it goes to the primary. */
 const REPLICA_WAIT_MS = 100;
 
+/** One database to read from, through Prisma or in plain SQL. */
+type ReadClients = { db: PrismaClient; pool: pg.Pool };
+const primaryClients = (): ReadClients => ({ db: db(), pool: sqlPool() });
+
 /**
  * Read a list (or anything a change since could alter) where currentReadClients says; a standby that fails the
  * read, having passed the fence, is read from the primary instead. `read` returns what it found and throws only
  * when the database does: a not-found is decided by the caller.
  */
-export async function fromCurrentReplica<T>(read: (clients: { db: PrismaClient; pool: pg.Pool }) => Promise<T>): Promise<T> {
+export async function fromCurrentReplica<T>(read: (clients: ReadClients) => Promise<T>): Promise<T> {
   const clients = await currentReadClients();
   if (clients.pool === sqlPool()) return read(clients);
   try {
     return await read(clients);
   } catch (e) {
     reportReplicaError(e);
-    return read({ db: db(), pool: sqlPool() });
+    return read(primaryClients());
   }
 }
 
