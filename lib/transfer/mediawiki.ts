@@ -9,7 +9,7 @@ import { normaliseTitleParts } from "@/lib/wiki/title-rules.js";
 import { lockTitles } from "@/lib/wiki/links";
 import { lockPage } from "@/lib/wiki/page-writes";
 import { refreshPageState } from "@/lib/wiki/startup";
-import { firstOrigins, fromRuns, nextOrigins, toRuns } from "@/lib/wiki/blame-lines";
+import { REVERT_WINDOW, firstOrigins, fromRuns, nextOrigins, toRuns } from "@/lib/wiki/blame-lines";
 import { MAX_SUMMARY_LENGTH, flattenSummary } from "@/lib/wiki/schema";
 import { readDump, type Chunks, type DumpEvent, type DumpRevision } from "./mediawiki-xml";
 import { wikitextToMarkdown } from "./wikitext";
@@ -237,6 +237,8 @@ class PageWriter {
   private number: number;
   private text: string;
   private origins: number[] | null = null;
+  /** The last REVERT_WINDOW revisions' texts and origins: a revision bringing one back takes its origins (a revert). */
+  private recent: { markdown: string; origins: number[] }[] = [];
 
   constructor(private tx: Tx, private ctx: ImportContext, private page: ImportPage) {
     this.latestId = page.latest?.id ?? null;
@@ -287,14 +289,16 @@ class PageWriter {
       cols.size.push(Buffer.byteLength(markdown, "utf8"));
       cols.at.push(r.timestamp.toISOString());
       cols.source.push(BigInt(r.id));
-      this.origins = this.latestId === null ? firstOrigins(markdown, id) : this.origins && nextOrigins(this.text, this.origins, markdown, id);
+      const reverted = this.recent.findLast((r) => r.markdown === markdown);
+      this.origins = reverted ? reverted.origins : this.latestId === null ? firstOrigins(markdown, id) : this.origins && nextOrigins(this.text, this.origins, markdown, id);
+      if (this.origins) this.recent = [...this.recent.slice(1 - REVERT_WINDOW), { markdown, origins: this.origins }];
       cols.runs.push(this.origins ? toRuns(this.origins).join(",") : "");
       this.latestId = id;
       this.text = markdown;
     }
     await this.tx.$executeRaw`
-      INSERT INTO revisions (id, page_id, number, kind, parent_id, author_id, summary, markdown, size, created_at)
-      SELECT t.id, ${this.page.id}, t.number, t.kind::"RevisionKind", t.parent, t.author, t.summary, t.markdown, t.size, t.at
+      INSERT INTO revisions (id, page_id, number, kind, parent_id, author_id, summary, markdown, size, created_at, title)
+      SELECT t.id, ${this.page.id}, t.number, t.kind::"RevisionKind", t.parent, t.author, t.summary, t.markdown, t.size, t.at, ${this.page.title}
       FROM unnest(${cols.id}::int[], ${cols.number}::int[], ${cols.kind}::text[], ${cols.parent}::int[], ${cols.author}::text[],
         ${cols.summary}::text[], ${cols.markdown}::text[], ${cols.size}::int[], ${cols.at}::timestamptz[])
         AS t(id, number, kind, parent, author, summary, markdown, size, at)`;

@@ -160,3 +160,50 @@ test("export: every current page as Markdown with front matter and every file; -
   assert.match(blame, /Bees make honey\./);
   assert.match(git("log", "--format=%s", "--diff-filter=D", "--", md(wiki.titles[3]!)), /Deleted/);
 });
+
+test("export: every title has a path of its own inside the export, never in .git; --history passes git fsck", async () => {
+  const u = unique("").slice(1);
+  const config = Buffer.from(`[core]\n\tfsmonitor = "touch ${path.join(work, `pwned-${u}`)}"\n`);
+  // a File page may not leave File: (its bytes belong to that title), so no title outside File: has bytes
+  const cfg = `File:Cfg ${u}.txt`;
+  await uploadFile({ title: cfg, body: bodyOf(config), declaredLength: config.length, summary: "", author: people.ann });
+  await assert.rejects(movePage({ from: cfg, to: `.git/config ${u}`, leaveRedirect: false, author: people.ann }), /only move to another File: title/);
+  const hostile = [
+    `.git/config`, `.git/hooks/pre-commit`, `X Clash ${u}`, `X Clash ${u}.md/Child`, `File:X Note ${u}`, `X Plain ${u}`, `X Plain ${u}.md`,
+    `A ${u}/.hidden`, `git~1 ${u}`, "长".repeat(199) + u.slice(0, 1), `100% ${u}`,
+  ];
+  for (const title of hostile) await newPage(people.ann, `text of ${title}`, title);
+  const note = Buffer.from("bytes, not a page");
+  await uploadFile({ title: `File:X Note ${u}.md`, body: bodyOf(note), declaredLength: note.length, summary: "", author: people.ann });
+  // a summary holding the quotes the wiki's own move summaries use
+  const quoted = (await newPage(people.ann, "quoted", `X Q ${u}`)).title;
+  await movePage({ from: quoted, to: `X Q2 ${u}`, leaveRedirect: false, summary: `X Q” to “../Esc`, author: people.ann });
+  await movePage({ from: cfg, to: `File:Cfg2 ${u}.txt`, leaveRedirect: false, author: people.ann });
+
+  const dir = path.join(work, `hostile-${u}`);
+  await exportHistory(dir);
+  const gitConfig = readFileSync(path.join(dir, ".git/config"), "utf8");
+  await exportMarkdown(dir);
+  assert.equal(readFileSync(path.join(dir, ".git/config"), "utf8"), gitConfig, "an export never writes into .git");
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" });
+  git("fsck", "--strict");
+  assert.equal(git("status", "--porcelain"), "", "the export is the repository's last commit");
+  assert.ok(!existsSync(path.join(work, `pwned-${u}`)), "no command ran");
+  const tracked = git("ls-files", "-z").split("\0").filter(Boolean);
+  assert.ok(tracked.every((p) => !p.split("/").some((s) => s.startsWith(".") || s === "..")), tracked.join("\n"));
+  assert.ok(!tracked.some((p) => p.includes("Esc")), "a move is read from what the wiki recorded, not its summary");
+  // every page's Markdown holds its own text, under its own title, and every file its bytes
+  const fronts = new Map<string, string>();
+  for (const p of tracked.filter((p) => p.endsWith(".md"))) {
+    const text = readFileSync(path.join(dir, p), "utf8");
+    const m = /^---\ntitle: (.+)\n[\s\S]*?---\n([\s\S]*)$/.exec(text);
+    assert.ok(m, `${p} is a page`);
+    fronts.set(JSON.parse(m[1]!) as string, m[2]!);
+  }
+  for (const title of hostile) assert.equal(fronts.get(title), `text of ${title}`, title);
+  assert.equal(fronts.get(`X Q2 ${u}`), "quoted");
+  const bytesFiles = tracked.filter((p) => p.startsWith("File:") && !p.endsWith(".md")).map((p) => readFileSync(path.join(dir, p)));
+  assert.ok(bytesFiles.some((b) => b.equals(note)), "the .md-named file's bytes are there");
+  assert.ok(bytesFiles.some((b) => b.equals(config)), "the moved file's bytes follow it");
+  assert.equal(tracked.filter((p) => p.startsWith(`File:Cfg_${u}`)).length, 0, "and leave its old title");
+});

@@ -5,6 +5,12 @@ import { DIFF_LIMITS } from "./diff";
 // carried through one bounded line diff, so it costs one diff per save whatever the history's length. Pure
 // functions here; lib/wiki/blame.ts keeps them in revision_blames.
 
+/**
+ * How many of a page's latest revisions a new text is compared with: equal text is a revert to that one, and keeps
+ * its origins (saves, and imports of MediaWiki's reverts alike).
+ */
+export const REVERT_WINDOW = 10;
+
 /** The lines of a text as blame counts them: joining them with "\n" gives the text back. */
 export function linesOf(text: string): string[] {
   return text.split("\n");

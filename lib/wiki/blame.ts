@@ -2,14 +2,11 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { firstOrigins, fromRuns, linesOf, nextOrigins, toRuns } from "./blame-lines";
+import { REVERT_WINDOW, firstOrigins, fromRuns, linesOf, nextOrigins, toRuns } from "./blame-lines";
 import { repeatInBackground } from "./background";
 
 // Blame kept per revision (decision 0022): made in the transaction that inserts the revision, from its parent's;
 // revisions older than blame (or whose parent had none yet) are filled in the background, page by page, in order.
-
-/** How many of a page's latest revisions an edit's text is compared with: equal text is a revert to it. */
-const REVERT_WINDOW = 10;
 
 type Parent = { id: number; number: number; markdown: string } | null;
 

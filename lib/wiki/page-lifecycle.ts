@@ -5,7 +5,7 @@ import { assertAdmin, assertCanEdit } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { copyRender, getRenderedRevision, keepRender, toRevisionInfo } from "./revisions";
 import { renderBounded } from "@/lib/markdown/render-pool";
-import { redirectTarget } from "@/lib/markdown/render";
+import { FILE_PREFIX, redirectTarget } from "@/lib/markdown/render";
 import { bumpBacklinks, linkTargets, lockTitles, setPageLinks } from "./links";
 import { wakeMailWorker } from "@/lib/mail/worker";
 import { forgetTalkLists } from "@/lib/talk/list-cache";
@@ -59,6 +59,10 @@ export async function revertPage(req: { title: string; revisionId: number; summa
 export async function movePage(req: { from: string; to: string; leaveRedirect: boolean; summary?: string; author: Actor }) {
   assertCanEdit(req.author); // before any work: the page's protection is checked under its lock
   if (req.from === req.to) throw new AppError("bad_request", "A page cannot be moved onto its own title");
+  // a file's bytes belong to File: titles: they are what the title names (embeds, /file/, exports)
+  if (req.from.startsWith(FILE_PREFIX) && !req.to.startsWith(FILE_PREFIX)) {
+    throw new AppError("bad_request", "A File: page can only move to another File: title");
+  }
   const redirectText = `#REDIRECT [[${req.to}]]\n`;
   const redirectRender = req.leaveRedirect ? await renderBounded(redirectText) : null;
   const result = await inTransaction(async (tx) => {

@@ -74,6 +74,7 @@ export async function insertRevision(
       pageId,
       number: (parent?.number ?? 0) + 1,
       kind: req.kind,
+      title: req.title,
       parentId: parent?.id ?? null,
       authorId: req.author.id,
       summary: req.summary ?? "",

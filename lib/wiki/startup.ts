@@ -78,7 +78,7 @@ export async function ensureMainPage(): Promise<boolean> {
     if ((any[0]?.n ?? 0) > 0) return false;
     const page = await tx.page.create({ data: { title: MAIN_PAGE_TITLE }, select: { id: true } });
     const revision = await tx.revision.create({
-      data: { pageId: page.id, number: 1, kind: "create", summary: "Welcome", markdown: WELCOME, size: Buffer.byteLength(WELCOME, "utf8") },
+      data: { pageId: page.id, number: 1, kind: "create", title: MAIN_PAGE_TITLE, summary: "Welcome", markdown: WELCOME, size: Buffer.byteLength(WELCOME, "utf8") },
       select: { id: true },
     });
     await tx.page.update({ where: { id: page.id }, data: { latestRevisionId: revision.id } });
