@@ -21,21 +21,29 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-try {
-  ensureDependencies();
-  ensurePrismaClient();
-  if (process.argv.includes("--history")) ensureSystemPackages([{ pkg: "git", bin: "/usr/bin/git" }]);
-  const env = await toolServices(cleanups);
-  // arguments name files relative to where the command was typed (npm runs scripts from the project folder)
-  const cwd = process.env.INIT_CWD ?? process.cwd();
-  const args = process.argv.slice(2).map((a, i) => (i > 0 && !a.startsWith("--") ? path.resolve(cwd, a) : a));
+/** Run lib/transfer/cli.ts with `args` in `env`; resolves with its exit code. */
+function runCli(args, env) {
   child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "lib/transfer/cli.ts"), ...args], {
     cwd: ROOT,
     stdio: "inherit",
     // a tool's statements may take longer than a request's (a page of a million revisions is one transaction)
     env: { ...process.env, ...env, DATABASE_STATEMENT_TIMEOUT_MS: process.env.DATABASE_STATEMENT_TIMEOUT_MS ?? "600000" },
   });
-  child.on("exit", (code, signal) => void stop(code ?? (signal ? 130 : 1)));
+  return new Promise((resolve) => child.on("exit", (code, signal) => { child = null; resolve(code ?? (signal ? 130 : 1)); }));
+}
+
+try {
+  ensureDependencies();
+  ensurePrismaClient();
+  if (process.argv.includes("--history")) ensureSystemPackages([{ pkg: "git", bin: "/usr/bin/git" }]);
+  // arguments name files relative to where the command was typed (npm runs scripts from the project folder)
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const args = process.argv.slice(2).map((a, i) => (i > 0 && !a.startsWith("--") ? path.resolve(cwd, a) : a));
+  // a restore checks its file whole before it touches any database (not even to migrate it)
+  const checked = args[0] === "restore" ? await runCli(["check-backup", ...args.slice(1)], {}) : 0;
+  if (checked !== 0) await stop(checked);
+  const env = await toolServices(cleanups);
+  await stop(await runCli(args, env));
 } catch (e) {
   say(`could not run: ${e instanceof Error ? e.message : e}`);
   await stop(1);

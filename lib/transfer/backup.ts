@@ -85,8 +85,12 @@ async function migrationsOf(client: pg.PoolClient): Promise<string[]> {
 /** Write a backup of everything to `file` (through `file.partial`, renamed when whole). Returns its manifest. */
 export async function backup(file: string, onTable?: (table: string, rows: number) => void): Promise<Record<string, TableSum>> {
   const partial = `${file}.partial`;
+  // whatever is there (a leftover of any mode, a link planted to be followed) goes: the file is made anew, owner-only,
+  // and exclusively, so a link put back in between makes the backup fail rather than write through it
+  await rm(partial, { force: true });
+  const out = createWriteStream(partial, { flags: "wx", mode: 0o600 });
+  await once(out, "open");
   const gzip = createGzip();
-  const out = createWriteStream(partial, { mode: 0o600 });
   gzip.pipe(out);
   const whole = createHash("sha256");
   const line = async (text: string) => {

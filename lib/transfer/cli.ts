@@ -1,10 +1,10 @@
 // The shell side of moving in and out (run by scripts/transfer.mjs with the database ready):
-//   import-mediawiki FILE | export DIR [--history] | backup FILE | restore FILE
+//   import-mediawiki FILE | export DIR [--history] | backup FILE | restore FILE | check-backup FILE (restore's first step)
 import { createReadStream, statSync } from "node:fs";
 import { AppError } from "@/lib/errors";
 import { importMediaWiki, type ImportProgress } from "./mediawiki";
 import { exportHistory, exportMarkdown } from "./export";
-import { backup, restore } from "./backup";
+import { backup, restore, verifyBackup } from "./backup";
 import { getCache } from "@/lib/cache";
 
 const [command, ...args] = process.argv.slice(2);
@@ -79,8 +79,16 @@ async function restoreCommand(file: string | undefined) {
   console.log(`restored ${file}: ${Object.keys(manifest).length} tables, ${rows} rows; counts and hashes match the backup`);
 }
 
+/** Check a backup file whole (its hash, counts and format) without a database: a restore's first step. */
+async function checkBackupCommand(file: string | undefined) {
+  if (!file) usage();
+  await verifyBackup(file);
+}
+
 async function main() {
   switch (command) {
+    case "check-backup":
+      return checkBackupCommand(args[0]);
     case "import-mediawiki":
       return importCommand(args[0]);
     case "export":

@@ -207,3 +207,46 @@ test("export: every title has a path of its own inside the export, never in .git
   assert.ok(bytesFiles.some((b) => b.equals(config)), "the moved file's bytes follow it");
   assert.equal(tracked.filter((p) => p.startsWith(`File:Cfg_${u}`)).length, 0, "and leave its old title");
 });
+
+test("a backup is made anew, owner-only: never through a link or with a leftover's mode", async () => {
+  const { statSync, symlinkSync, lstatSync, chmodSync } = await import("node:fs");
+  const file = path.join(work, `modes-${unique("").slice(1)}.gz`);
+  writeFileSync(`${file}.partial`, "left over");
+  chmodSync(`${file}.partial`, 0o666);
+  await backup(file);
+  assert.equal(statSync(file).mode & 0o777, 0o600, "the backup is the owner's alone");
+  const victim = path.join(work, `victim-${unique("").slice(1)}`);
+  writeFileSync(victim, "precious");
+  chmodSync(victim, 0o644);
+  symlinkSync(victim, `${file}.partial`);
+  await backup(file);
+  assert.equal(readFileSync(victim, "utf8"), "precious", "a link at FILE.partial is not followed");
+  assert.ok(!lstatSync(file).isSymbolicLink() && (statSync(file).mode & 0o777) === 0o600);
+  assert.ok(!existsSync(`${file}.partial`));
+});
+
+test("npm run restore of a damaged file writes nothing to the target database, not even its tables", async () => {
+  await newPage(people.ann, "something");
+  const file = path.join(work, `damaged-${unique("").slice(1)}.gz`);
+  await backup(file);
+  writeFileSync(file, readFileSync(file).subarray(0, 200));
+  const template = new URL(process.env.TEST_TEMPLATE_DATABASE_URL!);
+  const target = new URL(template);
+  target.pathname = `${template.pathname}_bare${unique("").slice(1)}`.replace(/-/g, "");
+  await createDatabaseIfMissing(target.toString());
+  madeDatabases.push(target.toString());
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: target.toString() };
+  delete env.MEMCACHE_SERVERS;
+  const result = spawnSync(process.execPath, ["scripts/transfer.mjs", "restore", file], { env, encoding: "utf8" });
+  assert.notEqual(result.status, 0, "refused");
+  assert.match(result.stderr + result.stdout, /not a whole|cut short|damaged|checksum|not a Vellum backup/);
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: target.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'");
+    assert.equal(rows[0]!.n, 0, "no migration ran");
+  } finally {
+    await client.end();
+  }
+});
