@@ -909,3 +909,89 @@ test("blame: bad revisions, another page's revision and hostile titles are 4xx; 
   const html = await (await anon.get(`/blame/${slugPath(title)}`)).text();
   probe(!html.includes("<img src=x") && html.includes("&lt;img src=x onerror=alert(1)&gt;"), "the blame page did not escape the text");
 });
+
+test("Next.js's internal headers are refused at the front, and no answer without a page's shape is ever kept or shared", async () => {
+  const { c } = await signedIn();
+  const title = newTitle("Prefetch");
+  expect((await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "still here", baseRevisionId: null } })).status()).toBe(201);
+  const anon = await ctx();
+  const views = ["/pages", `/history/${slugPath(title)}`, "/recent-changes", `/api/pages/${slugPath(title)}`, `/wiki/${slugPath(title)}`, `/talk/${slugPath(title)}`];
+  const internal: Record<string, string>[] = [
+    { "x-middleware-prefetch": "1" }, { "X-Middleware-Subrequest": "middleware" }, { "x-nextjs-data": "1" }, { "x-invoke-path": "/pages" },
+    { "x-matched-path": "/pages" }, { "x-now-route-matches": "1" }, { "x-prerender-revalidate": "1" }, { "x-next-revalidate-tag-token": "x" },
+  ];
+  for (const view of views) {
+    for (const headers of internal) {
+      for (const base of [origin, INSTANCE_B]) {
+        const res = await anon.get(`${base}${view}`, { headers });
+        probe(res.status() === 400 && res.headers()["xkey"] === undefined, `${view} with ${JSON.stringify(headers)} answered ${res.status()}`);
+      }
+    }
+  }
+  // whatever was tried, every reader still gets the page, on both instances and through a shared cache's headers
+  for (const view of views) {
+    for (const base of [origin, INSTANCE_B]) {
+      const res = await anon.get(`${base}${view}`);
+      const type = res.headers()["content-type"] ?? "";
+      const body = await res.text();
+      probe(res.status() === 200 && body.length > 50 && (view.startsWith("/api/") ? type.startsWith("application/json") : type.startsWith("text/html")), `${view} on ${base} answered ${res.status()} ${type} ${body.slice(0, 40)}`);
+    }
+  }
+});
+
+test("methods and request targets the wiki does not take are 4xx or 501, never 500", async () => {
+  const cases: [string, string][] = [["OPTIONS", "*"], ["GET", "*"], ["TRACE", "/wiki/Main_Page"], ["CONNECT", "127.0.0.1:80"], ["GET", "http://evil.example/wiki/Main_Page"], ["PROPFIND", "/wiki/Main_Page"], ["HEAD", "*"]];
+  for (const [method, path] of cases) {
+    const res = await raw({ method, path, headers: { Connection: "close" } });
+    probe((res.status >= 400 && res.status < 500) || res.status === 501, `${method} ${path} answered ${res.status}`);
+  }
+});
+
+test("an answer given before the body is read leaves the connection usable (or closed), never stuck", async () => {
+  const admin = await signedIn();
+  await makeAdmin(admin.name);
+  const token = ((await (await admin.c.post("/api/tokens", { data: { name: "early answers" } })).json()) as { token: string }).token;
+  const bomb = `<?xml version="1.0"?><!DOCTYPE mediawiki [<!ENTITY a "a">]><mediawiki>${"&a;".repeat(40_000)}</mediawiki>`;
+  const small = `<?xml version="1.0"?><!DOCTYPE mediawiki [<!ENTITY a "a">]><mediawiki>&a;</mediawiki>`;
+  // one keep-alive agent: every request after the first rides a connection an early answer may have left behind
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL(origin);
+  const post = (path: string, body: string | Buffer, headers: Record<string, string>) =>
+    new Promise<number>((resolve) => {
+      const req = http.request({ host: url.hostname, port: url.port, path, method: "POST", agent, headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) }, timeout: 15_000 }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("timeout", () => {
+        req.destroy();
+        resolve(-1);
+      });
+      req.on("error", () => resolve(0));
+      req.end(body);
+    });
+  const auth = { Authorization: `Bearer ${token}`, "Content-Type": "application/xml" };
+  try {
+    for (const [i, body] of [bomb, small, small, bomb, small].entries()) {
+      const status = await post("/api/admin/import/mediawiki", body, auth);
+      probe(status === 400, `import ${i} after early answers on one connection: ${status === -1 ? "no answer in 15 s" : status}`);
+    }
+    // an upload refused from its first bytes, then an ordinary request on the same agent
+    const refused = await post(`/api/files/${slugPath(`File:${newTitle("Early")}.png`)}`, Buffer.concat([Buffer.from("MZ"), Buffer.alloc(300_000)]), { Authorization: `Bearer ${token}`, "Content-Type": "application/octet-stream" });
+    probe(refused >= 400 && refused < 500, `a refused upload answered ${refused}`);
+    const after = await post("/api/admin/import/mediawiki", small, auth);
+    probe(after === 400, `a request after a refused upload: ${after === -1 ? "no answer in 15 s" : after}`);
+  } finally {
+    agent.destroy();
+  }
+});
+
+test("a File: page's bytes stay under File: titles: it cannot move to .git/config or any other title", async () => {
+  const { c } = await signedIn();
+  const name = `File:${newTitle("Config")}.txt`;
+  expect((await c.put(`/api/files/${slugPath(name)}`, { data: Buffer.from("[core]\n\tfsmonitor = \"touch /tmp/x\"\n") })).status()).toBe(201);
+  for (const to of [".git/config", "Notes", "A/.git/config", "Filex:Config"]) {
+    const res = await c.post(`/api/move/${slugPath(name)}`, { data: { to } });
+    probe(res.status() === 400, `a File: page moved to ${to}: ${res.status()}`);
+  }
+  probe((await c.get(`/api/pages/${slugPath(name)}`)).status() === 200, "the File: page is where it was");
+});

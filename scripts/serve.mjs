@@ -9,6 +9,10 @@
 //     scripts without a session): the public URL decides, never the request (DNS rebinding, decision 0018);
 //   - request bodies are counted as they arrive: past the route's limit the answer is 413 and the rest is not read,
 //     whether or not the client declared a Content-Length;
+//   - a method the wiki does not answer is 501, a request target that is not a path (`*`, an absolute URL) 400, and
+//     so is a request carrying one of Next.js's internal headers (x-middleware-*, x-invoke-*...), which could change
+//     what Next.js answers for everyone; an answer sent before the request's body was read whole reads and drops the
+//     rest (bounded) or closes the connection, so the client's next request on it is never stuck behind it;
 //   - the client's address is determined once (the socket's peer, or with TRUST_PROXY=n the address the n-th
 //     trusted proxy reports) and handed to the app in X-Vellum-Client-Ip, overwriting anything a client sent;
 //   - every React page gets a nonce-based Content-Security-Policy (a fresh nonce per request, in the request's
@@ -18,7 +22,8 @@
 //     bytes); notices from PostgreSQL drop what a change made stale on every instance before the change answers.
 //     A GET of something kept is answered before the checks above: its exact address passed them when it was kept.
 //   - with shared HTTP caches in front (PURGE_TARGETS), a signed-out reader's copy of such a document carries the
-//     surrogate keys the app purges after every change (decision 0025).
+//     surrogate keys the app purges after every change (decision 0025). Only an answer of the shape its path serves
+//     (a 200 with a body of its type: HTML, or an API read's JSON) is kept here or marked for those caches.
 // One file: it is the process's entry point, run by node outside Next.js's bundle, and each step above acts on the
 // same request and response in order. The rules themselves live in lib/http/front-rules.js and lib/cache.
 // Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens. WEB_CONCURRENCY > 1 runs that
@@ -31,7 +36,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { hasSessionCookie } from "../lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy, wantsPagePolicy } from "../lib/http/security-headers.js";
-import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, etagMatches, pageTitleProblem, queryProblem, requestHost, siteOrigins } from "../lib/http/front-rules.js";
+import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, etagMatches, METHODS, pageTitleProblem, queryProblem, requestHost, requestShapeProblem, shareableAnswer, siteOrigins } from "../lib/http/front-rules.js";
 import { escapeHtml } from "../lib/markdown/escape-html.js";
 import { CAPTURE_HEADER, CLIENT_IP_HEADER, FRONT_CACHE_KEY, HOT_FILES_KEY, MAIN_PAGE_PATH, MEDIA_PREFIX, TITLE_RULES_SENTENCE } from "../lib/http/names.js";
 
@@ -85,6 +90,46 @@ function forbidden(req, res, why) {
   const body = JSON.stringify({ error: { code: "forbidden", message: `Cross-site request refused: ${why}` } });
   res.writeHead(403, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** A request of a shape the wiki does not take (requestShapeProblem): 400 or 501, in JSON. @param {Response} res @param {{ status: number, message: string }} problem */
+function refuseShape(res, problem) {
+  const body = JSON.stringify({ error: { code: problem.status === 501 ? "not_implemented" : "bad_request", message: problem.message } });
+  /** @type {Record<string, string | number>} */
+  const head = { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" };
+  if (problem.status === 501) head.Allow = [...METHODS].join(", ");
+  res.writeHead(problem.status, head);
+  res.end(body);
+}
+
+/** Most of a body the front reads and drops after the app answered without reading it all; past it, the connection closes. */
+const DRAIN_MAX_BYTES = 1024 * 1024;
+/** How long that may take. */
+const DRAIN_MAX_MS = 5000;
+
+/**
+ * An answer sent before its request's body was read whole (a refused import, upload or form) must not leave the
+ * connection stuck: the client's next request on it would wait behind the unread rest for ever. Once the answer
+ * is out, the rest is read and dropped (up to DRAIN_MAX_BYTES, within DRAIN_MAX_MS), else the connection closes.
+ * @param {Request} req @param {Response} res
+ */
+function settleBodyAfterAnswer(req, res) {
+  res.once("finish", () => {
+    if (req.complete || req.destroyed) return;
+    let drained = 0;
+    const close = () => req.socket.destroy();
+    const timer = setTimeout(close, DRAIN_MAX_MS);
+    timer.unref();
+    req.on("data", (chunk) => {
+      drained += chunk.length;
+      if (drained > DRAIN_MAX_BYTES) close();
+    });
+    req.once("end", () => clearTimeout(timer));
+    req.once("close", () => clearTimeout(timer));
+    // the app's reader (a web stream over the request) may still listen for "readable", which holds the stream paused
+    req.removeAllListeners("readable");
+    req.resume();
+  });
 }
 
 /** @param {Request} req @param {Response} res */
@@ -280,11 +325,17 @@ async function captureForFrontCache(req, res, nonce) {
     }
     const seen = new Set(headers.map(([k]) => k.toLowerCase()));
     for (const [k, v] of given) if (!seen.has(k.toLowerCase())) headers.push([k, v]);
-    // what the front cache may not keep (an error notice, a read a change overtook), no shared cache keeps either
-    if (!cache.keep(ticket, status, headers, body, nonce)) withoutSharedCaching(res);
+    // an answer not of the shape the path serves (an empty prefetch answer, whatever asked for it) is nobody's to
+    // keep; what the front cache may not keep (an error notice, a read a change overtook), no shared cache keeps either
+    const type = headers.find(([k]) => k.toLowerCase() === "content-type")?.[1];
+    const shareable = shareableAnswer(req.url ?? "/", status, type, body.length);
+    if (!shareable || !cache.keep(ticket, status, headers, body, nonce)) withoutSharedCaching(res);
     const out = theirs(body);
-    // the requester's copy says what every later copy says: who may keep it
-    if (status === 200) {
+    if (!shareable) {
+      res.setHeader("Cache-Control", "private, no-store");
+      for (let i = given.length - 1; i >= 0; i--) if (given[i]?.[0].toLowerCase() === "cache-control") given.splice(i, 1);
+    } else if (status === 200) {
+      // the requester's copy says what every later copy says: who may keep it
       res.setHeader("Cache-Control", ticket.cacheControl);
       for (let i = given.length - 1; i >= 0; i--) if (given[i]?.[0].toLowerCase() === "cache-control") given.splice(i, 1);
     }
@@ -302,7 +353,35 @@ async function captureForFrontCache(req, res, nonce) {
 function allowSharedCaching(req, res) {
   if ((req.method !== "GET" && req.method !== "HEAD") || req.headers.authorization || hasSessionCookie(req.headers.cookie) || isRouterRequest(req)) return;
   const headers = frontCache()?.cdnHeaders(req.url ?? "/");
-  if (headers) for (const [k, v] of headers) res.setHeader(k, v);
+  if (!headers) return;
+  for (const [k, v] of headers) res.setHeader(k, v);
+  // whatever answered, only an answer of the shape the path serves is marked for the shared caches
+  const writeHead = res.writeHead;
+  /** @type {any} */ (res).writeHead = function (/** @type {number} */ code, /** @type {any[]} */ ...args) {
+    res.writeHead = writeHead;
+    const given = typeof args[0] === "object" ? args[0] : args[1];
+    const type = headerIn(given, "content-type") ?? res.getHeader("content-type");
+    const length = headerIn(given, "content-length") ?? res.getHeader("content-length");
+    if (!shareableAnswer(req.url ?? "/", code, type, length === undefined ? null : Number(length))) {
+      withoutSharedCaching(res);
+      if (Array.isArray(given)) for (let i = given.length - 2; i >= 0; i -= 2) if (/^(xkey|surrogate-control)$/i.test(String(given[i]))) given.splice(i, 2);
+    }
+    return writeHead.call(res, code, ...args);
+  };
+}
+
+/**
+ * A header's value among those given to writeHead (an object, or a flat array of names and values), or undefined.
+ * @param {any} given @param {string} name lower case
+ * @returns {string | undefined}
+ */
+function headerIn(given, name) {
+  if (Array.isArray(given)) {
+    for (let i = 0; i + 1 < given.length; i += 2) if (String(given[i]).toLowerCase() === name) return String(given[i + 1]);
+  } else if (given) {
+    for (const [k, v] of Object.entries(given)) if (k.toLowerCase() === name) return String(v);
+  }
+  return undefined;
 }
 
 /** @param {Response} res */
@@ -404,6 +483,8 @@ async function serve() {
 
   /** @param {Request} req @param {Response} res */
   const onRequest = (req, res) => {
+    const shape = requestShapeProblem(req);
+    if (shape) return refuseShape(res, shape);
     allowSharedCaching(req, res);
     // a GET of something kept is answered first: its exact address passed every check below when it was kept, and
     // its answer depends on nothing else of the request but the cookie and If-None-Match
@@ -445,7 +526,10 @@ async function serve() {
       origins,
     );
     if (crossSite) return forbidden(req, res, crossSite);
-    if (req.method !== "GET" && req.method !== "HEAD" && !limitBody(req, res)) return;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      if (!limitBody(req, res)) return;
+      settleBodyAfterAnswer(req, res);
+    }
     delete req.headers["content-security-policy"]; // a client never picks the nonce
     delete req.headers[CAPTURE_HEADER]; // nor asks for a page to be kept
     if (kept && serveHotFile(req, res)) return;

@@ -239,3 +239,46 @@ export function etagMatches(ifNoneMatch, etag) {
     return tag === "*" || tag === etag;
   });
 }
+
+/** The methods the wiki answers; any other is 501 (TRACE and CONNECT among them: nothing here echoes or tunnels). */
+export const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/**
+ * Request headers that are Next.js's own: set between its proxy, middleware and renderer, or by its hosting, never
+ * by a browser or an API client. A client that sends one could change what Next.js answers for everyone (an empty
+ * prefetch answer kept as the page, a skipped middleware), so the front refuses them. The client router's
+ * (`rsc`, `next-router-*`, `next-url`, `next-action`) are a browser's and pass; their answers are never kept.
+ */
+const INTERNAL_HEADER = /^(?:x-middleware-|x-invoke-|x-nextjs-|x-next-|x-vercel-|x-matched-path$|x-now-route-matches$|x-prerender-revalidate)/;
+
+/**
+ * What is wrong with the shape of a request before anything reads it: a method the wiki does not answer (501), a
+ * request target that is not a path (`*`, an absolute URL: 400), or one of Next.js's internal headers (400).
+ * @param {{ method?: string, url?: string, rawHeaders: string[] }} req
+ * @returns {{ status: 400 | 501, message: string } | null}
+ */
+export function requestShapeProblem(req) {
+  if (!METHODS.has(req.method ?? "")) return { status: 501, message: `The method ${req.method} is not supported here` };
+  if (!(req.url ?? "").startsWith("/")) return { status: 400, message: "The request target must be a path starting with /" };
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i].toLowerCase();
+    if (INTERNAL_HEADER.test(name)) return { status: 400, message: `The header ${name} is internal to the server and may not be sent` };
+  }
+  return null;
+}
+
+/**
+ * May a GET's answer be kept for other readers (by the front cache, or a shared cache in front)? Decided from the
+ * answer: a 200 with a body of the type the path serves (an API read's JSON, every other kept view's HTML). An
+ * empty or untyped answer, whatever produced it, is the asker's alone.
+ * @param {string} url the request target
+ * @param {number} status
+ * @param {string | number | string[] | undefined} contentType the answer's Content-Type
+ * @param {number | null} bodyBytes its size, when known
+ * @returns {boolean}
+ */
+export function shareableAnswer(url, status, contentType, bodyBytes) {
+  if (status !== 200 || typeof contentType !== "string" || bodyBytes === 0) return false;
+  const type = contentType.split(";")[0].trim().toLowerCase();
+  return url.startsWith("/api/") ? type === "application/json" : type === "text/html";
+}

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, hasUnstorableText, pageTitleProblem, queryProblem, requestHost, siteOrigins, MAX_AUTH_BODY_BYTES, MAX_BODY_BYTES } from "./front-rules";
+import { acceptablePath, bodyLimit, clientAddress, crossSiteProblem, hasUnstorableText, pageTitleProblem, queryProblem, requestHost, siteOrigins, MAX_AUTH_BODY_BYTES, MAX_BODY_BYTES, requestShapeProblem, shareableAnswer } from "./front-rules";
 import { wantsPagePolicy } from "./security-headers";
 
 test("paths that can name a page pass; malformed escapes and empty, '.' or '..' segments do not", () => {
@@ -110,4 +110,26 @@ test("the request's host: Host, unless trusted proxies report the host in X-Forw
   assert.equal(requestHost("10.0.0.5:3000", "evil.example, wiki.example.org", 1), "wiki.example.org");
   assert.equal(requestHost("10.0.0.5:3000", undefined, 1), "10.0.0.5:3000");
   assert.equal(requestHost(undefined, undefined, 0), "");
+});
+
+test("a request's shape: methods the wiki answers, paths as targets, none of Next.js's internal headers", () => {
+  const shape = (method: string, url: string, headers: string[] = []) => requestShapeProblem({ method, url, rawHeaders: headers })?.status ?? null;
+  assert.equal(shape("GET", "/wiki/Main_Page", ["Host", "x", "Accept", "*/*", "RSC", "1", "Next-Router-State-Tree", "x"]), null);
+  assert.equal(shape("TRACE", "/wiki/Main_Page"), 501);
+  assert.equal(shape("PROPFIND", "/"), 501);
+  assert.equal(shape("OPTIONS", "*"), 400);
+  assert.equal(shape("GET", "http://example.org/wiki/Main_Page"), 400);
+  for (const h of ["x-middleware-prefetch", "X-Middleware-Subrequest", "x-invoke-path", "x-nextjs-data", "x-matched-path", "x-now-route-matches", "x-prerender-revalidate"]) {
+    assert.equal(shape("GET", "/pages", [h, "1"]), 400, h);
+  }
+});
+
+test("an answer is kept or shared only with the shape its path serves", () => {
+  assert.equal(shareableAnswer("/pages", 200, "text/html; charset=utf-8", 5000), true);
+  assert.equal(shareableAnswer("/pages", 200, undefined, 2), false, "Next.js's empty prefetch answer");
+  assert.equal(shareableAnswer("/pages", 200, "application/json", 2), false);
+  assert.equal(shareableAnswer("/api/pages/X", 200, "application/json", 300), true);
+  assert.equal(shareableAnswer("/api/pages/X", 200, "text/html", 300), false);
+  assert.equal(shareableAnswer("/history/X", 404, "text/html", 300), false);
+  assert.equal(shareableAnswer("/history/X", 200, "text/html", 0), false);
 });
