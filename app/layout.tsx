@@ -3,11 +3,12 @@ import type { ReactNode } from "react";
 import { headers } from "next/headers";
 import { getSessionUser } from "@/lib/auth/session";
 import { CAPTURE_HEADER } from "@/lib/http/names.js";
-import { KATEX_CSS_PATH, siteHeaderHtml, siteHeaderHtmlToFill } from "./_components/chrome";
+import { FAVICON_PATH, KATEX_CSS_PATH, siteHeaderHtml, siteHeaderHtmlToFill } from "./_components/chrome";
 
 export const metadata: Metadata = {
   title: { template: "%s · Vellum", default: "Vellum" },
   description: "Vellum, a wiki with full revision history",
+  icons: { icon: [{ url: FAVICON_PATH, type: "image/svg+xml" }] },
 };
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };

@@ -1,6 +1,9 @@
+import { connection } from "next/server";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 
-export default function NotFound() {
+/** Any address that names nothing. Made per request, not at build: its header shows who is signed in. */
+export default async function NotFound() {
+  await connection();
   return (
     <>
       <div className="page-head">

@@ -5,6 +5,7 @@
 //           Parts already running are left alone, so `up` also restarts whatever died.
 //   down    stop every part (data is kept in /var/lib/vellum-cluster; `down --wipe` removes it too)
 //   status  a line per part: kind, name, address, health
+import "../scripts/lib/env.mjs"; // an empty variable is an unset one
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";

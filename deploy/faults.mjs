@@ -9,6 +9,7 @@
 // or with a cookie in a shared cache); after them, once quiet, it compares every cache and every instance with
 // PostgreSQL. It prints a table per fault and the totals, and exits non-zero unless nothing was lost, stale or
 // duplicated. Starts the deployment when it is not running (and then stops it at the end).
+import "../scripts/lib/env.mjs"; // an empty variable is an unset one
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import http from "node:http";

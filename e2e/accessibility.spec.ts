@@ -89,3 +89,44 @@ test("heading anchors are labelled links a keyboard reaches, not hidden ones", a
   await expect(anchor).not.toHaveAttribute("aria-hidden", /.*/);
   await expect(page.getByRole("link", { name: "Link to the section “First section”" })).toHaveCount(1);
 });
+
+/** Every page a person can reach, for the phone-width check: the main pages and the lists, forms and tools beside them. */
+const allViews = () => [
+  ...views(),
+  `/blame/${slugPath(title)}`,
+  `/backlinks/${slugPath(title)}`,
+  `/move/${slugPath(title)}`,
+  `/wiki/${slugPath(title)}_which_is_missing`,
+  `/nowhere-at-all`,
+  "/pages",
+  "/wanted",
+  "/watchlist",
+  `/users/${username}`,
+  "/admin/cache",
+  "/api-docs",
+  "/signin",
+  "/signup",
+];
+
+for (const signedIn of [true, false]) {
+  test(`no page is wider than a 390 px phone (${signedIn ? "signed in" : "signed out"}): nothing scrolls sideways`, async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    if (signedIn) await signInApi(context.request, username);
+    const page = await context.newPage();
+    const wide: Record<string, string> = {};
+    for (const path of allViews()) {
+      await page.goto(path);
+      await page.waitForLoadState("networkidle");
+      // what sticks out, named, so a failure says which element to fix
+      const found = await page.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        if (document.documentElement.scrollWidth <= width) return null;
+        const culprit = [...document.querySelectorAll("body *")].find((e) => e.getBoundingClientRect().right > width + 1 && getComputedStyle(e).position !== "fixed");
+        return `${document.documentElement.scrollWidth} px wide; first past the edge: ${culprit ? `${culprit.tagName.toLowerCase()}.${[...culprit.classList].join(".")}` : "?"}`;
+      });
+      if (found) wide[path] = found;
+    }
+    await context.close();
+    expect(wide).toEqual({});
+  });
+}

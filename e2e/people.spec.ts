@@ -117,6 +117,46 @@ test("the pages offer what the rules allow: a blocked author and a blocked admin
   }
 });
 
+test("the pages offer what the server allows: a reader, someone blocked, and a protected page get no Edit or Move", async ({ browser }) => {
+  const editorName = await createAccount(await ctx());
+  await sql("UPDATE users SET role = 'editor' WHERE username_key = $1", [editorName.toLowerCase()]);
+  const adminName = await createAccount(await ctx());
+  await makeAdmin(adminName);
+  const admin = await signedIn(adminName);
+  const title = newTitle("Offers");
+  const locked = newTitle("Locked");
+  for (const t of [title, locked]) expect((await admin.put(`/api/pages/${slugPath(t)}`, { data: { markdown: "offered\n", baseRevisionId: null } })).status()).toBe(201);
+  expect((await admin.post(`/api/admin/protect/${slugPath(locked)}`, { data: { level: "admin" } })).status()).toBe(200);
+  const offers = async (c: APIRequestContext, t: string) => {
+    const [article = "", history = "", talk = ""] = await Promise.all([`/wiki/${slugPath(t)}`, `/history/${slugPath(t)}`, `/talk/${slugPath(t)}`].map(async (p) => (await c.get(p)).text()));
+    const edit = new RegExp(`<a href="/edit/${slugPath(t)}"[^>]*>Edit</a>`);
+    return { edit: [article, history, talk].map((html) => edit.test(html)), move: article.includes(`href="/move/${slugPath(t)}"`) };
+  };
+  // an editor is offered both, twice (the second from the kept document), except on the protected page
+  const editor = await signedIn(editorName);
+  for (let i = 0; i < 2; i++) {
+    expect(await offers(editor, title)).toEqual({ edit: [true, true, true], move: true });
+    expect(await offers(editor, locked)).toEqual({ edit: [false, false, false], move: false });
+  }
+  expect(await offers(admin, locked)).toEqual({ edit: [true, true, true], move: true });
+  // made a reader, then signed in afresh: nothing the server would refuse is offered, and the server does refuse it
+  expect((await admin.patch(`/api/admin/users/${editorName}`, { data: { role: "reader" } })).status()).toBe(200);
+  const reader = await signedIn(editorName);
+  for (let i = 0; i < 2; i++) expect(await offers(reader, title)).toEqual({ edit: [false, false, false], move: false });
+  expect((await reader.put(`/api/pages/${slugPath(title)}`, { data: { markdown: "no\n", baseRevisionId: null } })).status()).toBe(403);
+  // signed out: Edit asks them to sign in; Move is not offered
+  const anon = await ctx();
+  expect(await offers(anon, title)).toEqual({ edit: [true, true, true], move: false });
+  // in a browser, the reader's article has no Edit tab and no Move link
+  const context = await browser.newContext({ baseURL: origin, storageState: await reader.storageState() });
+  const page = await context.newPage();
+  await page.goto(`/wiki/${slugPath(title)}`);
+  await expect(page.getByRole("navigation", { name: "Page" }).getByRole("link", { name: "History" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Page" }).getByRole("link", { name: "Edit" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Move" })).toHaveCount(0);
+  await context.close();
+});
+
 test("profile updates: unknown fields like role or blocked are refused (400); changes show on the profile", async () => {
   const name = await createAccount(await ctx());
   const me = await signedIn(name);

@@ -1,4 +1,5 @@
 // `npm run migrate`: apply pending migrations to DATABASE_URL.
+import "./lib/env.mjs"; // an empty variable is an unset one
 import { migrate } from "./lib/migrate.mjs";
 
 if (!process.env.DATABASE_URL) {

@@ -4,6 +4,7 @@
 //   npm run migration:check              fail when schema.prisma has changes no migration holds yet
 // It needs a PostgreSQL server to make its shadow databases on: DATABASE_URL when set, else a throw-away embedded
 // one in .data/migrations.
+import "./lib/env.mjs"; // an empty variable is an unset one
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import path from "node:path";

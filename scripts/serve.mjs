@@ -28,6 +28,7 @@
 // same request and response in order. The rules themselves live in lib/http/front-rules.js and lib/cache.
 // Run by `npm start` and `npm test`; PORT and BIND_ADDRESS say where it listens. WEB_CONCURRENCY > 1 runs that
 // many worker processes (node:cluster) sharing the port, so reads use every core.
+import "./lib/env.mjs"; // an empty variable is an unset one
 import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
 import http from "node:http";

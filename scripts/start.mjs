@@ -1,5 +1,6 @@
 // `npm start`: install what is missing, start the database, migrate, build when stale, and serve.
 // Ctrl-C or SIGTERM stops the app and the embedded database cleanly.
+import "./lib/env.mjs"; // an empty variable is an unset one
 import path from "node:path";
 import { DATA, say, ensureDependencies, ensurePrismaClient, ensureBuild, ensureSecret, ensureSetupCode } from "./lib/setup.mjs";
 import { startApp } from "./lib/app.mjs";

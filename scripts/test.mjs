@@ -4,6 +4,7 @@
 //   npm test              every phase
 //   npm test -- unit      one phase (lint | typecheck | unit | int | e2e | security; security alone: npm run test:security)
 //   npm test -- int lib/wiki/search.int.test.ts   only these test files of the unit and int phases
+import "./lib/env.mjs"; // an empty variable is an unset one
 import { spawn } from "node:child_process";
 import { readdirSync, rmSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import http from "node:http";

@@ -3,6 +3,7 @@
 //   npm run backup -- FILE                   npm run restore -- FILE
 // Installs what is missing, finds the database (scripts/lib/tool-services.mjs), then runs the command
 // (lib/transfer/cli.ts) with it. Ctrl-C stops the command; an interrupted import resumes when run again.
+import "./lib/env.mjs"; // an empty variable is an unset one
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ROOT, say, ensureDependencies, ensurePrismaClient, ensureSystemPackages } from "./lib/setup.mjs";

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { canAdminister, canEdit } from "@/lib/auth/permissions";
+import { currentPageState } from "@/lib/wiki/page-reads";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
 import { PageHead, titleOrNotice, titledMetadata } from "./PageHead";
 import { PageActionForm } from "./PageActionForm";
@@ -37,7 +38,7 @@ export async function PageActionPage({ action, params }: { action: Action } & Pr
   const paths = { move: pagePaths.move, delete: pagePaths.delete, restore: pagePaths.restore };
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(paths[action](title))}`);
-  const allowed = action === "move" ? canEdit(user) : canAdminister(user);
+  const allowed = action === "move" ? canEdit(user, (await currentPageState(title))?.protection ?? "none") : canAdminister(user);
   return (
     <>
       <PageHead title={title} heading={`${HEADINGS[action]} ${title}`} tab="read" />
@@ -45,7 +46,7 @@ export async function PageActionPage({ action, params }: { action: Action } & Pr
       {allowed ? (
         <PageActionForm action={action} title={title} slugPath={encodeSlug(title)} />
       ) : (
-        <p className="notice">{action === "move" ? "Your account may not move pages." : "Only administrators may do this."}</p>
+        <p className="notice">{action === "move" ? "Your account may not move this page." : "Only administrators may do this."}</p>
       )}
     </>
   );

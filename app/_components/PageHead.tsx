@@ -2,17 +2,24 @@ import type { Metadata } from "next";
 import { AppError } from "@/lib/errors";
 import { commentCount } from "@/lib/talk/list-cache";
 import { titleFromParam } from "@/lib/wiki/titles";
-import { tabsHtml, type Tab } from "./tabs-html";
+import { offersEdit, tabsHtml, type Tab } from "./tabs-html";
+import { getSessionUser } from "@/lib/auth/session";
+import { currentPageState } from "@/lib/wiki/page-reads";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 import { NOT_KEPT_ATTRIBUTE } from "@/lib/cache/front-cache";
 
-/** Page title and its Read / Edit / History / Discussion tabs (`comments`: the count, when the caller has it). */
+/**
+ * Page title and its Read / Edit / History / Discussion tabs (`comments`: the count, when the caller has it). Edit
+ * is offered as the article offers it (the same rule, with the page's protection): pages kept for a class of
+ * readers (lib/cache/front-cache.ts) are kept per role, block and confirmed address, everything the rule asks.
+ */
 export async function PageHead({ title, heading, tab, comments }: { title: string; heading?: string; tab: Tab; comments?: number }) {
-  comments ??= await commentCount(title);
+  const [count, user, state] = await Promise.all([comments ?? commentCount(title), getSessionUser(), currentPageState(title)]);
+  comments = count;
   return (
     <div className="page-head">
       <h1>{heading ?? title}</h1>
-      <div dangerouslySetInnerHTML={{ __html: tabsHtml(title, tab, comments) }} />
+      <div dangerouslySetInnerHTML={{ __html: tabsHtml(title, tab, comments, offersEdit(user, state?.protection ?? "none") ? "offer" : "none") }} />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { SLOTS } from "@/lib/cache/front-cache";
 import { MAX_QUERY_CHARS } from "@/lib/wiki/query-schemas.js";
 
 /** Who the header greets; null when signed out. Role and block only decide whether to show the Admin link. */
-export type HeaderUser = { username: string; role: string; blocked?: boolean } | null;
+export type HeaderUser = { username: string; role: string; blocked?: boolean; verified?: boolean } | null;
 
 /**
  * The site header as HTML. One definition serves both the article view (a route handler that sends a finished
@@ -41,6 +41,9 @@ function siteHeaderAround(account: string): string {
   );
 }
 
+/** The site's icon (public/, with favicon.ico beside it for clients that ask for that name). */
+export const FAVICON_PATH = "/favicon.svg";
+
 /** The version of KaTeX whose style sheet and fonts /katex/ serves; part of their URL, so they are cached for a year. */
 export const KATEX_VERSION = "0.19.1";
 /** Where a page links KaTeX's style sheet from (this site: no asset from another site). */
@@ -55,6 +58,7 @@ export function documentHtml(opts: { title: string; body: string; user: HeaderUs
     `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${escapeHtml(opts.title)} · Vellum</title><link rel="stylesheet" href="/vellum.css">` +
+    `<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">` +
     (opts.body.includes('class="katex') ? `<link rel="stylesheet" href="${KATEX_CSS_PATH}">` : "") +
     `</head><body><header class="site-header">${siteHeaderAround(opts.account ?? accountHtml(opts.user, opts.path))}</header>` +
     `<main id="content" class="page">${opts.body}</main></body></html>`

@@ -41,7 +41,7 @@ export function filePanelHtml(title: string, panel: FilePanel | null): string {
     `<section class="file-panel" aria-label="File">${shown}` +
     `<p class="file-about"><a href="${escapeHtml(file.url)}" download>Download ${escapeHtml(title.slice(5))}</a> (${escapeHtml(about)}) · ` +
     `<a href="${escapeHtml(pagePaths.upload(title))}">Upload a new version</a></p>` +
-    `<h2>File history</h2><div class="table-wrap"><table class="file-versions"><thead><tr><th scope="col">Version</th><th scope="col">Date</th>` +
+    `<h2>File history</h2><div class="table-scroll"><table class="file-versions"><thead><tr><th scope="col">Version</th><th scope="col">Date</th>` +
     `<th scope="col">By</th><th scope="col">Size</th><th scope="col">Pixels</th><th scope="col">Summary</th><th scope="col"><span class="skip">Action</span></th></tr></thead>` +
     `<tbody>${rows}</tbody></table></div>` +
     (next ? `<p><a href="${escapeHtml(pagePaths.upload(title))}#versions">Older versions</a></p>` : "") +

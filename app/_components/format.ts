@@ -21,3 +21,8 @@ export function formatBytes(bytes: number): string {
   }
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
+
+/** A count with its noun, singular or plural: "1 page", "3 pages", "1 new person", "2 new people" (English only). */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${new Intl.NumberFormat("en-GB").format(n)} ${n === 1 ? one : many}`;
+}

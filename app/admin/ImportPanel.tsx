@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import type { ImportRunView } from "@/lib/transfer/mediawiki";
+import { count } from "@/app/_components/format";
 
 const URL_ = "/api/admin/import/mediawiki";
 
@@ -38,7 +39,7 @@ export function ImportPanel({ initial }: { initial: ImportRunView[] }) {
       const r = await fetch(URL_, { method: "POST", body: file, headers: { "Content-Type": "application/xml" } });
       const body = (await r.json()) as { pages?: number; revisions?: number; users?: number; skipped?: unknown[]; error?: { message: string } };
       setMessage(r.ok
-        ? `Imported ${body.pages} pages, ${body.revisions} revisions, ${body.users} new people; ${body.skipped?.length ?? 0} pages skipped.`
+        ? `Imported ${count(body.pages ?? 0, "page")}, ${count(body.revisions ?? 0, "revision")}, ${count(body.users ?? 0, "new person", "new people")}; ${count(body.skipped?.length ?? 0, "page")} skipped.`
         : body.error?.message ?? "The import failed.");
     } catch {
       setMessage("The connection was lost; the import may still be running: see below.");
@@ -72,7 +73,7 @@ export function ImportPanel({ initial }: { initial: ImportRunView[] }) {
                   <td>{r.source ?? "—"} <span className="muted">({r.origin === "shell" ? "shell" : "browser or API"})</span></td>
                   <td>
                     {share(r) !== null && <progress max={1} value={share(r)!} aria-label={`Import ${r.id} progress`} />}{" "}
-                    {r.pages} pages, {r.revisions} revisions, {r.users} new people
+                    {count(r.pages, "page")}, {count(r.revisions, "revision")}, {count(r.users, "new person", "new people")}
                     {r.skipped.length > 0 && (
                       <details>
                         <summary>{r.skipped.length} skipped</summary>

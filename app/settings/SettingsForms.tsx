@@ -75,9 +75,10 @@ export function NewTokenForm() {
     <form onSubmit={submit} aria-label="New access token" className="form-narrow">
       {token ? (
         <div className="notice" role="status">
-          <p>Your new token (shown only now, copy it):</p>
-          <p>
-            <code data-testid="new-token">{token}</code>
+          <p id="new-token-label">Your new token (shown only now, copy it):</p>
+          <p className="token-row">
+            <code className="token-value" data-testid="new-token" aria-labelledby="new-token-label">{token}</code>
+            <CopyButton text={token} />
           </p>
           <a href="/settings">Done</a>
         </div>
@@ -102,5 +103,28 @@ export function NewTokenForm() {
         </>
       )}
     </form>
+  );
+}
+
+/** Copies `text` to the clipboard and says so (the page is served over HTTPS or from localhost, where it may). */
+function CopyButton({ text }: { text: string }) {
+  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text);
+      setState("copied");
+    } catch {
+      setState("failed");
+    }
+  }
+  return (
+    <>
+      <button type="button" className="secondary" onClick={copy}>
+        {state === "copied" ? "Copied" : "Copy"}
+      </button>
+      <span role="status" className="muted">
+        {state === "copied" ? " Copied to the clipboard." : state === "failed" ? " Could not copy: select the token and copy it yourself." : ""}
+      </span>
+    </>
   );
 }

@@ -44,23 +44,25 @@ export default async function SettingsPage() {
         no longer needed.
       </p>
       {tokens.length > 0 && (
-        <table className="list">
-          <TableHead columns={["Name", "Created", "Last used", "Expires", { label: "Actions", hidden: true }]} />
-          <tbody>
-            {tokens.map((t) => (
-              <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>{formatDate(t.createdAt)}</td>
-                <td>{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</td>
-                <td>{t.expiresAt ? formatDate(t.expiresAt) : "never"}</td>
-                <td>
-                  <JsonButton method="DELETE" url={`/api/tokens/${encodeURIComponent(t.id)}`} label={`Revoke ${t.name}`}
-                    confirm={`Revoke the token “${t.name}”? Scripts using it stop working.`} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="list">
+            <TableHead columns={["Name", "Created", "Last used", "Expires", { label: "Actions", hidden: true }]} />
+            <tbody>
+              {tokens.map((t) => (
+                <tr key={t.id}>
+                  <td>{t.name}</td>
+                  <td>{formatDate(t.createdAt)}</td>
+                  <td>{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</td>
+                  <td>{t.expiresAt ? formatDate(t.expiresAt) : "never"}</td>
+                  <td>
+                    <JsonButton method="DELETE" url={`/api/tokens/${encodeURIComponent(t.id)}`} label={`Revoke ${t.name}`}
+                      confirm={`Revoke the token “${t.name}”? Scripts using it stop working.`} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <NewTokenForm />
     </>

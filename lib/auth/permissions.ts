@@ -6,8 +6,11 @@ import { AppError } from "@/lib/errors";
 // assert what the lib function it calls asserts.
 
 type Role = "reader" | "editor" | "admin";
-/** What a permission check needs to know of a person (read fresh from the database for every change). */
-export type Actor = { role: Role | string; blocked?: boolean; emailVerified?: Date | null };
+/**
+ * What a permission check needs to know of a person (read fresh from the database for every change; what a page
+ * offers may ask with a reader's kept record, whose confirmed address is a yes or no).
+ */
+export type Actor = { role: Role | string; blocked?: boolean; emailVerified?: Date | boolean | null };
 export type Protection = "none" | "editor" | "admin";
 
 /** Why `user` may not change anything, or null when they may: blocked people may read but change nothing. */
@@ -65,3 +68,8 @@ export const assertCanEdit = (user: Actor, protection: Protection = "none") => r
 export const assertAdmin = (user: Actor) => refuse(adminRefusal(user));
 /** 403 unless the person may delete a comment (`own`: one they wrote). */
 export const assertCanDeleteComment = (user: Actor, { own }: { own: boolean }) => refuse(commentDeleteRefusal(user, own));
+
+/** A reader's kept record (role, block, whether their address is confirmed) as the rules above read a person. */
+export function readerActor(reader: { role: string; blocked?: boolean; verified?: boolean } | null): Actor | null {
+  return reader && { role: reader.role, blocked: reader.blocked, emailVerified: reader.verified ?? false };
+}

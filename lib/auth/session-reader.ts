@@ -15,8 +15,8 @@ import type { Reader, ReaderSource } from "@/lib/cache/front-cache";
 
 type Token = { id: string; generation: number; expires: number };
 /** A verified reader: who pages are made for (lib/auth/session.ts getSessionUser) and filled in for (the front). */
-export type SessionReader = NonNullable<Reader> & { id: string; blocked: boolean };
-type Person = { username: string; role: string; blocked: boolean; generation: number } | "none";
+export type SessionReader = NonNullable<Reader> & { id: string; blocked: boolean; verified: boolean };
+type Person = { username: string; role: string; blocked: boolean; verified: boolean; generation: number } | "none";
 
 const MAX_TOKENS = 20_000;
 const MAX_PEOPLE = 20_000;
@@ -65,13 +65,13 @@ async function personOf(id: string): Promise<Person> {
   const known = store.people.get(id);
   if (known) return known;
   const ticket = readTicket();
-  const { rows } = await sqlPool().query<{ username: string; role: string; blocked: boolean; session_generation: number }>({
-    name: "vellum-reader",
-    text: "SELECT username, role::text AS role, blocked, session_generation FROM users WHERE id = $1",
+  const { rows } = await sqlPool().query<{ username: string; role: string; blocked: boolean; verified: boolean; session_generation: number }>({
+    name: "vellum-reader-v2",
+    text: "SELECT username, role::text AS role, blocked, email_verified IS NOT NULL AS verified, session_generation FROM users WHERE id = $1",
     values: [id],
   });
   const r = rows[0];
-  const person: Person = r ? { username: r.username, role: r.role, blocked: r.blocked, generation: r.session_generation } : "none";
+  const person: Person = r ? { username: r.username, role: r.role, blocked: r.blocked, verified: r.verified, generation: r.session_generation } : "none";
   if (mayKeep(ticket, [`u:${id}`])) {
     if (store.people.size >= MAX_PEOPLE) store.people.clear();
     store.people.set(id, person);
@@ -101,7 +101,7 @@ export async function readerOf(cookieHeader: string | undefined): Promise<{ read
   if (!token) return undefined;
   const person = await personOf(token.id);
   if (person === "none" || person.generation !== token.generation) return undefined;
-  return { reader: { id: token.id, username: person.username, role: person.role, blocked: person.blocked } };
+  return { reader: { id: token.id, username: person.username, role: person.role, blocked: person.blocked, verified: person.verified } };
 }
 
 /** `readerOf` from memory alone, for the front's synchronous path: "unknown" when it must be asked. */
@@ -114,7 +114,7 @@ export function readerNow(cookieHeader: string | undefined): { reader: SessionRe
   const person = store.people.get(token.id);
   if (!person) return "unknown";
   if (person === "none" || person.generation !== token.generation) return undefined;
-  return { reader: { id: token.id, username: person.username, role: person.role, blocked: person.blocked } };
+  return { reader: { id: token.id, username: person.username, role: person.role, blocked: person.blocked, verified: person.verified } };
 }
 
 /** Both, as the front cache takes them (lib/cache/front-cache.ts). */

@@ -27,7 +27,7 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
  * through `readerOf`, which keeps the record in memory until its notice, so it costs no query on most requests
  * and agrees with what the front fills into kept documents. An ended or invalid session is nobody.
  */
-export async function getSessionUser(): Promise<{ id: string; username: string; role: string; blocked: boolean } | null> {
+export async function getSessionUser(): Promise<{ id: string; username: string; role: string; blocked: boolean; verified: boolean } | null> {
   const cookie = (await headers()).get("cookie");
   if (!hasSessionCookie(cookie)) return null;
   const who = await readerOf(cookie ?? undefined);

@@ -30,14 +30,17 @@ import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
  * piece of state with one interface; split, each part would need the store's internals.
  */
 
-/** Who a document is filled in for: the verified person, or null for a signed-out reader. */
-export type Reader = { username: string; role: string; blocked?: boolean } | null;
+/**
+ * Who a document is filled in for: the verified person, or null for a signed-out reader. Role, block and a confirmed
+ * address are everything the permission rules ask of a person (what a page offers them: lib/auth/permissions.ts).
+ */
+export type Reader = { username: string; role: string; blocked?: boolean; verified?: boolean } | null;
 
 /** An attribute a page's error notice carries: a page showing one is never kept (its error may pass). */
 export const NOT_KEPT_ATTRIBUTE = "data-vellum-not-kept";
 
 /** Slots a document may leave open (HTML comments, so an unfilled one shows nothing). */
-export const SLOTS = { account: "<!--vellum:account-->", tools: "<!--vellum:tools-->" } as const;
+export const SLOTS = { account: "<!--vellum:account-->", tools: "<!--vellum:tools-->", edit: "<!--vellum:edit-->" } as const;
 export type Slot = keyof typeof SLOTS;
 
 export type FrontEntry = {
@@ -222,7 +225,7 @@ export function fillSlots(body: string, fills: Partial<Record<Slot, string>>): s
  * a browser's copy is its reader's, and a change of role is a new copy.
  */
 export function readerEtag(base: string, reader: Reader): string {
-  const who = reader ? createHash("sha256").update(`${reader.username}\n${reader.role}\n${reader.blocked ? 1 : 0}`).digest("base64url").slice(0, 12) : "anon";
+  const who = reader ? createHash("sha256").update(`${reader.username}\n${readerClass(reader)}`).digest("base64url").slice(0, 12) : "anon";
   return `"${base}-${who}"`;
 }
 
@@ -238,9 +241,9 @@ export type ReaderSource = ((cookie: string | undefined) => Promise<{ reader: No
 /** The account links of the header for a reader (app/_components/chrome.ts), for documents captured from Next.js. */
 export type AccountLinks = (reader: Reader) => string;
 
-/** Readers who see the same pages: by role, and whether blocked (what pages offer depends on nothing else). */
+/** Readers who see the same pages: by role, whether blocked and whether their address is confirmed (what pages offer depends on nothing else). */
 function readerClass(reader: NonNullable<Reader>): string {
-  return `${reader.role}${reader.blocked ? "+blocked" : ""}`;
+  return `${reader.role}${reader.blocked ? "+blocked" : ""}${reader.verified ? "+verified" : ""}`;
 }
 
 /**

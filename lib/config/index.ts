@@ -100,7 +100,8 @@ let cached: Config | undefined;
 /** The validated configuration; throws naming every invalid variable. */
 export function getConfig(): Config {
   if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
+  // an empty variable is an unset one (scripts/lib/env.mjs says the same for the commands)
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== "")));
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid configuration: ${fields}`);

@@ -59,7 +59,7 @@ export async function listPeople({ after, limit = 200 }: { after?: string; limit
 
 /** Set who may edit a page. */
 export async function protectPage(title: string, level: "none" | "editor" | "admin") {
-  const n = await db().page.updateMany({ where: { title }, data: { protection: level } });
+  const n = await db().page.updateMany({ where: { title }, data: { protection: level, viewVersion: { increment: 1 } } });
   if (!n.count) throw new AppError("not_found", `There is no page called "${title}"`);
   return { title, protection: level };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { db, sqlPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import type { Protection } from "@/lib/auth/permissions";
 import { getRenderedRevision, getRevisionMarkdown, type RenderedRevision } from "./revisions";
 import { cached, pageCacheKey } from "@/lib/cache/page-cache";
 import { colourLinks } from "./links";
@@ -16,7 +17,7 @@ import { findFileWithVersions, type FileWithVersions } from "@/lib/files/reads";
  * What a view needs to know is current: the revision, the version of what else it shows (link colours, the
  * comment count), and where it redirects.
  */
-export type PageState = { revisionId: number; viewVersion: number; redirectTo: string | null };
+export type PageState = { revisionId: number; viewVersion: number; redirectTo: string | null; protection: Protection };
 
 /**
  * Which revision of a page is current and which version of its links' colours: the one indexed lookup a cached
@@ -24,13 +25,13 @@ export type PageState = { revisionId: number; viewVersion: number; redirectTo: s
  * and Prisma's per-query work costs more than the query itself (docs/decisions/0009-front-cache.md).
  */
 export async function currentPageState(title: string): Promise<PageState | null> {
-  const { rows } = await sqlPool().query<{ latest_revision_id: number | null; view_version: number; redirect_to: string | null }>({
-    name: "vellum-current-page",
-    text: "SELECT latest_revision_id, view_version, redirect_to FROM pages WHERE title = $1",
+  const { rows } = await sqlPool().query<{ latest_revision_id: number | null; view_version: number; redirect_to: string | null; protection: Protection }>({
+    name: "vellum-current-page-v2",
+    text: "SELECT latest_revision_id, view_version, redirect_to, protection::text AS protection FROM pages WHERE title = $1",
     values: [title],
   });
   const row = rows[0];
-  return row?.latest_revision_id ? { revisionId: row.latest_revision_id, viewVersion: row.view_version, redirectTo: row.redirect_to } : null;
+  return row?.latest_revision_id ? { revisionId: row.latest_revision_id, viewVersion: row.view_version, redirectTo: row.redirect_to, protection: row.protection } : null;
 }
 
 async function pageStateOrThrow(title: string): Promise<PageState> {
@@ -45,7 +46,7 @@ async function pageStateOrThrow(title: string): Promise<PageState> {
  */
 export async function getPageViewOrThrow(title: string) {
   const state = await pageStateOrThrow(title);
-  return { title, slug: slugOf(title), redirectTo: state.redirectTo, viewVersion: state.viewVersion, ...(await coloured(title, state)) };
+  return { title, slug: slugOf(title), redirectTo: state.redirectTo, viewVersion: state.viewVersion, protection: state.protection, ...(await coloured(title, state)) };
 }
 
 /**

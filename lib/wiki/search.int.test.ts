@@ -94,6 +94,18 @@ test("search: a mistyped word of the text is corrected to a word the wiki uses, 
   assert.deepEqual(exact.results.map((r) => r.title), [english]);
 });
 
+test("search: a query that names a page it found offers no other spelling", async () => {
+  const tag = unique("dym").replace("-", "").toLowerCase();
+  // a rare spelling in a title, and a common neighbour the dictionary would prefer
+  const rare = unique(`Quixotik ${tag}`);
+  await create(rare, `The page named by its own odd spelling.\n`);
+  for (let i = 0; i < 3; i++) await create(unique("Common"), `A quixotic ${tag} thought, number ${i}.\n`);
+  const typed = rare.toLowerCase();
+  const found = await searchPages(typed, { limit: 10, offset: 0 });
+  assert.ok(found.results.some((r) => r.title === rare), "the page is found as typed");
+  assert.equal(found.didYouMean, null, `no "Did you mean" for a query that found its page (${found.didYouMean})`);
+});
+
 test("search: the dictionary follows edits, deletes and restores", async () => {
   const word = `xylophonic${unique("w").replace("-", "")}`.toLowerCase();
   const title = unique("Instruments");

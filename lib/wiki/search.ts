@@ -34,6 +34,12 @@ export type SearchAnswer = {
   ignoredWords: number;
 };
 
+/** Does a result's title hold the query as typed (ignoring case), so that the reader found what they named? */
+function namesAResult(q: string, results: { title: string }[]): boolean {
+  const wanted = q.toLocaleLowerCase();
+  return results.some((r) => r.title.toLocaleLowerCase().includes(wanted));
+}
+
 /** The query as searched: control characters (NUL among them, which PostgreSQL text cannot hold) become spaces. */
 export function cleanQuery(raw: string): string {
   return raw.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
@@ -65,7 +71,8 @@ export async function searchPages(raw: string, { limit, offset, asTyped = false 
     if (corrected && found.total === 0) {
       const retry = await find(client, corrected.join(" "), corrected, { limit, offset });
       if (retry.total > 0) answer = { ...retry, correction: { query: corrected.join(" "), original: q }, didYouMean: null, ignoredWords: ignored };
-    } else if (corrected) {
+    } else if (corrected && !namesAResult(q, found.results)) {
+      // offered only when the query as typed did not find the page it names: a title holding it answers the reader
       answer.didYouMean = corrected.join(" ");
     }
     await client.query("COMMIT");

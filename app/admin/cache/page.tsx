@@ -37,46 +37,52 @@ export default async function CacheAdminPage() {
           confirm="Empty memcached on every server? Pages stay correct; the next views are slower while it refills." />
       </p>
       <h2>All servers</h2>
-      <table className="list">
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}>
-              <th scope="row">{k}</th>
-              <td>{v}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="list">
+          <tbody>
+            {rows.map(([k, v]) => (
+              <tr key={k}>
+                <th scope="row">{k}</th>
+                <td>{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <h2>Page cache on this instance</h2>
-      <table className="list">
-        <TableHead columns={["Hits", "Misses", "Renders", "Errors", "Too large to cache"]} />
-        <tbody>
-          <tr>
-            <td>{fmt.format(pc.hits)}</td>
-            <td>{fmt.format(pc.misses)}</td>
-            <td>{fmt.format(pc.renders)}</td>
-            <td>{fmt.format(pc.errors)}</td>
-            <td>{fmt.format(pc.tooLarge)}</td>
-          </tr>
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="list">
+          <TableHead columns={["Hits", "Misses", "Renders", "Errors", "Too large to cache"]} />
+          <tbody>
+            <tr>
+              <td>{fmt.format(pc.hits)}</td>
+              <td>{fmt.format(pc.misses)}</td>
+              <td>{fmt.format(pc.renders)}</td>
+              <td>{fmt.format(pc.errors)}</td>
+              <td>{fmt.format(pc.tooLarge)}</td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
       <h2>Front cache on this instance</h2>
       <p>
         Finished documents of signed-out article views, served without entering Next.js while PostgreSQL confirms they
         show the current revision.
       </p>
-      <table className="list">
-        <TableHead columns={["Hits", "Found outdated", "Check failed", "Documents", "Bytes"]} />
-        <tbody>
-          <tr>
-            <td>{fmt.format(s.frontCache.hits)}</td>
-            <td>{fmt.format(s.frontCache.stale)}</td>
-            <td>{fmt.format(s.frontCache.validationErrors)}</td>
-            <td>{fmt.format(s.frontCache.entries)}</td>
-            <td>{fmt.format(s.frontCache.bytes)}</td>
-          </tr>
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="list">
+          <TableHead columns={["Hits", "Found outdated", "Check failed", "Documents", "Bytes"]} />
+          <tbody>
+            <tr>
+              <td>{fmt.format(s.frontCache.hits)}</td>
+              <td>{fmt.format(s.frontCache.stale)}</td>
+              <td>{fmt.format(s.frontCache.validationErrors)}</td>
+              <td>{fmt.format(s.frontCache.entries)}</td>
+              <td>{fmt.format(s.frontCache.bytes)}</td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
       <p className="muted">Counters of other instances are on their own /admin/cache pages.</p>
     </>
   );

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { canEdit } from "@/lib/auth/permissions";
-import { getPageSource } from "@/lib/wiki/page-reads";
+import { currentPageState, getPageSource } from "@/lib/wiki/page-reads";
 import { pagePaths } from "@/lib/wiki/titles";
 import { PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
 import { Editor } from "./Editor";
@@ -17,11 +17,20 @@ export default async function EditPage({ params }: Props) {
   const title = named.title;
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(pagePaths.edit(title))}`);
-  if (!canEdit(user)) {
+  const protection = (await currentPageState(title))?.protection ?? "none";
+  if (!canEdit(user, protection)) {
     return (
       <>
         <PageHead title={title} tab="edit" />
-        <p className="notice">{user.blocked ? "Your account is blocked: you may read pages but not edit them." : "Your account may read pages but not edit them."}</p>
+        <p className="notice">
+          {user.blocked
+            ? "Your account is blocked: you may read pages but not edit them."
+            : !canEdit(user)
+              ? "Your account may read pages but not edit them."
+              : protection === "admin"
+                ? "This page is protected: only administrators may edit it."
+                : "This page is semi-protected: confirm your email address (Settings) to edit it."}
+        </p>
       </>
     );
   }

@@ -1,6 +1,6 @@
 import { getConfig } from "@/lib/config";
 import { getSessionUser } from "@/lib/auth/session";
-import { canChange, canDeleteComment } from "@/lib/auth/permissions";
+import { canAdminister, canChange, canDeleteComment } from "@/lib/auth/permissions";
 import { cacheHitsAndMisses, listComments } from "@/lib/talk/list-cache";
 import { talkQuerySchema } from "@/lib/talk/schema";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
@@ -17,7 +17,8 @@ const fmt = new Intl.NumberFormat("en-GB");
 
 /**
  * /talk/{slug}: the discussion of a page (any valid title), newest 10 first with older pages, the comment box, and
- * the cache's hits and misses under it, as in the guestbook this wiki descends from.
+ * for admins the cache's hits and misses under it, as in the guestbook this wiki descends from (readers are not
+ * shown debugging figures; talk pages are kept for signed-out readers only, so an admin's copy is never shared).
  */
 export default async function TalkPage({ params, searchParams }: Props) {
   const named = await titleOrNotice(params);
@@ -25,7 +26,8 @@ export default async function TalkPage({ params, searchParams }: Props) {
   const title = named.title;
   const query = talkQuerySchema.safeParse(await searchParams);
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid page of comments." />;
-  const [user, list, stats] = await Promise.all([getSessionUser(), listComments(title, query.data), cacheHitsAndMisses()]);
+  const [user, list] = await Promise.all([getSessionUser(), listComments(title, query.data)]);
+  const stats = canAdminister(user) ? await cacheHitsAndMisses() : null;
   const mayPost = user ? canChange(user) : getConfig().ALLOW_ANONYMOUS_COMMENTS === "on";
   return (
     <>
@@ -71,9 +73,11 @@ export default async function TalkPage({ params, searchParams }: Props) {
         {query.data.before && <a href={pagePaths.talk(title)}>Newest</a>}
         {list.next && <a href={`${pagePaths.talk(title)}?before=${list.next}`}>Older comments</a>}
       </nav>
-      <p className="muted cache-stats" data-testid="talk-cache-stats">
-        Cache hits: {fmt.format(stats.hits)} · Cache misses: {fmt.format(stats.misses)}
-      </p>
+      {stats && (
+        <p className="muted cache-stats" data-testid="talk-cache-stats">
+          Cache hits: {fmt.format(stats.hits)} · Cache misses: {fmt.format(stats.misses)}
+        </p>
+      )}
     </>
   );
 }

@@ -57,7 +57,7 @@ export default async function UploadPage({ params }: Props) {
       {file && (
         <section aria-labelledby="versions">
           <h2 id="versions">Versions</h2>
-          <div className="table-wrap">
+          <div className="table-scroll">
             <table className="list">
               <thead>
                 <tr><th scope="col">Version</th><th scope="col">Date</th><th scope="col">By</th><th scope="col">Size</th><th scope="col">Pixels</th><th scope="col">Summary</th><th scope="col"><span className="skip">Action</span></th></tr>

@@ -1,5 +1,5 @@
 import { currentBuildId } from "@/lib/cache/page-cache";
-import { canAdminister } from "@/lib/auth/permissions";
+import { canAdminister, canEdit, readerActor, type Protection } from "@/lib/auth/permissions";
 import { escapeHtml, FILE_PREFIX, type Heading } from "@/lib/markdown/render";
 import { getPageViewOrThrow } from "@/lib/wiki/page-reads";
 import { frontCacheInstalled, readerEtag, rememberArticle, SLOTS, type Reader } from "@/lib/cache/front-cache";
@@ -8,7 +8,7 @@ import { SECURITY_HEADERS } from "@/lib/http/security-headers.js";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
 import { filePanelHtml } from "@/app/_components/file-panel-html";
 import { accountHtml, documentHtml, type HeaderUser } from "@/app/_components/chrome";
-import { tabsHtml } from "@/app/_components/tabs-html";
+import { editTabHtml, offersEdit, tabsHtml } from "@/app/_components/tabs-html";
 import { formatDate } from "@/app/_components/format";
 
 /**
@@ -20,12 +20,12 @@ import { formatDate } from "@/app/_components/format";
 type PageView = Awaited<ReturnType<typeof getPageViewOrThrow>>;
 export type ArticleDocument = {
   shared: string;
-  personalise: (reader: Reader) => { fills: { account: string; tools: string }; etag: string };
+  personalise: (reader: Reader) => { fills: { account: string; tools: string; edit: string }; etag: string };
 };
 
 export function articleDocument(page: PageView, path: string, redirectedFrom: string | null): ArticleDocument {
   const body =
-    `<div class="page-head"><h1>${escapeHtml(page.title)}</h1>${tabsHtml(page.title, "read", page.comments)}</div>` +
+    `<div class="page-head"><h1>${escapeHtml(page.title)}</h1>${tabsHtml(page.title, "read", page.comments, "slot")}</div>` +
     (redirectedFrom
       ? `<p class="redirected-from">(Redirected from <a href="${pagePaths.view(redirectedFrom)}?redirect=no">${escapeHtml(redirectedFrom)}</a>)</p>`
       : "") +
@@ -42,7 +42,11 @@ export function articleDocument(page: PageView, path: string, redirectedFrom: st
   return {
     shared: documentHtml({ title: page.title, user: null, path, body, account: SLOTS.account }),
     personalise: (reader: HeaderUser) => ({
-      fills: { account: accountHtml(reader, path), tools: pageToolsHtml(page.title, reader) },
+      fills: {
+        account: accountHtml(reader, path),
+        tools: pageToolsHtml(page.title, page.protection, reader),
+        edit: offersEdit(reader, page.protection) ? editTabHtml(page.title, "read") : "",
+      },
       // the document is the same for every request of this path while its revision and view version stay
       etag: readerEtag(etagBase, reader),
     }),
@@ -75,13 +79,13 @@ export async function warmArticle(title: string): Promise<void> {
   keepArticle(path, ticket, page, articleDocument(page, path, null));
 }
 
-/** The page's tools under the article: history, what links here, and (signed in) move and, for admins, delete. */
-function pageToolsHtml(title: string, user: HeaderUser): string {
+/** The page's tools under the article: history, what links here, move (whom the rules let edit it) and delete (admins). */
+function pageToolsHtml(title: string, protection: Protection, user: HeaderUser): string {
   const tools = [
     `<a href="${pagePaths.history(title)}">History</a>`,
     `<a href="${pagePaths.backlinks(title)}">What links here</a>`,
-    ...(user ? [`<a href="${pagePaths.move(title)}">Move</a>`] : []),
-    ...(canAdminister(user) ? [`<a href="${pagePaths.delete(title)}">Delete</a>`] : []),
+    ...(user && canEdit(readerActor(user), protection) ? [`<a href="${pagePaths.move(title)}">Move</a>`] : []),
+    ...(canAdminister(readerActor(user)) ? [`<a href="${pagePaths.delete(title)}">Delete</a>`] : []),
   ];
   return `<span class="page-tools">${tools.join(" · ")}</span>`;
 }

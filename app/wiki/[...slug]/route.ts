@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { AppError } from "@/lib/errors";
 import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
-import { canAdminister } from "@/lib/auth/permissions";
+import { canAdminister, readerActor } from "@/lib/auth/permissions";
 import { escapeHtml, FILE_PREFIX } from "@/lib/markdown/render";
 import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/page-reads";
 import { fillSlots } from "@/lib/cache/front-cache";
@@ -11,7 +11,7 @@ import { countView } from "@/lib/cache/view-counts";
 import { encodeSlug, pagePaths, slugOf } from "@/lib/wiki/titles";
 import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
 import { documentHtml, type HeaderUser } from "@/app/_components/chrome";
-import { tabsHtml } from "@/app/_components/tabs-html";
+import { offersEdit, tabsHtml } from "@/app/_components/tabs-html";
 import { articleDocument, htmlHeaders, keepArticle } from "./article";
 import { formatDate } from "@/app/_components/format";
 import { MAIN_PAGE_PATH, TITLE_RULES_SENTENCE } from "@/lib/http/names.js";
@@ -96,7 +96,7 @@ async function confirmedRedirectFrom(slug: string, title: string): Promise<strin
 }
 
 function missingBody(title: string, deleted: Awaited<ReturnType<typeof deletionOf>>, user: HeaderUser): string {
-  const head = `<div class="page-head"><h1>${escapeHtml(title)}</h1>${tabsHtml(title, "read")}</div>`;
+  const head = `<div class="page-head"><h1>${escapeHtml(title)}</h1>${tabsHtml(title, "read", undefined, offersEdit(user, "none") ? "offer" : "none")}</div>`;
   const backlinks = `<p><a href="${pagePaths.backlinks(title)}">What links here</a></p>`;
   if (deleted) {
     return (
@@ -104,7 +104,7 @@ function missingBody(title: string, deleted: Awaited<ReturnType<typeof deletionO
       `<div class="notice deleted-notice"><p>This page was deleted ${deleted.by ? `by ${escapeHtml(deleted.by)} ` : ""}` +
       `on <time datetime="${deleted.at}">${formatDate(deleted.at)}</time>.</p>` +
       `<p>Reason: ${deleted.reason ? escapeHtml(deleted.reason) : "none given"}</p></div>` +
-      (canAdminister(user) ? `<p><a class="button" href="${pagePaths.restore(title)}">Restore this page</a></p>` : "") +
+      (canAdminister(readerActor(user)) ? `<p><a class="button" href="${pagePaths.restore(title)}">Restore this page</a></p>` : "") +
       `<p>You may also <a href="${pagePaths.edit(title)}">start a new page with this title</a>.</p>` +
       backlinks
     );
