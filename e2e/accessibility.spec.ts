@@ -130,3 +130,33 @@ for (const signedIn of [true, false]) {
     expect(wide).toEqual({});
   });
 }
+
+test("small things a new person sees: an icon, their own header on a 404, a new token that fits a phone and copies", async ({ browser }) => {
+  const icon = await (await contexts.ctx()).get("/favicon.ico");
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()["content-type"]).toContain("image/");
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+  await signInApi(context.request, username);
+  const page = await context.newPage();
+  for (const path of [`/wiki/${slugPath(title)}`, "/recent-changes"]) {
+    await page.goto(path);
+    const href = await page.locator('head link[rel="icon"]').first().getAttribute("href");
+    expect((await context.request.get(href!)).status(), `${path}: its icon`).toBe(200);
+  }
+  await page.goto("/no-such-place-at-all");
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  await expect(page.locator("header").getByRole("link", { name: username })).toBeVisible();
+  await expect(page.locator("header").getByRole("link", { name: "Sign in" })).toHaveCount(0);
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByTestId("new-token").textContent())!.trim();
+  expect(token.length).toBeGreaterThan(20);
+  await page.getByRole("button", { name: "Copy" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Copied to the clipboard" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+  const box = await page.getByTestId("new-token").boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+  await context.close();
+});

@@ -90,6 +90,11 @@ const schema = z.object({
   UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).max(1_000_000_000).default(50_000_000),
   /** Uploads one person may make per minute (429 beyond). */
   UPLOAD_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /**
+   * "on" keeps where a photo was taken (its EXIF GPS block and XMP position) in the original as uploaded; by default
+   * it is taken out at upload, without re-encoding (lib/files/location.ts).
+   */
+  UPLOAD_KEEP_LOCATION: z.enum(["on", "off"]).default("off"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

@@ -10,7 +10,7 @@ import { searchPages } from "@/lib/wiki/search";
 import { setWatch } from "@/lib/wiki/watches";
 import { listRecentChanges } from "@/lib/wiki/changes";
 import { BLOB_CHUNK_BYTES } from "./storage";
-import { pngClaiming } from "@/lib/testing/images";
+import { holdsTestLocation, jpegWithLocation, pngClaiming } from "@/lib/testing/images";
 import { getFileOrThrow, getFileWithVersions, mediaVersion } from "./reads";
 import { revertFile, uploadFile } from "./uploads";
 import { mediaResponse } from "./serve";
@@ -201,6 +201,22 @@ test("display sizes are made once from the ladder, turned upright, with no metad
   const original = await mediaResponse(new Request(`http://wiki${file.url}?width=5000`), file.version.id);
   assert.equal(original.headers.get("etag"), `"${file.version.sha256}"`, "never wider than the original: the original itself");
   await assert.rejects(mediaResponse(new Request(`http://wiki${file.url}?width=abc`), file.version.id), isCode("bad_request"));
+});
+
+test("an original loses where the photo was taken at upload, and keeps its orientation and pixels", async () => {
+  const plain = await sharp({ create: { width: 64, height: 40, channels: 3, background: "#a64" } }).jpeg().toBuffer();
+  const photo = jpegWithLocation(plain);
+  const { file } = await upload(fileTitle("jpg"), photo);
+  const res = await mediaResponse(new Request(`http://wiki${file.url}`), file.version.id);
+  const original = Buffer.from(await res.arrayBuffer());
+  assert.ok(!holdsTestLocation(original), "the stored original holds no position");
+  assert.equal(original.length, photo.length, "taken out without re-encoding");
+  assert.equal((await sharp(original).metadata()).orientation, 6, "the orientation stays");
+  assert.deepEqual([file.version.width, file.version.height], [40, 64], "shown upright");
+  assert.equal(file.version.size, original.length);
+  // the same photo again is the same stored bytes: the hash names what was kept, not what was sent
+  const again = await upload(fileTitle("jpg"), photo);
+  assert.equal(again.file.version.sha256, file.version.sha256);
 });
 
 test("protection, roles and blocks apply to uploads as to edits", async () => {

@@ -14,6 +14,7 @@ import { assertAcceptable, detectType, extensionOf, isTextType, type Detected } 
 import { assertHarmlessSvg } from "./svg";
 import { derivedImage, imageSize } from "./images";
 import { blobExists, discard, isUtf8Text, receiveUpload, storeBlob, type Received } from "./storage";
+import { withoutLocation } from "./location";
 import { getFileOrThrow, type FileInfo } from "./reads";
 import { displayWidthToMake, fileNameOf, isImage, RASTER_TYPES } from "./urls";
 
@@ -69,7 +70,7 @@ export async function uploadFile(req: {
   let received: Received | null = null;
   try {
     received = await receiveUpload(req.body, req.declaredLength, getConfig().UPLOAD_MAX_BYTES);
-    await inspectAndStore(received, name);
+    received = await inspectAndStore(received, name);
     const description = req.summary ?? "";
     const rendered = await renderBounded(description);
     const result = await inTransaction((tx) => recordUpload(tx, { ...req, sha256: received!.sha256, description, rendered }));
@@ -101,11 +102,14 @@ function warmDisplaySize(v: FileInfo["version"]): void {
  * Check what was received (its type from the bytes, the name's extension, and for images their size) and store it,
  * unless the same bytes are stored already: then they were checked when first stored, and only the name must agree.
  */
-async function inspectAndStore(received: Received, name: string): Promise<void> {
+async function inspectAndStore(received: Received, name: string): Promise<Received> {
   const detected = await detectType(received.file, extensionOf(name));
   assertAcceptable(detected, name);
-  if (await blobExists(received.sha256)) return;
-  await storeBlob(received, await inspect(received, detected));
+  // where a photo was taken is taken out before the bytes are named by their hash (UPLOAD_KEEP_LOCATION)
+  const kept = await withoutLocation(received, detected.contentType);
+  if (await blobExists(kept.sha256)) return kept;
+  await storeBlob(kept, await inspect(kept, detected));
+  return kept;
 }
 
 /** What new bytes of the detected type are: text checked whole, SVGs checked harmless, images measured. */

@@ -230,3 +230,25 @@ test("what an import does not read is passed over: file contents (--include-file
   assert.equal(result.revisions, 1);
   assert.equal((await getPageOrThrow(t)).markdown, "main");
 });
+
+test("blame of an imported revert: lines brought back keep the revisions that first wrote them", async () => {
+  const t = unique("Reverted");
+  const alice = "Alice write\nsecond line";
+  const carol = `${alice}\nCarol's line`;
+  const xml = dump(
+    page(
+      t,
+      1,
+      revision(11, "2021-01-01T00:00:00Z", alice, "<username>Alice</username>") +
+        revision(12, "2021-01-02T00:00:00Z", carol, "<username>Carol</username>") +
+        revision(13, "2021-01-03T00:00:00Z", "VANDALISED", "<ip>192.0.2.66</ip>") +
+        revision(14, "2021-01-04T00:00:00Z", carol, "<username>Bob</username>", "Reverted edits by 192.0.2.66"),
+    ),
+  );
+  await importMediaWiki(fromText(xml), { origin: "shell" });
+  const blame = await readBlame(t, null);
+  assert.deepEqual(
+    blame.lines.map((l) => [l.text, l.revision.author?.username ?? null, l.revision.number]),
+    [["Alice write", "Alice", 1], ["second line", "Alice", 1], ["Carol's line", "Carol", 2]],
+  );
+});

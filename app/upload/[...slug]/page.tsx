@@ -52,6 +52,9 @@ export default async function UploadPage({ params }: Props) {
       <p className="hint">
         Accepted: {[...acceptedTypes()].join(", ")}; at most {formatBytes(config.UPLOAD_MAX_BYTES)}. The type is read from the file itself,
         and the name&apos;s extension must agree with it.
+        {config.UPLOAD_KEEP_LOCATION === "on"
+          ? " Photos keep the place they were taken (their GPS position), as this wiki is set up to."
+          : " Where a photo was taken (its GPS position) is removed from it at upload; everything else, its orientation among it, is kept."}
       </p>
       <UploadForm title={title} exists={!!file} />
       {file && (
