@@ -1,6 +1,7 @@
 // Next.js calls register() once when a server process starts: every instance runs the mail worker and (with
 // shared caches in front) the purge worker, creates the
-// Main Page on a fresh wiki, brings links read by an older renderer up to date, fills the blame of revisions older than blame, sends view counts to memcached
+// Main Page on a fresh wiki, brings links read by an older renderer up to date, fills the blame of revisions older than blame,
+// renders again (when idle) the pages whose render gave up at its deadline, sends view counts to memcached
 // in batches; the HTTP front gets the hot files' interface (lib/files/hot-files.ts) and the front
 // cache's (lib/cache/front-cache.ts) when the caches are on.
 export async function register() {
@@ -16,6 +17,8 @@ export async function register() {
     startLinksRefresh();
     const { startBlameFill } = await import("@/lib/wiki/blame");
     startBlameFill();
+    const { startRenderRetry } = await import("@/lib/wiki/render-retry");
+    void startRenderRetry().catch((e: unknown) => console.error("[vellum] could not look for renders to retry:", e));
     const { getConfig } = await import("@/lib/config");
     const config = getConfig();
     const { installHotFiles } = await import("@/lib/files/hot-files");

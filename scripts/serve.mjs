@@ -186,14 +186,14 @@ function isRouterRequest(req) {
   return req.headers.rsc !== undefined || req.headers["next-router-prefetch"] !== undefined || req.headers["next-router-state-tree"] !== undefined || /[?&]_rsc=/.test(req.url ?? "");
 }
 
-/** @returns {import("../lib/cache/front-cache").FrontCacheApi | undefined} */
+/** @returns {import("../lib/cache/front-api").FrontCacheApi | undefined} */
 function frontCache() {
   return /** @type {any} */ (globalThis)[FRONT_CACHE_KEY];
 }
 
 /**
  * @param {Request} req
- * @returns {import("../lib/cache/front-cache").FrontRequest}
+ * @returns {import("../lib/cache/front-api").FrontRequest}
  */
 function frontRequest(req) {
   return {
@@ -231,7 +231,7 @@ function serveFromFrontCache(req, res) {
 
 /**
  * @param {Response} res
- * @param {import("../lib/cache/front-cache").FrontAnswer | null} answer
+ * @param {import("../lib/cache/front-api").FrontAnswer | null} answer
  */
 function send(res, answer) {
   if (!answer) return false;

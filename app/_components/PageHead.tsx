@@ -6,7 +6,7 @@ import { offersEdit, tabsHtml, type Tab } from "./tabs-html";
 import { getSessionUser } from "@/lib/auth/session";
 import { currentPageState } from "@/lib/wiki/page-reads";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
-import { NOT_KEPT_ATTRIBUTE } from "@/lib/cache/front-cache";
+import { NOT_KEPT_ATTRIBUTE } from "@/lib/cache/front-documents";
 
 /**
  * Page title and its Read / Edit / History / Discussion tabs (`comments`: the count, when the caller has it). Edit

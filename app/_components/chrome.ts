@@ -1,7 +1,7 @@
 import { escapeHtml } from "@/lib/markdown/render";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 import { canAdminister } from "@/lib/auth/permissions";
-import { SLOTS } from "@/lib/cache/front-cache";
+import { SLOTS } from "@/lib/cache/front-documents";
 import { MAX_QUERY_CHARS } from "@/lib/wiki/query-schemas.js";
 
 /** Who the header greets; null when signed out. Role and block only decide whether to show the Admin link. */

@@ -1,6 +1,6 @@
 import { escapeHtml } from "@/lib/markdown/render";
 import { pagePaths } from "@/lib/wiki/titles";
-import { SLOTS } from "@/lib/cache/front-cache";
+import { SLOTS } from "@/lib/cache/front-documents";
 import { canEdit, readerActor, type Protection } from "@/lib/auth/permissions";
 
 export type Tab = "read" | "edit" | "history" | "blame" | "talk";

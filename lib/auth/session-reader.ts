@@ -3,7 +3,8 @@ import { decode } from "next-auth/jwt";
 import { getConfig } from "@/lib/config";
 import { sqlPool } from "@/lib/db";
 import { mayKeep, onNotice, onReset, readTicket } from "@/lib/cache/coherence";
-import type { Reader, ReaderSource } from "@/lib/cache/front-cache";
+import type { Reader } from "@/lib/cache/front-documents";
+import type { ReaderSource } from "@/lib/cache/front-api";
 
 /**
  * Who a request's session cookie names, for filling a kept document in (lib/cache/front-cache.ts), without asking

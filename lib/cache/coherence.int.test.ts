@@ -9,7 +9,9 @@ import { savePage } from "@/lib/wiki/save";
 import { currentPageState } from "@/lib/wiki/page-reads";
 import { endSessions } from "@/lib/auth/accounts";
 import { sessionReaders } from "@/lib/auth/session-reader";
-import { FRONT_CACHE_KEY, SLOTS, installFrontCache, readerEtag, rememberArticle, type FrontCacheApi, type Reader } from "./front-cache";
+import { SLOTS, readerEtag, type Reader } from "./front-documents";
+import { type FrontCacheApi } from "./front-api";
+import { FRONT_CACHE_KEY, installFrontCache, rememberArticle } from "./front-cache";
 import { LEASE_MS, VIEWS_CHANNEL, awaitAcknowledgements, isTrusted, mayKeep, readTicket, startCoherence, stopCoherence } from "./coherence";
 
 // Coherence against real PostgreSQL: notices from the triggers, acknowledgements, leases, a cut subscription.

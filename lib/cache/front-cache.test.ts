@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FRONT_CACHE_KEY, MAX_FRONT_CACHE_BYTES, SLOTS, cutAtSlots, filled, frontCacheCounters, installFrontCache, readerEtag, rememberArticle, type FrontCacheApi, type FrontRequest, type Reader } from "./front-cache";
+import { SLOTS, cutAtSlots, filled, readerEtag, type Reader } from "./front-documents";
+import { type FrontCacheApi, type FrontRequest } from "./front-api";
+import { FRONT_CACHE_KEY, MAX_FRONT_CACHE_BYTES, frontCacheCounters, installFrontCache, rememberArticle } from "./front-cache";
 
 // In-process, without notices (this process is not subscribed, so its memory is never trusted): articles are
 // validated by the function handed over, everything else passes. Notices are in coherence.int.test.ts, and two

@@ -1,12 +1,14 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { countView } from "./view-counts";
 import { cdnHeaders } from "./cdn";
 import { isTrusted, mayKeep, onNotice, onReset, readTicket, startCoherence } from "./coherence";
 import { FRONT_CACHE_KEY } from "@/lib/http/names.js";
 import { hasSessionCookie } from "@/lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy } from "@/lib/http/security-headers.js";
-import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
+import type { AccountLinks, CaptureTicket, FrontAnswer, FrontCacheApi, FrontEntry, FrontRequest, ReaderSource } from "./front-api";
+import { NOT_KEPT_ATTRIBUTE, SLOTS, cacheControlFor, cutAtSlots, filled, headersFor, readerClass, type Reader, type Slot } from "./front-documents";
+import { DROPPED_HEADERS, SHARED_WHEN_SIGNED_IN, captureTags, sharedTags } from "./front-paths";
 
 /**
  * The front cache: finished documents kept in this process and answered by the HTTP front (scripts/serve.mjs)
@@ -24,80 +26,10 @@ import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
  *
  * The front and the app share a process but not a module graph (the app is bundled by Next.js), so they meet
  * through one declared interface, FrontCacheApi, installed once at start-up by instrumentation.ts under
- * FRONT_CACHE_KEY. Every decision is made here.
- *
- * One file because the entries, their tag index, the answer (slots, nonce, ETag) and the capture rules are one
- * piece of state with one interface; split, each part would need the store's internals.
+ * FRONT_CACHE_KEY (its types: front-api.ts). Every decision is made here; the pure parts beside it: the documents,
+ * their slots and entity tags (front-documents.ts), and which paths are kept under which tags (front-paths.ts).
+ * What is left here is the store (entries, tag index, counters) and the answers made from it, one piece of state.
  */
-
-/**
- * Who a document is filled in for: the verified person, or null for a signed-out reader. Role, block and a confirmed
- * address are everything the permission rules ask of a person (what a page offers them: lib/auth/permissions.ts).
- */
-export type Reader = { username: string; role: string; blocked?: boolean; verified?: boolean } | null;
-
-/** An attribute a page's error notice carries: a page showing one is never kept (its error may pass). */
-export const NOT_KEPT_ATTRIBUTE = "data-vellum-not-kept";
-
-/** Slots a document may leave open (HTML comments, so an unfilled one shows nothing). */
-export const SLOTS = { account: "<!--vellum:account-->", tools: "<!--vellum:tools-->", edit: "<!--vellum:edit-->" } as const;
-export type Slot = keyof typeof SLOTS;
-
-export type FrontEntry = {
-  /** Notices that drop it. */
-  tags: string[];
-  /** For an article: what PostgreSQL is asked when this instance's memory is not trusted. */
-  article: { title: string; revisionId: number; viewVersion: number } | null;
-  status: number;
-  headers: [string, string][];
-  /** The body cut at its slots: parts.length === holes.length + 1. */
-  parts: Buffer[];
-  holes: (Slot | "nonce")[];
-  /** The slots' contents and the entity tag for a reader (documents with account or tools slots only). */
-  personalise: ((reader: Reader) => { fills: Partial<Record<Slot, string>>; etag: string | null }) | null;
-  bytes: number;
-  /** Date.now() after which it is made again (captured pages), or null. */
-  expires: number | null;
-  /** When a request went to make it again (past `expires`), or null. */
-  refreshing: number | null;
-  /** A signed-out reader's answer to an article, made on its first request (the same bytes for every one). */
-  anon?: { body: Buffer; headers: [string, string][]; etag: string | null; notModified: [string, string][] };
-};
-
-/** The request, as much of it as the cache needs. */
-export type FrontRequest = { path: string; cookie: string | undefined; authorization: string | undefined; ifNoneMatch: string | undefined; rsc: boolean };
-export type FrontAnswer = { status: number; headers: [string, string][]; body: Buffer | null };
-/** A response the front may capture for the cache: what it was asked, when, and under which tags. */
-/**
- * A response the front captures for the cache: under which key and tags, read under which ticket, and the
- * requester's own account links for the slot (`marker` → `fill`) in the answer the front sends them.
- */
-export type CaptureTicket = { key: string; tags: string[]; ticket: number; marker: string; fill: string; cacheControl: string };
-
-/** What the HTTP front may call. */
-export type FrontCacheApi = {
-  /**
-   * The answer for this request from a kept document, or null (then Next.js answers); a promise only when it must
-   * ask first (who reads it, or PostgreSQL while this instance's memory is not trusted).
-   */
-  lookup(req: FrontRequest): FrontAnswer | null | Promise<FrontAnswer | null>;
-  /**
-   * Should Next.js's answer to this request be kept (a page or API read that is the same for every signed-out
-   * reader, or a page the same for every reader of a class)? Then the front sends CAPTURE_HEADER with it.
-   */
-  capture(req: FrontRequest): Promise<CaptureTicket | null>;
-  /**
-   * Keep a captured answer (200, no cookie set) for later requests, with its nonce (if any) left open. Returns
-   * whether it was kept: what this cache may not keep (an error notice, a read a change overtook), no shared
-   * cache may keep either.
-   */
-  keep(ticket: CaptureTicket, status: number, headers: [string, string][], body: Buffer, nonce: string | null): boolean;
-  /**
-   * The headers that let a shared HTTP cache in front keep a signed-out reader's answer to this path (surrogate
-   * keys, max-age; decision 0025), or null: no cache in front, or a path whose answer is not the same for everyone.
-   */
-  cdnHeaders(path: string): [string, string][] | null;
-};
 
 export { FRONT_CACHE_KEY };
 
@@ -178,72 +110,6 @@ function put(key: string, entry: FrontEntry) {
 /** Counters of this process's front cache. */
 export function frontCacheCounters() {
   return { ...counters, entries: entries.size, bytes: store.bytes, trusted: isTrusted() };
-}
-
-/** Cut a document at its slots (and, for a React page, at its nonce). */
-export function cutAtSlots(body: string, nonce: string | null = null): { parts: Buffer[]; holes: (Slot | "nonce")[] } {
-  const markers: [string, Slot | "nonce"][] = Object.entries(SLOTS).map(([slot, marker]) => [marker, slot as Slot]);
-  if (nonce) markers.push([nonce, "nonce"]);
-  const parts: Buffer[] = [];
-  const holes: (Slot | "nonce")[] = [];
-  let from = 0;
-  for (;;) {
-    let next = -1;
-    let which: [string, Slot | "nonce"] | null = null;
-    for (const m of markers) {
-      const at = body.indexOf(m[0], from);
-      if (at !== -1 && (next === -1 || at < next)) [next, which] = [at, m];
-    }
-    if (!which) break;
-    parts.push(Buffer.from(body.slice(from, next)));
-    holes.push(which[1]);
-    from = next + which[0].length;
-  }
-  parts.push(Buffer.from(body.slice(from)));
-  return { parts, holes };
-}
-
-/** The document with its slots filled. */
-export function filled(parts: Buffer[], holes: (Slot | "nonce")[], fills: Partial<Record<Slot | "nonce", string>>): Buffer {
-  const out: Buffer[] = [parts[0]!];
-  for (let i = 0; i < holes.length; i++) {
-    const v = fills[holes[i]!];
-    if (v) out.push(Buffer.from(v));
-    out.push(parts[i + 1]!);
-  }
-  return Buffer.concat(out);
-}
-
-/** A document with its slots filled as a string (the route's own answer; the front uses the cut parts). */
-export function fillSlots(body: string, fills: Partial<Record<Slot, string>>): string {
-  const { parts, holes } = cutAtSlots(body);
-  return filled(parts, holes, fills).toString("utf8");
-}
-
-/**
- * An entity tag naming the reader too (a hash of everything filled in for them: name, role, block; or "anon"):
- * a browser's copy is its reader's, and a change of role is a new copy.
- */
-export function readerEtag(base: string, reader: Reader): string {
-  const who = reader ? createHash("sha256").update(`${reader.username}\n${readerClass(reader)}`).digest("base64url").slice(0, 12) : "anon";
-  return `"${base}-${who}"`;
-}
-
-/**
- * Who a request's session names, verified against their record (lib/auth/session-reader.ts, which pages rendered
- * by Next.js ask too): null without a session, undefined when it names nobody (ended, invalid).
- */
-export type ReaderSource = ((cookie: string | undefined) => Promise<{ reader: NonNullable<Reader> } | null | undefined>) & {
-  /** The same from memory alone: "unknown" when it must be asked (a cookie or person not seen since the last notice). */
-  now: (cookie: string | undefined) => { reader: NonNullable<Reader> } | null | undefined | "unknown";
-};
-
-/** The account links of the header for a reader (app/_components/chrome.ts), for documents captured from Next.js. */
-export type AccountLinks = (reader: Reader) => string;
-
-/** Readers who see the same pages: by role, whether blocked and whether their address is confirmed (what pages offer depends on nothing else). */
-function readerClass(reader: NonNullable<Reader>): string {
-  return `${reader.role}${reader.blocked ? "+blocked" : ""}${reader.verified ? "+verified" : ""}`;
 }
 
 /**
@@ -402,62 +268,8 @@ function fresh(entry: FrontEntry): boolean {
 /** How long the refresh of an aged captured page may take before another request tries. */
 const REFRESH_MS = 10_000;
 
-/**
- * Pages kept for signed-in readers too (one per class): they show nothing of who reads them but the header, and
- * the history page's watch button, which asks for its state (app/history). Talk pages (your own comments), the
- * recent changes without your own (`hideMine`) and API reads pass.
- */
-const SHARED_WHEN_SIGNED_IN = /^\/(?:history\/[^?]+|blame\/[^?]+|recent-changes(?![^?]*\?(?:.*&)?hideMine=)|search|pages|wanted|backlinks\/|revision\/|diff|users\/)/;
-
-/**
- * Headers not kept with a captured answer: per response or per connection, or set afresh when served (the shared
- * caches' surrogate keys are given to signed-out answers only, by the front).
- */
-const DROPPED_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-security-policy", "cache-control", "set-cookie", "x-nextjs-cache", "x-nextjs-prerender", "x-nextjs-stale-time", "xkey", "surrogate-control"]);
-
 /** Each path's headers for the shared caches, worked out once (hashing its tags); forgotten all at once when full. */
 const cdnHeadersByPath = new Map<string, [string, string][] | null>();
-
-/** The tags of a path whose signed-out answer is one document for everyone: an article, or a captured view. */
-function sharedTags(path: string): string[] | null {
-  const bare = path.split("?")[0]!;
-  if (bare.startsWith("/wiki/")) return titleTags(bare.slice("/wiki/".length));
-  return captureTags(path);
-}
-
-/** [`t:<title>`] for a title as it appears in a path, or null when it names none. */
-function titleTags(encoded: string): string[] | null {
-  let title: string | null;
-  try {
-    title = normaliseTitleOrNull(decodeURIComponent(encoded).replaceAll("_", " "));
-  } catch {
-    return null;
-  }
-  return title ? [`t:${title}`] : null;
-}
-
-/** A shared document may be kept by any cache (and revalidated); one filled in for a person only by theirs. */
-function cacheControlFor(reader: Reader): string {
-  return reader ? "private, no-cache" : "no-cache";
-}
-
-function headersFor(headers: [string, string][], reader: Reader): [string, string][] {
-  return [...headers.filter(([k]) => k !== "Cache-Control"), ["Cache-Control", cacheControlFor(reader)]];
-}
-
-/**
- * The tags of a captured path, or null when it is not kept: views of one title (history, blame, talk, the API's
- * page, history and blame) are dropped by that title's notices, every other list by any change (`w`).
- */
-function captureTags(path: string): string[] | null {
-  const bare = path.split("?")[0]!;
-  const titled = /^\/(?:history|blame|talk|api\/pages|api\/history|api\/blame)\/(.+)$/.exec(bare);
-  if (titled) return titleTags(titled[1]!);
-  return CAPTURED_LISTS.test(bare) ? ["w"] : null;
-}
-
-/** Views the same for every signed-out reader, kept until any change: lists, old revisions, diffs, profiles. */
-const CAPTURED_LISTS = /^\/(?:recent-changes|search|pages|wanted|backlinks\/.+|revision\/\d+|diff|users\/[^/]+|api\/(?:recent-changes|search|wanted|revisions\/\d+|diff|backlinks\/.+|users\/(?!me$)[^/]+|contributions\/[^/]+))$/;
 
 /**
  * Offer the front cache a finished article (its slots open) for `path`, read under `ticket`: kept unless a notice

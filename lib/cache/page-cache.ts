@@ -100,3 +100,8 @@ async function fill<T extends CacheValue>(key: string, render: () => Promise<T>,
   if (lease === "stored") await cache.delete(`lease:${key}`, { namespace: NAMESPACE });
   return value;
 }
+
+/** Drop a cached value whose source changed in place (a revision's kept render made again: lib/wiki/render-retry.ts). */
+export async function forgetCached(key: string): Promise<void> {
+  await getCache().delete(key, { namespace: NAMESPACE });
+}

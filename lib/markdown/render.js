@@ -1,12 +1,12 @@
 import { Marked } from "marked";
 import { gfmHeadingId, getHeadingList } from "marked-gfm-heading-id";
 import sanitizeHtml from "sanitize-html";
-import { slug as githubSlug } from "github-slugger";
 import { randomBytes } from "node:crypto";
 import hljs from "highlight.js";
 import katex from "katex";
 import { normaliseTitleOrNull } from "../wiki/title-rules.js";
 import { escapeHtml } from "./escape-html.js";
+import { FILE_PREFIX, WIKILINK, parseWikiLink, scanWikiLinks, wikiLinkOf } from "./wiki-links.js";
 
 export { escapeHtml };
 
@@ -38,10 +38,6 @@ export const USER_ID_PREFIX = "user-content-";
 /** Deepest nesting of block quotes and lists accepted (marked recurses once per level). */
 export const MAX_NESTING = 64;
 
-/** Longest text between `[[` and `]]` read as a wiki link (a title has at most 200 characters; labels add some). */
-const MAX_WIKILINK_CHARS = 1000;
-const WIKILINK = new RegExp(`^\\[\\[([^\\[\\]\\n]{1,${MAX_WIKILINK_CHARS}}?)\\]\\]`);
-
 /**
  * The render in progress (renders are synchronous, so one at a time per thread): the wiki links met so far, the
  * formulas typeset so far, and a random nonce that only this render's markers carry, so a page's own HTML cannot
@@ -60,8 +56,7 @@ const startAt = (marker) => (src) => {
   return at === -1 ? undefined : at;
 };
 
-/** The namespace of file titles: `[[File:Name.png]]` and `![alt](File:Name.png)` show the file (an embed). */
-export const FILE_PREFIX = "File:";
+export { FILE_PREFIX };
 
 /**
  * Record a wiki link (or a file embed) of the render in progress and return its marker, `<a data-wl="i">label</a>`.
@@ -89,31 +84,13 @@ const wikiLinks = {
   tokenizer(src) {
     const m = WIKILINK.exec(src);
     if (!m) return undefined;
-    const inner = m[1];
-    const bar = inner.indexOf("|");
-    const target = (bar === -1 ? inner : inner.slice(0, bar)).trim();
-    const label = bar === -1 ? target : inner.slice(bar + 1).trim() || target;
-    const hash = target.indexOf("#");
-    const rawTitle = hash === -1 ? target : target.slice(0, hash);
-    const section = hash === -1 ? "" : target.slice(hash + 1).trim();
-    const fragment = section ? githubSlug(section) : "";
-    if (rawTitle.trim() === "") {
-      return fragment ? { type: "wikilink", raw: m[0], title: null, fragment, label } : { type: "wikilink", raw: m[0], title: undefined, label: m[0] };
-    }
-    // `[[:File:X.png]]` links to the file's page instead of showing the file
-    const plain = rawTitle.trimStart().startsWith(":");
-    const title = normaliseTitleOrNull(plain ? rawTitle.trimStart().slice(1) : rawTitle);
-    const embed = !plain && !!title?.startsWith(FILE_PREFIX) && !fragment;
-    // an embed's text after `|` is its alt text and caption; without one the image has no caption
-    const alt = embed && bar !== -1 ? inner.slice(bar + 1).trim() : "";
-    return { type: "wikilink", raw: m[0], title: title ?? undefined, fragment, label: title ? (plain && bar === -1 ? title : label) : m[0], embed, alt };
+    return { type: "wikilink", raw: m[0], ...parseWikiLink(m[1]) };
   },
   renderer(token) {
     const label = escapeHtml(token.label);
     if (token.title === undefined) return label; // not a valid title: the text as typed
     if (token.title === null) return `<a href="#${escapeHtml(token.fragment)}">${label}</a>`; // this page's section
-    if (token.embed) return linkMarker({ title: token.title, fragment: "", embed: { alt: token.alt, caption: token.alt !== "" } }, token.alt || token.title);
-    return linkMarker({ title: token.title, fragment: token.fragment }, token.label);
+    return linkMarker(wikiLinkOf(/** @type {any} */ (token)), token.embed ? token.alt || token.title : token.label);
   },
 };
 
@@ -363,7 +340,8 @@ export function plainTextFallback(markdown) {
       '<p class="notice render-fallback">This text is too complex to format within our limits, so it is shown as plain text.</p>' +
       `<pre class="plain-text">${escapeHtml(markdown)}</pre>`,
     toc: [],
-    links: [],
+    // what the page links to is still recorded (backlinks, colours, wanted pages): read without rendering
+    links: scanWikiLinks(markdown),
   };
 }
 

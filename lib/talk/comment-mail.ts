@@ -4,7 +4,7 @@ import { siteBase } from "@/lib/http/site";
 import { commentEmails } from "@/lib/mail/notifications";
 import { notifyPageAudience } from "@/lib/wiki/notify";
 import { pagePaths } from "@/lib/wiki/titles";
-import type { Poster } from "./comments";
+import type { Poster } from "./schema";
 
 /** How much of a comment its email quotes, in characters. */
 const EXCERPT_CHARS = 600;

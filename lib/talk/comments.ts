@@ -9,12 +9,11 @@ import { wakeMailWorker } from "@/lib/mail/worker";
 import { forgetTalkLists, type CommentView } from "./list-cache";
 import { assertNotTooFast, clientKeyOf } from "./rate-limits";
 import { queueCommentMail } from "./comment-mail";
+import type { Poster } from "./schema";
 
 // Posting and deleting comments, and a discussion following its page's move: each one transaction that bumps the
 // talk's version (decision 0017); the cached list is dropped after commit (list-cache.ts).
 
-/** Who posts: a signed-in person, or null for an anonymous comment (ALLOW_ANONYMOUS_COMMENTS=on). */
-export type Poster = (Actor & { id: string; username: string }) | null;
 
 /**
  * Post a comment: anonymous (author null) only when ALLOW_ANONYMOUS_COMMENTS=on. Rendered like pages (wiki links

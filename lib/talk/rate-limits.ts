@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import type { Poster } from "./comments";
+import type { Poster } from "./schema";
 
 /** Comments one person, and one address, may post per minute. */
 export const COMMENT_RATE = { perPerson: 6, perAddress: 12 } as const;

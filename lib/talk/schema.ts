@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PAYLOAD_TOO_LARGE } from "@/lib/errors";
 import { MAX_NESTING, nestingDepth } from "@/lib/markdown/render";
+import type { Actor } from "@/lib/auth/permissions";
 import { MAX_COMMENT_CHARS } from "./limits";
 
 export { talkQuerySchema } from "@/lib/wiki/query-schemas.js";
@@ -18,3 +19,6 @@ export const commentSchema = z
       .refine((s) => nestingDepth(s) <= MAX_NESTING, { message: `block quotes and lists may nest at most ${MAX_NESTING} deep` }),
   })
   .strict();
+
+/** Who posts: a signed-in person, or null for an anonymous comment (ALLOW_ANONYMOUS_COMMENTS=on). */
+export type Poster = (Actor & { id: string; username: string }) | null;

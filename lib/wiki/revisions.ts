@@ -1,4 +1,5 @@
 import "server-only";
+import { retryLater } from "./render-retry-queue";
 import { db, fromCurrentReplica, fromReplica } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { RENDERER_VERSION, type Heading, type Rendered, type WikiLink } from "@/lib/markdown/render";
@@ -133,6 +134,8 @@ export async function keepRender(tx: Prisma.TransactionClient, revisionId: numbe
       ${JSON.stringify(rendered.links)}::jsonb, ${gaveUp})
     ON CONFLICT (revision_id) DO UPDATE SET renderer = EXCLUDED.renderer, html = EXCLUDED.html, toc = EXCLUDED.toc,
       links = EXCLUDED.links, gave_up = EXCLUDED.gave_up, created_at = now()`;
+  // a deadline may be the machine's load, not the text's fault: rendered again when this process is idle
+  if (gaveUp === "deadline") retryLater(revisionId);
 }
 
 /** Give revision `to` the kept render of revision `from` (same text, so same HTML), when it has a current one. */

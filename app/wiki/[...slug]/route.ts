@@ -5,7 +5,7 @@ import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { canAdminister, readerActor } from "@/lib/auth/permissions";
 import { escapeHtml, FILE_PREFIX } from "@/lib/markdown/render";
 import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/page-reads";
-import { fillSlots } from "@/lib/cache/front-cache";
+import { fillSlots } from "@/lib/cache/front-documents";
 import { readTicket } from "@/lib/cache/coherence";
 import { countView } from "@/lib/cache/view-counts";
 import { encodeSlug, pagePaths, slugOf } from "@/lib/wiki/titles";
