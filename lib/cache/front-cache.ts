@@ -6,7 +6,7 @@ import { isTrusted, mayKeep, onNotice, onReset, readTicket, startCoherence } fro
 import { FRONT_CACHE_KEY } from "@/lib/http/names.js";
 import { hasSessionCookie } from "@/lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy } from "@/lib/http/security-headers.js";
-import type { AccountLinks, CaptureTicket, FrontAnswer, FrontCacheApi, FrontEntry, FrontRequest, ReaderSource } from "./front-api";
+import type { AccountLinks, FrontAnswer, FrontCacheApi, FrontEntry, FrontRequest, ReaderSource } from "./front-api";
 import { NOT_KEPT_ATTRIBUTE, SLOTS, cacheControlFor, cutAtSlots, filled, headersFor, readerClass, type Reader, type Slot } from "./front-documents";
 import { DROPPED_HEADERS, SHARED_WHEN_SIGNED_IN, captureTags, sharedTags } from "./front-paths";
 
