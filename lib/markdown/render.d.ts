@@ -26,7 +26,7 @@ export declare const USER_ID_PREFIX: string;
 export declare const MAX_NESTING: number;
 
 /** Clean untrusted HTML with the allow-list. */
-export declare function sanitize(html: string): string;
+export declare function sanitize(html: string, nonce?: string | null): string;
 /** Markdown to safe HTML with heading anchors and a table of contents. Pure and synchronous. */
 export declare function renderMarkdown(markdown: string): Rendered;
 /** The title a page redirects to (`#REDIRECT [[Title]]` at its start), else null. */

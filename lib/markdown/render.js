@@ -1,20 +1,20 @@
 import { Marked } from "marked";
 import { gfmHeadingId, getHeadingList } from "marked-gfm-heading-id";
-import sanitizeHtml from "sanitize-html";
 import { randomBytes } from "node:crypto";
 import hljs from "highlight.js";
 import katex from "katex";
 import { normaliseTitleOrNull } from "../wiki/title-rules.js";
 import { escapeHtml } from "./escape-html.js";
+import { USER_ID_PREFIX, sanitize } from "./sanitize.js";
 import { FILE_PREFIX, WIKILINK, parseWikiLink, scanWikiLinks, wikiLinkOf } from "./wiki-links.js";
 
-export { escapeHtml };
+export { escapeHtml, sanitize, USER_ID_PREFIX };
 
 // Markdown to safe HTML. Plain JavaScript (types in render.d.ts) because it also runs in a worker thread
 // (render-worker.js), which must start the same way in the built app and under the tests' TypeScript loader.
-// One file, over 300 lines: the syntax extensions (wiki links, file embeds, math), the code renderer and the
-// sanitizer's allow-list share the render in progress (`current`: its nonce, links and formulas), and the nonce's
-// guarantee (a page's own HTML can never forge a marker) is easiest to check when they sit together.
+// The syntax extensions (wiki links, file embeds, math) and the code renderer share the render in progress
+// (`current`: its nonce, links and formulas); the wiki link syntax is read in wiki-links.js and the allow-list is in
+// sanitize.js, which lets only this render's nonce-marked markers through (a page's own HTML never forges one).
 
 /** @typedef {import("./render").Heading} Heading */
 /** @typedef {import("./render").Rendered} Rendered */
@@ -28,12 +28,6 @@ export const TOC_MIN_HEADINGS = 3;
  * (revision_renders) by an older renderer is made again on first need.
  */
 export const RENDERER_VERSION = 5;
-
-/**
- * Ids and names in user HTML get this prefix (as GitHub does), so a page cannot define an element id the app's
- * own markup or scripts rely on (e.g. `__next_f`); in-page links (`#x`) are rewritten to match.
- */
-export const USER_ID_PREFIX = "user-content-";
 
 /** Deepest nesting of block quotes and lists accepted (marked recurses once per level). */
 export const MAX_NESTING = 64;
@@ -206,80 +200,6 @@ export function redirectTarget(markdown) {
   return m ? normaliseTitleOrNull(m[1]) : null;
 }
 
-/** @param {string} id */
-function prefixed(id) {
-  return id.startsWith(USER_ID_PREFIX) ? id : USER_ID_PREFIX + id;
-}
-
-/** @type {sanitizeHtml.Transformer} */
-const withUserId = (tagName, attribs) => ({
-  tagName,
-  attribs: attribs.id ? { ...attribs, id: prefixed(attribs.id) } : attribs,
-});
-
-/**
- * The allow-list. Everything not named here is removed; script, style and their contents are dropped.
- * URLs may only be http(s), mailto or relative; images only http(s) or relative. See docs/decisions/0003.
- */
-/** @type {sanitizeHtml.IOptions} */
-const SANITIZE = {
-  allowedTags: [
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code", "em", "strong", "b", "i",
-    "del", "s", "ins", "sup", "sub", "kbd", "mark", "small", "abbr", "ul", "ol", "li", "dl", "dt", "dd", "a",
-    "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "details", "summary", "span", "div",
-    "input", "figure", "figcaption",
-  ],
-  allowedAttributes: {
-    a: ["href", "title", "class", "rel", "aria-label", "data-wl"],
-    span: ["class", "data-math"],
-    div: ["class"],
-    img: ["src", "alt", "title", "width", "height", "loading"],
-    h1: ["id"], h2: ["id"], h3: ["id"], h4: ["id"], h5: ["id"], h6: ["id"],
-    th: ["align", "colspan", "rowspan"],
-    td: ["align", "colspan", "rowspan"],
-    ol: ["start"],
-    code: ["class"],
-    abbr: ["title"],
-    input: [{ name: "type", multiple: false, values: ["checkbox"] }, "checked", "disabled"],
-  },
-  allowedClasses: { code: ["language-*", "hljs"], a: ["anchor"], span: ["hljs-*"], div: ["math-display"] },
-  allowedSchemes: ["http", "https", "mailto"],
-  allowedSchemesByTag: { img: ["http", "https"] },
-  allowedSchemesAppliedToAttributes: ["href", "src", "cite"],
-  allowProtocolRelative: false,
-  disallowedTagsMode: "discard",
-  transformTags: {
-    a: (tagName, attribs) => {
-      if (attribs["data-wl"] !== undefined) {
-        // only this render's own markers survive; they carry nothing else (the app writes the link)
-        if (current && attribs["data-wl"].startsWith(`${current.nonce}-`)) return { tagName, attribs: { "data-wl": attribs["data-wl"] } };
-        delete attribs["data-wl"];
-      }
-      const external = /^https?:/i.test(attribs.href ?? "");
-      const rel = external ? "nofollow ugc noopener noreferrer" : attribs.rel;
-      const href = attribs.href?.startsWith("#") && attribs.href.length > 1 ? `#${prefixed(attribs.href.slice(1))}` : attribs.href;
-      const out = { ...attribs, ...(rel ? { rel } : {}), ...(href !== undefined ? { href } : {}) };
-      return { tagName, attribs: out };
-    },
-    span: (tagName, attribs) => {
-      // only this render's own formula markers survive, bare (the formula goes back in after sanitizing)
-      if (attribs["data-math"] !== undefined) {
-        if (current && attribs["data-math"].startsWith(`${current.nonce}-`)) return { tagName, attribs: { "data-math": attribs["data-math"] } };
-        delete attribs["data-math"];
-      }
-      return { tagName, attribs };
-    },
-    h1: withUserId, h2: withUserId, h3: withUserId, h4: withUserId, h5: withUserId, h6: withUserId,
-    input: (tagName, attribs) => ({ tagName, attribs: { ...attribs, disabled: "" } }),
-    img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: "lazy" } }),
-  },
-};
-
-/** Clean untrusted HTML with the allow-list. */
-export function sanitize(html) {
-  return sanitizeHtml(html, SANITIZE);
-}
-
 const HEADING_OPEN = /<h([1-6]) id="([^"]*)">/g;
 
 /**
@@ -301,7 +221,7 @@ export function renderMarkdown(markdown) {
         `<h${level} id="${id}"><a class="anchor" href="#${id}" aria-label="Link to the section ${escapeHtml(`“${headingText.get(id) ?? id}”`)}">#</a>`,
     );
     const math = current.math;
-    const html = sanitize(anchored)
+    const html = sanitize(anchored, nonce)
       .replaceAll(`data-wl="${nonce}-`, 'data-wl="')
       .replace(new RegExp(`<span data-math="${nonce}-(\\d+)"></span>`, "g"), (_m, i) => math[Number(i)] ?? "");
     return { html, toc: toc.length >= TOC_MIN_HEADINGS ? toc : [], links: current.links };
