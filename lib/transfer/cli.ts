@@ -4,7 +4,9 @@ import { createReadStream, statSync } from "node:fs";
 import { AppError } from "@/lib/errors";
 import { importMediaWiki, type ImportProgress } from "./mediawiki";
 import { exportHistory, exportMarkdown } from "./export";
-import { backup, restore, verifyBackup } from "./backup";
+import { backup } from "./backup";
+import { restore } from "./restore";
+import { verifyBackup } from "./backup-format";
 import { getCache } from "@/lib/cache";
 
 const [command, ...args] = process.argv.slice(2);
