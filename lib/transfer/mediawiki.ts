@@ -1,32 +1,19 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
-import type { Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { usernameKey } from "@/lib/auth/normal-forms";
-import { usernameSchema } from "@/lib/auth/accounts";
 import { normaliseTitleParts } from "@/lib/wiki/title-rules.js";
 import { lockTitles } from "@/lib/wiki/links";
-import { lockPage } from "@/lib/wiki/page-writes";
 import { refreshPageState } from "@/lib/wiki/startup";
-import { REVERT_WINDOW, firstOrigins, fromRuns, nextOrigins, toRuns } from "@/lib/wiki/blame-lines";
-import { MAX_SUMMARY_LENGTH, flattenSummary } from "@/lib/wiki/schema";
 import { readDump, type Chunks, type DumpEvent, type DumpRevision } from "./mediawiki-xml";
-import { wikitextToMarkdown } from "./wikitext";
+import { PageWriter, SourceClash, pageForImport, type ImportContext, type ImportSummary } from "./mediawiki-pages";
 
 // Importing a MediaWiki export (decision 0023): one transaction per page, revisions written in batches as they are
 // read (bounded memory whatever the page's history), each recorded in imported_revisions so that importing again,
 // or again after a crash, adds nothing twice. Authors become accounts that cannot sign in; IP editors stay
-// anonymous. Pages whose title Vellum refuses are skipped and listed. One file: the run, the page and its writer
-// share one context and one set of rules (what is skipped, who an author is), and the run's list is read with them.
+// anonymous. Pages whose title Vellum refuses are skipped and listed. This file is the run (reading the export, which
+// pages are taken or skipped, progress, the runs' list); mediawiki-pages.ts writes a page's revisions and authors.
 
-export type ImportSummary = {
-  pages: number;
-  revisions: number;
-  users: number;
-  skipped: { title: string; reason: string }[];
-  renamed: { from: string; to: string }[];
-};
+export type { ImportSummary };
 
 export type ImportProgress = { bytesRead: number; bytesTotal: number | null; pages: number; revisions: number; users: number };
 
@@ -104,15 +91,6 @@ export async function importMediaWiki(
     throw e;
   }
 }
-
-type ImportContext = {
-  source: string;
-  firstLetter: boolean;
-  /** Author name -> account id, for this run. */
-  authors: Map<string, string>;
-  summary: ImportSummary;
-  seenPages: Set<number>;
-};
 
 /** Read a page's revisions to its end without keeping them (a skipped page). */
 async function skipPage(events: AsyncIterator<DumpEvent>): Promise<void> {
@@ -200,173 +178,6 @@ async function pageHolding(source: string, sourceRevisionId: number): Promise<{ 
     SELECT p.title FROM imported_revisions i JOIN revisions r ON r.id = i.revision_id JOIN pages p ON p.id = r.page_id
     WHERE i.source = ${source} AND i.source_revision_id = ${BigInt(sourceRevisionId)}`;
   return rows[0] ?? null;
-}
-
-type ImportPage = { id: number; title: string; created: boolean; latest: { id: number; number: number; markdown: string } | null };
-
-/**
- * The page row the import writes to, locked: a new one, or the existing page (imported revisions follow its own),
- * or, when its only revision is the welcome a fresh wiki starts with (by nobody, never edited), that page emptied.
- */
-async function pageForImport(tx: Tx, title: string): Promise<ImportPage> {
-  let page = await lockPage(tx, title);
-  const created = !page;
-  if (!page) {
-    await tx.$executeRaw`INSERT INTO pages (title) VALUES (${title})`;
-    page = (await lockPage(tx, title))!;
-  }
-  if (page.latest_revision_id === null) return { id: page.id, title, created, latest: null };
-  const latest = await tx.revision.findUniqueOrThrow({
-    where: { id: page.latest_revision_id }, select: { id: true, number: true, markdown: true, authorId: true, kind: true, imported: true },
-  });
-  if (latest.number === 1 && latest.authorId === null && latest.kind === "create" && !latest.imported) {
-    await tx.$executeRaw`UPDATE pages SET latest_revision_id = NULL WHERE id = ${page.id}`;
-    await tx.$executeRaw`DELETE FROM revisions WHERE id = ${latest.id}`;
-    return { id: page.id, title, created, latest: null };
-  }
-  return { id: page.id, title, created, latest: { id: latest.id, number: latest.number, markdown: latest.markdown } };
-}
-
-/** A page whose revisions clash with those an earlier import of another wiki under the same name brought. */
-class SourceClash extends Error {}
-
-/** Writes one page's revisions in order, batch by batch, carrying its blame forward. */
-class PageWriter {
-  added = 0;
-  latestId: number | null;
-  private number: number;
-  private text: string;
-  private origins: number[] | null = null;
-  /** The last REVERT_WINDOW revisions' texts and origins: a revision bringing one back takes its origins (a revert). */
-  private recent: { markdown: string; origins: number[] }[] = [];
-
-  constructor(private tx: Tx, private ctx: ImportContext, private page: ImportPage) {
-    this.latestId = page.latest?.id ?? null;
-    this.number = page.latest?.number ?? 0;
-    this.text = page.latest?.markdown ?? "";
-  }
-
-  async start() {
-    if (!this.page.latest) return;
-    const rows = await this.tx.$queryRaw<{ runs: number[] }[]>`SELECT runs FROM revision_blames WHERE revision_id = ${this.page.latest.id}`;
-    // without the latest's blame (saved before blame existed) the imported revisions get theirs from the fill
-    this.origins = rows[0] ? fromRuns(rows[0].runs) : null;
-  }
-
-  async write(batch: DumpRevision[]) {
-    if (batch.length === 0) return;
-    // revisions out of order within a batch are put in order of time (then id)
-    batch.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || a.id - b.id);
-    const have = await this.tx.$queryRaw<{ id: bigint; at: Date }[]>`
-      SELECT i.source_revision_id AS id, r.created_at AS at FROM imported_revisions i JOIN revisions r ON r.id = i.revision_id
-      WHERE i.source = ${this.ctx.source} AND i.source_revision_id = ANY(${batch.map((r) => BigInt(r.id))}::bigint[])`;
-    const known = new Set(have.map((r) => Number(r.id)));
-    // a known id with another time is another wiki's revision under the same name: never taken for this one
-    const times = new Map(batch.map((r) => [r.id, r.timestamp.getTime()]));
-    const clash = have.find((r) => times.get(Number(r.id)) !== r.at.getTime());
-    if (clash) {
-      throw new SourceClash(`revision ${clash.id} was imported before from another export calling its wiki "${this.ctx.source.slice("mediawiki:".length)}", with another time: nothing of this page was imported (a different wiki needs its own <dbname>)`);
-    }
-    // a revision id already imported, or twice in this batch, is written once
-    const fresh = batch.filter((r) => !known.has(r.id) && (known.add(r.id), true));
-    if (fresh.length === 0) return;
-    const ids = (await this.tx.$queryRaw<{ id: number }[]>`
-      SELECT nextval(pg_get_serial_sequence('revisions', 'id'))::int AS id FROM generate_series(1, ${fresh.length})`).map((r) => r.id);
-    const cols = {
-      id: [] as number[], number: [] as number[], kind: [] as string[], parent: [] as (number | null)[], author: [] as (string | null)[],
-      summary: [] as string[], markdown: [] as string[], size: [] as number[], at: [] as string[], source: [] as bigint[], runs: [] as string[],
-    };
-    for (const [k, r] of fresh.entries()) {
-      const id = ids[k]!;
-      const markdown = wikitextToMarkdown(r.text, { title: this.page.title, firstLetter: this.ctx.firstLetter });
-      cols.id.push(id);
-      cols.number.push(++this.number);
-      cols.kind.push(this.latestId === null ? "create" : "edit");
-      cols.parent.push(this.latestId);
-      cols.author.push(r.username === null ? null : await this.author(r.username));
-      cols.summary.push(oneLine(r.comment));
-      cols.markdown.push(markdown);
-      cols.size.push(Buffer.byteLength(markdown, "utf8"));
-      cols.at.push(r.timestamp.toISOString());
-      cols.source.push(BigInt(r.id));
-      const reverted = this.recent.findLast((r) => r.markdown === markdown);
-      this.origins = reverted ? reverted.origins : this.latestId === null ? firstOrigins(markdown, id) : this.origins && nextOrigins(this.text, this.origins, markdown, id);
-      if (this.origins) this.recent = [...this.recent.slice(1 - REVERT_WINDOW), { markdown, origins: this.origins }];
-      cols.runs.push(this.origins ? toRuns(this.origins).join(",") : "");
-      this.latestId = id;
-      this.text = markdown;
-    }
-    await this.tx.$executeRaw`
-      INSERT INTO revisions (id, page_id, number, kind, parent_id, author_id, summary, markdown, size, created_at, title)
-      SELECT t.id, ${this.page.id}, t.number, t.kind::"RevisionKind", t.parent, t.author, t.summary, t.markdown, t.size, t.at, ${this.page.title}
-      FROM unnest(${cols.id}::int[], ${cols.number}::int[], ${cols.kind}::text[], ${cols.parent}::int[], ${cols.author}::text[],
-        ${cols.summary}::text[], ${cols.markdown}::text[], ${cols.size}::int[], ${cols.at}::timestamptz[])
-        AS t(id, number, kind, parent, author, summary, markdown, size, at)`;
-    await this.tx.$executeRaw`
-      INSERT INTO imported_revisions (source, source_revision_id, revision_id)
-      SELECT ${this.ctx.source}, s, r FROM unnest(${cols.source}::bigint[], ${cols.id}::int[]) AS t(s, r)`;
-    await this.tx.$executeRaw`
-      INSERT INTO revision_blames (revision_id, runs)
-      SELECT r, string_to_array(b, ',')::int[] FROM unnest(${cols.id}::int[], ${cols.runs}::text[]) AS t(r, b) WHERE b <> ''`;
-    await this.tx.$executeRaw`UPDATE pages SET latest_revision_id = ${this.latestId}, links_renderer = 0 WHERE id = ${this.page.id}`;
-    this.added += fresh.length;
-    this.ctx.summary.revisions += fresh.length;
-  }
-
-  async finish() {
-    if (this.added === 0) return;
-    await this.tx.$executeRaw`UPDATE pages SET updated_at = now() WHERE id = ${this.page.id}`;
-  }
-
-  /** The account holding `name`'s revisions from this source: found, or made (renamed when it must be). */
-  private async author(name: string): Promise<string> {
-    const cached = this.ctx.authors.get(name);
-    if (cached) return cached;
-    const found = await this.tx.importedAuthor.findUnique({ where: { source_name: { source: this.ctx.source, name } }, select: { userId: true } });
-    let userId = found?.userId;
-    if (!userId) {
-      const username = await freeUsername(this.tx, name);
-      const user = await this.tx.user.create({
-        data: {
-          username,
-          usernameKey: usernameKey(username),
-          // no password and an address that cannot receive mail: no way to sign in until an admin gives one
-          email: `imported-${randomUUID()}@users.invalid`,
-          displayName: name.slice(0, 100),
-          passwordHash: null,
-        },
-        select: { id: true },
-      });
-      await this.tx.importedAuthor.create({ data: { source: this.ctx.source, name, userId: user.id } });
-      userId = user.id;
-      this.ctx.summary.users++;
-      if (username !== name) this.ctx.summary.renamed.push({ from: name, to: username });
-    }
-    if (this.ctx.authors.size > 100_000) this.ctx.authors.clear();
-    this.ctx.authors.set(name, userId);
-    return userId;
-  }
-}
-
-/** An edit summary as Vellum keeps them: one line, at most MAX_SUMMARY_LENGTH characters (a longer one is cut). */
-function oneLine(text: string): string {
-  return [...flattenSummary(text)].slice(0, MAX_SUMMARY_LENGTH).join("");
-}
-
-/**
- * A username for an imported author: their name in Vellum's alphabet (spaces as `_`, accents dropped), or, when
- * that is not a valid name or an account holds it already, `imported-<name>` with a number if needed. Never an
- * existing account's name: an imported author is never merged into a real person.
- */
-async function freeUsername(tx: Tx, name: string): Promise<string> {
-  const plain = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, "_").replace(/[^A-Za-z0-9_-]/g, "");
-  const taken = async (u: string) => (await tx.user.count({ where: { usernameKey: usernameKey(u) } })) > 0;
-  if (usernameSchema.safeParse(plain).success && !(await taken(plain))) return plain;
-  const base = `imported-${plain || "user"}`.slice(0, 28);
-  for (let n = 1; ; n++) {
-    const candidate = n === 1 ? base.padEnd(3, "_") : `${base}-${n}`;
-    if (!(await taken(candidate))) return candidate;
-  }
 }
 
 /** A run whose progress has not moved for this long is no longer running (its process stopped: run it again). */
