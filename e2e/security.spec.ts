@@ -940,7 +940,7 @@ test("Next.js's internal headers are refused at the front, and no answer without
 });
 
 test("methods and request targets the wiki does not take are 4xx or 501, never 500", async () => {
-  const cases: [string, string][] = [["OPTIONS", "*"], ["GET", "*"], ["TRACE", "/wiki/Main_Page"], ["CONNECT", "127.0.0.1:80"], ["GET", "http://evil.example/wiki/Main_Page"], ["PROPFIND", "/wiki/Main_Page"], ["HEAD", "*"]];
+  const cases: [string, string][] = [["OPTIONS", "*"], ["GET", "*"], ["TRACE", "/wiki/Main_Page"], ["GET", "http://evil.example/wiki/Main_Page"], ["PROPFIND", "/wiki/Main_Page"], ["HEAD", "*"]];
   for (const [method, path] of cases) {
     const res = await raw({ method, path, headers: { Connection: "close" } });
     probe((res.status >= 400 && res.status < 500) || res.status === 501, `${method} ${path} answered ${res.status}`);

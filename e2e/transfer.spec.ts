@@ -22,7 +22,7 @@ test("an admin imports a MediaWiki export from the admin page: progress and outc
   await page.goto("/admin");
   await page.getByLabel(/MediaWiki XML export/).setInputFiles({ name: "export.xml", mimeType: "application/xml", buffer: dump });
   await page.getByRole("button", { name: "Import", exact: true }).click();
-  await expect(page.getByRole("status")).toHaveText(/Imported 2 pages, 3 revisions, 1 new people; 0 pages skipped\./);
+  await expect(page.getByRole("status")).toHaveText(/Imported 2 pages, 3 revisions, 1 new person; 0 pages skipped\./);
   await expect(page.locator("[data-testid^=import-]").first()).toContainText("done");
   await expect(page.locator("[data-testid^=import-]").first()).toContainText("2 pages, 3 revisions");
 

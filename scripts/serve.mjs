@@ -362,7 +362,7 @@ function allowSharedCaching(req, res) {
     res.writeHead = writeHead;
     const given = typeof args[0] === "object" ? args[0] : args[1];
     const type = headerIn(given, "content-type") ?? res.getHeader("content-type");
-    const length = headerIn(given, "content-length") ?? res.getHeader("content-length");
+    const length = [headerIn(given, "content-length") ?? res.getHeader("content-length")].flat()[0];
     if (!shareableAnswer(req.url ?? "/", code, type, length === undefined ? null : Number(length))) {
       withoutSharedCaching(res);
       if (Array.isArray(given)) for (let i = given.length - 2; i >= 0; i -= 2) if (/^(xkey|surrogate-control)$/i.test(String(given[i]))) given.splice(i, 2);

@@ -278,7 +278,9 @@ export function requestShapeProblem(req) {
  * @returns {boolean}
  */
 export function shareableAnswer(url, status, contentType, bodyBytes) {
-  if (status !== 200 || typeof contentType !== "string" || bodyBytes === 0) return false;
-  const type = contentType.split(";")[0].trim().toLowerCase();
+  // a header set with appendHeader reads back as an array
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  if (status !== 200 || typeof value !== "string" || bodyBytes === 0) return false;
+  const type = value.split(";")[0].trim().toLowerCase();
   return url.startsWith("/api/") ? type === "application/json" : type === "text/html";
 }

@@ -126,6 +126,7 @@ test("a request's shape: methods the wiki answers, paths as targets, none of Nex
 
 test("an answer is kept or shared only with the shape its path serves", () => {
   assert.equal(shareableAnswer("/pages", 200, "text/html; charset=utf-8", 5000), true);
+  assert.equal(shareableAnswer("/wiki/X", 200, ["text/html; charset=utf-8"], null), true, "a header appended reads back as an array");
   assert.equal(shareableAnswer("/pages", 200, undefined, 2), false, "Next.js's empty prefetch answer");
   assert.equal(shareableAnswer("/pages", 200, "application/json", 2), false);
   assert.equal(shareableAnswer("/api/pages/X", 200, "application/json", 300), true);
