@@ -153,7 +153,7 @@ test("small things a new person sees: an icon, their own header on a 404, a new 
   const token = (await page.getByTestId("new-token").textContent())!.trim();
   expect(token.length).toBeGreaterThan(20);
   await page.getByRole("button", { name: "Copy" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Copied to the clipboard" })).toBeVisible();
+  await expect(page.getByText("Copied to the clipboard.")).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
   const box = await page.getByTestId("new-token").boundingBox();

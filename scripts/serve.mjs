@@ -9,7 +9,7 @@
 //     scripts without a session): the public URL decides, never the request (DNS rebinding, decision 0018);
 //   - request bodies are counted as they arrive: past the route's limit the answer is 413 and the rest is not read,
 //     whether or not the client declared a Content-Length;
-//   - a method the wiki does not answer is 501, a request target that is not a path (`*`, an absolute URL) 400, and
+//   - a method the wiki does not answer is 405, a request target that is not a path (`*`, an absolute URL) 400, and
 //     so is a request carrying one of Next.js's internal headers (x-middleware-*, x-invoke-*...), which could change
 //     what Next.js answers for everyone; an answer sent before the request's body was read whole reads and drops the
 //     rest (bounded) or closes the connection, so the client's next request on it is never stuck behind it;
@@ -93,12 +93,12 @@ function forbidden(req, res, why) {
   res.end(body);
 }
 
-/** A request of a shape the wiki does not take (requestShapeProblem): 400 or 501, in JSON. @param {Response} res @param {{ status: number, message: string }} problem */
+/** A request of a shape the wiki does not take (requestShapeProblem): 400 or 405 (with Allow), in JSON. @param {Response} res @param {{ status: number, message: string }} problem */
 function refuseShape(res, problem) {
-  const body = JSON.stringify({ error: { code: problem.status === 501 ? "not_implemented" : "bad_request", message: problem.message } });
+  const body = JSON.stringify({ error: { code: problem.status === 405 ? "method_not_allowed" : "bad_request", message: problem.message } });
   /** @type {Record<string, string | number>} */
   const head = { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" };
-  if (problem.status === 501) head.Allow = [...METHODS].join(", ");
+  if (problem.status === 405) head.Allow = [...METHODS].join(", ");
   res.writeHead(problem.status, head);
   res.end(body);
 }

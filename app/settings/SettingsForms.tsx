@@ -122,7 +122,8 @@ function CopyButton({ text }: { text: string }) {
       <button type="button" className="secondary" onClick={copy}>
         {state === "copied" ? "Copied" : "Copy"}
       </button>
-      <span role="status" className="muted">
+      {/* inside the notice's own live region (role="status"), which announces it */}
+      <span className="muted">
         {state === "copied" ? " Copied to the clipboard." : state === "failed" ? " Could not copy: select the token and copy it yourself." : ""}
       </span>
     </>

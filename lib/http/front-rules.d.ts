@@ -26,9 +26,9 @@ export declare function crossSiteProblem(
 ): string | null;
 /** The host a request was sent to: Host, or behind trusted proxies the nearest one's X-Forwarded-Host. */
 export declare function requestHost(host: string | undefined, forwardedHost: string | string[] | undefined, trustedProxies: number): string;
-/** The methods the wiki answers (any other is 501). */
+/** The methods the wiki answers (any other is 405). */
 export declare const METHODS: Set<string>;
-/** A method, request target or Next.js-internal header the front refuses (400 or 501), or null. */
-export declare function requestShapeProblem(req: { method?: string; url?: string; rawHeaders: string[] }): { status: 400 | 501; message: string } | null;
+/** A method, request target or Next.js-internal header the front refuses (400 or 405), or null. */
+export declare function requestShapeProblem(req: { method?: string; url?: string; rawHeaders: string[] }): { status: 400 | 405; message: string } | null;
 /** May a GET's answer be kept for other readers: a 200 with a body of the type its path serves? */
 export declare function shareableAnswer(url: string, status: number, contentType: string | number | string[] | undefined, bodyBytes: number | null): boolean;

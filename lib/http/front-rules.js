@@ -240,7 +240,7 @@ export function etagMatches(ifNoneMatch, etag) {
   });
 }
 
-/** The methods the wiki answers; any other is 501 (TRACE and CONNECT among them: nothing here echoes or tunnels). */
+/** The methods the wiki answers; any other is 405 (TRACE, PURGE and BAN among them: nothing here echoes, tunnels or purges). */
 export const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 /**
@@ -252,13 +252,13 @@ export const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
 const INTERNAL_HEADER = /^(?:x-middleware-|x-invoke-|x-nextjs-|x-next-|x-vercel-|x-matched-path$|x-now-route-matches$|x-prerender-revalidate)/;
 
 /**
- * What is wrong with the shape of a request before anything reads it: a method the wiki does not answer (501), a
+ * What is wrong with the shape of a request before anything reads it: a method the wiki does not answer (405), a
  * request target that is not a path (`*`, an absolute URL: 400), or one of Next.js's internal headers (400).
  * @param {{ method?: string, url?: string, rawHeaders: string[] }} req
- * @returns {{ status: 400 | 501, message: string } | null}
+ * @returns {{ status: 400 | 405, message: string } | null}
  */
 export function requestShapeProblem(req) {
-  if (!METHODS.has(req.method ?? "")) return { status: 501, message: `The method ${req.method} is not supported here` };
+  if (!METHODS.has(req.method ?? "")) return { status: 405, message: `The method ${req.method} is not allowed here` };
   if (!(req.url ?? "").startsWith("/")) return { status: 400, message: "The request target must be a path starting with /" };
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i].toLowerCase();

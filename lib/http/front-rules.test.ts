@@ -115,8 +115,9 @@ test("the request's host: Host, unless trusted proxies report the host in X-Forw
 test("a request's shape: methods the wiki answers, paths as targets, none of Next.js's internal headers", () => {
   const shape = (method: string, url: string, headers: string[] = []) => requestShapeProblem({ method, url, rawHeaders: headers })?.status ?? null;
   assert.equal(shape("GET", "/wiki/Main_Page", ["Host", "x", "Accept", "*/*", "RSC", "1", "Next-Router-State-Tree", "x"]), null);
-  assert.equal(shape("TRACE", "/wiki/Main_Page"), 501);
-  assert.equal(shape("PROPFIND", "/"), 501);
+  assert.equal(shape("TRACE", "/wiki/Main_Page"), 405);
+  assert.equal(shape("PROPFIND", "/"), 405);
+  assert.equal(shape("PURGE", "/wiki/Main_Page"), 405);
   assert.equal(shape("OPTIONS", "*"), 400);
   assert.equal(shape("GET", "http://example.org/wiki/Main_Page"), 400);
   for (const h of ["x-middleware-prefetch", "X-Middleware-Subrequest", "x-invoke-path", "x-nextjs-data", "x-matched-path", "x-now-route-matches", "x-prerender-revalidate"]) {
