@@ -999,3 +999,54 @@ test("a File: page's bytes stay under File: titles: it cannot move to .git/confi
   }
   probe((await c.get(`/api/pages/${slugPath(name)}`)).status() === 200, "the File: page is where it was");
 });
+
+test("an editor's titles and files cannot make the operator's export or backup write outside their own files", async () => {
+  test.skip(!process.env.E2E_DATABASE_URL, "needs the setup of npm test");
+  test.setTimeout(120_000);
+  const { execFileSync, spawnSync } = await import("node:child_process");
+  const { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const path = await import("node:path");
+  const { c } = await signedIn();
+  const work = mkdtempSync(path.join(tmpdir(), "vellum-hostile-export-"));
+  const marker = path.join(work, "command-ran");
+  try {
+    // what an editor can do over HTTP: hostile titles, a file named like a page, a move summary with the wiki's quotes
+    const u = newTitle("H").slice(2).replace(/\W/g, "");
+    const config = Buffer.from(`[core]\n\tfsmonitor = "touch ${marker}"\n`);
+    expect((await c.put(`/api/files/${slugPath(`File:Cfg ${u}.txt`)}`, { data: config })).status()).toBe(201);
+    for (const title of [`.git/config`, `X Clash ${u}`, `X Clash ${u}.md/Child`, `File:X Note ${u}`, `X Plain ${u}`, `X Plain ${u}.md`, `Q ${u}`]) {
+      const res = await c.put(`/api/pages/${slugPath(title)}`, { data: { markdown: `text of ${title}`, baseRevisionId: null } });
+      probe([200, 201].includes(res.status()), `${title}: ${res.status()}`);
+    }
+    expect((await c.put(`/api/files/${slugPath(`File:X Note ${u}.md`)}`, { data: Buffer.from("bytes, not a page") })).status()).toBe(201);
+    expect((await c.post(`/api/move/${slugPath(`Q ${u}`)}`, { data: { to: `Q2 ${u}`, summary: `X Q” to “../Esc` } })).status()).toBe(200);
+    const tool = (...args: string[]) =>
+      spawnSync(process.execPath, ["scripts/transfer.mjs", ...args], { env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL, MEMCACHE_SERVERS: "" }, encoding: "utf8", timeout: 100_000 });
+    const dir = path.join(work, "export");
+    const history = tool("export", dir, "--history");
+    probe(history.status === 0, `export --history failed: ${history.stderr.slice(-400)}`);
+    const gitConfig = readFileSync(path.join(dir, ".git/config"), "utf8");
+    const again = tool("export", dir);
+    probe(again.status === 0, `export into the repository failed: ${again.stderr.slice(-400)}`);
+    probe(readFileSync(path.join(dir, ".git/config"), "utf8") === gitConfig, "the export wrote into .git");
+    execFileSync("git", ["fsck", "--strict"], { cwd: dir, stdio: "ignore" });
+    execFileSync("git", ["status", "--porcelain"], { cwd: dir });
+    probe(!existsSync(marker), "a command ran through git's configuration");
+    const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: dir, encoding: "utf8" }).split("\0").filter(Boolean);
+    probe(tracked.every((p) => !p.split("/").some((s) => s.startsWith(".") || s === "..")) && !tracked.some((p) => p.includes("Esc")), `paths: ${tracked.filter((p) => /^\.|\/\.|Esc/.test(p)).join(", ")}`);
+    // a backup never writes through a link planted at its temporary name, nor keeps a leftover's mode
+    const file = path.join(work, "wiki.vellum-backup.gz");
+    const victim = path.join(work, "victim");
+    writeFileSync(victim, "precious");
+    symlinkSync(victim, `${file}.partial`);
+    const backup = tool("backup", file);
+    probe(backup.status === 0 && readFileSync(victim, "utf8") === "precious", `a backup wrote through a link: ${backup.stderr.slice(-300)}`);
+    writeFileSync(`${file}.partial`, "left over");
+    chmodSync(`${file}.partial`, 0o666);
+    rmSync(file);
+    probe(tool("backup", file).status === 0 && (statSync(file).mode & 0o777) === 0o600, `a backup's mode: ${(statSync(file).mode & 0o777).toString(8)}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
