@@ -332,14 +332,9 @@ async function captureForFrontCache(req, res, nonce) {
     const shareable = shareableAnswer(req.url ?? "/", status, type, body.length);
     if (!shareable || !cache.keep(ticket, status, headers, body, nonce)) withoutSharedCaching(res);
     const out = theirs(body);
-    if (!shareable) {
-      res.setHeader("Cache-Control", "private, no-store");
-      for (let i = given.length - 1; i >= 0; i--) if (given[i]?.[0].toLowerCase() === "cache-control") given.splice(i, 1);
-    } else if (status === 200) {
-      // the requester's copy says what every later copy says: who may keep it
-      res.setHeader("Cache-Control", ticket.cacheControl);
-      for (let i = given.length - 1; i >= 0; i--) if (given[i]?.[0].toLowerCase() === "cache-control") given.splice(i, 1);
-    }
+    // the requester's copy says what every later copy says: who may keep it (nobody else, when not shareable)
+    res.setHeader("Cache-Control", shareable ? ticket.cacheControl : "private, no-store");
+    for (let i = given.length - 1; i >= 0; i--) if (given[i]?.[0].toLowerCase() === "cache-control") given.splice(i, 1);
     sendHead(out.length);
     return original.end.call(res, out, done);
   };

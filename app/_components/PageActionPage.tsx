@@ -38,10 +38,11 @@ export async function PageActionPage({ action, params }: { action: Action } & Pr
   const paths = { move: pagePaths.move, delete: pagePaths.delete, restore: pagePaths.restore };
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(paths[action](title))}`);
-  const allowed = action === "move" ? canEdit(user, (await currentPageState(title))?.protection ?? "none") : canAdminister(user);
+  const protection = (await currentPageState(title))?.protection ?? "none";
+  const allowed = action === "move" ? canEdit(user, protection) : canAdminister(user);
   return (
     <>
-      <PageHead title={title} heading={`${HEADINGS[action]} ${title}`} tab="read" />
+      <PageHead title={title} heading={`${HEADINGS[action]} ${title}`} tab="read" protection={protection} />
       <p>{EXPLAIN[action]}</p>
       {allowed ? (
         <PageActionForm action={action} title={title} slugPath={encodeSlug(title)} />

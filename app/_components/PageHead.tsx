@@ -5,6 +5,7 @@ import { titleFromParam } from "@/lib/wiki/titles";
 import { offersEdit, tabsHtml, type Tab } from "./tabs-html";
 import { getSessionUser } from "@/lib/auth/session";
 import { currentPageState } from "@/lib/wiki/page-reads";
+import type { Protection } from "@/lib/auth/permissions";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 import { NOT_KEPT_ATTRIBUTE } from "@/lib/cache/front-documents";
 
@@ -12,9 +13,14 @@ import { NOT_KEPT_ATTRIBUTE } from "@/lib/cache/front-documents";
  * Page title and its Read / Edit / History / Discussion tabs (`comments`: the count, when the caller has it). Edit
  * is offered as the article offers it (the same rule, with the page's protection): pages kept for a class of
  * readers (lib/cache/front-cache.ts) are kept per role, block and confirmed address, everything the rule asks.
+ * `protection`: the page's, when the caller has read it already.
  */
-export async function PageHead({ title, heading, tab, comments }: { title: string; heading?: string; tab: Tab; comments?: number }) {
-  const [count, user, state] = await Promise.all([comments ?? commentCount(title), getSessionUser(), currentPageState(title)]);
+export async function PageHead({ title, heading, tab, comments, protection }: { title: string; heading?: string; tab: Tab; comments?: number; protection?: Protection }) {
+  const [count, user, state] = await Promise.all([
+    comments ?? commentCount(title),
+    getSessionUser(),
+    protection ? { protection } : currentPageState(title),
+  ]);
   comments = count;
   return (
     <div className="page-head">

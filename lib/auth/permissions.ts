@@ -51,6 +51,8 @@ function commentDeleteRefusal(user: Actor | null, own: boolean): string | null {
 export const canChange = (user: Actor | null) => changeRefusal(user) === null;
 /** May this person edit (and so move or revert) a page with this protection? */
 export const canEdit = (user: Actor | null, protection: Protection = "none") => editRefusal(user, protection) === null;
+/** Why this person may not edit a page with this protection (for a page to say), or null when they may. */
+export const whyNotEdit = (user: Actor | null, protection: Protection = "none") => editRefusal(user, protection);
 /** Is this person an administrator who may act (delete, restore, protect, manage people)? */
 export const canAdminister = (user: Actor | null) => adminRefusal(user) === null;
 /** May this person delete a comment (`own`: one they wrote)? */

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
-import { canEdit } from "@/lib/auth/permissions";
+import { canEdit, whyNotEdit } from "@/lib/auth/permissions";
 import { currentPageState, getPageSource } from "@/lib/wiki/page-reads";
 import { pagePaths } from "@/lib/wiki/titles";
 import { PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
@@ -21,15 +21,13 @@ export default async function EditPage({ params }: Props) {
   if (!canEdit(user, protection)) {
     return (
       <>
-        <PageHead title={title} tab="edit" />
+        <PageHead title={title} tab="edit" protection={protection} />
         <p className="notice">
           {user.blocked
             ? "Your account is blocked: you may read pages but not edit them."
             : !canEdit(user)
               ? "Your account may read pages but not edit them."
-              : protection === "admin"
-                ? "This page is protected: only administrators may edit it."
-                : "This page is semi-protected: confirm your email address (Settings) to edit it."}
+              : `${whyNotEdit(user, protection)}.`}
         </p>
       </>
     );
@@ -37,7 +35,7 @@ export default async function EditPage({ params }: Props) {
   const source = await getPageSource(title);
   return (
     <>
-      <PageHead title={title} heading={source ? `Editing ${title}` : `Creating ${title}`} tab="edit" />
+      <PageHead title={title} heading={source ? `Editing ${title}` : `Creating ${title}`} tab="edit" protection={protection} />
       <Editor
         title={title}
         initialMarkdown={source?.markdown ?? ""}
