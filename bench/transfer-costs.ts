@@ -3,6 +3,7 @@
 import { readBlame } from "@/lib/wiki/blame";
 import { listHistory } from "@/lib/wiki/revisions";
 import { firstOrigins, nextOrigins } from "@/lib/wiki/blame-lines";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
 
 const { titles } = JSON.parse(process.argv[2]!) as { titles: string[] };
 
@@ -19,11 +20,11 @@ async function median(fn: () => unknown, times = 41): Promise<number> {
 
 const rows = [];
 for (const title of titles) {
-  const history = await listHistory(title, { limit: 1 });
+  const history = await listHistory(title, { limit: 1 }, PUBLIC_ACCESS);
   rows.push({
     revisions: history.revisions[0]!.number,
-    blameMs: await median(() => readBlame(title, null)),
-    historyMs: await median(() => listHistory(title, { limit: 50 })),
+    blameMs: await median(() => readBlame(title, null, PUBLIC_ACCESS)),
+    historyMs: await median(() => listHistory(title, { limit: 50 }, PUBLIC_ACCESS)),
   });
 }
 const saves = [];

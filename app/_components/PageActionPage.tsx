@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { canAdminister, canEdit } from "@/lib/auth/permissions";
-import { currentPageState } from "@/lib/wiki/page-reads";
+import { readablePageState } from "@/lib/wiki/page-reads";
+import { accessOf, whyNotEditTitle } from "@/lib/auth/access";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
 import { PageHead, titleOrNotice, titledMetadata } from "./PageHead";
 import { PageActionForm } from "./PageActionForm";
@@ -38,8 +39,9 @@ export async function PageActionPage({ action, params }: { action: Action } & Pr
   const paths = { move: pagePaths.move, delete: pagePaths.delete, restore: pagePaths.restore };
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(paths[action](title))}`);
-  const protection = (await currentPageState(title))?.protection ?? "none";
-  const allowed = action === "move" ? canEdit(user, protection) : canAdminister(user);
+  // a page one may not read shows as no page: no protection of its own (decision 0029)
+  const protection = (await readablePageState(title, await accessOf(user)))?.protection ?? "none";
+  const allowed = action === "move" ? canEdit(user, protection) && !(await whyNotEditTitle(title, user)) : canAdminister(user);
   return (
     <>
       <PageHead title={title} heading={`${HEADINGS[action]} ${title}`} tab="read" protection={protection} />

@@ -3,7 +3,8 @@ import { AppError } from "@/lib/errors";
 import { commentCount } from "@/lib/talk/list-cache";
 import { titleFromParam } from "@/lib/wiki/titles";
 import { offersEdit, tabsHtml, type Tab } from "./tabs-html";
-import { getSessionUser } from "@/lib/auth/session";
+import { getSessionAccess } from "@/lib/auth/session";
+import { mayReadTitle } from "@/lib/auth/access";
 import { currentPageState } from "@/lib/wiki/page-reads";
 import type { Protection } from "@/lib/auth/permissions";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
@@ -16,10 +17,12 @@ import { NOT_KEPT_ATTRIBUTE } from "@/lib/cache/front-documents";
  * `protection`: the page's, when the caller has read it already.
  */
 export async function PageHead({ title, heading, tab, comments, protection }: { title: string; heading?: string; tab: Tab; comments?: number; protection?: Protection }) {
-  const [count, user, state] = await Promise.all([
-    comments ?? commentCount(title),
-    getSessionUser(),
-    protection ? { protection } : currentPageState(title),
+  const { user, access } = await getSessionAccess();
+  // a title one may not read shows nothing of its page: no comments, no protection (decision 0029)
+  const readable = await mayReadTitle(access, title);
+  const [count, state] = await Promise.all([
+    readable ? (comments ?? commentCount(title)) : 0,
+    protection ? { protection } : readable ? currentPageState(title) : null,
   ]);
   comments = count;
   return (

@@ -7,6 +7,7 @@ import { diffBlocks, type Change } from "@/lib/wiki/diff";
 import { pagePaths } from "@/lib/wiki/titles";
 import { ErrorNotice, PageHead } from "@/app/_components/PageHead";
 import { formatDate } from "@/app/_components/format";
+import { readerAccess } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Differences between revisions" };
 
@@ -55,7 +56,7 @@ export default async function DiffPage({ searchParams }: Props) {
   }
   let diff;
   try {
-    diff = await diffRevisions(parsed.data.from, parsed.data.to);
+    diff = await diffRevisions(parsed.data.from, parsed.data.to, await readerAccess());
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") notFound();
     if (e instanceof AppError) return <ErrorNotice heading="Cannot compare" message={e.message} />;

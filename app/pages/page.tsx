@@ -3,6 +3,7 @@ import { listPages } from "@/lib/wiki/page-reads";
 import { viewCounts } from "@/lib/cache/view-counts";
 import { pagePaths } from "@/lib/wiki/titles";
 import { MAIN_PAGE_TITLE } from "@/lib/http/names.js";
+import { readerAccess } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "All pages" };
 
@@ -11,7 +12,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 /** /pages: every page, alphabetically, 200 at a time. */
 export default async function AllPages({ searchParams }: Props) {
   const after = (await searchParams).after;
-  const { pages, next } = await listPages({ after: typeof after === "string" ? after : undefined, limit: 200 });
+  const { pages, next } = await listPages({ after: typeof after === "string" ? after : undefined, limit: 200 }, await readerAccess());
   const views = await viewCounts(pages.map((p) => p.title));
   return (
     <>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getSessionUser } from "@/lib/auth/session";
+import { getSessionAccess } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { CHANGE_KINDS, changePath, listRecentChanges } from "@/lib/wiki/changes";
 import { recentChangesQuerySchema } from "@/lib/wiki/schema";
@@ -20,10 +20,10 @@ export default async function RecentChangesPage({ searchParams }: Props) {
   const params = await searchParams;
   const query = recentChangesQuerySchema.safeParse(params);
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid filter or page of recent changes." />;
-  const user = await getSessionUser();
+  const { user, access } = await getSessionAccess();
   let list;
   try {
-    list = await listRecentChanges({ ...query.data, hideUserId: query.data.hideMine ? user?.id : undefined });
+    list = await listRecentChanges({ ...query.data, hideUserId: query.data.hideMine ? user?.id : undefined }, access);
   } catch (e) {
     if (e instanceof AppError && e.code === "bad_request") return <ErrorNotice heading="Bad request" message={e.message} />;
     throw e;

@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AppError } from "@/lib/errors";
-import { currentPageState } from "@/lib/wiki/page-reads";
+import { readablePageState } from "@/lib/wiki/page-reads";
 import { cleanQuery, searchPages } from "@/lib/wiki/search";
 import { MAX_QUERY_CHARS } from "@/lib/wiki/query-schemas.js";
 import { searchQuerySchema } from "@/lib/wiki/schema";
 import { normaliseTitleOrNull } from "@/lib/wiki/title-rules.js";
 import { pagePaths } from "@/lib/wiki/titles";
 import { ErrorNotice } from "@/app/_components/PageHead";
+import { readerAccess } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Search" };
 
@@ -23,11 +24,12 @@ export default async function SearchPage({ searchParams }: Props) {
   // (a query over MAX_QUERY_CHARS fails the schema: the front answers it 400 before the page runs)
   const { q, limit, offset, asTyped } = query.data;
   const title = normaliseTitleOrNull(cleanQuery(q));
-  const exact = title ? await currentPageState(title) : null;
+  const access = await readerAccess();
+  const exact = title ? await readablePageState(title, access) : null;
   if (title && exact && offset === 0) redirect(pagePaths.view(title));
   let found;
   try {
-    found = await searchPages(q, { limit, offset, asTyped });
+    found = await searchPages(q, { limit, offset, asTyped }, access);
   } catch (e) {
     if (e instanceof AppError) return <ErrorNotice heading="Search" message={e.message} />;
     throw e;

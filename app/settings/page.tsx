@@ -7,6 +7,7 @@ import { JsonButton } from "@/app/_components/JsonButton";
 import { formatDate } from "@/app/_components/format";
 import { NewTokenForm, ProfileForm } from "./SettingsForms";
 import { TableHead } from "@/app/_components/TableHead";
+import { accessOf } from "@/lib/auth/access";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -15,7 +16,7 @@ export default async function SettingsPage() {
   const user = await getCurrentUser();
   if (!user) redirect("/signin?callbackUrl=/settings");
   const [profile, { tokens }, me] = await Promise.all([
-    getProfileOrThrow(user.username),
+    getProfileOrThrow(user.username, await accessOf(user)),
     listTokens(user.id, { limit: MAX_TOKENS_PER_PERSON }), // every live token fits on one page
     getMailSettings(user.id),
   ]);

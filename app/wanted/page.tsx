@@ -3,6 +3,7 @@ import { listWanted } from "@/lib/wiki/links";
 import { titleListQuerySchema } from "@/lib/wiki/schema";
 import { pagePaths } from "@/lib/wiki/titles";
 import { ErrorNotice } from "@/app/_components/PageHead";
+import { readerAccess } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Wanted pages" };
 
@@ -12,7 +13,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function WantedPages({ searchParams }: Props) {
   const query = titleListQuerySchema.safeParse({ limit: 200, ...(await searchParams) });
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid page of wanted pages." />;
-  const { pages, next } = await listWanted(query.data);
+  const { pages, next } = await listWanted(query.data, await readerAccess());
   return (
     <>
       <div className="page-head">

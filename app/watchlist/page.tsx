@@ -4,6 +4,7 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { watchlistChanges } from "@/lib/wiki/watches";
 import { pagePaths } from "@/lib/wiki/titles";
 import { formatDate } from "@/app/_components/format";
+import { accessOf } from "@/lib/auth/access";
 
 export const metadata: Metadata = { title: "Watchlist" };
 
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: "Watchlist" };
 export default async function WatchlistPage() {
   const user = await getCurrentUser();
   if (!user) redirect("/signin?callbackUrl=/watchlist");
-  const { changes } = await watchlistChanges(user.id, { limit: 100 });
+  const { changes } = await watchlistChanges(user.id, await accessOf(user), { limit: 100 });
   return (
     <>
       <div className="page-head">

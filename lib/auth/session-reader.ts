@@ -5,6 +5,7 @@ import { sqlPool } from "@/lib/db";
 import { mayKeep, onNotice, onReset, readTicket } from "@/lib/cache/coherence";
 import type { Reader } from "@/lib/cache/front-documents";
 import type { ReaderSource } from "@/lib/cache/front-api";
+import { accessOf, knownAccess } from "./access";
 
 /**
  * Who a request's session cookie names, for filling a kept document in (lib/cache/front-cache.ts), without asking
@@ -16,7 +17,7 @@ import type { ReaderSource } from "@/lib/cache/front-api";
 
 type Token = { id: string; generation: number; expires: number };
 /** A verified reader: who pages are made for (lib/auth/session.ts getSessionUser) and filled in for (the front). */
-export type SessionReader = NonNullable<Reader> & { id: string; blocked: boolean; verified: boolean };
+export type SessionReader = NonNullable<Reader> & { id: string; blocked: boolean; verified: boolean; audience: string };
 type Person = { username: string; role: string; blocked: boolean; verified: boolean; generation: number } | "none";
 
 const MAX_TOKENS = 20_000;
@@ -102,7 +103,8 @@ export async function readerOf(cookieHeader: string | undefined): Promise<{ read
   if (!token) return undefined;
   const person = await personOf(token.id);
   if (person === "none" || person.generation !== token.generation) return undefined;
-  return { reader: { id: token.id, username: person.username, role: person.role, blocked: person.blocked, verified: person.verified } };
+  const { audience } = await accessOf({ id: token.id, role: person.role });
+  return { reader: { id: token.id, username: person.username, role: person.role, blocked: person.blocked, verified: person.verified, audience } };
 }
 
 /** `readerOf` from memory alone, for the front's synchronous path: "unknown" when it must be asked. */
@@ -115,7 +117,9 @@ export function readerNow(cookieHeader: string | undefined): { reader: SessionRe
   const person = store.people.get(token.id);
   if (!person) return "unknown";
   if (person === "none" || person.generation !== token.generation) return undefined;
-  return { reader: { id: token.id, username: person.username, role: person.role, blocked: person.blocked, verified: person.verified } };
+  const access = knownAccess({ id: token.id, role: person.role });
+  if (!access) return "unknown";
+  return { reader: { id: token.id, username: person.username, role: person.role, blocked: person.blocked, verified: person.verified, audience: access.audience } };
 }
 
 /** Both, as the front cache takes them (lib/cache/front-cache.ts). */

@@ -5,6 +5,7 @@ import { headers } from "next/headers";
 import { findUserById } from "./accounts";
 import { hasSessionCookie } from "./session-cookie.js";
 import { readerOf } from "./session-reader";
+import { accessOf, type Access } from "./access";
 
 export type CurrentUser = NonNullable<Awaited<ReturnType<typeof findUserById>>>;
 
@@ -32,4 +33,15 @@ export async function getSessionUser(): Promise<{ id: string; username: string; 
   if (!hasSessionCookie(cookie)) return null;
   const who = await readerOf(cookie ?? undefined);
   return who ? who.reader : null;
+}
+
+/** The session's reader (as `getSessionUser`) and what they may read (decision 0029): for pages and feeds. */
+export async function getSessionAccess(): Promise<{ user: Awaited<ReturnType<typeof getSessionUser>>; access: Access }> {
+  const user = await getSessionUser();
+  return { user, access: await accessOf(user) };
+}
+
+/** What the session's reader may read (decision 0029). */
+export async function readerAccess(): Promise<Access> {
+  return (await getSessionAccess()).access;
 }

@@ -8,6 +8,7 @@ import { savePage } from "@/lib/wiki/save";
 import { setWatch } from "@/lib/wiki/watches";
 import { movePage } from "@/lib/wiki/page-lifecycle";
 import { awaitPurges, deliverPurges, surrogateKey } from "./cdn";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
 
 // The purge outbox (decision 0025) against real PostgreSQL: its triggers, the sender's acknowledgements, retries and
 // rebound. The caches here are two small HTTP servers that record each PURGE and answer as told; Varnish itself
@@ -119,7 +120,7 @@ test("a person's own records (watches) are never purged; titles never share a ke
   await awaitPurges();
   const count = async () => (await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM cdn_purges`)[0]!.n;
   const before = await count();
-  await setWatch(author.id, title, true);
+  await setWatch(author.id, title, true, PUBLIC_ACCESS);
   assert.equal(await count(), before, "a watch queues no purge");
   const keys = ["t:A, B", "t:A B", "t:a b", "w"].map(surrogateKey);
   assert.equal(new Set(keys).size, keys.length);

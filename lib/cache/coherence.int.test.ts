@@ -38,6 +38,7 @@ const get = (path: string, cookie?: string) => ({ path, cookie, authorization: u
 function keepArticle(title: string, revisionId: number, ticket: number | null) {
   rememberArticle(`/wiki/${encodeURIComponent(title)}`, ticket, {
     title,
+    audience: null,
     revisionId,
     viewVersion: 0,
     headers: [],

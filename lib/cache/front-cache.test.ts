@@ -21,6 +21,7 @@ const get = (path: string, more: Partial<FrontRequest> = {}): FrontRequest => ({
 function article(title: string, revisionId: number, size = 10, viewVersion = 0) {
   rememberArticle(`/wiki/${title}`, null, {
     title,
+    audience: null,
     revisionId,
     viewVersion,
     headers: [["Content-Type", "text/html; charset=utf-8"]],

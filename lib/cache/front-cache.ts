@@ -7,7 +7,7 @@ import { FRONT_CACHE_KEY } from "@/lib/http/names.js";
 import { hasSessionCookie } from "@/lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy } from "@/lib/http/security-headers.js";
 import type { AccountLinks, FrontAnswer, FrontCacheApi, FrontEntry, FrontRequest, ReaderSource } from "./front-api";
-import { NOT_KEPT_ATTRIBUTE, SLOTS, cacheControlFor, cutAtSlots, filled, headersFor, readerClass, type Reader, type Slot } from "./front-documents";
+import { NOT_KEPT_ATTRIBUTE, PUBLIC_AUDIENCE, SLOTS, audienceKey, cacheControlFor, cutAtSlots, filled, headersFor, readerClass, type Reader, type Slot } from "./front-documents";
 import { DROPPED_HEADERS, SHARED_WHEN_SIGNED_IN, captureTags, sharedTags } from "./front-paths";
 
 /**
@@ -132,9 +132,13 @@ export function installFrontCache(
     onNotice((tag) => forgetTag(tag));
     onReset(forgetAll);
   }
-  /** A signed-in reader's answer: an article's one document, or the page kept for their class. */
+  /**
+   * A signed-in reader's answer: an article's one document (for everyone, or for their audience), or the page kept
+   * for their class.
+   */
   function answerFor(req: FrontRequest, shared: FrontEntry | undefined, reader: NonNullable<Reader>): FrontAnswer | Promise<FrontAnswer | null> | null {
-    const entry = shared?.personalise ? shared : entries.get(classKey(req.path, reader));
+    const article = shared?.personalise ? shared : entries.get(audienceKey(req.path, reader.audience ?? PUBLIC_AUDIENCE));
+    const entry = article?.personalise ? article : entries.get(classKey(req.path, reader));
     return entry ? answerWith(req, entry, reader) : null;
   }
 
@@ -186,8 +190,11 @@ export function installFrontCache(
       const shared = entries.get(req.path);
       // a signed-in reader is filled in only from a trusted memory of who they are
       if (signedIn && (!isTrusted() || !store.readers)) return null;
-      if (!shared && !signedIn) return null;
-      if (!signedIn) return answerWith(req, shared!, null);
+      if (!signedIn) {
+        // a signed-out reader is of the public audience: its own document of an article that depends on one
+        const entry = shared ?? entries.get(audienceKey(req.path, PUBLIC_AUDIENCE));
+        return entry ? answerWith(req, entry, null) : null;
+      }
       // the hot path stays synchronous when the reader is known already (no promise per request)
       const known = store.readers!.now(req.cookie);
       if (known !== "unknown") return known ? answerFor(req, shared, known.reader) : null;
@@ -280,6 +287,8 @@ export function rememberArticle(
   ticket: number | null,
   doc: {
     title: string;
+    /** The audience it was made for, or null when it is the same for every reader. */
+    audience: string | null;
     revisionId: number;
     viewVersion: number;
     headers: [string, string][];
@@ -292,7 +301,7 @@ export function rememberArticle(
   // without coherence (unit tests, FRONT_CACHE without readers) an article is kept and validated on every hit
   if (store.readers && !mayKeep(ticket, tags)) return;
   const { parts, holes } = cutAtSlots(doc.body);
-  put(path, {
+  put(doc.audience === null ? path : audienceKey(path, doc.audience), {
     tags,
     article: { title: doc.title, revisionId: doc.revisionId, viewVersion: doc.viewVersion },
     status: 200,

@@ -6,9 +6,18 @@ import { createHash } from "node:crypto";
 
 /**
  * Who a document is filled in for: the verified person, or null for a signed-out reader. Role, block and a confirmed
- * address are everything the permission rules ask of a person (what a page offers them: lib/auth/permissions.ts).
+ * address are everything the permission rules ask of a person (what a page offers them: lib/auth/permissions.ts);
+ * `audience` names what they may read (lib/auth/access.ts: "public" when no private space), never who they are.
  */
-export type Reader = { username: string; role: string; blocked?: boolean; verified?: boolean } | null;
+export type Reader = { username: string; role: string; blocked?: boolean; verified?: boolean; audience?: string } | null;
+
+/** The audience of a reader of no private space, signed out or not (lib/auth/access.ts PUBLIC_ACCESS). */
+export const PUBLIC_AUDIENCE = "public";
+
+/** The key of a document made for one audience (an article that depends on who may read what: decision 0029). */
+export function audienceKey(path: string, audience: string): string {
+  return `${path}\n@${audience}`;
+}
 
 /** An attribute a page's error notice carries: a page showing one is never kept (its error may pass). */
 export const NOT_KEPT_ATTRIBUTE = "data-vellum-not-kept";
@@ -66,9 +75,13 @@ export function readerEtag(base: string, reader: Reader): string {
   return `"${base}-${who}"`;
 }
 
-/** Readers who see the same pages: by role, whether blocked and whether their address is confirmed (what pages offer depends on nothing else). */
+/**
+ * Readers who see the same pages: by role, whether blocked, whether their address is confirmed (what pages offer)
+ * and their audience (what they may read): nothing else decides what a page shows them.
+ */
 export function readerClass(reader: NonNullable<Reader>): string {
-  return `${reader.role}${reader.blocked ? "+blocked" : ""}${reader.verified ? "+verified" : ""}`;
+  const audience = reader.audience && reader.audience !== PUBLIC_AUDIENCE ? `@${reader.audience}` : "";
+  return `${reader.role}${reader.blocked ? "+blocked" : ""}${reader.verified ? "+verified" : ""}${audience}`;
 }
 
 /** A shared document may be kept by any cache (and revalidated); one filled in for a person only by theirs. */

@@ -7,6 +7,7 @@ import { savePage } from "@/lib/wiki/save";
 import { diffRevisions, listHistory } from "@/lib/wiki/revisions";
 import { listRecentChanges } from "@/lib/wiki/changes";
 import { listContributions } from "@/lib/people/profiles";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
 
 // Reads from a standby (decision 0026) against a real hot standby of the test PostgreSQL, streaming from it
 // (`npm test` starts one: TEST_STANDBY_URL). The standby here is asynchronous, like a synchronous one that Patroni
@@ -62,7 +63,7 @@ test("lists are read from the standby once it has everything already written", {
   const { title, revision } = await newPage(author, "first");
   await until("the standby is current", async () => (await currentReadClients()).pool === replicaPool());
   assert.ok(await standbyHas(revision.id));
-  assert.deepEqual((await listHistory(title, { limit: 10 })).revisions.map((r) => r.id), [revision.id]);
+  assert.deepEqual((await listHistory(title, { limit: 10 }, PUBLIC_ACCESS)).revisions.map((r) => r.id), [revision.id]);
   assert.ok(standbyReadCounters.lists > 0, "lists read on the standby are counted");
   // a read the standby fails (here: one only a primary can answer) is answered by the primary, and counted
   await until("a read the standby failed was answered by the primary", async () => {
@@ -95,10 +96,10 @@ test("a standby that lags behind an acknowledged save is passed over: the writer
     const passedOver = standbyReadCounters.passedOver;
     assert.notEqual((await currentReadClients()).pool, replicaPool(), "lists go to the primary");
     assert.equal(standbyReadCounters.passedOver, passedOver + 1, "and the operator can see it (GET /api/cache/stats)");
-    assert.equal((await listHistory(title, { limit: 10 })).revisions[0]?.id, id, "history");
-    assert.ok((await listRecentChanges({ limit: 50 })).changes.some((c) => c.revisionId === id), "recent changes");
-    assert.equal((await listContributions(author.username, { limit: 10 })).revisions[0]?.id, id, "contributions");
-    assert.equal((await diffRevisions(revision.id, id)).to.id, id, "a diff to the new revision");
+    assert.equal((await listHistory(title, { limit: 10 }, PUBLIC_ACCESS)).revisions[0]?.id, id, "history");
+    assert.ok((await listRecentChanges({ limit: 50 }, PUBLIC_ACCESS)).changes.some((c) => c.revisionId === id), "recent changes");
+    assert.equal((await listContributions(author.username, { limit: 10 }, PUBLIC_ACCESS)).revisions[0]?.id, id, "contributions");
+    assert.equal((await diffRevisions(revision.id, id, PUBLIC_ACCESS)).to.id, id, "a diff to the new revision");
   } finally {
     await standby.query("SELECT pg_wal_replay_resume()");
   }

@@ -14,6 +14,7 @@ import { holdsTestLocation, jpegWithLocation, pngClaiming } from "@/lib/testing/
 import { getFileOrThrow, getFileWithVersions, mediaVersion } from "./reads";
 import { revertFile, uploadFile } from "./uploads";
 import { mediaResponse } from "./serve";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
 
 const people = testPeople({ editor: "editor", admin: "admin", watcher: "editor" });
 
@@ -36,7 +37,7 @@ const fileTitle = (ext: string) => `File:${unique("F")}.${ext}`;
 
 /** How the view of `title` shows `file`: the image's width x height, "red", "link" or "absent". */
 async function embedOf(title: string, file: string): Promise<string> {
-  const { html } = await getPageViewOrThrow(title);
+  const { html } = await getPageViewOrThrow(title, PUBLIC_ACCESS);
   const slug = file.replaceAll(" ", "_");
   const img = new RegExp(`<a class="image" href="/wiki/${slug}"><img src="[^"]+" alt="[^"]*" width="(\\d+)" height="(\\d+)"`).exec(html);
   if (img) return `${img[1]}x${img[2]}`;
@@ -98,11 +99,11 @@ test("the same bytes under two names are stored once, in chunks, and served whol
   assert.equal(a.file.version.sha256, b.file.version.sha256);
   assert.equal(await db().blob.count({ where: { sha256: a.file.version.sha256 } }), 1);
   assert.equal(await db().blobChunk.count({ where: { sha256: a.file.version.sha256 } }), Math.ceil(bytes.length / BLOB_CHUNK_BYTES));
-  const whole = await mediaResponse(new Request(`http://wiki${b.file.url}`), b.file.version.id);
+  const whole = await mediaResponse(new Request(`http://wiki${b.file.url}`), b.file.version.id, PUBLIC_ACCESS);
   assert.equal(whole.status, 200);
   assert.ok(Buffer.from(await whole.arrayBuffer()).equals(bytes), "the bytes come back as they went in");
   const from = BLOB_CHUNK_BYTES - 10;
-  const ranged = await mediaResponse(new Request(`http://wiki${a.file.url}`, { headers: { Range: `bytes=${from}-${from + 99}` } }), a.file.version.id);
+  const ranged = await mediaResponse(new Request(`http://wiki${a.file.url}`, { headers: { Range: `bytes=${from}-${from + 99}` } }), a.file.version.id, PUBLIC_ACCESS);
   assert.equal(ranged.status, 206);
   assert.equal(ranged.headers.get("content-range"), `bytes ${from}-${from + 99}/${bytes.length}`);
   assert.ok(Buffer.from(await ranged.arrayBuffer()).equals(bytes.subarray(from, from + 100)), "a range across two chunks");
@@ -115,7 +116,7 @@ test("two uploads to one new name at once are both kept, numbered in order; a re
   const [one, two] = [await png(10, 10, { colour: "#111" }), await png(20, 10, { colour: "#222" })];
   const results = await Promise.all([upload(title, one), upload(title, two)]);
   assert.deepEqual(results.map((r) => r.status).sort(), ["created", "updated"]);
-  const { versions } = await getFileWithVersions(title, { limit: 10 });
+  const { versions } = await getFileWithVersions(title, { limit: 10 }, PUBLIC_ACCESS);
   assert.deepEqual(versions.map((v) => v.number), [2, 1]);
   assert.notEqual(versions[0]!.sha256, versions[1]!.sha256);
   const reverted = await revertFile({ title, versionId: versions[1]!.id, author: people.editor });
@@ -134,7 +135,7 @@ test("uploads, new versions, reverts, moves, deletes and restores change every p
   assert.equal(await embedOf(reader.title, file), "800x400", "shown at the display width, in proportion");
   const two = await upload(file, await png(300, 600));
   assert.equal(await embedOf(reader.title, file), "300x600", "a new version shows at once");
-  const first = (await getFileWithVersions(file, { limit: 5 })).versions.at(-1)!;
+  const first = (await getFileWithVersions(file, { limit: 5 }, PUBLIC_ACCESS)).versions.at(-1)!;
   await revertFile({ title: file, versionId: first.id, author: people.editor });
   assert.equal(await embedOf(reader.title, file), "800x400");
   await deletePage({ title: file, reason: "test", author: people.admin });
@@ -158,7 +159,7 @@ test("a File page lists the pages that use it, kept current as pages start and s
   const file = fileTitle("png");
   await upload(file, await png(5, 5));
   const user = await newPage(people.editor, `![x](${file.replaceAll(" ", "_")})\n`);
-  const panel = async () => (await getPageViewOrThrow(file)).file?.usedOn.map((p) => p.title) ?? [];
+  const panel = async () => (await getPageViewOrThrow(file, PUBLIC_ACCESS)).file?.usedOn.map((p) => p.title) ?? [];
   assert.deepEqual(await panel(), [user.title]);
   await savePage({ title: user.title, markdown: "No picture now.\n", baseRevisionId: user.revision.id, author: people.editor });
   assert.deepEqual(await panel(), []);
@@ -168,15 +169,15 @@ test("uploads are in the page's history and recent changes (kind upload), mail i
   const word = unique("zebrafish").replace("-", "");
   const file = `File:${word} chart.png`;
   await upload(file, await png(6, 6), { summary: `Spawning season of the ${word}-striped kind` });
-  const changes = await listRecentChanges({ limit: 20, kind: "upload" });
+  const changes = await listRecentChanges({ limit: 20, kind: "upload" }, PUBLIC_ACCESS);
   assert.ok(changes.changes.some((c) => c.page.title === file && c.kind === "upload"));
-  await setWatch(people.watcher.id, file, true);
+  await setWatch(people.watcher.id, file, true, PUBLIC_ACCESS);
   await upload(file, await png(7, 7));
   const mail = await db().outboxMessage.findMany({ where: { toAddress: { contains: people.watcher.username.toLowerCase() } } });
   assert.ok(mail.some((m) => m.subject.includes(file) && m.subject.includes("uploaded")), "the watcher is told");
-  const found = await searchPages(`${word} chart`, { limit: 5, offset: 0 });
+  const found = await searchPages(`${word} chart`, { limit: 5, offset: 0 }, PUBLIC_ACCESS);
   assert.equal(found.results[0]?.title, file, "found by its name");
-  const byText = await searchPages(`spawning season ${word}`, { limit: 5, offset: 0 });
+  const byText = await searchPages(`spawning season ${word}`, { limit: 5, offset: 0 }, PUBLIC_ACCESS);
   assert.ok(byText.results.some((r) => r.title === file), "and by its description");
 });
 
@@ -189,25 +190,25 @@ test("display sizes are made once from the ladder, turned upright, with no metad
   assert.ok((await sharp(jpeg).metadata()).exif, "the original carries EXIF (orientation, camera, location)");
   const { file } = await upload(fileTitle("jpg"), jpeg);
   assert.deepEqual([file.version.width, file.version.height], [200, 300], "the size as shown: EXIF orientation applied");
-  const res = await mediaResponse(new Request(`http://wiki${file.url}?width=150`), file.version.id);
+  const res = await mediaResponse(new Request(`http://wiki${file.url}?width=150`), file.version.id, PUBLIC_ACCESS);
   assert.equal(res.status, 200);
   const out = Buffer.from(await res.arrayBuffer());
   const meta = await sharp(out).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height], ["jpeg", 120, 180], "the largest ladder width not over 150, upright");
   assert.equal(meta.exif, undefined, "no EXIF block: no camera, no location");
   assert.equal(await db().derivedImage.count({ where: { sha256: file.version.sha256 } }), 1, "kept");
-  const again = await mediaResponse(new Request(`http://wiki${file.url}?width=150`), file.version.id);
+  const again = await mediaResponse(new Request(`http://wiki${file.url}?width=150`), file.version.id, PUBLIC_ACCESS);
   assert.ok(Buffer.from(await again.arrayBuffer()).equals(out));
-  const original = await mediaResponse(new Request(`http://wiki${file.url}?width=5000`), file.version.id);
+  const original = await mediaResponse(new Request(`http://wiki${file.url}?width=5000`), file.version.id, PUBLIC_ACCESS);
   assert.equal(original.headers.get("etag"), `"${file.version.sha256}"`, "never wider than the original: the original itself");
-  await assert.rejects(mediaResponse(new Request(`http://wiki${file.url}?width=abc`), file.version.id), isCode("bad_request"));
+  await assert.rejects(mediaResponse(new Request(`http://wiki${file.url}?width=abc`), file.version.id, PUBLIC_ACCESS), isCode("bad_request"));
 });
 
 test("an original loses where the photo was taken at upload, and keeps its orientation and pixels", async () => {
   const plain = await sharp({ create: { width: 64, height: 40, channels: 3, background: "#a64" } }).jpeg().toBuffer();
   const photo = jpegWithLocation(plain);
   const { file } = await upload(fileTitle("jpg"), photo);
-  const res = await mediaResponse(new Request(`http://wiki${file.url}`), file.version.id);
+  const res = await mediaResponse(new Request(`http://wiki${file.url}`), file.version.id, PUBLIC_ACCESS);
   const original = Buffer.from(await res.arrayBuffer());
   assert.ok(!holdsTestLocation(original), "the stored original holds no position");
   assert.equal(original.length, photo.length, "taken out without re-encoding");
@@ -228,7 +229,7 @@ test("protection, roles and blocks apply to uploads as to edits", async () => {
   await db().page.update({ where: { title: file }, data: { protection: "admin" } });
   await assert.rejects(upload(file, await png(4, 4)), isCode("forbidden"));
   assert.equal((await upload(file, await png(4, 4), { author: people.admin })).status, "updated");
-  assert.equal((await getFileOrThrow(file)).version.number, 2);
+  assert.equal((await getFileOrThrow(file, PUBLIC_ACCESS)).version.number, 2);
 });
 
 test("a page written at a File: title before any upload gets its first file as a new file (201), shown at once where it is embedded", async () => {
@@ -239,5 +240,5 @@ test("a page written at a File: title before any upload gets its first file as a
   const first = await upload(file, await png(12, 8));
   assert.equal(first.status, "created");
   assert.equal(await embedOf(embedding.title, file), "12x8");
-  assert.match((await getPageViewOrThrow(file)).html, /A description written first/);
+  assert.match((await getPageViewOrThrow(file, PUBLIC_ACCESS)).html, /A description written first/);
 });

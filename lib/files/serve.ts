@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import { etagMatches } from "@/lib/http/front-rules";
 import { derivedImage, derivedType } from "./images";
 import { mediaVersion, type MediaVersion } from "./reads";
+import { mayReadSpace, type Access } from "@/lib/auth/access";
 import { readBlob } from "./storage";
 import { hotFilesTicket, keepHotFile, MAX_HOT_FILE_BYTES } from "./hot-files";
 import { ladderWidth, RASTER_TYPES, WIDTH_LADDER } from "./urls";
@@ -34,11 +35,11 @@ export function contentDisposition(kind: "inline" | "attachment", name: string):
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-function baseHeaders(contentType: string, etag: string, disposition: string): Record<string, string> {
+function baseHeaders(contentType: string, etag: string, disposition: string, personal = false): Record<string, string> {
   return {
     "Content-Type": contentType.startsWith("text/") ? `${contentType}; charset=utf-8` : contentType,
     ETag: etag,
-    "Cache-Control": IMMUTABLE,
+    "Cache-Control": personal ? `private, ${IMMUTABLE}` : IMMUTABLE,
     "Content-Security-Policy": FILE_CSP,
     "X-Content-Type-Options": "nosniff",
     "Cross-Origin-Resource-Policy": "same-site",
@@ -91,12 +92,15 @@ function streamOf(sha256: string, start: number, end: number): ReadableStream<Ui
 }
 
 /** GET or HEAD of `/media/{versionId}/{name}`: the version's bytes, or an image size of them. */
-export async function mediaResponse(req: Request, versionId: number): Promise<Response> {
+export async function mediaResponse(req: Request, versionId: number, access: Access): Promise<Response> {
   const url = new URL(req.url);
   const width = requestedWidth(url);
-  const ticket = hotFilesTicket(); // before the read: a deletion noticed meanwhile keeps this from being kept
+  // before the read: a deletion noticed meanwhile keeps this from being kept
+  let ticket = hotFilesTicket();
   const version = await mediaVersion(versionId);
-  if (!version) throw new AppError("not_found", "There is no such file (it may have been deleted)");
+  if (!version || !mayReadSpace(access, version.readSpace)) throw new AppError("not_found", "There is no such file (it may have been deleted)");
+  // a private file's bytes are its readers' alone: never kept for the front, never in a shared cache
+  if (version.readSpace !== null) ticket = null;
   const head = req.method === "HEAD";
   const hotKey = url.pathname + url.search;
   if (width !== null && version.width && (RASTER_TYPES.has(version.contentType) || version.contentType === "image/svg+xml")) {
@@ -111,11 +115,11 @@ async function derivedResponse(req: Request, v: MediaVersion, width: number, hea
   const etag = `"${v.sha256.slice(0, 32)}-w${width}"`;
   const derivedName = v.name.replace(/\.[^.]+$/, "");
   if (etagMatches(req.headers.get("if-none-match"), etag)) {
-    return new Response(null, { status: 304, headers: baseHeaders(`image/${derivedType(v.contentType)}`, etag, "inline") });
+    return new Response(null, { status: 304, headers: baseHeaders(`image/${derivedType(v.contentType)}`, etag, "inline", v.readSpace !== null) });
   }
   const d = await derivedImage({ sha256: v.sha256, size: v.size, contentType: v.contentType }, width);
   const ext = d.contentType.split("/")[1];
-  const headers = { ...baseHeaders(d.contentType, etag, contentDisposition("inline", `${derivedName}-${width}px.${ext}`)), "Content-Length": String(d.data.length) };
+  const headers = { ...baseHeaders(d.contentType, etag, contentDisposition("inline", `${derivedName}-${width}px.${ext}`), v.readSpace !== null), "Content-Length": String(d.data.length) };
   keepHotFile(hotKey, ticket, { title: v.title, status: 200, headers: Object.entries(headers), etag, body: d.data });
   return new Response(head ? null : new Uint8Array(d.data), { status: 200, headers });
 }
@@ -123,7 +127,7 @@ async function derivedResponse(req: Request, v: MediaVersion, width: number, hea
 async function originalResponse(req: Request, v: MediaVersion, head: boolean, hotKey: string, ticket: number | null) {
   const etag = `"${v.sha256}"`;
   const disposition = contentDisposition(INLINE_TYPES.has(v.contentType) ? "inline" : "attachment", v.name);
-  const headers: Record<string, string> = { ...baseHeaders(v.contentType, etag, disposition), "Accept-Ranges": "bytes" };
+  const headers: Record<string, string> = { ...baseHeaders(v.contentType, etag, disposition, v.readSpace !== null), "Accept-Ranges": "bytes" };
   if (etagMatches(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
   const range = parseRange(req.headers.get("range"), v.size);
   if (range === "unsatisfiable") {

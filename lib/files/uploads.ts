@@ -2,6 +2,7 @@ import "server-only";
 import { inTransaction, type Tx } from "@/lib/db/transaction";
 import { db } from "@/lib/db";
 import { assertCanEdit } from "@/lib/auth/permissions";
+import { ADMIN_ACCESS, assertSpaceAllowsEdit } from "@/lib/auth/access";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { FILE_PREFIX } from "@/lib/markdown/render";
@@ -63,6 +64,7 @@ export async function uploadFile(req: {
   assertCanEdit(req.author);
   const existing = await db().page.findUnique({ where: { title: req.title }, select: { protection: true, latestRevisionId: true } });
   if (existing?.latestRevisionId) assertCanEdit(req.author, existing.protection); // early, before any byte is read; again under the lock
+  await assertSpaceAllowsEdit(db(), req.title, req.author);
   await assertNotTooFast(db(), req.author);
   const running = inFlight.get(req.author.id) ?? 0;
   if (running >= MAX_CONCURRENT_PER_PERSON) throw new AppError("rate_limited", "You are already uploading files; wait for them to finish");
@@ -75,7 +77,7 @@ export async function uploadFile(req: {
     const rendered = await renderBounded(description);
     const result = await inTransaction((tx) => recordUpload(tx, { ...req, sha256: received!.sha256, description, rendered }));
     if (result.status !== "unchanged") wakeMailWorker();
-    const file = await getFileOrThrow(req.title);
+    const file = await getFileOrThrow(req.title, ADMIN_ACCESS);
     warmDisplaySize(file.version);
     return { status: result.status, file };
   } finally {
@@ -144,6 +146,7 @@ async function recordUpload(tx: Tx, req: Recording): Promise<{ status: UploadRes
   // what every embed of this title shows changes: taken exclusively, like a page's creation (decision 0016)
   await lockTitles(tx, { exclusive: [req.title], shared: linkTargets(req.rendered.rendered.links) });
   let page = await lockPage(tx, req.title);
+  await assertSpaceAllowsEdit(tx, req.title, req.author);
   let current: string | null = null;
   if (page?.latest_revision_id) {
     assertCanEdit(req.author, page.protection);
@@ -207,6 +210,7 @@ export async function revertFile(req: { title: string; versionId: number; summar
     const page = await lockPage(tx, req.title);
     if (!page?.latest_revision_id) throw new AppError("not_found", `There is no file called "${req.title}"`);
     assertCanEdit(req.author, page.protection);
+    await assertSpaceAllowsEdit(tx, req.title, req.author);
     const version = await tx.fileVersion.findFirst({ where: { id: req.versionId, pageId: page.id }, select: { number: true, sha256: true } });
     if (!version) throw new AppError("not_found", `Version ${req.versionId} is not a version of "${req.title}"`);
     if ((await currentSha(tx, page.id)) === version.sha256) return "unchanged" as const;
@@ -220,5 +224,5 @@ export async function revertFile(req: { title: string; versionId: number; summar
     return "updated" as const;
   });
   if (status === "updated") wakeMailWorker();
-  return { status, file: await getFileOrThrow(req.title) };
+  return { status, file: await getFileOrThrow(req.title, ADMIN_ACCESS) };
 }

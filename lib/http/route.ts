@@ -12,6 +12,7 @@ import { getConfig } from "@/lib/config";
 import { bodyLimit, crossSiteProblem, hasUnstorableText } from "./front-rules";
 import { siteOriginSet } from "./site";
 import { titleFromPath } from "@/lib/wiki/titles";
+import { accessOf, type Access } from "@/lib/auth/access";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -24,6 +25,8 @@ export type HandlerContext<B, A extends boolean> = {
   user: A extends true ? CurrentUser : CurrentUser | null;
   /** How the user was authenticated: a session cookie or a bearer token (null when signed out). */
   via: "session" | "token" | null;
+  /** What the requester may read (signed in or not, whether or not the route asked for the user): decision 0029. */
+  access: Access;
   /**
    * Run `fn` once every instance has acknowledged the change (before the answer is sent): warming what the change
    * made stale, which a read before the acknowledgements could not keep. Its failure never fails the change.
@@ -80,11 +83,18 @@ export function route<B = undefined, A extends boolean = false>(
         user = await getCurrentUser();
       }
       if (options.auth && !user) throw new AppError("unauthorized", "Sign in first");
+      // every read is made for its reader: a route that did not ask for the user still reads as them
+      let access = await accessOf(user);
+      if (!user && bearer === null && !wantsUser && hasSessionCookie(req.headers.get("cookie"))) {
+        const { readerOf } = await import("@/lib/auth/session-reader");
+        const who = await readerOf(req.headers.get("cookie") ?? undefined);
+        if (who) access = await accessOf(who.reader);
+      }
       const body = options.body ? await readBody(req, options.body) : (undefined as B);
       const params = (await context.params) ?? {};
       const via = user ? (bearer !== null ? "token" : "session") : null;
       const afterAcknowledged = (f: () => Promise<unknown>) => void after.push(f);
-      const result = await fn({ req, params, body, user: user as HandlerContext<B, A>["user"], via, afterAcknowledged });
+      const result = await fn({ req, params, body, user: user as HandlerContext<B, A>["user"], via, access, afterAcknowledged });
       return result instanceof Response ? result : json(result);
     } catch (e) {
       return toErrorResponse(e, req);

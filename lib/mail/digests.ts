@@ -18,11 +18,14 @@ export async function queueDueDigests(maxPeople = 50): Promise<number> {
   let queued = 0;
   for (const { user_id } of due) {
     queued += await inTransaction(async (tx) => {
-      const entries = await tx.$queryRaw<{ id: number; text: string }[]>`
-        SELECT id, text FROM digest_entries WHERE user_id = ${user_id} ORDER BY id FOR UPDATE SKIP LOCKED`;
-      if (!entries.length) return 0;
+      const locked = await tx.$queryRaw<{ id: number; text: string; allowed: boolean }[]>`
+        SELECT id, text, (page_title IS NULL OR vellum_may_read(user_id, page_title)) AS allowed
+        FROM digest_entries WHERE user_id = ${user_id} ORDER BY id FOR UPDATE SKIP LOCKED`;
+      if (!locked.length) return 0;
+      // pages the person may no longer read are left out (decision 0029)
+      const entries = locked.filter((e) => e.allowed);
       const user = await tx.user.findUnique({ where: { id: user_id }, select: { email: true, notify: true, emailVerified: true } });
-      const wanted = user?.notify === "digest" && user.emailVerified !== null; // never to an unverified address
+      const wanted = user?.notify === "digest" && user.emailVerified !== null && entries.length > 0; // never to an unverified address
       if (wanted) {
         await enqueueMail(tx, [
           {
@@ -34,7 +37,7 @@ export async function queueDueDigests(maxPeople = 50): Promise<number> {
           },
         ]);
       }
-      await tx.digestEntry.deleteMany({ where: { id: { in: entries.map((e) => e.id) } } });
+      await tx.digestEntry.deleteMany({ where: { id: { in: locked.map((e) => e.id) } } });
       return wanted ? 1 : 0;
     });
   }

@@ -4,8 +4,11 @@ import { getSender } from "./transport";
 import { getConfig } from "@/lib/config";
 import type pg from "pg";
 
-/** A message to queue; written in the caller's transaction so it exists exactly when the change does. */
-export type OutgoingMail = { kind: string; to: string; subject: string; text: string };
+/**
+ * A message to queue; written in the caller's transaction so it exists exactly when the change does. Mail about
+ * a page names its recipient and the page: it is sent only if they may still read it then (decision 0029).
+ */
+export type OutgoingMail = { kind: string; to: string; subject: string; text: string; about?: { userId: string; pageTitle: string } };
 
 /** How long a claimed message is reserved for the worker that claimed it before another may retry it. */
 const CLAIM_SECONDS = 120;
@@ -22,7 +25,7 @@ function oneLine(text: string, max = 250): string {
 export async function enqueueMail(tx: Prisma.TransactionClient, messages: OutgoingMail[]): Promise<void> {
   if (!messages.length) return;
   await tx.outboxMessage.createMany({
-    data: messages.map((m) => ({ kind: m.kind, toAddress: m.to, subject: oneLine(m.subject), text: m.text })),
+    data: messages.map((m) => ({ kind: m.kind, toAddress: m.to, subject: oneLine(m.subject), text: m.text, userId: m.about?.userId ?? null, pageTitle: m.about?.pageTitle ?? null })),
   });
 }
 
@@ -55,7 +58,10 @@ async function markSent(id: number, held: pg.PoolClient | null): Promise<void> {
   }
 }
 
-type Claimed = { id: number; to_address: string; subject: string; text: string; attempts: number };
+type Claimed = { id: number; to_address: string; subject: string; text: string; attempts: number; allowed: boolean };
+
+/** What a message whose recipient may no longer read its page is marked with (never sent). */
+export const WITHHELD = "Withheld: the recipient may no longer read this page";
 
 /**
  * Claim up to `limit` due messages and send them. The claim is one statement: rows are picked with
@@ -68,11 +74,17 @@ export async function processOutbox(limit = 20): Promise<{ sent: number; failed:
     WHERE id IN (
       SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
       ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id, to_address, subject, text, attempts`;
+    RETURNING id, to_address, subject, text, attempts,
+      (page_title IS NULL OR user_id IS NULL OR vellum_may_read(user_id, page_title)) AS allowed`;
   let sent = 0;
   let failed = 0;
   const send = getSender();
   for (const m of claimed) {
+    // checked as it is sent: access taken away since the change was queued takes the mail with it
+    if (!m.allowed) {
+      await db().$executeRaw`UPDATE outbox SET status = 'failed', last_error = ${WITHHELD} WHERE id = ${m.id}`;
+      continue;
+    }
     // a connection in hand before the message goes out, so the row is marked the moment the server has it
     const held = await sqlPool().connect().catch(() => null);
     try {

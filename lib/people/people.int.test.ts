@@ -11,6 +11,7 @@ import { setWatch, watchlistChanges } from "@/lib/wiki/watches";
 import { queueDueDigests } from "@/lib/mail/digests";
 import { getProfileOrThrow, updateProfile, listContributions } from "./profiles";
 import { protectPage, updateUserAsAdmin } from "./admin";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
 
 after(closeTestConnections);
 
@@ -54,12 +55,12 @@ test("protection: admin-protected pages only admins edit; readers and blocked pe
   const editor = await makeUser("editor");
   const reader = await makeUser("reader");
   const { title, revisionId } = await page(editor);
-  await protectPage(title, "admin");
+  await protectPage(admin, title, "admin");
   await assert.rejects(savePage({ title, markdown: "x", baseRevisionId: revisionId, author: editor }), code("forbidden"));
   await assert.rejects(revertPage({ title, revisionId, author: editor }), code("forbidden"));
   const ok = await savePage({ title, markdown: "by admin\n", baseRevisionId: revisionId, author: admin });
   assert.equal(ok.status, "updated");
-  await protectPage(title, "editor");
+  await protectPage(admin, title, "editor");
   const unverified = await makeUser("editor", { verified: false });
   await assert.rejects(
     savePage({ title, markdown: "by a throw-away account\n", baseRevisionId: ok.revision.id, author: unverified }),
@@ -68,12 +69,12 @@ test("protection: admin-protected pages only admins edit; readers and blocked pe
   );
   await savePage({ title, markdown: "by editor\n", baseRevisionId: ok.revision.id, author: editor });
   await assert.rejects(page(reader), code("forbidden"));
-  const blocked = await updateUserAsAdmin(admin.id, editor.username, { blocked: true });
+  const blocked = await updateUserAsAdmin(admin, editor.username, { blocked: true });
   assert.equal(blocked.blocked, true);
   await assert.rejects(page({ ...editor, blocked: true }), code("forbidden"));
-  await assert.rejects(updateUserAsAdmin(admin.id, admin.username, { role: "editor" }), code("conflict"));
-  await assert.rejects(updateUserAsAdmin(admin.id, admin.username, { blocked: true }), code("conflict"));
-  await assert.rejects(protectPage(unique("Nope"), "admin"), code("not_found"));
+  await assert.rejects(updateUserAsAdmin(admin, admin.username, { role: "editor" }), code("conflict"));
+  await assert.rejects(updateUserAsAdmin(admin, admin.username, { blocked: true }), code("conflict"));
+  await assert.rejects(protectPage(admin, unique("Nope"), "admin"), code("not_found"));
 });
 
 test("watchers hear about changes as they chose: each -> an email, digest -> one daily email, none -> nothing", async () => {
@@ -86,8 +87,8 @@ test("watchers hear about changes as they chose: each -> an email, digest -> one
     [each, digest, none, author].map((u) => emailOf(u.id)),
   )) as [string, string, string, string];
   const { title, revisionId } = await page(author, "v1\n");
-  for (const u of [each, digest, none, author]) await setWatch(u.id, title, true);
-  assert.equal(await setWatch(each.id, title, true), true, "watching twice is fine");
+  for (const u of [each, digest, none, author]) await setWatch(u.id, title, true, PUBLIC_ACCESS);
+  assert.equal(await setWatch(each.id, title, true, PUBLIC_ACCESS), true, "watching twice is fine");
   const r2 = await savePage({ title, markdown: "v2\n", summary: "second", baseRevisionId: revisionId, author });
   await savePage({ title, markdown: "v3\n", baseRevisionId: r2.revision.id, author });
   const mails = await db().outboxMessage.findMany({ where: { subject: { contains: title } } });
@@ -108,31 +109,31 @@ test("watchers hear about changes as they chose: each -> an email, digest -> one
   assert.equal(await db().digestEntry.count({ where: { userId: digest.id } }), 0, "each change is in exactly one digest");
   assert.equal(await queueDueDigests(), 0);
 
-  const watched = await watchlistChanges(each.id);
+  const watched = await watchlistChanges(each.id, PUBLIC_ACCESS);
   assert.deepEqual(watched.changes.filter((c) => c.page.title === title).map((c) => c.number), [3, 2, 1]);
-  await setWatch(each.id, title, false);
-  assert.equal((await watchlistChanges(each.id)).changes.filter((c) => c.page.title === title).length, 0);
+  await setWatch(each.id, title, false, PUBLIC_ACCESS);
+  assert.equal((await watchlistChanges(each.id, PUBLIC_ACCESS)).changes.filter((c) => c.page.title === title).length, 0);
 });
 
 test("profiles: edits show at once, the bio is sanitised, contributions are listed newest first", async () => {
   const u = await makeUser();
-  const before = await getProfileOrThrow(u.username.toUpperCase());
+  const before = await getProfileOrThrow(u.username.toUpperCase(), PUBLIC_ACCESS);
   assert.equal(before.editCount, 0);
-  await updateProfile(u.id, { displayName: "Ada L.", bio: "I like **wikis** <script>alert(1)</script><img src=x onerror=alert(1)>" });
-  const after1 = await getProfileOrThrow(u.username);
+  await updateProfile(u.id, { displayName: "Ada L.", bio: "I like **wikis** <script>alert(1)</script><img src=x onerror=alert(1)>" }, PUBLIC_ACCESS);
+  const after1 = await getProfileOrThrow(u.username, PUBLIC_ACCESS);
   assert.equal(after1.displayName, "Ada L.");
   assert.match(after1.bioHtml, /<strong>wikis<\/strong>/);
   assert.doesNotMatch(after1.bioHtml, /script|onerror/);
-  await updateProfile(u.id, { bio: "changed" });
-  assert.match((await getProfileOrThrow(u.username)).bioHtml, /changed/, "a cached profile never outlives an edit");
+  await updateProfile(u.id, { bio: "changed" }, PUBLIC_ACCESS);
+  assert.match((await getProfileOrThrow(u.username, PUBLIC_ACCESS)).bioHtml, /changed/, "a cached profile never outlives an edit");
   const a = await page(u);
   const b = await page(u);
-  const c = await listContributions(u.username, { limit: 1 });
+  const c = await listContributions(u.username, { limit: 1 }, PUBLIC_ACCESS);
   assert.equal(c.revisions[0]!.page.title, b.title);
-  const c2 = await listContributions(u.username, { limit: 1, before: Number(c.next) });
+  const c2 = await listContributions(u.username, { limit: 1, before: Number(c.next) }, PUBLIC_ACCESS);
   assert.equal(c2.revisions[0]!.page.title, a.title);
-  assert.equal((await getProfileOrThrow(u.username)).editCount, 2);
-  await assert.rejects(getProfileOrThrow(unique("nobody")), code("not_found"));
+  assert.equal((await getProfileOrThrow(u.username, PUBLIC_ACCESS)).editCount, 2);
+  await assert.rejects(getProfileOrThrow(unique("nobody"), PUBLIC_ACCESS), code("not_found"));
 });
 
 test("sign-in rate limit: the account or the address is limited after repeated failures", async () => {

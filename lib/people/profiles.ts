@@ -1,4 +1,5 @@
 import "server-only";
+import { visiblePageWhere, type Access } from "@/lib/auth/access";
 import { z } from "zod";
 import { db, fromCurrentReplica } from "@/lib/db";
 import { usernameKey } from "@/lib/auth/normal-forms";
@@ -32,7 +33,7 @@ export const profileUpdateSchema = z
  * A public profile. The rendered bio is cached under the profile's last-change time, so an edit is visible at
  * once on every instance (the key changes) without any invalidation.
  */
-export async function getProfileOrThrow(username: string) {
+export async function getProfileOrThrow(username: string, access: Access) {
   const user = await db().user.findUnique({
     where: { usernameKey: usernameKey(username) },
     select: { id: true, username: true, displayName: true, bio: true, role: true, blocked: true, createdAt: true, updatedAt: true },
@@ -40,7 +41,7 @@ export async function getProfileOrThrow(username: string) {
   if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
   const [bioHtml, editCount] = await Promise.all([
     cached(pageCacheKey(["profile", user.id, user.updatedAt.getTime()]), async () => (await renderBounded(user.bio)).rendered.html),
-    db().revision.count({ where: { authorId: user.id } }),
+    db().revision.count({ where: { authorId: user.id, page: visiblePageWhere(access) } }),
   ]);
   return {
     username: user.username,
@@ -55,19 +56,19 @@ export async function getProfileOrThrow(username: string) {
 }
 
 /** Change your own profile and settings. */
-export async function updateProfile(userId: string, changes: z.infer<typeof profileUpdateSchema>) {
+export async function updateProfile(userId: string, changes: z.infer<typeof profileUpdateSchema>, access: Access) {
   const user = await db().user.update({ where: { id: userId }, data: changes, select: { username: true } });
-  return getProfileOrThrow(user.username);
+  return getProfileOrThrow(user.username, access);
 }
 
 /** A person's revisions, newest first, `limit` at a time (`before`: a revision id). */
-export async function listContributions(username: string, { limit, before }: { limit: number; before?: number }) {
+export async function listContributions(username: string, { limit, before }: { limit: number; before?: number }, access: Access) {
   const user = await db().user.findUnique({ where: { usernameKey: usernameKey(username) }, select: { id: true } });
   if (!user) throw new AppError("not_found", `There is no user called "${username}"`);
   // a list: from the standby when it has everything already written (decision 0026)
   const rows = await fromCurrentReplica(({ db: client }) => client.revision.findMany({
     // a deleted page (no title) is out of every list until it is restored
-    where: { authorId: user.id, page: { title: { not: null } }, ...(before ? { id: { lt: before } } : {}) },
+    where: { authorId: user.id, page: { title: { not: null }, ...visiblePageWhere(access) }, ...(before ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },
     take: limit + 1,
     select: { ...revisionInfoSelect, parentId: true, parent: { select: { size: true } }, page: { select: { title: true } } },

@@ -10,6 +10,7 @@ import { forgetTalkLists, type CommentView } from "./list-cache";
 import { assertNotTooFast, clientKeyOf } from "./rate-limits";
 import { queueCommentMail } from "./comment-mail";
 import type { Poster } from "./schema";
+import { assertMayReadTitle, mayReadSpace, PUBLIC_ACCESS, readSpaceOf, type Access } from "@/lib/auth/access";
 
 // Posting and deleting comments, and a discussion following its page's move: each one transaction that bumps the
 // talk's version (decision 0017); the cached list is dropped after commit (list-cache.ts).
@@ -20,13 +21,18 @@ import type { Poster } from "./schema";
  * become plain links: a comment is not recoloured later). Inserted, with the talk's version bumped and the mail to
  * the page's watchers queued, in one transaction; then the cached list is deleted (the tutorial's step).
  */
-export async function postComment(req: { title: string; content: string; author: Poster; clientIp: string }): Promise<CommentView> {
+export async function postComment(req: { title: string; content: string; author: Poster; clientIp: string; access: Access }): Promise<CommentView> {
   if (!req.author && getConfig().ALLOW_ANONYMOUS_COMMENTS !== "on") throw new AppError("unauthorized", "Sign in to comment");
   if (req.author) assertNotBlocked(req.author);
+  // a talk page one may not read is not there (decision 0029)
+  const space = await readSpaceOf(req.title);
+  if (!mayReadSpace(req.access, space)) throw new AppError("not_found", `There is no page called "${req.title}"`);
   const clientKey = clientKeyOf(req.clientIp);
   const { rendered } = await renderBounded(req.content);
-  // links are written blue; files embedded show the version current now (its URL never changes)
-  const files = await linkTargetsNow(rendered.links.filter((l) => l.embed).map((l) => l.title));
+  // links are written blue; files embedded show the version current now (its URL never changes), and only files
+  // every reader of this talk page may see: public ones, and its own space's
+  const readers: Access = space === null ? PUBLIC_ACCESS : { admin: false, spaces: [space], audience: "" };
+  const { targets: files } = await linkTargetsNow(rendered.links.filter((l) => l.embed).map((l) => l.title), readers);
   const targets = new Map(rendered.links.map((l) => [l.title, files.get(l.title) ?? { state: "page" as const }]));
   const html = writeLinks(rendered.html, rendered.links, targets);
   const comment = await inTransaction(async (tx) => {
@@ -54,7 +60,8 @@ export async function postComment(req: { title: string; content: string; author:
 }
 
 /** Delete a comment: its author or an admin. 404 when it is not a live comment of this talk page. */
-export async function deleteComment(req: { title: string; id: number; actor: Actor & { id: string } }) {
+export async function deleteComment(req: { title: string; id: number; actor: Actor & { id: string }; access: Access }) {
+  await assertMayReadTitle(req.access, req.title);
   await inTransaction(async (tx) => {
     const rows = await tx.$queryRaw<{ author_id: string | null }[]>`
       SELECT author_id FROM comments WHERE id = ${req.id} AND title = ${req.title} AND deleted_at IS NULL FOR UPDATE`;

@@ -1,4 +1,5 @@
 import "server-only";
+import { assertMayReadTitle, type Access } from "@/lib/auth/access";
 import { db, sqlPool } from "@/lib/db";
 import { getCache } from "@/lib/cache";
 import { ValueTooLargeError } from "@/lib/cache/memcache";
@@ -58,7 +59,8 @@ async function queryComments(title: string, { limit, before }: { limit: number; 
  * A talk page's comments, newest first. The first page (the newest TALK_PAGE_SIZE) follows the tutorial's
  * pattern through memcached; older pages (`before`) and other sizes are read from PostgreSQL.
  */
-export async function listComments(title: string, { limit = TALK_PAGE_SIZE, before }: { limit?: number; before?: number } = {}) {
+export async function listComments(title: string, access: Access, { limit = TALK_PAGE_SIZE, before }: { limit?: number; before?: number } = {}) {
+  await assertMayReadTitle(access, title);
   const state = await talkState(title);
   if (before !== undefined || limit !== TALK_PAGE_SIZE) {
     return { ...(await queryComments(title, { limit, before })), count: state.count, cached: false };

@@ -13,6 +13,7 @@ import { readBlame } from "@/lib/wiki/blame";
 import { importMediaWiki } from "./mediawiki";
 import { mediawikiDump, mediawikiPage, mediawikiRevision } from "@/lib/testing/mediawiki-export";
 import { deletePage, movePage } from "@/lib/wiki/page-lifecycle";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
 
 // The dump a real MediaWiki 1.39 (Debian's package) made: scripts/fixtures/mediawiki-dump.sh
 const FIXTURE = new URL("./fixtures/mediawiki-1.39.xml", import.meta.url);
@@ -47,7 +48,7 @@ test("a real MediaWiki dump: pages, revisions in order with time, summary and au
     [{ from: "Bob", to: "imported-Bob" }, { from: "Jane Doe", to: "Jane_Doe" }, { from: "MediaWiki default", to: "MediaWiki_default" }],
   );
 
-  const history = await listHistory("Cats", { limit: 50 });
+  const history = await listHistory("Cats", { limit: 50 }, PUBLIC_ACCESS);
   assert.deepEqual(history.revisions.map((r) => [r.number, r.author?.username, r.summary]).reverse(), [
     [1, "Alice", "First draft"],
     [2, "Jane_Doe", "Behaviour and links"],
@@ -61,14 +62,14 @@ test("a real MediaWiki dump: pages, revisions in order with time, summary and au
   assert.equal(bob.displayName, "Bob");
   assert.match(bob.email, /\.invalid$/);
 
-  const old = await listHistory("Old news", { limit: 50 });
+  const old = await listHistory("Old news", { limit: 50 }, PUBLIC_ACCESS);
   assert.deepEqual(old.revisions.map((r) => [r.author, r.createdAt]).reverse(), [
     [null, "2019-03-04T05:06:07.000Z"],
     [null, "2020-05-06T07:08:09.000Z"],
   ], "IP editors stay anonymous");
-  assert.equal((await getPageOrThrow("Old news")).markdown, "Written by an IP editor in 2019.\nExtended in 2020 & kept.");
+  assert.equal((await getPageOrThrow("Old news", PUBLIC_ACCESS)).markdown, "Written by an IP editor in 2019.\nExtended in 2020 & kept.");
 
-  const cats = (await getPageOrThrow("Cats")).markdown;
+  const cats = (await getPageOrThrow("Cats", PUBLIC_ACCESS)).markdown;
   for (const expected of [
     "**Cats** are small *carnivorous* mammals. See [[Dog|Dogs]] and [[Dog|the dog page]].",
     "## Behaviour",
@@ -86,17 +87,17 @@ test("a real MediaWiki dump: pages, revisions in order with time, summary and au
   ]) assert.ok(cats.includes(expected), `Cats has ${JSON.stringify(expected)}:\n${cats}`);
   assert.ok(cats.trimEnd().endsWith("Categories: [[Category:Animals]], [[Category:Pets]]"), "categories: one line at the end");
   assert.equal((await currentPageState("Kitty"))?.redirectTo, "Cats", "a redirect stays a redirect");
-  assert.equal((await getPageOrThrow("Cats/Breeds")).markdown.trim(), "Breeds of [[Cats|cat]]: see [[Cats]] for more.");
+  assert.equal((await getPageOrThrow("Cats/Breeds", PUBLIC_ACCESS)).markdown.trim(), "Breeds of [[Cats|cat]]: see [[Cats]] for more.");
 
   // the link graph, search and recent changes know the pages at once
-  assert.ok((await listBacklinks("Dog", { limit: 50 })).pages.some((p) => p.title === "Cats"), "backlinks");
-  const found = await searchPages("Siamese", { limit: 10, offset: 0 });
+  assert.ok((await listBacklinks("Dog", { limit: 50 }, PUBLIC_ACCESS)).pages.some((p) => p.title === "Cats"), "backlinks");
+  const found = await searchPages("Siamese", { limit: 10, offset: 0 }, PUBLIC_ACCESS);
   assert.ok(found.results.some((r) => r.title === "Cats"), `search: ${JSON.stringify(found)}`);
-  const changes = await listRecentChanges({ limit: 500 });
+  const changes = await listRecentChanges({ limit: 500 }, PUBLIC_ACCESS);
   assert.ok(changes.changes.some((c) => c.page.title === "Dog"), "recent changes");
 
   // blame of an imported history names its authors
-  const blame = await readBlame("Cats", null);
+  const blame = await readBlame("Cats", null, PUBLIC_ACCESS);
   const by = (start: string) => blame.lines.find((l) => l.text.startsWith(start))?.revision.author?.username;
   assert.equal(by("## Behaviour"), "Alice");
   assert.equal(by("- Mice"), "Jane_Doe");
@@ -104,7 +105,7 @@ test("a real MediaWiki dump: pages, revisions in order with time, summary and au
 
   const again = await importMediaWiki(fixture(), { origin: "api" });
   assert.deepEqual({ pages: again.pages, revisions: again.revisions, users: again.users, renamed: again.renamed }, { pages: 0, revisions: 0, users: 0, renamed: [] });
-  assert.equal((await listHistory("Cats", { limit: 50 })).revisions.length, 3);
+  assert.equal((await listHistory("Cats", { limit: 50 }, PUBLIC_ACCESS)).revisions.length, 3);
   const run = await db().importRun.findUniqueOrThrow({ where: { id: again.run } });
   assert.equal(run.status, "done");
 });
@@ -114,7 +115,7 @@ test("malformed or truncated XML: a 400; pages complete before the fault are kep
   const xml = dump(page(a, 1, revision(1, "2020-01-01T00:00:00Z", "one")) + page(b, 2, revision(2, "2020-01-02T00:00:00Z", "two") + revision(3, "2020-01-03T00:00:00Z", "three")));
   const truncated = xml.slice(0, xml.indexOf("three"));
   await assert.rejects(importMediaWiki(slowly(truncated), { origin: "api" }), isCode("bad_request"));
-  assert.equal((await getPageOrThrow(a)).markdown, "one");
+  assert.equal((await getPageOrThrow(a, PUBLIC_ACCESS)).markdown, "one");
   assert.equal(await currentPageState(b), null);
   const broken = xml.replace("<id>3</id>", "<id>3</idx>");
   await assert.rejects(importMediaWiki(slowly(broken), { origin: "api" }), isCode("bad_request"));
@@ -145,9 +146,9 @@ test("duplicate page ids are skipped and listed; revisions out of order are kept
   assert.equal(result.revisions, 3);
   assert.deepEqual(result.skipped.map((s) => s.title), [b]);
   assert.match(result.skipped[0]!.reason, /page id 5 appears twice/);
-  const history = await listHistory(a, { limit: 10 });
+  const history = await listHistory(a, { limit: 10 }, PUBLIC_ACCESS);
   assert.deepEqual(history.revisions.map((r) => r.summary).reverse(), ["r10", "r11", "r12"]);
-  assert.equal((await getPageOrThrow(a)).markdown, "third");
+  assert.equal((await getPageOrThrow(a, PUBLIC_ACCESS)).markdown, "third");
 });
 
 test("a page of 10,000 revisions goes through in batches; its blame names the revision of each line", async () => {
@@ -159,9 +160,9 @@ test("a page of 10,000 revisions goes through in batches; its blame names the re
   }
   const result = await importMediaWiki(slowly(dump(page(t, 1, revisions))), { origin: "shell" });
   assert.equal(result.revisions, 10_000);
-  const history = await listHistory(t, { limit: 1 });
+  const history = await listHistory(t, { limit: 1 }, PUBLIC_ACCESS);
   assert.equal(history.revisions[0]!.number, 10_000);
-  const blame = await readBlame(t, null);
+  const blame = await readBlame(t, null, PUBLIC_ACCESS);
   // revision 10,000: lines 0..3 (10000 % 7 = 4); line 4 was written by revision 10,000 itself
   assert.equal(blame.lines.length, 5);
   assert.equal(blame.lines[4]!.revision.number, 10_000);
@@ -181,7 +182,7 @@ test("an import stopped part way (the process died) resumes: run again, it adds 
   assert.ok(stopped.revisions >= 4, "the pages before the crash were kept");
   const resumed = await importMediaWiki(fromText(xml), { origin: "shell" });
   assert.equal(resumed.revisions + stopped.revisions, 12, "together: every revision once");
-  for (const t of titles) assert.equal((await listHistory(t, { limit: 10 })).revisions.length, 2);
+  for (const t of titles) assert.equal((await listHistory(t, { limit: 10 }, PUBLIC_ACCESS)).revisions.length, 2);
 });
 
 test("a newer export of a page moved or deleted here since the last import: its new revisions follow the page, or it is skipped", async () => {
@@ -199,7 +200,7 @@ test("a newer export of a page moved or deleted here since the last import: its 
   );
   const result = await importMediaWiki(fromText(newer), { origin: "shell" });
   assert.equal(result.revisions, 1);
-  assert.equal((await getPageOrThrow(moved)).markdown, "a two");
+  assert.equal((await getPageOrThrow(moved, PUBLIC_ACCESS)).markdown, "a two");
   assert.equal(await currentPageState(a), null, "no new page at the old title");
   assert.deepEqual(result.skipped.map((s) => s.title), [b]);
   assert.match(result.skipped[0]!.reason, /deleted here/);
@@ -213,7 +214,7 @@ test("another wiki's export under the same name: revisions with known ids but ot
   assert.equal(result.revisions, 1, "the page without a clash is imported");
   assert.deepEqual(result.skipped.map((s) => s.title), [two]);
   assert.match(result.skipped[0]!.reason, /another export/);
-  assert.equal((await getPageOrThrow(one)).markdown, "from the first wiki");
+  assert.equal((await getPageOrThrow(one, PUBLIC_ACCESS)).markdown, "from the first wiki");
   assert.equal(await currentPageState(two), null);
 });
 
@@ -228,7 +229,7 @@ test("what an import does not read is passed over: file contents (--include-file
     `<contents encoding="base64">${big}</contents></upload><future-element>ignored</future-element></page>`, { dbname: unique("uploads") });
   const result = await importMediaWiki(slowly(xml), { origin: "shell" });
   assert.equal(result.revisions, 1);
-  assert.equal((await getPageOrThrow(t)).markdown, "main");
+  assert.equal((await getPageOrThrow(t, PUBLIC_ACCESS)).markdown, "main");
 });
 
 test("blame of an imported revert: lines brought back keep the revisions that first wrote them", async () => {
@@ -246,7 +247,7 @@ test("blame of an imported revert: lines brought back keep the revisions that fi
     ),
   );
   await importMediaWiki(fromText(xml), { origin: "shell" });
-  const blame = await readBlame(t, null);
+  const blame = await readBlame(t, null, PUBLIC_ACCESS);
   // (an earlier test's import holds the names Alice and Carol of another wiki: these may be renamed, so by number)
   assert.deepEqual(
     blame.lines.map((l) => [l.text, l.revision.number]),

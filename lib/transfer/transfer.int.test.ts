@@ -16,6 +16,7 @@ import { createToken } from "@/lib/auth/tokens";
 import { uploadFile } from "@/lib/files/uploads";
 import { backup } from "./backup";
 import { exportHistory, exportMarkdown } from "./export";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
 
 const people = testPeople({ ann: "editor", bob: "editor", admin: "admin" });
 const work = mkdtempSync(path.join(tmpdir(), "vellum-transfer-"));
@@ -54,8 +55,8 @@ async function makeWiki() {
   await movePage({ from: flowers.title, to: moved, leaveRedirect: true, author: people.ann });
   const gone = await newPage(people.ann, "to be deleted");
   await deletePage({ title: gone.title, reason: "test", author: people.admin });
-  await postComment({ title, content: "Are bees *fuzzy*?", author: people.bob, clientIp: "192.0.2.9" });
-  await setWatch(people.ann.id, title, true);
+  await postComment({ access: PUBLIC_ACCESS, title, content: "Are bees *fuzzy*?", author: people.bob, clientIp: "192.0.2.9" });
+  await setWatch(people.ann.id, title, true, PUBLIC_ACCESS);
   const { token } = await createToken(people.bob.id, { name: "backup test" }, "session");
   const bytes = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(600_000, 7)]);
   const file = `File:${unique("Manual")}.pdf`;

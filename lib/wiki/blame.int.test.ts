@@ -5,12 +5,13 @@ import { db } from "@/lib/db";
 import { savePage } from "./save";
 import { deletePage, movePage, restorePage, revertPage } from "./page-lifecycle";
 import { fillBlames, readBlame } from "./blame";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
 
 const people = testPeople({ ann: "editor", bob: "editor", admin: "admin" });
 
 /** Each line of the blame as "text=author". */
 async function who(title: string, revision: number | null = null) {
-  const blame = await readBlame(title, revision);
+  const blame = await readBlame(title, revision, PUBLIC_ACCESS);
   return blame.lines.map((l) => `${l.text}=${l.revision.author?.username === people.ann.username ? "ann" : l.revision.author?.username === people.bob.username ? "bob" : l.revision.author?.username}`);
 }
 
@@ -35,9 +36,9 @@ test("blame names who brought each line, through edits, a revert, an undo by han
   assert.deepEqual(await who(to), ["# Cats=ann", "Cats sleep.=ann", "Cats purr.=ann"]);
   assert.deepEqual(await who(title), [`#REDIRECT [[${to}]]=bob`, "=bob"]);
   await deletePage({ title: to, reason: "test", author: people.admin });
-  await assert.rejects(readBlame(to, null), isCode("not_found"));
+  await assert.rejects(readBlame(to, null, PUBLIC_ACCESS), isCode("not_found"));
   await restorePage({ title: to, author: people.admin });
-  const blame = await readBlame(to, null);
+  const blame = await readBlame(to, null, PUBLIC_ACCESS);
   assert.deepEqual(blame.lines.map((l) => l.revision.number), [1, 1, 1], "each line names revision 1");
   assert.equal(blame.lines.map((l) => l.text).join("\n"), "# Cats\nCats sleep.\nCats purr.");
   assert.ok(undone.revision.id > 0);
@@ -61,7 +62,7 @@ test("a 5,000-line page: every line named, joined lines give the text, a one-lin
   const lines = text.split("\n");
   lines[2500] = "Changed by bob.";
   await savePage({ title, markdown: lines.join("\n"), baseRevisionId: revision.id, author: people.bob });
-  const blame = await readBlame(title, null);
+  const blame = await readBlame(title, null, PUBLIC_ACCESS);
   assert.equal(blame.lines.length, 5000);
   assert.equal(blame.lines.map((l) => l.text).join("\n"), lines.join("\n"));
   const byBob = blame.lines.flatMap((l, i) => (l.revision.author?.username === people.bob.username ? [i] : []));
@@ -71,6 +72,6 @@ test("a 5,000-line page: every line named, joined lines give the text, a one-lin
 test("blame of a missing page, or of another page's revision, is not found", async () => {
   const a = await newPage(people.ann, "a");
   const b = await newPage(people.ann, "b");
-  await assert.rejects(readBlame(unique("Nowhere"), null), isCode("not_found"));
-  await assert.rejects(readBlame(a.title, b.revision.id), isCode("not_found"));
+  await assert.rejects(readBlame(unique("Nowhere"), null, PUBLIC_ACCESS), isCode("not_found"));
+  await assert.rejects(readBlame(a.title, b.revision.id, PUBLIC_ACCESS), isCode("not_found"));
 });

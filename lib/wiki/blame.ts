@@ -1,4 +1,5 @@
 import "server-only";
+import { mayReadSpace, type Access } from "@/lib/auth/access";
 import { db } from "@/lib/db";
 import type { Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
@@ -112,9 +113,9 @@ const FILL_BUDGET_MS = 700;
  * The blame of revision `revisionId` (null: the latest) of the page called `title`: one entry per line. Reads one
  * revision, its kept runs and the revisions they name: the same cost however long the history.
  */
-export async function readBlame(title: string, revisionId: number | null) {
-  const page = await db().page.findUnique({ where: { title }, select: { id: true, latestRevisionId: true } });
-  if (!page?.latestRevisionId) throw new AppError("not_found", `There is no page called "${title}"`);
+export async function readBlame(title: string, revisionId: number | null, access: Access) {
+  const page = await db().page.findUnique({ where: { title }, select: { id: true, latestRevisionId: true, readSpace: true } });
+  if (!page?.latestRevisionId || !mayReadSpace(access, page.readSpace)) throw new AppError("not_found", `There is no page called "${title}"`);
   const id = revisionId ?? page.latestRevisionId;
   const revision = await db().revision.findFirst({
     where: { id, pageId: page.id }, select: { id: true, number: true, markdown: true, blame: { select: { runs: true } } },

@@ -8,6 +8,7 @@ import { ValueTooLargeError } from "@/lib/cache/memcache";
 import { currentBuildId } from "@/lib/cache/page-cache";
 import { slugOf, pagePaths } from "./titles";
 import type { RevisionKind } from "./revisions";
+import { mayReadSpace, visibleText, type Access } from "@/lib/auth/access";
 
 /** What recent changes list: every kind of revision, and comments on talk pages (the list: query-schemas.js). */
 export type ChangeKind = RevisionKind | "comment";
@@ -49,19 +50,22 @@ function parseCursor(cursor: string): { at: Date; src: string; id: number } {
 /**
  * Every create, edit, revert, move, delete, restore and comment across the wiki, newest first. Revisions of a
  * deleted page are left out, except its deletion. `hideUserId`: leave out that person's changes; `kind`: only
- * that kind. Each branch walks its (created_at, id) index, so any page of the list costs the same.
+ * that kind. Only pages this reader may read, and talk about them (decision 0029). Each branch walks its
+ * (created_at, id) index, so any page of the list costs the same.
  */
-export async function listRecentChanges(opts: { limit: number; before?: string; kind?: ChangeKind; hideUserId?: string }) {
+export async function listRecentChanges(opts: { limit: number; before?: string; kind?: ChangeKind; hideUserId?: string }, access: Access) {
   const cursor = opts.before ? parseCursor(opts.before) : null;
   const wantRevisions = opts.kind !== "comment";
   const wantComments = !opts.kind || opts.kind === "comment";
-  const values: unknown[] = [opts.limit + 1, opts.kind ?? null, opts.hideUserId ?? null, cursor?.at ?? null, cursor?.src ?? null, cursor?.id ?? null];
+  const pageVisible = visibleText("p", 7, access);
+  const talkVisible = visibleText("cs", 7, access);
+  const values: unknown[] = [opts.limit + 1, opts.kind ?? null, opts.hideUserId ?? null, cursor?.at ?? null, cursor?.src ?? null, cursor?.id ?? null, pageVisible.value];
   const revisions = `
     (SELECT 'r' AS src, r.id, r.kind::text AS kind, coalesce(p.title, p.deleted_title) AS title, r.parent_id,
             u.username, r.summary, r.created_at, r.size - coalesce(pr.size, 0) AS size_delta
      FROM revisions r JOIN pages p ON p.id = r.page_id
      LEFT JOIN users u ON u.id = r.author_id LEFT JOIN revisions pr ON pr.id = r.parent_id
-     WHERE (p.title IS NOT NULL OR r.kind = 'delete')
+     WHERE (p.title IS NOT NULL OR r.kind = 'delete') AND ${pageVisible.sql}
        AND ($2::text IS NULL OR r.kind::text = $2)
        AND ($3::text IS NULL OR r.author_id IS DISTINCT FROM $3)
        AND ($4::timestamptz IS NULL OR (r.created_at, 'r', r.id) < ($4, $5::text, $6::int))
@@ -70,7 +74,8 @@ export async function listRecentChanges(opts: { limit: number; before?: string; 
     (SELECT 'c' AS src, c.id, 'comment' AS kind, c.title, NULL::int AS parent_id, u.username,
             left(c.content, 200) AS summary, c.created_at, 0 AS size_delta
      FROM comments c LEFT JOIN users u ON u.id = c.author_id
-     WHERE c.deleted_at IS NULL AND ($2::text IS NULL OR $2 = 'comment')
+     CROSS JOIN LATERAL (SELECT vellum_read_space(c.title) AS read_space) cs
+     WHERE c.deleted_at IS NULL AND ${talkVisible.sql} AND ($2::text IS NULL OR $2 = 'comment')
        AND ($3::text IS NULL OR c.author_id IS DISTINCT FROM $3)
        AND ($4::timestamptz IS NULL OR (c.created_at, 'c', c.id) < ($4, $5::text, $6::int))
      ORDER BY c.created_at DESC, c.id DESC LIMIT $1)`;
@@ -112,22 +117,22 @@ export type Feed = { xml: string; etag: string; lastModified: string };
  * content: the newest revision and comment ids and the sum of talk versions (a comment deleted), or the page's
  * latest revision; so a poll after any change gets the new feed and an unchanged feed costs a few index lookups.
  */
-export async function recentChangesFeed(base: string): Promise<Feed> {
+export async function recentChangesFeed(base: string, access: Access): Promise<Feed> {
   const { rows } = await sqlPool().query<{ r: number | null; c: number | null; t: string | null }>({
     name: "vellum-feed-marker",
     text: "SELECT (SELECT max(id) FROM revisions) AS r, (SELECT max(id) FROM comments) AS c, (SELECT sum(version) FROM talks)::text AS t",
   });
   const marker = `${rows[0]?.r ?? 0}.${rows[0]?.c ?? 0}.${rows[0]?.t ?? 0}`;
-  return cachedFeed(`rc:${marker}`, async () => {
-    const { changes } = await listRecentChanges({ limit: FEED_SIZE });
+  return cachedFeed(`rc:${access.audience}:${marker}`, async () => {
+    const { changes } = await listRecentChanges({ limit: FEED_SIZE }, access);
     return atom({ base, id: `${base}/recent-changes`, title: "Vellum: recent changes", self: `${base}/recent-changes.atom`, alternate: `${base}/recent-changes`, changes });
   });
 }
 
-/** The Atom feed of one page's history; 404 when the page does not exist. */
-export async function pageHistoryFeed(base: string, title: string): Promise<Feed> {
-  const page = await db().page.findUnique({ where: { title }, select: { id: true, latestRevisionId: true } });
-  if (!page?.latestRevisionId) throw new AppError("not_found", `There is no page called "${title}"`);
+/** The Atom feed of one page's history; 404 when the page does not exist or this reader may not read it. */
+export async function pageHistoryFeed(base: string, title: string, access: Access): Promise<Feed> {
+  const page = await db().page.findUnique({ where: { title }, select: { id: true, latestRevisionId: true, readSpace: true } });
+  if (!page?.latestRevisionId || !mayReadSpace(access, page.readSpace)) throw new AppError("not_found", `There is no page called "${title}"`);
   return cachedFeed(`page:${page.id}:${page.latestRevisionId}`, async () => {
     const rows = await db().revision.findMany({
       where: { pageId: page.id },

@@ -3,6 +3,7 @@ import { db, sqlPool, type Prisma } from "@/lib/db";
 import { escapeHtml, FILE_PREFIX, type WikiLink } from "@/lib/markdown/render";
 import { encodeSlug, pagePaths, slugOf } from "./titles";
 import { fileNameOf, imageAttributes, isImage, type EmbedFile } from "@/lib/files/urls";
+import { mayReadSpace, visibleSql, visibleText, type Access } from "@/lib/auth/access";
 
 /**
  * The link graph (docs/decisions/0016-the-link-graph.md). Kept HTML marks each wiki link as `<a data-wl="i">`;
@@ -28,14 +29,14 @@ export function linkTargets(links: WikiLink[]): string[] {
 }
 
 type TargetRow = {
-  title: string; redirect_to: string | null; version_id: number | null; name: string | null;
+  title: string; redirect_to: string | null; read_space: string | null; version_id: number | null; name: string | null;
   content_type: string | null; width: number | null; height: number | null;
 };
 
 async function targetRows(titles: string[]): Promise<TargetRow[]> {
   const { rows } = await sqlPool().query<TargetRow>({
-    name: "vellum-link-targets",
-    text: `SELECT p.title, p.redirect_to, v.id AS version_id, v.name, b.content_type, b.width, b.height
+    name: "vellum-link-targets-v2",
+    text: `SELECT p.title, p.redirect_to, p.read_space, v.id AS version_id, v.name, b.content_type, b.width, b.height
       FROM pages p LEFT JOIN file_versions v ON v.id = p.file_version_id LEFT JOIN blobs b ON b.sha256 = v.sha256
       WHERE p.title = ANY($1::text[]) AND p.latest_revision_id IS NOT NULL`,
     values: [titles],
@@ -50,22 +51,30 @@ function toTarget(r: TargetRow): LinkTarget {
 }
 
 /**
- * What each title is now: a page, a redirect or missing, and for File: titles the current version (an embed of a
- * File: redirect shows the file it redirects to, one hop). One indexed query, two when a file redirect is embedded.
+ * What each title is now for this reader: a page, a redirect or missing (a page they may not read is missing,
+ * decision 0029), and for File: titles the current version (an embed of a File: redirect shows the file it
+ * redirects to, one hop). One indexed query, two when a file redirect is embedded. `bound`: whether any target is
+ * in a private space, so what the links show depends on who reads them.
  */
-export async function linkTargetsNow(titles: string[]): Promise<Map<string, LinkTarget>> {
+export async function linkTargetsNow(titles: string[], access: Access): Promise<{ targets: Map<string, LinkTarget>; bound: boolean }> {
   const targets = new Map<string, LinkTarget>(titles.map((t) => [t, { state: "missing" }]));
-  if (!titles.length) return targets;
-  for (const r of await targetRows(titles)) targets.set(r.title, toTarget(r));
+  let bound = false;
+  const readable = (rows: TargetRow[]) =>
+    rows.filter((r) => {
+      bound ||= r.read_space !== null;
+      return mayReadSpace(access, r.read_space);
+    });
+  if (!titles.length) return { targets, bound };
+  for (const r of readable(await targetRows(titles))) targets.set(r.title, toTarget(r));
   const hops = [...targets.values()].flatMap((t) => (t.state === "redirect" && t.redirectTo?.startsWith(FILE_PREFIX) ? [t.redirectTo] : []));
   if (hops.length) {
-    const found = new Map((await targetRows(hops)).map((r) => [r.title, toTarget(r)]));
+    const found = new Map(readable(await targetRows(hops)).map((r) => [r.title, toTarget(r)]));
     for (const t of targets.values()) {
       const to = t.state === "redirect" && t.redirectTo ? found.get(t.redirectTo) : undefined;
       if (to?.state === "page" && to.file) t.file = to.file;
     }
   }
-  return targets;
+  return { targets, bound };
 }
 
 /** The HTML of a file embed: the image (linked to its File page), a link to download it, or a red link to upload it. */
@@ -111,10 +120,14 @@ export function writeLinks(html: string, links: WikiLink[], targets: Map<string,
   });
 }
 
-/** Kept HTML with its links coloured (and files shown) as their targets are now. */
-export async function colourLinks(html: string, links: WikiLink[]): Promise<string> {
-  if (!links.length) return html;
-  return writeLinks(html, links, await linkTargetsNow(linkTargets(links)));
+/**
+ * Kept HTML with its links coloured (and files shown) as their targets are now for this reader, and whether that
+ * depends on who reads it (`bound`: a target is in a private space).
+ */
+export async function colourLinks(html: string, links: WikiLink[], access: Access): Promise<{ html: string; bound: boolean }> {
+  if (!links.length) return { html, bound: false };
+  const { targets, bound } = await linkTargetsNow(linkTargets(links), access);
+  return { html: writeLinks(html, links, targets), bound };
 }
 
 /** Lock buckets: a title's bucket is a hash of it; 256 rows bound the locks a save with many links takes. */
@@ -202,11 +215,11 @@ export async function bumpBacklinks(tx: Tx, titles: string[]): Promise<number> {
 /** A title cursor in lists ordered by title: continue after it. */
 type TitlePage = { limit: number; after?: string };
 
-/** Pages whose current text links to `title` (existing or not), by title. */
-export async function listBacklinks(title: string, { limit, after }: TitlePage) {
+/** Pages this reader may read whose current text links to `title` (existing or not), by title. */
+export async function listBacklinks(title: string, { limit, after }: TitlePage, access: Access) {
   const rows = await db().$queryRaw<{ title: string }[]>`
     SELECT p.title FROM links l JOIN pages p ON p.id = l.source_id
-    WHERE l.target = ${title} AND p.title IS NOT NULL AND p.latest_revision_id IS NOT NULL
+    WHERE l.target = ${title} AND p.title IS NOT NULL AND p.latest_revision_id IS NOT NULL AND ${visibleSql("p", access)}
       AND (${after ?? null}::text IS NULL OR p.title > ${after ?? null}::text)
     ORDER BY p.title LIMIT ${limit + 1}`;
   const pages = rows.slice(0, limit).map((r) => ({ title: r.title, slug: slugOf(r.title) }));
@@ -214,15 +227,15 @@ export async function listBacklinks(title: string, { limit, after }: TitlePage) 
 }
 
 /**
- * Titles that are linked to but have no page, most linked first (then by title). The cursor is
- * "<links>:<title>" of the last row shown.
+ * Titles that are linked to but have no page this reader may read, most linked first (then by title), counting
+ * links from pages they may read only. The cursor is "<links>:<title>" of the last row shown.
  */
-export async function listWanted({ limit, after }: TitlePage) {
+export async function listWanted({ limit, after }: TitlePage, access: Access) {
   const cursor = after ? parseWantedCursor(after) : null;
   const rows = await db().$queryRaw<{ title: string; links: number }[]>`
     SELECT l.target AS title, count(*)::int AS links
-    FROM links l JOIN pages s ON s.id = l.source_id AND s.title IS NOT NULL
-    WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.title = l.target AND p.latest_revision_id IS NOT NULL)
+    FROM links l JOIN pages s ON s.id = l.source_id AND s.title IS NOT NULL AND ${visibleSql("s", access)}
+    WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.title = l.target AND p.latest_revision_id IS NOT NULL AND ${visibleSql("p", access)})
     GROUP BY l.target
     HAVING ${cursor === null}::boolean
       OR count(*) < ${cursor?.links ?? 0}::int
@@ -239,14 +252,15 @@ function parseWantedCursor(cursor: string): { links: number; title: string } {
   return m ? { links: Number(m[1]), title: m[2] ?? "" } : { links: 0, title: "" };
 }
 
-/** A random page that is not a redirect, or null on an empty wiki (an index probe, not a table scan). */
-export async function randomPageTitle(): Promise<string | null> {
+/** A random page this reader may read that is not a redirect, or null when there is none (an index probe, not a table scan). */
+export async function randomPageTitle(access: Access): Promise<string | null> {
+  const visible = visibleText("pages", 1, access);
   const { rows } = await sqlPool().query<{ title: string }>(`
     WITH bounds AS (SELECT min(id) AS lo, max(id) AS hi FROM pages)
     (SELECT title FROM pages, bounds WHERE id >= lo + floor(random() * (hi - lo + 1))
-       AND title IS NOT NULL AND latest_revision_id IS NOT NULL AND redirect_to IS NULL ORDER BY id LIMIT 1)
+       AND title IS NOT NULL AND latest_revision_id IS NOT NULL AND redirect_to IS NULL AND ${visible.sql} ORDER BY id LIMIT 1)
     UNION ALL
-    (SELECT title FROM pages WHERE title IS NOT NULL AND latest_revision_id IS NOT NULL AND redirect_to IS NULL ORDER BY id LIMIT 1)
-    LIMIT 1`);
+    (SELECT title FROM pages WHERE title IS NOT NULL AND latest_revision_id IS NOT NULL AND redirect_to IS NULL AND ${visible.sql} ORDER BY id LIMIT 1)
+    LIMIT 1`, [visible.value]);
   return rows[0]?.title ?? null;
 }

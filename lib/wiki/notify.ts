@@ -29,21 +29,23 @@ export type PageRecipient = { email: string; reason: "watch" | "admin" };
 /**
  * The one rule for who hears about something that happened to a page, and how, in that change's transaction:
  * everyone watching the page (and, with `admins`, every admin), whose address is verified, except `exclude` (the
- * person who did it), each as they chose: every change (the emails `emails` makes, queued in the outbox now), a
- * daily digest (`digestLine` waits in their digest), or none. Returns how many people were told.
+ * person who did it) and anyone who may not read the page, each as they chose: every change (the emails
+ * `emails` makes, queued in the outbox now), a daily digest (`digestLine` waits in their digest), or none. Each
+ * message and digest line names its page and recipient, and is checked again when it is sent (decision 0029).
+ * Returns how many people were told.
  */
 export async function notifyPageAudience(
   tx: Tx,
   about: {
-    page: { id: number } | { title: string };
+    page: { id?: number; title: string };
     exclude: string | null;
     admins: boolean;
     emails: (now: PageRecipient[]) => OutgoingMail[];
     digestLine: string;
   },
 ): Promise<number> {
-  const watching = "id" in about.page ? { pageId: about.page.id } : { page: { title: about.page.title } };
-  const people = await tx.user.findMany({
+  const watching = about.page.id !== undefined ? { pageId: about.page.id } : { page: { title: about.page.title } };
+  const found = await tx.user.findMany({
     where: {
       ...(about.exclude ? { id: { not: about.exclude } } : {}),
       notify: { not: "none" },
@@ -53,12 +55,20 @@ export async function notifyPageAudience(
     },
     select: { id: true, email: true, notify: true, watches: { where: watching, select: { pageId: true } } },
   });
+  const title = about.page.title;
+  const readers = found.length
+    ? new Set((await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM unnest(${found.map((p) => p.id)}::text[]) AS u(id) WHERE vellum_may_read(id, ${title})`).map((r) => r.id))
+    : new Set<string>();
+  const people = found.filter((p) => readers.has(p.id));
   const now = people.filter((p) => p.notify === "each");
   if (now.length) {
-    await enqueueMail(tx, about.emails(now.map((p) => ({ email: p.email, reason: p.watches.length ? "watch" : "admin" }))));
+    const idOf = new Map(now.map((p) => [p.email, p.id]));
+    const mails = about.emails(now.map((p) => ({ email: p.email, reason: p.watches.length ? "watch" : "admin" })));
+    await enqueueMail(tx, mails.map((m) => ({ ...m, about: { userId: idOf.get(m.to)!, pageTitle: title } })));
   }
   const later = people.filter((p) => p.notify === "digest");
-  if (later.length) await tx.digestEntry.createMany({ data: later.map((p) => ({ userId: p.id, text: about.digestLine })) });
+  if (later.length) await tx.digestEntry.createMany({ data: later.map((p) => ({ userId: p.id, text: about.digestLine, pageTitle: title })) });
   return people.length;
 }
 
@@ -98,7 +108,7 @@ export async function queueChangeMail(
     kind: change.kind,
   };
   return notifyPageAudience(tx, {
-    page: { id: change.pageId },
+    page: { id: change.pageId, title: change.title },
     exclude: change.author.id,
     admins: true,
     emails: (now) => changeEmails(now, notice),

@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { inTransaction } from "@/lib/db/transaction";
 import { assertAdmin, assertCanEdit } from "@/lib/auth/permissions";
+import { assertSpaceAllowsEdit } from "@/lib/auth/access";
 import { AppError } from "@/lib/errors";
 import { copyRender, getRenderedRevision, keepRender, toRevisionInfo } from "./revisions";
 import { renderBounded } from "@/lib/markdown/render-pool";
@@ -68,6 +69,7 @@ export async function movePage(req: { from: string; to: string; leaveRedirect: b
   const result = await inTransaction(async (tx) => {
     await lockTitles(tx, { exclusive: [req.from, req.to] });
     const page = await lockEditablePageOrThrow(tx, req.from, req.author);
+    await assertSpaceAllowsEdit(tx, req.to, req.author);
     const taken = await tx.page.findUnique({ where: { title: req.to }, select: { latestRevisionId: true } });
     if (taken?.latestRevisionId) throw new AppError("conflict", `There is already a page called "${req.to}"`);
     if (taken) await tx.page.delete({ where: { title: req.to } }); // a row left without any revision

@@ -9,6 +9,7 @@ import { slugOf } from "./titles";
 import { commentCount } from "@/lib/talk/list-cache";
 import { FILE_PREFIX } from "@/lib/markdown/render";
 import { findFileWithVersions, type FileWithVersions } from "@/lib/files/reads";
+import { mayReadSpace, PUBLIC_ACCESS, visibleSql, type Access } from "@/lib/auth/access";
 
 // Reading pages: the current state a cached view checks, the view and the API's page object, the editor's
 // source, a deleted page's notice, and the list of all pages.
@@ -17,7 +18,7 @@ import { findFileWithVersions, type FileWithVersions } from "@/lib/files/reads";
  * What a view needs to know is current: the revision, the version of what else it shows (link colours, the
  * comment count), and where it redirects.
  */
-export type PageState = { revisionId: number; viewVersion: number; redirectTo: string | null; protection: Protection };
+export type PageState = { revisionId: number; viewVersion: number; redirectTo: string | null; protection: Protection; readSpace: string | null };
 
 /**
  * Which revision of a page is current and which version of its links' colours: the one indexed lookup a cached
@@ -25,90 +26,118 @@ export type PageState = { revisionId: number; viewVersion: number; redirectTo: s
  * and Prisma's per-query work costs more than the query itself (docs/decisions/0009-front-cache.md).
  */
 export async function currentPageState(title: string): Promise<PageState | null> {
-  const { rows } = await sqlPool().query<{ latest_revision_id: number | null; view_version: number; redirect_to: string | null; protection: Protection }>({
-    name: "vellum-current-page-v2",
-    text: "SELECT latest_revision_id, view_version, redirect_to, protection::text AS protection FROM pages WHERE title = $1",
+  const { rows } = await sqlPool().query<{ latest_revision_id: number | null; view_version: number; redirect_to: string | null; protection: Protection; read_space: string | null }>({
+    name: "vellum-current-page-v3",
+    text: "SELECT latest_revision_id, view_version, redirect_to, protection::text AS protection, read_space FROM pages WHERE title = $1",
     values: [title],
   });
   const row = rows[0];
-  return row?.latest_revision_id ? { revisionId: row.latest_revision_id, viewVersion: row.view_version, redirectTo: row.redirect_to, protection: row.protection } : null;
+  return row?.latest_revision_id
+    ? { revisionId: row.latest_revision_id, viewVersion: row.view_version, redirectTo: row.redirect_to, protection: row.protection, readSpace: row.read_space }
+    : null;
 }
 
-async function pageStateOrThrow(title: string): Promise<PageState> {
+/** The page's current state when this reader may read it, else null: a page they may not read is no page (decision 0029). */
+export async function readablePageState(title: string, access: Access): Promise<PageState | null> {
   const state = await currentPageState(title);
+  return state && mayReadSpace(access, state.readSpace) ? state : null;
+}
+
+async function pageStateOrThrow(title: string, access: Access): Promise<PageState> {
+  const state = await readablePageState(title, access);
   if (!state) throw new AppError("not_found", `There is no page called "${title}"`);
   return state;
 }
 
 /**
- * A page's current revision rendered for viewing, its links coloured as the pages they point to are now; 404
- * when the page does not exist. Cached under the revision and the page's view version (decision 0016).
+ * A page's current revision rendered for viewing by this reader, its links coloured as the pages they point to
+ * are now for them; 404 when the page does not exist or they may not read it. Cached under the revision and the
+ * page's view version (decision 0016), and the reader's audience when it depends on one (`bound`, decision 0029).
  */
-export async function getPageViewOrThrow(title: string) {
-  const state = await pageStateOrThrow(title);
-  return { title, slug: slugOf(title), redirectTo: state.redirectTo, viewVersion: state.viewVersion, protection: state.protection, ...(await coloured(title, state)) };
+export async function getPageViewOrThrow(title: string, access: Access) {
+  const state = await pageStateOrThrow(title, access);
+  const view = await coloured(title, state, access);
+  return {
+    title, slug: slugOf(title), redirectTo: state.redirectTo, viewVersion: state.viewVersion, protection: state.protection,
+    readSpace: state.readSpace, audience: view.bound ? access.audience : null, ...view,
+  };
 }
+
+type ColouredView = RenderedRevision & { comments: number; file: FilePanel | null; bound: boolean; readers: string[] | null };
 
 /**
  * The current revision as viewed now: links coloured, and the talk page's comment count for the Discussion tab.
- * Both change only with the view version, so they are cached with it and the hot lookup reads neither.
+ * Both change only with the view version, so they are cached with it and the hot lookup reads neither. Made once
+ * for readers of no private space; when it depends on the audience (a private page, a File: page, which lists the
+ * pages showing it, or a link to a private page) it is made again for each audience that reads it.
  */
-function coloured(title: string, state: PageState): Promise<RenderedRevision & { comments: number; file: FilePanel | null }> {
-  return cached(pageCacheKey(["view", state.revisionId, state.viewVersion]), async () => {
-    const [kept, comments, file] = await Promise.all([getRenderedRevision(state.revisionId), commentCount(title), filePanel(title)]);
-    return { ...kept, html: await colourLinks(kept.html, kept.links), comments, file };
-  }, { isRender: false }); // colouring is a lookup; the render (if any) is counted by getRenderedRevision
+async function coloured(title: string, state: PageState, access: Access): Promise<ColouredView> {
+  const make = (as: Access) => async (): Promise<ColouredView> => {
+    const [kept, comments, file, readers] = await Promise.all([getRenderedRevision(state.revisionId), commentCount(title), filePanel(title, as), spaceReaders(state.readSpace)]);
+    const { html, bound } = await colourLinks(kept.html, kept.links, as);
+    return { ...kept, html, comments, file, readers, bound: bound || state.readSpace !== null || title.startsWith(FILE_PREFIX) };
+  };
+  // colouring is a lookup; the render (if any) is counted by getRenderedRevision
+  const shared = await cached(pageCacheKey(["view", state.revisionId, state.viewVersion]), make(PUBLIC_ACCESS), { isRender: false });
+  if (!shared.bound || access.audience === PUBLIC_ACCESS.audience) return shared;
+  return cached(pageCacheKey(["view", state.revisionId, state.viewVersion, access.audience]), make(access), { isRender: false });
+}
+
+/** Who may read a private space, as its insiders are shown (null for a page outside one). */
+async function spaceReaders(space: string | null): Promise<string[] | null> {
+  if (space === null) return null;
+  const row = await db().space.findUnique({ where: { prefix: space }, select: { read: true } });
+  return row?.read ?? [];
 }
 
 /** What a File: page shows above its description; it changes only with a new revision or view version. */
 export type FilePanel = FileWithVersions;
 
 /** The file of a File: page with its latest versions and the pages that show it (null for other pages, or none uploaded). */
-async function filePanel(title: string): Promise<FilePanel | null> {
-  return title.startsWith(FILE_PREFIX) ? findFileWithVersions(title, { limit: 20 }) : null;
+async function filePanel(title: string, access: Access): Promise<FilePanel | null> {
+  return title.startsWith(FILE_PREFIX) ? findFileWithVersions(title, { limit: 20 }, access) : null;
 }
 
-/** A page's current revision with its Markdown (the API's page object); 404 when the page does not exist. */
-export async function getPageOrThrow(title: string) {
-  const state = await pageStateOrThrow(title);
-  const [rendered, markdown] = await Promise.all([coloured(title, state), getRevisionMarkdown(state.revisionId)]);
+/** A page's current revision with its Markdown (the API's page object); 404 when the page does not exist or this reader may not read it. */
+export async function getPageOrThrow(title: string, access: Access) {
+  const state = await pageStateOrThrow(title, access);
+  const [rendered, markdown] = await Promise.all([coloured(title, state, access), getRevisionMarkdown(state.revisionId)]);
   const redirectTo = state.redirectTo ? { title: state.redirectTo, slug: slugOf(state.redirectTo) } : null;
   return { title, slug: slugOf(title), markdown, html: rendered.html, toc: rendered.toc, revision: rendered.revision, redirectTo };
 }
 
-/** When and why the page last called `title` was deleted (null when no deleted page had that title). */
-export async function deletionOf(title: string) {
+/** When and why the page last called `title` was deleted (null when no deleted page this reader may read had that title). */
+export async function deletionOf(title: string, access: Access) {
   const page = await db().page.findFirst({
     where: { deletedTitle: title },
     orderBy: { deletedAt: "desc" },
-    select: { deletedAt: true, deletedReason: true, latestRevision: { select: { author: { select: { username: true } } } } },
+    select: { deletedAt: true, deletedReason: true, readSpace: true, latestRevision: { select: { author: { select: { username: true } } } } },
   });
-  if (!page?.deletedAt) return null;
+  if (!page?.deletedAt || !mayReadSpace(access, page.readSpace)) return null;
   return { at: page.deletedAt.toISOString(), reason: page.deletedReason ?? "", by: page.latestRevision?.author?.username ?? null };
 }
 
-/** A page's latest text and revision id, for the editor; null when the page does not exist yet. */
-export async function getPageSource(title: string) {
+/** A page's latest text and revision id, for the editor; null when the page does not exist yet (or this reader may not read it). */
+export async function getPageSource(title: string, access: Access) {
   const page = await db().page.findUnique({
     where: { title },
-    select: { latestRevision: { select: { id: true, markdown: true } } },
+    select: { readSpace: true, latestRevision: { select: { id: true, markdown: true } } },
   });
-  return page?.latestRevision ? { title, revisionId: page.latestRevision.id, markdown: page.latestRevision.markdown } : null;
+  return page?.latestRevision && mayReadSpace(access, page.readSpace) ? { title, revisionId: page.latestRevision.id, markdown: page.latestRevision.markdown } : null;
 }
 
-/** Page titles in alphabetical order, `limit` at a time, continuing after the title `after`. */
-export async function listPages({ after, limit }: { after?: string; limit: number }) {
-  const rows = await db().page.findMany({
-    where: { latestRevisionId: { not: null }, title: after ? { gt: after } : { not: null } },
-    orderBy: { title: "asc" },
-    take: limit + 1,
-    select: { title: true, redirectTo: true, updatedAt: true },
-  });
+/** Titles of the pages this reader may read, in alphabetical order, `limit` at a time, continuing after the title `after`. */
+export async function listPages({ after, limit }: { after?: string; limit: number }, access: Access) {
+  const rows = await db().$queryRaw<{ title: string; redirect_to: string | null; updated_at: Date }[]>`
+    SELECT p.title, p.redirect_to, p.updated_at FROM pages p
+    WHERE p.latest_revision_id IS NOT NULL AND p.title IS NOT NULL AND (${after ?? null}::text IS NULL OR p.title > ${after ?? null}::text)
+      AND ${visibleSql("p", access)}
+    ORDER BY p.title LIMIT ${limit + 1}`;
   const pages = rows.slice(0, limit).map((r) => ({
-    title: r.title!,
-    slug: slugOf(r.title!),
-    updatedAt: r.updatedAt.toISOString(),
-    redirect: r.redirectTo !== null,
+    title: r.title,
+    slug: slugOf(r.title),
+    updatedAt: r.updated_at.toISOString(),
+    redirect: r.redirect_to !== null,
   }));
   return { pages, next: rows.length > limit ? pages.at(-1)!.title : null };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { Tx } from "@/lib/db/transaction";
 import { assertCanEdit, type Actor as PermissionActor, type Protection } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
+import { assertSpaceAllowsEdit } from "@/lib/auth/access";
 import { revisionInfoSelect, toRevisionInfo, type RevisionInfo, type RevisionKind } from "./revisions";
 import { RENDERER_VERSION } from "@/lib/markdown/render";
 import { bumpBacklinks, setPageLinks } from "./links";
@@ -36,6 +37,7 @@ export async function lockLivePageOrThrow(tx: Tx, title: string): Promise<Locked
 export async function lockEditablePageOrThrow(tx: Tx, title: string, actor: Actor) {
   const page = await lockLivePageOrThrow(tx, title);
   assertCanEdit(actor, page.protection);
+  await assertSpaceAllowsEdit(tx, title, actor);
   return page;
 }
 

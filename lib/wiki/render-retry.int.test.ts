@@ -6,6 +6,7 @@ import { newPage, testPeople, unique } from "@/lib/testing/factories";
 import { listBacklinks } from "./links";
 import { getPageViewOrThrow } from "./page-reads";
 import { retryRender } from "./render-retry";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
 
 const people = testPeople({ editor: "editor" });
 
@@ -34,17 +35,17 @@ test("a render that passes its deadline still records the page's links (read wit
   const { title, revision } = await savedUnder(5, busyText(target, 6000));
   assert.equal((await renderOf(revision.id)).gaveUp, "deadline", "the save gave up (its deadline forced low)");
   // the link graph is whole at once, code excluded
-  assert.ok(JSON.stringify(await listBacklinks(target, { limit: 10 })).includes(title), "the page is among the target's backlinks");
+  assert.ok(JSON.stringify(await listBacklinks(target, { limit: 10 }, PUBLIC_ACCESS)).includes(title), "the page is among the target's backlinks");
   const linked = await db().link.findMany({ where: { sourceId: (await db().page.findUniqueOrThrow({ where: { title } })).id }, select: { target: true } });
   const targets = new Set(linked.map((l) => l.target));
   assert.ok(targets.has(target) && targets.has(`Page 7 of ${target}`), "links recorded from the text");
   assert.ok(!targets.has(`Not ${target}`) && !targets.has(`Not ${target} either`), "links in code are not links");
-  assert.match((await getPageViewOrThrow(title)).html, /render-fallback/);
+  assert.match((await getPageViewOrThrow(title, PUBLIC_ACCESS)).html, /render-fallback/);
 
   // later, idle, with the larger budget: rendered in full, everywhere
   assert.equal(await retryRender(revision.id), "rendered");
   assert.equal((await renderOf(revision.id)).gaveUp, null);
-  const view = await getPageViewOrThrow(title);
+  const view = await getPageViewOrThrow(title, PUBLIC_ACCESS);
   assert.doesNotMatch(view.html, /render-fallback/, "the view shows the rendered page, not the cached fallback");
   assert.match(view.html, /<a [^>]*href="\/edit\/Page_7_of_/, "its links are links");
   assert.equal(await retryRender(revision.id), "skipped", "nothing left to retry");

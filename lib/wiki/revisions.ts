@@ -9,6 +9,7 @@ import { cached, pageCacheKey } from "@/lib/cache/page-cache";
 import { diffText } from "./diff";
 import { slugOf } from "./titles";
 import { colourLinks } from "./links";
+import { mayReadSpace, type Access } from "@/lib/auth/access";
 
 /** What a revision records (see RevisionKind in prisma/schema.prisma). */
 export type RevisionKind = "create" | "edit" | "revert" | "move" | "delete" | "restore" | "upload";
@@ -63,11 +64,11 @@ export function toRevisionInfo(r: RevisionRow): RevisionInfo {
  * A page's revisions, newest first, `limit` at a time; `before` is the revision number to continue below.
  * Uses the (page_id, number) index, so page 1 and page 100 cost the same.
  */
-export async function listHistory(title: string, { limit, before }: { limit: number; before?: number }) {
+export async function listHistory(title: string, { limit, before }: { limit: number; before?: number }, access: Access) {
   // a list: from the standby when it has everything already written (decision 0026)
   const read = await fromCurrentReplica(async ({ db: client }) => {
-    const found = await client.page.findUnique({ where: { title }, select: { id: true } });
-    if (!found) return null;
+    const found = await client.page.findUnique({ where: { title }, select: { id: true, readSpace: true } });
+    if (!found || !mayReadSpace(access, found.readSpace)) return null;
     const rows = await client.revision.findMany({
       where: { pageId: found.id, ...(before ? { number: { lt: before } } : {}) },
       orderBy: { number: "desc" },
@@ -159,12 +160,13 @@ export function getRevisionMarkdown(id: number): Promise<string> {
  * One revision with its page, text and rendered HTML (links coloured as they are now); 404 when it does not
  * exist or its page is deleted (its revisions come back with the page).
  */
-export async function getRevisionOrThrow(id: number) {
+export async function getRevisionOrThrow(id: number, access: Access) {
   const r = await db().revision.findUnique({
     where: { id },
-    select: { page: { select: { title: true, latestRevisionId: true } } },
+    select: { page: { select: { title: true, latestRevisionId: true, readSpace: true } } },
   });
-  if (!r) throw new AppError("not_found", `There is no revision ${id}`);
+  // a revision of a page this reader may not read is no revision, whatever space it was written in
+  if (!r || !mayReadSpace(access, r.page.readSpace)) throw new AppError("not_found", `There is no revision ${id}`);
   if (r.page.title === null) throw new AppError("not_found", `Revision ${id} belongs to a deleted page`);
   const [rendered, markdown] = await Promise.all([getRenderedRevision(id), getRevisionMarkdown(id)]);
   return {
@@ -172,23 +174,24 @@ export async function getRevisionOrThrow(id: number) {
     page: { title: r.page.title, slug: slugOf(r.page.title) },
     isLatest: r.page.latestRevisionId === id,
     markdown,
-    html: await colourLinks(rendered.html, rendered.links),
+    html: (await colourLinks(rendered.html, rendered.links, access)).html,
     toc: rendered.toc,
   };
 }
 
 /** The line diff between two revisions of the same page (`exact: false`: too different, shown wholly replaced). */
-export async function diffRevisions(fromId: number, toId: number) {
+export async function diffRevisions(fromId: number, toId: number, access: Access) {
   // the revisions never change, but their page's title does (a move, a delete): read where everything already
   // written is (decision 0026)
   const rows = await fromCurrentReplica(({ db: client }) =>
     client.revision.findMany({
       where: { id: { in: [fromId, toId] } },
-      select: { ...revisionInfoSelect, pageId: true, markdown: true, page: { select: { title: true } } },
+      select: { ...revisionInfoSelect, pageId: true, markdown: true, page: { select: { title: true, readSpace: true } } },
     }),
   );
-  const from = rows.find((r) => r.id === fromId);
-  const to = rows.find((r) => r.id === toId);
+  const readable = rows.filter((r) => mayReadSpace(access, r.page.readSpace));
+  const from = readable.find((r) => r.id === fromId);
+  const to = readable.find((r) => r.id === toId);
   if (!from) throw new AppError("not_found", `There is no revision ${fromId}`);
   if (!to) throw new AppError("not_found", `There is no revision ${toId}`);
   if (from.pageId !== to.pageId) throw new AppError("bad_request", "The two revisions belong to different pages");

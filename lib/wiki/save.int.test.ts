@@ -7,6 +7,7 @@ import { getPageOrThrow } from "./page-reads";
 import { savePage } from "./save";
 import { revertPage } from "./page-lifecycle";
 import { getRevisionOrThrow } from "./revisions";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
 
 const people = testPeople({ author: "editor" });
 
@@ -15,7 +16,7 @@ const create = (markdown: string) => newPage(people.author, markdown);
 test("create, view, edit", async () => {
   const { title, revision } = await create("# Hello\n\nFirst text.\n");
   assert.equal(revision.number, 1);
-  const page = await getPageOrThrow(title);
+  const page = await getPageOrThrow(title, PUBLIC_ACCESS);
   assert.equal(page.markdown, "# Hello\n\nFirst text.\n");
   assert.match(page.html, /<p>First text.<\/p>/);
   assert.equal(page.revision.author?.username, people.author.username);
@@ -25,8 +26,8 @@ test("create, view, edit", async () => {
   assert.equal(edit.merged, false);
   assert.equal(edit.revision.number, 2);
   assert.equal(edit.revision.summary, "reword");
-  assert.equal((await getPageOrThrow(title)).revision.id, edit.revision.id);
-  const old = await getRevisionOrThrow(revision.id);
+  assert.equal((await getPageOrThrow(title, PUBLIC_ACCESS)).revision.id, edit.revision.id);
+  const old = await getRevisionOrThrow(revision.id, PUBLIC_ACCESS);
   assert.equal(old.markdown, "# Hello\n\nFirst text.\n", "old revisions never change");
   assert.equal(old.isLatest, false);
 });
@@ -54,7 +55,7 @@ test("a stale base whose changes do not overlap is merged three-way", async () =
   const r = await savePage({ title, markdown: "top\n\nmiddle\n\nBOTTOM\n", baseRevisionId: revision.id, author: people.author });
   assert.equal(r.merged, true);
   assert.equal(r.revision.number, 3);
-  assert.equal((await getPageOrThrow(title)).markdown, "TOP\n\nmiddle\n\nBOTTOM\n", "both edits kept");
+  assert.equal((await getPageOrThrow(title, PUBLIC_ACCESS)).markdown, "TOP\n\nmiddle\n\nBOTTOM\n", "both edits kept");
 });
 
 test("a stale base whose changes overlap is refused with 409 and saves nothing", async () => {
@@ -85,8 +86,8 @@ test("revert restores an old revision's text as a new revision", async () => {
   assert.equal(r.status, "updated");
   assert.equal(r.revision.number, 3);
   assert.match(r.revision.summary, /Reverted to revision 1/);
-  assert.equal((await getPageOrThrow(title)).markdown, "version one\n");
-  assert.equal((await getRevisionOrThrow(second.revision.id)).markdown, "version two\n", "history is kept");
+  assert.equal((await getPageOrThrow(title, PUBLIC_ACCESS)).markdown, "version one\n");
+  assert.equal((await getRevisionOrThrow(second.revision.id, PUBLIC_ACCESS)).markdown, "version two\n", "history is kept");
   const again = await revertPage({ title, revisionId: first.id, author: people.author });
   assert.equal(again.status, "unchanged");
   const other = await create("other\n");
@@ -108,7 +109,7 @@ test("50 concurrent saves from one base: exactly one wins, the other 49 get edit
   const winner = (wins[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof savePage>>>).value;
   const revisions = await db().revision.findMany({ where: { page: { title } }, orderBy: { number: "asc" } });
   assert.deepEqual(revisions.map((r) => r.number), [1, 2], "no duplicate or lost revision");
-  const page = await getPageOrThrow(title);
+  const page = await getPageOrThrow(title, PUBLIC_ACCESS);
   assert.equal(page.revision.id, winner.revision.id);
   assert.match(page.markdown, /^writer \d+ was here\n$/);
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { inTransaction, type Tx } from "@/lib/db/transaction";
 import { assertCanEdit } from "@/lib/auth/permissions";
+import { assertSpaceAllowsEdit } from "@/lib/auth/access";
 import { AppError } from "@/lib/errors";
 import { mergeThreeWay } from "./merge";
 import { keepRender, toRevisionInfo, type RevisionInfo } from "./revisions";
@@ -90,6 +91,7 @@ async function saveOnce(tx: Tx, req: SaveRequest, rendered: BoundedRender, title
   await lockTitles(tx, { shared: targets, exclusive: titleLock ? [req.title] : [] });
   let page = await lockPage(tx, req.title);
   assertCanEdit(req.author, page?.protection ?? "none");
+  await assertSpaceAllowsEdit(tx, req.title, req.author);
   const redirectTo = redirectTarget(req.markdown);
   if (!page || page.latest_revision_id === null) {
     if (req.baseRevisionId !== null) {

@@ -4,11 +4,12 @@ import { isCode, testPeople, unique } from "@/lib/testing/factories";
 import { deletePage, movePage, restorePage, revertPage } from "./page-lifecycle";
 import { savePage } from "./save";
 import { searchPages } from "./search";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
 
 const people = testPeople({ editor: "editor", admin: "admin" });
 
 const create = (title: string, markdown: string, author = people.editor) => savePage({ title, markdown, baseRevisionId: null, author });
-const titles = async (q: string) => (await searchPages(q, { limit: 50, offset: 0 })).results.map((r) => r.title);
+const titles = async (q: string) => (await searchPages(q, { limit: 50, offset: 0 }, PUBLIC_ACCESS)).results.map((r) => r.title);
 
 test("search: words, stems, title above text, snippets escaped with <mark>", async () => {
   const tag = unique("zq").replace("-", "");
@@ -16,7 +17,7 @@ test("search: words, stems, title above text, snippets escaped with <mark>", asy
   const inText = unique("Notes");
   await create(inText, `We talk about gardening ${tag} here, with <b>tags</b> & things.\n`);
   await create(inTitle, "Soil and seeds.\n");
-  const found = await searchPages(`gardening ${tag}`, { limit: 10, offset: 0 });
+  const found = await searchPages(`gardening ${tag}`, { limit: 10, offset: 0 }, PUBLIC_ACCESS);
   assert.deepEqual(found.results.map((r) => r.title), [inTitle, inText], "the title match first");
   assert.equal(found.total, 2);
   const snippet = found.results[1]!.snippet;
@@ -53,10 +54,10 @@ test("search: odd queries answer, never fail; over 500 characters is a 400; dele
     "%_%", "(((", ")", ":", "*", "-", "or", "\u0000nul", "😀".repeat(100), "x".repeat(500), "  ", "",
   ];
   for (const q of odd) {
-    const r = await searchPages(q, { limit: 5, offset: 0 });
+    const r = await searchPages(q, { limit: 5, offset: 0 }, PUBLIC_ACCESS);
     assert.ok(Array.isArray(r.results), `query ${JSON.stringify(q).slice(0, 40)}`);
   }
-  await assert.rejects(searchPages("x".repeat(501), { limit: 5, offset: 0 }), isCode("bad_request"));
+  await assert.rejects(searchPages("x".repeat(501), { limit: 5, offset: 0 }, PUBLIC_ACCESS), isCode("bad_request"));
   const tag = unique("gone").replace("-", "");
   const doomed = `Doomed ${tag}`;
   await create(doomed, `findme${tag}\n`);
@@ -80,15 +81,15 @@ test("search: a mistyped word of the text is corrected to a word the wiki uses, 
     [`медвед ${tag}`, `медведь ${tag}`, russian],
   ];
   for (const [typed, meant, page] of cases) {
-    const found = await searchPages(typed, { limit: 10, offset: 0 });
+    const found = await searchPages(typed, { limit: 10, offset: 0 }, PUBLIC_ACCESS);
     assert.deepEqual(found.correction, { query: meant, original: typed }, `corrected: ${typed}`);
     assert.deepEqual(found.results.map((r) => r.title), [page], `found: ${typed}`);
-    const asTyped = await searchPages(typed, { limit: 10, offset: 0, asTyped: true });
+    const asTyped = await searchPages(typed, { limit: 10, offset: 0, asTyped: true }, PUBLIC_ACCESS);
     assert.equal(asTyped.correction, null);
     assert.equal(asTyped.total, 0, "as typed, the mistyped word matches nothing");
   }
   // a word the wiki knows is never "corrected", and a query that finds pages keeps its own results
-  const exact = await searchPages(`quixotic ${tag}`, { limit: 10, offset: 0 });
+  const exact = await searchPages(`quixotic ${tag}`, { limit: 10, offset: 0 }, PUBLIC_ACCESS);
   assert.equal(exact.correction, null);
   assert.equal(exact.didYouMean, null);
   assert.deepEqual(exact.results.map((r) => r.title), [english]);
@@ -101,7 +102,7 @@ test("search: a query that names a page it found offers no other spelling", asyn
   await create(rare, `The page named by its own odd spelling.\n`);
   for (let i = 0; i < 3; i++) await create(unique("Common"), `A quixotic ${tag} thought, number ${i}.\n`);
   const typed = rare.toLowerCase();
-  const found = await searchPages(typed, { limit: 10, offset: 0 });
+  const found = await searchPages(typed, { limit: 10, offset: 0 }, PUBLIC_ACCESS);
   assert.ok(found.results.some((r) => r.title === rare), "the page is found as typed");
   assert.equal(found.didYouMean, null, `no "Did you mean" for a query that found its page (${found.didYouMean})`);
 });
@@ -111,22 +112,22 @@ test("search: the dictionary follows edits, deletes and restores", async () => {
   const title = unique("Instruments");
   const made = await create(title, `A ${word} tune.\n`);
   const typo = word.replace("phonic", "phonik");
-  assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction?.query, word);
+  assert.equal((await searchPages(typo, { limit: 5, offset: 0 }, PUBLIC_ACCESS)).correction?.query, word);
   await savePage({ title, markdown: "Nothing special.\n", baseRevisionId: made.revision.id, author: people.editor });
-  assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction, null, "the word left with the edit");
+  assert.equal((await searchPages(typo, { limit: 5, offset: 0 }, PUBLIC_ACCESS)).correction, null, "the word left with the edit");
   await revertPage({ title, revisionId: made.revision.id, author: people.editor });
-  assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction?.query, word, "back with the revert");
+  assert.equal((await searchPages(typo, { limit: 5, offset: 0 }, PUBLIC_ACCESS)).correction?.query, word, "back with the revert");
   await deletePage({ title, reason: "test", author: people.admin });
-  assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction, null, "gone with the page");
+  assert.equal((await searchPages(typo, { limit: 5, offset: 0 }, PUBLIC_ACCESS)).correction, null, "gone with the page");
   await restorePage({ title, author: people.admin });
-  assert.equal((await searchPages(typo, { limit: 5, offset: 0 })).correction?.query, word, "back with the restore");
+  assert.equal((await searchPages(typo, { limit: 5, offset: 0 }, PUBLIC_ACCESS)).correction?.query, word, "back with the restore");
 });
 
 test("search: snippets are the text a reader sees: no link brackets, emphasis marks or HTML", async () => {
   const tag = unique("zanzibarian").replace("-", "");
   const title = unique("Snippets");
   await create(title, `See [[Leaf]] and [[Other page|the other]]. The word **${tag}** lives _here_, with <span>markup</span> & \`code\`.\n`);
-  const [hit] = (await searchPages(tag, { limit: 5, offset: 0 })).results;
+  const [hit] = (await searchPages(tag, { limit: 5, offset: 0 }, PUBLIC_ACCESS)).results;
   assert.ok(hit, "found");
   const text = hit.snippet.replace(/<\/?mark>/g, "");
   assert.match(hit.snippet, new RegExp(`<mark>${tag}</mark>`));
@@ -153,7 +154,7 @@ test("search: a long query of common words answers, using its first 10 words", a
   const body = Array.from({ length: 3000 }, (_, i) => common[i % common.length]).join(" ");
   for (let i = 0; i < 5; i++) await create(unique("Common"), `${body}\n`);
   const query = Array.from({ length: 80 }, (_, i) => common[i % common.length] + (i >= common.length ? String(i) : "")).join(" ").slice(0, 500);
-  const found = await searchPages(query, { limit: 50, offset: 0 });
+  const found = await searchPages(query, { limit: 50, offset: 0 }, PUBLIC_ACCESS);
   assert.ok(found.ignoredWords > 0, "words past the tenth are left out");
   assert.ok(Array.isArray(found.results));
 });

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { queryWords, snippetOf, trigramKey } from "./search-text";
 import { MAX_QUERY_CHARS } from "./query-schemas.js";
 import { slugOf } from "./titles";
+import { visibleText, type Access } from "@/lib/auth/access";
 
 /**
  * Search, in PostgreSQL alone (decisions 0017 and 0018): full text over `pages.search_vector` (title above
@@ -48,7 +49,8 @@ export function cleanQuery(raw: string): string {
 type Row = { title: string; total: string; body: string; stems: string[] };
 type Options = { limit: number; offset: number; asTyped?: boolean };
 
-export async function searchPages(raw: string, { limit, offset, asTyped = false }: Options): Promise<SearchAnswer> {
+/** Search the pages this reader may read (results, totals, snippets and spelling corrections alike: decision 0029). */
+export async function searchPages(raw: string, { limit, offset, asTyped = false }: Options, access: Access): Promise<SearchAnswer> {
   if ([...raw].length > MAX_QUERY_CHARS) throw new AppError("bad_request", `A search may have at most ${MAX_QUERY_CHARS} characters`);
   const q = cleanQuery(raw);
   const { words, ignored } = queryWords(q);
@@ -65,11 +67,11 @@ export async function searchPages(raw: string, { limit, offset, asTyped = false 
     // PostgreSQL's default page cost (for spinning disks) makes it read every page rather than combine the GIN
     // indexes; at an SSD's cost it combines them: 10-40 ms instead of 300 over 10,000 pages (docs/bench.md)
     await client.query("SET LOCAL random_page_cost = 1.1");
-    const found = await find(client, q, words, { limit, offset });
-    const corrected = asTyped ? null : await correct(client, words);
+    const found = await find(client, q, words, { limit, offset }, access);
+    const corrected = asTyped ? null : await correct(client, words, access);
     let answer: SearchAnswer = { ...found, correction: null, didYouMean: null, ignoredWords: ignored };
     if (corrected && found.total === 0) {
-      const retry = await find(client, corrected.join(" "), corrected, { limit, offset });
+      const retry = await find(client, corrected.join(" "), corrected, { limit, offset }, access);
       if (retry.total > 0) answer = { ...retry, correction: { query: corrected.join(" "), original: q }, didYouMean: null, ignoredWords: ignored };
     } else if (corrected && !namesAResult(q, found.results)) {
       // offered only when the query as typed did not find the page it names: a title holding it answers the reader
@@ -87,9 +89,10 @@ export async function searchPages(raw: string, { limit, offset, asTyped = false 
 }
 
 /** One search for `q` (its title matching) and `words` (its full text), with snippets. */
-async function find(client: pg.PoolClient, q: string, words: string[], { limit, offset }: { limit: number; offset: number }) {
+async function find(client: pg.PoolClient, q: string, words: string[], { limit, offset }: { limit: number; offset: number }, access: Access) {
   const text = words.join(" ");
   const substringOfText = /[^\u0000-\u007f]/.test(q);
+  const visible = visibleText("p", 7, access);
   const { rows } = await client.query<Row>(
     // the tsqueries are written out (not taken from a CTE) so the planner sees constants and combines the GIN
     // indexes (full text, title trigrams) in one bitmap scan instead of reading every page
@@ -102,7 +105,7 @@ async function find(client: pg.PoolClient, q: string, words: string[], { limit, 
               ts_rank(p.search_vector, plainto_tsquery('simple', $2)) + ts_rank(p.search_vector, plainto_tsquery('english', $2)) AS rank,
               word_similarity($1, p.title) AS sim
        FROM pages p
-       WHERE p.title IS NOT NULL AND p.latest_revision_id IS NOT NULL AND (
+       WHERE p.title IS NOT NULL AND p.latest_revision_id IS NOT NULL AND ${visible.sql} AND (
          p.search_vector @@ plainto_tsquery('simple', $2) OR p.search_vector @@ plainto_tsquery('english', $2)
          OR p.title % $1 OR $1 <% p.title
          OR p.title ILIKE '%' || $3 || '%'
@@ -119,7 +122,7 @@ async function find(client: pg.PoolClient, q: string, words: string[], { limit, 
             tsvector_to_array(to_tsvector('english', $2)) AS stems
      FROM ranked JOIN pages p ON p.id = ranked.id
      ORDER BY exact DESC, exact_ci DESC, in_title DESC, rank DESC, sim DESC, ranked.title`,
-    [q, text, escapeLike(q), substringOfText, limit, offset],
+    [q, text, escapeLike(q), substringOfText, limit, offset, visible.value],
   );
   // the query's English stems (the same in every row), so a snippet marks "gardens" for "gardening"
   const stems = rows[0]?.stems ?? [];
@@ -131,24 +134,38 @@ async function find(client: pg.PoolClient, q: string, words: string[], { limit, 
 
 /**
  * The query with each word no page uses replaced by the most similar word the wiki's pages use (pg_trgm over the
- * dictionary, the most used first among equals); null when no word needed or found a correction.
+ * dictionary, the most used first among equals); null when no word needed or found a correction. A word counts
+ * (as known, or as a correction) only when a page this reader may read has it: the dictionary is the wiki's, the
+ * check is theirs (the full-text index), so no suggestion and no silence tells of a page they may not read.
  */
-async function correct(client: pg.PoolClient, words: string[]): Promise<string[] | null> {
+async function correct(client: pg.PoolClient, words: string[], access: Access): Promise<string[] | null> {
   const candidates = words.filter((w) => w.length >= 3 && !/^\p{N}+$/u.test(w));
   if (!candidates.length) return null;
+  const readable = (word: string, n: number) => {
+    const visible = visibleText("p", n, access);
+    return {
+      sql: `EXISTS (SELECT 1 FROM pages p WHERE p.search_vector @@ plainto_tsquery('simple', ${word}) AND p.title IS NOT NULL AND ${visible.sql})`,
+      value: visible.value,
+    };
+  };
+  const knownCheck = readable("w.word", 2);
   const { rows: known } = await client.query<{ word: string }>(
-    "SELECT word FROM search_words WHERE word = ANY($1::text[]) AND pages > 0",
-    [candidates],
+    `SELECT w.word FROM search_words w WHERE w.word = ANY($1::text[]) AND w.pages > 0 AND ${knownCheck.sql}`,
+    [candidates, knownCheck.value],
   );
   const unknown = candidates.filter((w) => !known.some((k) => k.word === w));
   if (!unknown.length) return null;
   const fixes = new Map<string, string>();
+  const fixCheck = readable("c.word", 3);
   for (const word of unknown) {
     const key = trigramKey(word);
+    // the most similar few, then the first of them a readable page has
     const { rows } = await client.query<{ word: string }>(
-      `SELECT word FROM search_words WHERE key % $1 AND similarity(key, $1) >= $2 AND pages > 0
-       ORDER BY similarity(key, $1) DESC, pages DESC, word LIMIT 1`,
-      [key, CORRECTION_SIMILARITY],
+      `SELECT c.word FROM (
+         SELECT word, similarity(key, $1) AS sim, pages FROM search_words WHERE key % $1 AND similarity(key, $1) >= $2 AND pages > 0
+         ORDER BY similarity(key, $1) DESC, pages DESC, word LIMIT 20) c
+       WHERE ${fixCheck.sql} ORDER BY c.sim DESC, c.pages DESC, c.word LIMIT 1`,
+      [key, CORRECTION_SIMILARITY, fixCheck.value],
     );
     if (rows[0]) fixes.set(word, rows[0].word);
   }

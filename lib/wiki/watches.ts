@@ -3,22 +3,23 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { revisionInfoSelect, toRevisionInfo } from "./revisions";
 import { slugOf } from "./titles";
+import { mayReadSpace, visiblePageWhere, type Access } from "@/lib/auth/access";
 
-async function pageIdOrThrow(title: string): Promise<number> {
-  const page = await db().page.findUnique({ where: { title }, select: { id: true } });
-  if (!page) throw new AppError("not_found", `There is no page called "${title}"`);
+async function pageIdOrThrow(title: string, access: Access): Promise<number> {
+  const page = await db().page.findUnique({ where: { title }, select: { id: true, readSpace: true } });
+  if (!page || !mayReadSpace(access, page.readSpace)) throw new AppError("not_found", `There is no page called "${title}"`);
   return page.id;
 }
 
 /** Is this person watching the page? */
-export async function isWatching(userId: string, title: string): Promise<boolean> {
-  const pageId = await pageIdOrThrow(title);
+export async function isWatching(userId: string, title: string, access: Access): Promise<boolean> {
+  const pageId = await pageIdOrThrow(title, access);
   return (await db().watch.count({ where: { userId, pageId } })) > 0;
 }
 
 /** Watch (true) or stop watching (false); idempotent. */
-export async function setWatch(userId: string, title: string, watching: boolean): Promise<boolean> {
-  const pageId = await pageIdOrThrow(title);
+export async function setWatch(userId: string, title: string, watching: boolean, access: Access): Promise<boolean> {
+  const pageId = await pageIdOrThrow(title, access);
   if (watching) {
     await db().watch.upsert({ where: { userId_pageId: { userId, pageId } }, create: { userId, pageId }, update: {} });
   } else {
@@ -27,11 +28,11 @@ export async function setWatch(userId: string, title: string, watching: boolean)
   return watching;
 }
 
-/** Recent changes to the pages a person watches, newest first. */
-export async function watchlistChanges(userId: string, { limit = 50, before }: { limit?: number; before?: number } = {}) {
+/** Recent changes to the pages a person watches and may still read, newest first. */
+export async function watchlistChanges(userId: string, access: Access, { limit = 50, before }: { limit?: number; before?: number } = {}) {
   const rows = await db().revision.findMany({
     // a deleted page (no title) is out of every list until it is restored
-    where: { page: { watches: { some: { userId } }, title: { not: null } }, ...(before ? { id: { lt: before } } : {}) },
+    where: { page: { watches: { some: { userId } }, title: { not: null }, ...visiblePageWhere(access) }, ...(before ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },
     take: limit + 1,
     select: { ...revisionInfoSelect, parentId: true, page: { select: { title: true } } },

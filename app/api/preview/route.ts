@@ -8,7 +8,8 @@ import { colourLinks } from "@/lib/wiki/links";
  * as saved pages, its wiki links coloured as a view would show them (`gaveUp` says when the text is shown as plain
  * text instead).
  */
-export const POST = route({ auth: true, body: previewSchema }, async ({ body }) => {
+export const POST = route({ auth: true, body: previewSchema }, async ({ body, access }) => {
   const { rendered, gaveUp } = await renderBounded(body.markdown);
-  return { html: await colourLinks(rendered.html, rendered.links), toc: rendered.toc, gaveUp };
+  // coloured for the writer: a page they may not read is a red link here too (decision 0029)
+  return { html: (await colourLinks(rendered.html, rendered.links, access)).html, toc: rendered.toc, gaveUp };
 });

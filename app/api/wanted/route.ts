@@ -3,4 +3,4 @@ import { listWanted } from "@/lib/wiki/links";
 import { titleListQuerySchema } from "@/lib/wiki/schema";
 
 /** GET /api/wanted?limit=&after=: titles linked to that have no page, most linked first. */
-export const GET = route({}, async ({ req }) => listWanted(parseQuery(req, titleListQuerySchema)));
+export const GET = route({}, async ({ req, access }) => listWanted(parseQuery(req, titleListQuerySchema), access));

@@ -2,6 +2,7 @@ import { listBacklinks } from "@/lib/wiki/links";
 import { titleListQuerySchema } from "@/lib/wiki/schema";
 import { pagePaths } from "@/lib/wiki/titles";
 import { ErrorNotice, PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
+import { readerAccess } from "@/lib/auth/session";
 
 type Props = { params: Promise<{ slug: string[] }>; searchParams: Promise<Record<string, string | string[]>> };
 
@@ -14,7 +15,7 @@ export default async function BacklinksPage({ params, searchParams }: Props) {
   const title = named.title;
   const query = titleListQuerySchema.safeParse({ limit: 200, ...(await searchParams) });
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid page of links." />;
-  const { pages, next } = await listBacklinks(title, query.data);
+  const { pages, next } = await listBacklinks(title, query.data, await readerAccess());
   return (
     <>
       <PageHead title={title} heading={`What links to ${title}`} tab="read" />

@@ -5,6 +5,7 @@ import { blameQuerySchema } from "@/lib/wiki/schema";
 import { pagePaths } from "@/lib/wiki/titles";
 import { ErrorNotice, PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
 import { formatDate } from "@/app/_components/format";
+import { readerAccess } from "@/lib/auth/session";
 
 type Props = { params: Promise<{ slug: string[] }>; searchParams: Promise<Record<string, string | string[]>> };
 
@@ -35,7 +36,7 @@ export default async function BlamePage({ params, searchParams }: Props) {
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid revision." />;
   let blame;
   try {
-    blame = await readBlame(title, query.data.revision ?? null);
+    blame = await readBlame(title, query.data.revision ?? null, await readerAccess());
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") notFound();
     if (e instanceof AppError && e.code === "unavailable") return <ErrorNotice heading="Not ready yet" message={e.message} />;

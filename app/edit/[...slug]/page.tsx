@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { canEdit, whyNotEdit } from "@/lib/auth/permissions";
+import { accessOf, whyNotEditTitle } from "@/lib/auth/access";
 import { currentPageState, getPageSource } from "@/lib/wiki/page-reads";
 import { pagePaths } from "@/lib/wiki/titles";
 import { PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
@@ -17,6 +18,16 @@ export default async function EditPage({ params }: Props) {
   const title = named.title;
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(pagePaths.edit(title))}`);
+  // a space one may not edit refuses before the editor opens, whether or not the page exists (decision 0029)
+  const spaceRefusal = await whyNotEditTitle(title, user);
+  if (spaceRefusal) {
+    return (
+      <>
+        <PageHead title={title} tab="edit" protection="none" />
+        <p className="notice">{spaceRefusal}.</p>
+      </>
+    );
+  }
   const protection = (await currentPageState(title))?.protection ?? "none";
   if (!canEdit(user, protection)) {
     return (
@@ -32,7 +43,7 @@ export default async function EditPage({ params }: Props) {
       </>
     );
   }
-  const source = await getPageSource(title);
+  const source = await getPageSource(title, await accessOf(user));
   return (
     <>
       <PageHead title={title} heading={source ? `Editing ${title}` : `Creating ${title}`} tab="edit" protection={protection} />

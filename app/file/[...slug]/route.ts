@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { titleFromRequest, toErrorResponse } from "@/lib/http/route";
 import { getFileOrThrow } from "@/lib/files/reads";
 import { requestedWidth, withFileHeaders } from "@/lib/files/serve";
+import { readerAccess } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
 export async function GET(req: NextRequest): Promise<Response> {
   try {
     const width = requestedWidth(req.nextUrl);
-    const file = await getFileOrThrow(titleFromRequest(req, "/file/"));
+    const file = await getFileOrThrow(titleFromRequest(req, "/file/"), await readerAccess());
     const location = width === null ? file.url : `${file.url}?width=${width}`;
     return withFileHeaders(new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-cache" } }));
   } catch (e) {

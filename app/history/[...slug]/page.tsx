@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { AppError } from "@/lib/errors";
-import { getSessionUser } from "@/lib/auth/session";
+import { getSessionUser, readerAccess } from "@/lib/auth/session";
 import { listHistory, type RevisionKind } from "@/lib/wiki/revisions";
 import { pageQuerySchema } from "@/lib/wiki/schema";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
@@ -38,7 +38,7 @@ export default async function HistoryPage({ params, searchParams }: Props) {
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid page of history." />;
   let history;
   try {
-    history = await listHistory(title, query.data);
+    history = await listHistory(title, query.data, await readerAccess());
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
@@ -47,7 +47,7 @@ export default async function HistoryPage({ params, searchParams }: Props) {
   const views = (await viewCounts([title])).get(title) ?? 0;
   // kept for every reader of a class (lib/cache/front-cache.ts): the button asks for this reader's state itself
   const shared = (await headers()).has(CAPTURE_HEADER);
-  const watching = user && !shared ? await isWatching(user.id, title) : null;
+  const watching = user && !shared ? await isWatching(user.id, title, await readerAccess()) : null;
   const latestId = query.data.before ? null : history.revisions[0]?.id;
   const revs = history.revisions;
   return (

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { AppError } from "@/lib/errors";
-import { getSessionUser } from "@/lib/auth/session";
+import { getSessionUser, readerAccess } from "@/lib/auth/session";
 import { getRevisionOrThrow } from "@/lib/wiki/revisions";
 import { positiveIdParam } from "@/lib/wiki/schema";
 import { pagePaths } from "@/lib/wiki/titles";
@@ -17,7 +17,7 @@ const load = cache(async (idText: string) => {
   const id = positiveIdParam.safeParse(idText);
   if (!id.success) notFound();
   try {
-    return await getRevisionOrThrow(id.data);
+    return await getRevisionOrThrow(id.data, await readerAccess());
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;

@@ -1,5 +1,7 @@
+import { notFound } from "next/navigation";
+import { AppError } from "@/lib/errors";
 import { getConfig } from "@/lib/config";
-import { getSessionUser } from "@/lib/auth/session";
+import { getSessionAccess } from "@/lib/auth/session";
 import { canAdminister, canChange, canDeleteComment } from "@/lib/auth/permissions";
 import { cacheHitsAndMisses, listComments } from "@/lib/talk/list-cache";
 import { talkQuerySchema } from "@/lib/talk/schema";
@@ -26,7 +28,15 @@ export default async function TalkPage({ params, searchParams }: Props) {
   const title = named.title;
   const query = talkQuerySchema.safeParse(await searchParams);
   if (!query.success) return <ErrorNotice heading="Bad request" message="Invalid page of comments." />;
-  const [user, list] = await Promise.all([getSessionUser(), listComments(title, query.data)]);
+  const { user, access } = await getSessionAccess();
+  let list;
+  try {
+    list = await listComments(title, access, query.data);
+  } catch (e) {
+    // a talk page of a page one may not read is not there (decision 0029)
+    if (e instanceof AppError && e.code === "not_found") notFound();
+    throw e;
+  }
   const stats = canAdminister(user) ? await cacheHitsAndMisses() : null;
   const mayPost = user ? canChange(user) : getConfig().ALLOW_ANONYMOUS_COMMENTS === "on";
   return (

@@ -11,6 +11,7 @@ import { db } from "@/lib/db";
 import { PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
 import { formatBytes, formatDate } from "@/app/_components/format";
 import { RevertFileButton, UploadForm } from "./UploadForm";
+import { accessOf, whyNotEditTitle } from "@/lib/auth/access";
 
 type Props = { params: Promise<{ slug: string[] }> };
 
@@ -34,6 +35,16 @@ export default async function UploadPage({ params }: Props) {
   }
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(pagePaths.upload(title))}`);
+  // a space one may not edit refuses before anything of the file is shown (decision 0029)
+  const refusal = await whyNotEditTitle(title, user);
+  if (refusal) {
+    return (
+      <>
+        <PageHead title={title} heading={`Upload ${title}`} tab="edit" />
+        <p className="notice">{refusal}.</p>
+      </>
+    );
+  }
   const page = await db().page.findUnique({ where: { title }, select: { protection: true, latestRevisionId: true } });
   const protection = page?.latestRevisionId ? page.protection : "none";
   if (!canEdit(user, protection)) {
@@ -44,7 +55,7 @@ export default async function UploadPage({ params }: Props) {
       </>
     );
   }
-  const file = await findFileWithVersions(title, { limit: 100 });
+  const file = await findFileWithVersions(title, { limit: 100 }, await accessOf(user));
   const config = getConfig();
   return (
     <>

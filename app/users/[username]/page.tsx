@@ -7,13 +7,14 @@ import { pageQuerySchema } from "@/lib/wiki/schema";
 import { pagePaths } from "@/lib/wiki/titles";
 import { formatDate, formatDelta } from "@/app/_components/format";
 import { TableHead } from "@/app/_components/TableHead";
+import { readerAccess } from "@/lib/auth/session";
 
 type Props = { params: Promise<{ username: string }>; searchParams: Promise<Record<string, string | string[]>> };
 
 /** The profile, loaded once per request (metadata and page share it). */
 const load = cache(async (username: string) => {
   try {
-    return await getProfileOrThrow(username); // Next.js has decoded the path segment once already
+    return await getProfileOrThrow(username, await readerAccess()); // Next.js has decoded the path segment once already
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
@@ -29,7 +30,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function ProfilePage({ params, searchParams }: Props) {
   const profile = await load((await params).username);
   const query = pageQuerySchema.safeParse(await searchParams);
-  const contributions = await listContributions(profile.username, query.success ? query.data : { limit: 50 });
+  const contributions = await listContributions(profile.username, query.success ? query.data : { limit: 50 }, await readerAccess());
   return (
     <>
       <div className="page-head">

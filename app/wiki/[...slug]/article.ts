@@ -2,6 +2,8 @@ import { currentBuildId } from "@/lib/cache/page-cache";
 import { canAdminister, canEdit, readerActor, type Protection } from "@/lib/auth/permissions";
 import { escapeHtml, FILE_PREFIX, type Heading } from "@/lib/markdown/render";
 import { getPageViewOrThrow } from "@/lib/wiki/page-reads";
+import { PUBLIC_ACCESS } from "@/lib/auth/access";
+import { AppError } from "@/lib/errors";
 import { readerEtag, SLOTS, type Reader } from "@/lib/cache/front-documents";
 import { frontCacheInstalled, rememberArticle } from "@/lib/cache/front-cache";
 import { readTicket } from "@/lib/cache/coherence";
@@ -30,6 +32,7 @@ export function articleDocument(page: PageView, path: string, redirectedFrom: st
     (redirectedFrom
       ? `<p class="redirected-from">(Redirected from <a href="${pagePaths.view(redirectedFrom)}?redirect=no">${escapeHtml(redirectedFrom)}</a>)</p>`
       : "") +
+    (page.readers ? privateNoticeHtml(page.readSpace!, page.readers) : "") +
     (page.redirectTo ? `<p class="notice">This page is a redirect. Readers who open it are sent on to the page it names, unless that page is itself a redirect or missing.</p>` : "") +
     `<div class="article-wrap${page.toc.length ? " with-toc" : ""}">${tocHtml(page.toc)}` +
     `<div>${page.title.startsWith(FILE_PREFIX) ? filePanelHtml(page.title, page.file) + (page.html.trim() ? `<h2 class="file-description">Description</h2>` : "") : ""}` +
@@ -54,10 +57,23 @@ export function articleDocument(page: PageView, path: string, redirectedFrom: st
   };
 }
 
-/** Offer the front cache the document of a view without a query, read under `ticket`. */
+/**
+ * Who may read a private page, as its insiders see it (decision 0029): the space and its read list, a principal
+ * `group:<name>` as "members of <name>", `user:<name>` as the person.
+ */
+function privateNoticeHtml(space: string, readers: string[]): string {
+  const names = readers.map((p) => (p.startsWith("group:") ? `members of ${escapeHtml(p.slice(6))}` : escapeHtml(p.replace(/^user:/, ""))));
+  return (
+    `<p class="notice private-notice" role="note"><strong>Private.</strong> This page is in the space “${escapeHtml(space)}”: ` +
+    `only ${names.length ? names.join(", ") : "administrators"}${names.length ? " and administrators" : ""} may read it.</p>`
+  );
+}
+
+/** Offer the front cache the document of a view without a query, read under `ticket`: one for everyone, or for its audience. */
 export function keepArticle(path: string, ticket: number | null, page: PageView, doc: ArticleDocument): void {
   rememberArticle(path, ticket, {
     title: page.title,
+    audience: page.audience,
     revisionId: page.revision.id,
     viewVersion: page.viewVersion,
     headers: [...Object.entries(htmlHeaders({ "X-Revision-Id": String(page.revision.id) })), ...SECURITY_HEADERS.map((h) => [h.key, h.value] as [string, string])],
@@ -74,8 +90,12 @@ export function keepArticle(path: string, ticket: number | null, page: PageView,
 export async function warmArticle(title: string): Promise<void> {
   if (!frontCacheInstalled()) return;
   const ticket = readTicket();
-  const page = await getPageViewOrThrow(title);
-  if (page.redirectTo) return;
+  // warmed for readers of no private space: a private page waits for its first insider
+  const page = await getPageViewOrThrow(title, PUBLIC_ACCESS).catch((e: unknown) => {
+    if (e instanceof AppError && e.code === "not_found") return null;
+    throw e;
+  });
+  if (!page || page.redirectTo) return;
   const path = `/wiki/${encodeSlug(title)}`;
   keepArticle(path, ticket, page, articleDocument(page, path, null));
 }

@@ -4,7 +4,8 @@ import { titleFromRequest } from "@/lib/http/route";
 import { hasSessionCookie, getSessionUser } from "@/lib/auth/session";
 import { canAdminister, readerActor } from "@/lib/auth/permissions";
 import { escapeHtml, FILE_PREFIX } from "@/lib/markdown/render";
-import { currentPageState, deletionOf, getPageViewOrThrow } from "@/lib/wiki/page-reads";
+import { deletionOf, getPageViewOrThrow, readablePageState } from "@/lib/wiki/page-reads";
+import { accessOf, type Access } from "@/lib/auth/access";
 import { fillSlots } from "@/lib/cache/front-documents";
 import { readTicket } from "@/lib/cache/coherence";
 import { countView } from "@/lib/cache/view-counts";
@@ -29,7 +30,9 @@ function htmlResponse(status: number, body: string | null, headers: Record<strin
  */
 export async function GET(req: NextRequest): Promise<Response> {
   const path = req.nextUrl.pathname;
-  const user: HeaderUser = hasSessionCookie(req.headers.get("cookie")) ? await getSessionUser() : null;
+  const sessionUser = hasSessionCookie(req.headers.get("cookie")) ? await getSessionUser() : null;
+  const user: HeaderUser = sessionUser;
+  const access = await accessOf(sessionUser);
   // a signed-in document names its reader: no shared cache may keep it
   const html = (status: number, body: string | null, headers: Record<string, string> = {}) =>
     htmlResponse(status, body, user ? { "Cache-Control": "private, no-cache", ...headers } : headers);
@@ -46,9 +49,9 @@ export async function GET(req: NextRequest): Promise<Response> {
   const query = req.nextUrl.searchParams;
   try {
     const ticket = readTicket(); // before the read: a change noticed meanwhile keeps the document from being kept
-    const page = await getPageViewOrThrow(title);
+    const page = await getPageViewOrThrow(title, access);
     if (page.redirectTo && query.get("redirect") !== "no") {
-      const target = await followableRedirect(title, page.redirectTo);
+      const target = await followableRedirect(title, page.redirectTo, access);
       if (target) {
         // 302, not 301: a redirect page can change, and browsers keep a 301 for ever
         const to = new URL(`/wiki/${encodeSlug(target)}`, req.url);
@@ -57,7 +60,7 @@ export async function GET(req: NextRequest): Promise<Response> {
       }
     }
     const from = query.get("redirectedfrom");
-    const redirectedFrom = from ? await confirmedRedirectFrom(from, title) : null;
+    const redirectedFrom = from ? await confirmedRedirectFrom(from, title, access) : null;
     const doc = articleDocument(page, path, redirectedFrom);
     const mine = doc.personalise(user);
     const headers: Record<string, string> = { "X-Revision-Id": String(page.revision.id) };
@@ -70,7 +73,7 @@ export async function GET(req: NextRequest): Promise<Response> {
     return html(200, fillSlots(doc.shared, mine.fills), headers);
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") {
-      const deleted = await deletionOf(title);
+      const deleted = await deletionOf(title, access);
       return html(404, documentHtml({ title, user, path, body: missingBody(title, deleted, user) }));
     }
     throw e;
@@ -81,17 +84,17 @@ export async function GET(req: NextRequest): Promise<Response> {
  * Where a redirect page sends its reader: its target, when that is a page other than itself and not a redirect
  * too (one hop only, so nothing ever loops); null to show the redirect page instead.
  */
-async function followableRedirect(title: string, target: string): Promise<string | null> {
+async function followableRedirect(title: string, target: string, access: Access): Promise<string | null> {
   if (target === title) return null;
-  const state = await currentPageState(target);
+  const state = await readablePageState(target, access);
   return state && !state.redirectTo ? target : null;
 }
 
 /** The title named in ?redirectedfrom=, when it really is a redirect to this page (else no note is shown). */
-async function confirmedRedirectFrom(slug: string, title: string): Promise<string | null> {
+async function confirmedRedirectFrom(slug: string, title: string, access: Access): Promise<string | null> {
   const from = normaliseTitleOrNull(slug.replaceAll("_", " "));
   if (!from) return null;
-  const state = await currentPageState(from);
+  const state = await readablePageState(from, access);
   return state?.redirectTo === title ? from : null;
 }
 

@@ -10,9 +10,9 @@ const PREFIX = "/api/files/";
 const REVERT = "/revert";
 
 /** GET /api/files/{slug}?limit=&before=: the file, its versions newest first, and the first 50 pages that show it. */
-export const GET = route({}, async ({ req }) => {
+export const GET = route({}, async ({ req, access }) => {
   const query = parseQuery(req, pageQuerySchema);
-  return getFileWithVersions(titleFromRequest(req, PREFIX), query);
+  return getFileWithVersions(titleFromRequest(req, PREFIX), query, access);
 });
 
 /**

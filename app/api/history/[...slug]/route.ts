@@ -3,8 +3,8 @@ import { listHistory } from "@/lib/wiki/revisions";
 import { pageQuerySchema } from "@/lib/wiki/schema";
 
 /** GET /api/history/{slug}?limit=&before=: revisions, newest first. */
-export const GET = route({}, async ({ req }) => {
+export const GET = route({}, async ({ req, access }) => {
   const query = parseQuery(req, pageQuerySchema);
-  const { revisions, next } = await listHistory(titleFromRequest(req, "/api/history/"), query);
+  const { revisions, next } = await listHistory(titleFromRequest(req, "/api/history/"), query, access);
   return { revisions, next };
 });

@@ -9,8 +9,8 @@ import { warmArticle } from "@/app/wiki/[...slug]/article";
 const PREFIX = "/api/pages/";
 
 /** GET /api/pages/{slug}: the current text, HTML, revision, and `redirectTo` ({title, slug} of a redirect, else null). */
-export const GET = route({}, async ({ req }) => {
-  const page = await getPageOrThrow(titleFromRequest(req, PREFIX));
+export const GET = route({}, async ({ req, access }) => {
+  const page = await getPageOrThrow(titleFromRequest(req, PREFIX), access);
   const { toc: _toc, ...body } = page;
   return json(body, { headers: { "X-Revision-Id": String(page.revision.id) } });
 });

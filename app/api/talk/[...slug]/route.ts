@@ -11,22 +11,22 @@ import { titleFromPath } from "@/lib/wiki/titles";
 const PREFIX = "/api/talk/";
 
 /** GET /api/talk/{slug}?limit=&before=: the talk page's comments, newest first (10 by default). */
-export const GET = route({}, async ({ req }) => {
-  const { comments, next } = await listComments(titleFromRequest(req, PREFIX), parseQuery(req, talkQuerySchema));
+export const GET = route({}, async ({ req, access }) => {
+  const { comments, next } = await listComments(titleFromRequest(req, PREFIX), access, parseQuery(req, talkQuerySchema));
   return { comments, next };
 });
 
 /** POST /api/talk/{slug} {content}: comment (signed in, or anyone when ALLOW_ANONYMOUS_COMMENTS=on). */
-export const POST = route({ optionalUser: true, body: commentSchema }, async ({ req, body, user }) => {
+export const POST = route({ optionalUser: true, body: commentSchema }, async ({ req, body, user, access }) => {
   const title = titleFromRequest(req, PREFIX);
-  const comment = await postComment({ title, content: body.content, author: user, clientIp: clientIp(req.headers) });
+  const comment = await postComment({ title, content: body.content, author: user, clientIp: clientIp(req.headers), access });
   return json({ comment }, { status: 201 });
 });
 
 /** DELETE /api/talk/{slug}/{id}: delete a comment (its author or an admin). The last path segment is the id. */
-export const DELETE = route({ auth: true }, async ({ req, user }) => {
+export const DELETE = route({ auth: true }, async ({ req, user, access }) => {
   const { title, id } = commentPath(req);
-  await deleteComment({ title, id, actor: user });
+  await deleteComment({ title, id, actor: user, access });
   return { deleted: true, id };
 });
 
