@@ -30,7 +30,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         <h1>Administration</h1>
       </div>
       <p>
-        <a href="/admin/cache">Cache statistics</a>
+        <a href="/admin/access">Groups, spaces and the audit log</a> · <a href="/admin/cache">Cache statistics</a>
       </p>
       <h2>People</h2>
       <div className="table-scroll">
