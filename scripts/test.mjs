@@ -205,7 +205,7 @@ try {
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     const extra = process.env.E2E_ARGS ? process.env.E2E_ARGS.split(" ") : []; // e.g. "--grep stress --repeat-each 3"
-    if (!want("e2e")) extra.push("e2e/security.spec.ts"); // the security suite alone
+    if (!want("e2e")) extra.push("e2e/security.spec.ts", "e2e/security-spaces.spec.ts"); // the security suite alone
     run(process.execPath, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", ...extra], {
       env: {
         ...process.env,
