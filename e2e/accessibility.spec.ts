@@ -11,6 +11,7 @@ let origin: string;
 let username: string;
 let title: string;
 let fileTitle: string;
+let privateTitle: string;
 const revisions: number[] = [];
 
 test.beforeAll(async ({ baseURL }) => {
@@ -37,6 +38,13 @@ test.beforeAll(async ({ baseURL }) => {
   }
   const shown = `[[${fileTitle}|A chart]]\n\n\`\`\`js\nconst x = 1; // a comment\n\`\`\`\n\nEuler: $e^{i\\pi} + 1 = 0$\n`;
   expect((await api.put(`/api/pages/${slugPath(title)}%20shown`, { data: { markdown: shown, baseRevisionId: null } })).ok()).toBeTruthy();
+  // a private space with a group, so the access page has something in every part and a private page shows its notice
+  const group = `a11y_${Date.now().toString(36)}`;
+  expect((await api.post("/api/admin/groups", { data: { name: group } })).status()).toBe(201);
+  expect((await api.put(`/api/admin/groups/${group}/members/${username}`)).ok()).toBeTruthy();
+  privateTitle = slugPath(`${title} space/A private page`);
+  expect((await api.put(`/api/admin/spaces/${slugPath(`${title} space`)}`, { data: { read: [`group:${group}`], edit: "editors" } })).ok()).toBeTruthy();
+  expect((await api.put(`/api/pages/${privateTitle}`, { data: { markdown: "Only for the group.\n", baseRevisionId: null } })).ok()).toBeTruthy();
 });
 
 test.afterAll(() => contexts.disposeAll());
@@ -52,6 +60,8 @@ const views = () => [
   "/recent-changes",
   "/settings",
   "/admin",
+  "/admin/access",
+  `/wiki/${privateTitle}`,
   `/wiki/${slugPath(fileTitle)}`,
   `/upload/${slugPath(fileTitle)}`,
   `/wiki/${slugPath(title)}%20shown`,

@@ -29,7 +29,9 @@ export function withFileHeaders(res: Response): Response {
 }
 
 /** `filename="…"` (ASCII, quotes and controls replaced) and `filename*=UTF-8''…` (RFC 6266, RFC 8187). */
-export function contentDisposition(kind: "inline" | "attachment", name: string): string {
+export function contentDisposition(kind: "inline" | "attachment", fullName: string): string {
+  // a name's last segment: "Team/chart.png" downloads as chart.png
+  const name = fullName.slice(fullName.lastIndexOf("/") + 1);
   const ascii = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]|["\\%;]/g, "_") || "file";
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;

@@ -33,7 +33,8 @@ const inFlight = new Map<string, number>();
 export function assertFileTitle(title: string): string {
   if (!title.startsWith(FILE_PREFIX)) throw new AppError("bad_request", `Files live at titles that start with "${FILE_PREFIX}" (e.g. File:Site map.png)`);
   const name = fileNameOf(title);
-  if (!extensionOf(name) || name.includes("/")) {
+  // a name may hold "/" like any title (a space's files are File:<space>/...); its last segment is the download's
+  if (!extensionOf(name)) {
     throw new AppError("bad_request", `A file name must end in an extension that says its type, e.g. "${FILE_PREFIX}Site map.png"`);
   }
   return name;

@@ -31,7 +31,7 @@ export function NewGroupForm() {
     return r.ok ? null : (r.message ?? "That did not work.");
   });
   return (
-    <form onSubmit={submit} aria-label="New group" className="form-inline">
+    <form onSubmit={submit} aria-label="Create a group" className="form-inline">
       <label htmlFor="group-name">New group</label>
       <input id="group-name" name="name" type="text" required pattern="[A-Za-z0-9_\-]{3,32}" title="3-32 letters, digits, _ and -" autoComplete="off" />
       <button type="submit" disabled={busy}>Create group</button>
