@@ -36,6 +36,10 @@ for (const name of ask.people ?? []) {
 for (const token of ask.tokens ?? []) out[`token ${token.slice(0, 6)}`] = (await userForToken(token))?.username ?? null;
 for (const q of ask.search ?? []) out[`search ${q}`] = await settle(searchPages(q, { limit: 20, offset: 0 }, A));
 out["recent changes"] = await listRecentChanges({ limit: 500 }, A);
+// who may read what: every page's read space, spaces, groups and members
+out["private pages"] = await db().page.findMany({ where: { readSpace: { not: null } }, orderBy: { id: "asc" }, select: { title: true, deletedTitle: true, readSpace: true } });
+out.spaces = await db().space.findMany({ orderBy: { prefix: "asc" }, select: { prefix: true, readAll: true, read: true, editAll: true, edit: true } });
+out.groups = await db().group.findMany({ orderBy: { nameKey: "asc" }, select: { name: true, members: { select: { user: { select: { username: true } } }, orderBy: { userId: "asc" } } } });
 out.outbox = await db().outboxMessage.findMany({ orderBy: { id: "asc" }, select: { toAddress: true, subject: true, status: true } });
 process.stdout.write(JSON.stringify(out));
 process.exit(0);

@@ -13,10 +13,11 @@ import { AppError } from "@/lib/errors";
 export const FORMAT = "vellum-backup";
 export const VERSION = 1;
 /**
- * Not backed up: the migration runner's own record, the leases of running processes, and purges queued for
- * shared caches (the restore's own writes queue the purges its caches need).
+ * Not backed up: the migration runner's own record, the leases of running processes, purges queued for shared
+ * caches (the restore's own writes queue the purges its caches need) and the access epoch (a counter that names
+ * audiences for caches: the restore's own writes of groups and spaces move it on).
  */
-export const SKIPPED_TABLES = new Set(["_prisma_migrations", "instances", "cdn_purges"]);
+export const SKIPPED_TABLES = new Set(["_prisma_migrations", "instances", "cdn_purges", "access_epoch"]);
 /** Bytes of rows fetched, or inserted, per statement (rows vary from a few bytes to a file's 256 KiB chunk). */
 export const BATCH_BYTES = 8 * 1024 * 1024;
 

@@ -49,6 +49,10 @@ export async function restore(file: string, onTable?: (table: string, rows: numb
     const fks = await foreignKeys(client);
     for (const fk of fks) await client.query(`ALTER TABLE ${ident(fk.table)} ALTER CONSTRAINT ${ident(fk.name)} DEFERRABLE INITIALLY DEFERRED`);
     await client.query("SET CONSTRAINTS ALL DEFERRED");
+    // a row goes back as it was backed up: triggers that work a column out before a write (a page's read space,
+    // from the spaces table, which may not be loaded yet) do not run again
+    const derived = await beforeTriggers(client);
+    for (const t of derived) await client.query(`ALTER TABLE ${ident(t.table)} DISABLE TRIGGER ${ident(t.name)}`);
     let table: string | null = null;
     let batch: string[] = [];
     let bytes = 0;
@@ -74,6 +78,7 @@ export async function restore(file: string, onTable?: (table: string, rows: numb
     await flush();
     if (table) onTable?.(table, count);
     await client.query("SET CONSTRAINTS ALL IMMEDIATE");
+    for (const t of derived) await client.query(`ALTER TABLE ${ident(t.table)} ENABLE TRIGGER ${ident(t.name)}`);
     for (const fk of fks) await client.query(`ALTER TABLE ${ident(fk.table)} ALTER CONSTRAINT ${ident(fk.name)} NOT DEFERRABLE`);
     await resetSequences(client);
     // what was written reads back as what was backed up, table by table
@@ -93,6 +98,16 @@ export async function restore(file: string, onTable?: (table: string, rows: numb
   } finally {
     client.release();
   }
+}
+
+/** The schema's own row triggers that run before a write (they work out a column from other rows). */
+async function beforeTriggers(client: pg.PoolClient): Promise<{ table: string; name: string }[]> {
+  const { rows } = await client.query<{ table: string; name: string }>(
+    `SELECT c.relname AS table, t.tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+     JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND NOT t.tgisinternal AND (t.tgtype & 2) <> 0 ORDER BY 1, 2`,
+  );
+  return rows;
 }
 
 /** Insert rows (row_to_json text) into `table`: only the columns the rows name, so a newer schema's additions take their defaults. */

@@ -17,6 +17,8 @@ import { uploadFile } from "@/lib/files/uploads";
 import { backup } from "./backup";
 import { exportHistory, exportMarkdown } from "./export";
 import { PUBLIC_ACCESS } from "@/lib/auth/access";
+import { createGroup, setMembership } from "@/lib/people/groups";
+import { setSpace } from "@/lib/people/spaces";
 
 const people = testPeople({ ann: "editor", bob: "editor", admin: "admin" });
 const work = mkdtempSync(path.join(tmpdir(), "vellum-transfer-"));
@@ -61,7 +63,14 @@ async function makeWiki() {
   const bytes = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(600_000, 7)]);
   const file = `File:${unique("Manual")}.pdf`;
   await uploadFile({ title: file, body: bodyOf(bytes), declaredLength: bytes.length, summary: "the manual", author: people.ann });
-  return { titles: [title, flowers.title, moved, gone.title], files: [file], people: [people.ann.username, people.bob.username], tokens: [token], search: ["honey"], bytes, file, r2 };
+  // a private space: a restored wiki keeps it private (no page's read space is worked out again from a half-loaded wiki)
+  const group = unique("crew").replace(/[^A-Za-z0-9_-]/g, "").slice(-30);
+  await createGroup(people.admin, group);
+  await setMembership(people.admin, group, people.ann.username, true);
+  const space = unique("Vault").replace(/ /g, "");
+  await setSpace(people.admin, space, { read: [`group:${group}`], edit: "editors" });
+  const secret = (await newPage(people.ann, "the hidden honey", `${space}/Secret`)).title;
+  return { titles: [title, flowers.title, moved, gone.title, secret], secret, files: [file], people: [people.ann.username, people.bob.username], tokens: [token], search: ["honey"], bytes, file, r2 };
 }
 
 test("backup while edits land, restore into an empty wiki: it answers every read as the original did", async () => {
@@ -97,6 +106,7 @@ test("backup while edits land, restore into an empty wiki: it answers every read
   assert.deepEqual(b, a);
   assert.ok(JSON.stringify(b).includes("Bees make honey."), "the restored wiki has the pages");
   assert.notEqual(b[`token ${wiki.tokens[0]!.slice(0, 6)}`], null, "an access token still works");
+  assert.deepEqual((b["private pages"] as { title: string }[]).map((r) => r.title), [wiki.secret], "the private page is still private");
 
   // the busy page was copied as one consistent state: its latest revision is there, with its text
   const busyRows = runTool("lib/testing/read-wiki.ts", [JSON.stringify({ titles: [busy] })], target);

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { listGroups } from "@/lib/people/groups";
 import { listSpaces } from "@/lib/people/spaces";
 import { listAudit } from "@/lib/people/audit";
-import { encodeSlug } from "@/lib/wiki/titles";
+import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
 import { JsonButton } from "@/app/_components/JsonButton";
 import { TableHead } from "@/app/_components/TableHead";
 import { formatDate } from "@/app/_components/format";
@@ -39,7 +39,7 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
         <ul className="space-list">
           {spaces.map((s) => (
             <li key={s.prefix} data-testid={`space-${s.prefix}`}>
-              <h3><a href={`/pages?after=${encodeURIComponent(s.prefix)}`}>{s.prefix}</a></h3>
+              <h3><a href={pagePaths.view(s.prefix)}>{s.prefix}</a></h3>
               <p>
                 Read: {s.read === "everyone" ? "everyone" : s.read.join(", ") || "administrators only"}. Edit:{" "}
                 {s.edit === "editors" ? "every editor who may read" : s.edit.join(", ") || "administrators only"}.
