@@ -61,14 +61,13 @@ async function fetch(url, init) {
   }
 }
 
-/** Sign up (from this machine: an admin) and sign in through next-auth; returns the session cookie. */
-async function signedInCookie(base) {
-  const username = "bench_admin";
+/** Sign up (the first account, from this machine: an admin; later ones editors) and sign in through next-auth; returns the session cookie. */
+async function signedInCookie(base, username = "bench_admin") {
   const password = "bench password 123";
   await fetch(`${base}/api/accounts`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: base },
-    body: JSON.stringify({ username, email: "bench@example.test", password }),
+    body: JSON.stringify({ username, email: `${username}@example.test`, password }),
   });
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
@@ -283,10 +282,20 @@ try {
   await timedSave(on, cookie, "Bench Article", `${article}\n\nAn edit, for a diff and recent changes.\n`, (await db.query("SELECT latest_revision_id AS id FROM pages WHERE id = $1", [articleId])).rows[0].id);
   const latestId = (await db.query("SELECT latest_revision_id AS id FROM pages WHERE id = $1", [articleId])).rows[0].id;
   await fetch(`${on}/api/talk/Bench_Article`, { method: "POST", headers: { "Content-Type": "application/json", Origin: on, cookie }, body: JSON.stringify({ content: "A comment for the bench." }) });
+  // a private space (decision 0029): the same article kept to a group, read by one of its members (an editor)
+  const insider = await signedInCookie(on, "bench_insider");
+  const adminCall = (method, path, body) =>
+    fetch(`${on}${path}`, { method, headers: { "Content-Type": "application/json", Origin: on, cookie }, body: body === undefined ? undefined : JSON.stringify(body) });
+  await adminCall("POST", "/api/admin/groups", { name: "bench_team" });
+  await adminCall("PUT", "/api/admin/groups/bench_team/members/bench_insider");
+  const space = await adminCall("PUT", "/api/admin/spaces/Bench_Space", { read: ["group:bench_team"], edit: ["group:bench_team"] });
+  if (!space.ok) throw new Error(`bench space: ${space.status}`);
+  await timedSave(on, insider, "Bench Space/Article", article, null);
   results.views = {
     ...yardstick,
     "/wiki signed out (front cache)": await load(`${on}/wiki/Bench_Article`),
     "/wiki signed in (front cache, filled in for the reader)": await load(`${on}/wiki/Bench_Article`, { cookie }),
+    "/wiki private, a member of its space (front cache, the audience's document)": await load(`${on}/wiki/Bench_Space/Article`, { cookie: insider }),
     "/wiki through Next.js (front cache off: memcached page cache)": await load(`http://127.0.0.1:3203/wiki/Bench_Article`),
     "/wiki cache off (PostgreSQL every view, kept HTML)": await load(`${off}/wiki/Bench_Article`),
     "/wiki signed out, 2 workers": await load(`http://127.0.0.1:3202/wiki/Bench_Article`),

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SLOTS, cutAtSlots, filled, readerEtag, type Reader } from "./front-documents";
+import { PUBLIC_AUDIENCE, SLOTS, audienceKey, cutAtSlots, filled, readerEtag, type Reader } from "./front-documents";
 import { type FrontCacheApi, type FrontRequest } from "./front-api";
 import { FRONT_CACHE_KEY, MAX_FRONT_CACHE_BYTES, frontCacheCounters, installFrontCache, rememberArticle } from "./front-cache";
 
@@ -110,4 +110,19 @@ test("the cache holds at most MAX_FRONT_CACHE_BYTES, dropping the oldest entries
 test("installing twice keeps the first interface", () => {
   installFrontCache(async () => at(99), null);
   assert.equal((globalThis as unknown as Record<symbol, FrontCacheApi>)[FRONT_CACHE_KEY], api);
+});
+
+test("a document made for an audience is served to none other: a signed-out reader gets the public audience's only", async () => {
+  current.set("P", at(7));
+  const remember = (audience: string | null, text: string) =>
+    rememberArticle("/wiki/P", null, {
+      title: "P", audience, revisionId: 7, viewVersion: 0, headers: [],
+      body: `<header>${SLOTS.account}</header>${text}`,
+      personalise: () => ({ fills: {}, etag: null }),
+    });
+  remember("e3-insiders", "the insiders' colours");
+  assert.equal(await api.lookup(get("/wiki/P")), null, "an insiders' document is never a signed-out reader's");
+  remember(PUBLIC_AUDIENCE, "the public colours");
+  assert.match((await api.lookup(get("/wiki/P")))!.body!.toString(), /the public colours/);
+  assert.equal(audienceKey("/wiki/P", "x"), "/wiki/P\n@x", "an audience's key is no path a request can name");
 });

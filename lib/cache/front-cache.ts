@@ -33,6 +33,9 @@ import { DROPPED_HEADERS, SHARED_WHEN_SIGNED_IN, captureTags, sharedTags } from 
 
 export { FRONT_CACHE_KEY };
 
+/** The notice of any change of groups, members or spaces (the private_spaces migration): documents made for an audience carry it. */
+const ACCESS_TAG = "a";
+
 /** Largest total of documents kept; the least recently stored go first. */
 export const MAX_FRONT_CACHE_BYTES = 64 * 1024 * 1024;
 /** Largest document kept. */
@@ -211,7 +214,8 @@ export function installFrontCache(
       if (!store.readers || !SHARED_WHEN_SIGNED_IN.test(req.path)) return null;
       const who = await store.readers(req.cookie);
       if (!who) return null;
-      return { key: classKey(req.path, who.reader), tags, ticket, marker: SLOTS.account, fill: store.accountLinks(who.reader), cacheControl: cacheControlFor(who.reader) };
+      // made for an audience: any change of who may read what (notice `a`) drops it, and keeps a read it overtook
+      return { key: classKey(req.path, who.reader), tags: [...tags, ACCESS_TAG], ticket, marker: SLOTS.account, fill: store.accountLinks(who.reader), cacheControl: cacheControlFor(who.reader) };
     },
     keep(t, status, headers, body, nonce) {
       if (status !== 200 || headers.some(([k]) => k.toLowerCase() === "set-cookie") || !mayKeep(t.ticket, t.tags)) return false;
@@ -297,7 +301,7 @@ export function rememberArticle(
   },
 ): void {
   if (!frontCacheInstalled()) return;
-  const tags = [`t:${doc.title}`];
+  const tags = doc.audience === null ? [`t:${doc.title}`] : [`t:${doc.title}`, ACCESS_TAG];
   // without coherence (unit tests, FRONT_CACHE without readers) an article is kept and validated on every hit
   if (store.readers && !mayKeep(ticket, tags)) return;
   const { parts, holes } = cutAtSlots(doc.body);
