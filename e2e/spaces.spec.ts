@@ -93,3 +93,24 @@ test("taken out of the group, the member finds nothing there at once; the audit 
   await page.context().close();
   await former.context().close();
 });
+
+test("a space everyone reads but only a group edits: its page offers Edit to the group alone", async ({ browser }) => {
+  const api = await contexts.signedIn(admin);
+  const board = `Board ${hex}`;
+  expect((await api.post("/api/admin/groups", { data: { name: `w_${hex}` } })).status()).toBe(201);
+  expect((await api.put(`/api/admin/groups/w_${hex}/members/${member}`)).status()).toBe(200);
+  expect((await api.put(`/api/admin/spaces/${slugPath(board)}`, { data: { read: "everyone", edit: [`group:w_${hex}`] } })).status()).toBe(200);
+  expect((await api.put(`/api/pages/${slugPath(`${board}/Minutes`)}`, { data: { markdown: "Minutes.\n", baseRevisionId: null } })).status()).toBe(201);
+  const writer = await signedInPage(browser, member);
+  await writer.goto(`/wiki/${slugPath(`${board}/Minutes`)}`);
+  await expect(writer.getByRole("link", { name: "Edit", exact: true })).toBeVisible();
+  const other = await signedInPage(browser, outsider);
+  await other.goto(`/wiki/${slugPath(`${board}/Minutes`)}`);
+  await expect(other.locator("article")).toContainText("Minutes.");
+  await expect(other.getByRole("link", { name: "Edit", exact: true })).toHaveCount(0);
+  await expect(other.getByRole("link", { name: "Move", exact: true })).toHaveCount(0);
+  await other.goto(`/history/${slugPath(`${board}/Minutes`)}`);
+  await expect(other.getByRole("link", { name: "Edit", exact: true })).toHaveCount(0);
+  await writer.context().close();
+  await other.context().close();
+});

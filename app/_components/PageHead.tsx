@@ -4,7 +4,7 @@ import { commentCount } from "@/lib/talk/list-cache";
 import { titleFromParam } from "@/lib/wiki/titles";
 import { offersEdit, tabsHtml, type Tab } from "./tabs-html";
 import { getSessionAccess } from "@/lib/auth/session";
-import { mayReadTitle } from "@/lib/auth/access";
+import { mayReadTitle, whyNotEditTitle } from "@/lib/auth/access";
 import { currentPageState } from "@/lib/wiki/page-reads";
 import type { Protection } from "@/lib/auth/permissions";
 import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
@@ -20,15 +20,16 @@ export async function PageHead({ title, heading, tab, comments, protection }: { 
   const { user, access } = await getSessionAccess();
   // a title one may not read shows nothing of its page: no comments, no protection (decision 0029)
   const readable = await mayReadTitle(access, title);
-  const [count, state] = await Promise.all([
+  const [count, state, spaceRefusal] = await Promise.all([
     readable ? (comments ?? commentCount(title)) : 0,
     protection ? { protection } : readable ? currentPageState(title) : null,
+    user ? whyNotEditTitle(title, user) : null,
   ]);
   comments = count;
   return (
     <div className="page-head">
       <h1>{heading ?? title}</h1>
-      <div dangerouslySetInnerHTML={{ __html: tabsHtml(title, tab, comments, offersEdit(user, state?.protection ?? "none") ? "offer" : "none") }} />
+      <div dangerouslySetInnerHTML={{ __html: tabsHtml(title, tab, comments, !spaceRefusal && offersEdit(user, state?.protection ?? "none") ? "offer" : "none") }} />
     </div>
   );
 }

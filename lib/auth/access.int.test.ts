@@ -220,3 +220,27 @@ test("mail about a private page goes to watchers who may read it, checked again 
   const w = await watchlistChanges(watcher.id, await accessOf(watcher));
   assert.ok(!w.changes.some((c) => c.page.title === title), "nor does the watchlist show it");
 });
+
+test("what a page offers follows its space's edit list: its view is made per audience, and says whether that audience may edit", async () => {
+  const writer = await makeUser("editor");
+  const readerOnly = await makeUser("editor");
+  const p = unique("Board").replace(/ /g, "");
+  const g = groupName();
+  await createGroup(people.admin, g);
+  await setMembership(people.admin, g, writer.username, true);
+  // everyone reads, only the group edits
+  await setSpace(people.admin, p, { read: "everyone", edit: [`group:${g}`] });
+  const title = `${p}/Minutes`;
+  await create(title, "minutes\n", writer);
+  const asWriter = await getPageViewOrThrow(title, await accessOf(writer));
+  const asReader = await getPageViewOrThrow(title, await accessOf(readerOnly));
+  assert.equal(asWriter.spaceEdit, true);
+  assert.equal(asReader.spaceEdit, false, "an editor outside the edit list is offered no Edit");
+  assert.notEqual(asWriter.audience, asReader.audience, "two documents: the writer's audience and everyone else's");
+  assert.equal(asReader.audience, PUBLIC_ACCESS.audience);
+  // the edit list opened to every editor: the same page is one document for everyone again
+  await setSpace(people.admin, p, { read: "everyone", edit: "editors" });
+  const opened = await getPageViewOrThrow(title, await accessOf(readerOnly));
+  assert.equal(opened.spaceEdit, true);
+  assert.equal(opened.audience, null);
+});

@@ -16,19 +16,23 @@ import { mayKeep, onNotice, onReset, readTicket } from "@/lib/cache/coherence";
 
 /**
  * What a reader may see: administrators everything; anyone else public pages and the private spaces in `spaces`.
- * `audience` names the set for caches: "public" for everyone who reads no private space (signed out or not),
- * "all" for administrators, else the access epoch and the spaces, never the person.
+ * `editSpaces`: the spaces with an edit list of their own (not "editors") that name them (and whose pages they
+ * may read), so what a page offers them follows from their access too. `audience` names both sets for caches:
+ * "public" for everyone who reads no private space and is on no edit list (signed out or not), "all" for
+ * administrators, else the access epoch and the sets, never the person.
  */
-export type Access = { admin: boolean; spaces: readonly string[]; audience: string };
+export type Access = { admin: boolean; spaces: readonly string[]; editSpaces: readonly string[]; audience: string };
 
-/** A signed-out reader's access, and that of anyone who may read no private space. */
-export const PUBLIC_ACCESS: Access = Object.freeze({ admin: false, spaces: Object.freeze([]) as readonly string[], audience: "public" });
+const NONE = Object.freeze([]) as readonly string[];
+
+/** A signed-out reader's access, and that of anyone who may read no private space and is on no edit list. */
+export const PUBLIC_ACCESS: Access = Object.freeze({ admin: false, spaces: NONE, editSpaces: NONE, audience: "public" });
 
 /**
  * An administrator's access: everything. Also what a change answers its author with about what they just
  * changed (they may edit it, so they may read it) and what the shell's tools (export, backup) read.
  */
-export const ADMIN_ACCESS: Access = Object.freeze({ admin: true, spaces: Object.freeze([]) as readonly string[], audience: "all" });
+export const ADMIN_ACCESS: Access = Object.freeze({ admin: true, spaces: NONE, editSpaces: NONE, audience: "all" });
 
 const RULE = (alias: string) => `(${alias}.read_space IS NULL OR {spaces}::text[] IS NULL OR ${alias}.read_space = ANY({spaces}::text[]))`;
 
@@ -59,6 +63,14 @@ export function visiblePageWhere(access: Access): Prisma.PageWhereInput {
 /** The same rule for a row already read (a read by id): may this reader see a page whose read space is `space`? */
 export function mayReadSpace(access: Access, space: string | null): boolean {
   return space === null || access.admin || access.spaces.includes(space);
+}
+
+/**
+ * May this reader edit in a space whose edit list is its own (`editSpace`: its prefix, or null for a title whose
+ * space lets every editor who may read edit)? The role and protection are the other rules'.
+ */
+export function mayEditSpace(access: Access, editSpace: string | null): boolean {
+  return editSpace === null || access.admin || access.editSpaces.includes(editSpace);
 }
 
 /** The read space of a title, page or not (talk pages, links, titles about to be made). */
@@ -114,16 +126,21 @@ export async function accessOf(person: Person | null): Promise<Access> {
   const known = store.byPerson.get(person.id);
   if (known) return known;
   const ticket = readTicket();
-  const { rows } = await sqlPool().query<{ epoch: string; spaces: string[] }>({
-    name: "vellum-access-v1",
-    text: `SELECT e.epoch::text AS epoch, ARRAY(SELECT s.prefix FROM spaces s WHERE NOT s.read_all AND vellum_principal_in(s.read, $1) ORDER BY s.prefix) AS spaces
+  const { rows } = await sqlPool().query<{ epoch: string; spaces: string[]; edit_spaces: string[] }>({
+    name: "vellum-access-v2",
+    text: `SELECT e.epoch::text AS epoch,
+             ARRAY(SELECT s.prefix FROM spaces s WHERE NOT s.read_all AND vellum_principal_in(s.read, $1) ORDER BY s.prefix) AS spaces,
+             ARRAY(SELECT s.prefix FROM spaces s WHERE NOT s.edit_all AND vellum_principal_in(s.edit, $1)
+                   AND (s.read_all OR vellum_principal_in(s.read, $1)) ORDER BY s.prefix) AS edit_spaces
            FROM access_epoch e WHERE e.id = 1`,
     values: [person.id],
   });
   const spaces = rows[0]?.spaces ?? [];
-  // a short name, safe in any cache key: the epoch and a hash of the spaces
-  const audience = `e${rows[0]?.epoch ?? 0}-${createHash("sha256").update(spaces.join("\n")).digest("base64url").slice(0, 16)}`;
-  const access: Access = spaces.length ? { admin: false, spaces, audience } : PUBLIC_ACCESS;
+  const editSpaces = rows[0]?.edit_spaces ?? [];
+  // a short name, safe in any cache key: the epoch and a hash of the sets
+  const sets = `${spaces.join("\n")}\n\n${editSpaces.join("\n")}`;
+  const audience = `e${rows[0]?.epoch ?? 0}-${createHash("sha256").update(sets).digest("base64url").slice(0, 16)}`;
+  const access: Access = spaces.length || editSpaces.length ? { admin: false, spaces, editSpaces, audience } : PUBLIC_ACCESS;
   if (mayKeep(ticket, [`u:${person.id}`, "a"])) {
     if (store.byPerson.size >= MAX_PEOPLE) store.byPerson.clear();
     store.byPerson.set(person.id, access);

@@ -65,18 +65,21 @@ async function view(row: { prefix: string; readAll: boolean; read: string[]; edi
 }
 
 /**
- * Pages whose read space is not what the spaces say now get it, and a new view version; then the pages linking to
- * them get one too. Rows in id order, as every bump takes them.
+ * After `prefix` was set or removed: pages whose read space is not what the spaces say now get it; they and every
+ * page the prefix covers get a new view version (who may read or edit them may have changed, and what they offer
+ * with it); the pages linking to a page whose read space changed get one too (its link's colour). Rows in id
+ * order, as every bump takes them.
  */
 async function refreshReadSpaces(tx: Tx, prefix: string): Promise<void> {
-  const changed = await tx.$queryRaw<{ title: string | null }[]>`
+  const changed = await tx.$queryRaw<{ title: string | null; moved: boolean }[]>`
     WITH c AS (
-      SELECT id, vellum_read_space(coalesce(title, deleted_title)) AS s FROM pages
-      WHERE read_space IS DISTINCT FROM vellum_read_space(coalesce(title, deleted_title)) OR read_space = ${prefix}
+      SELECT id, read_space AS was, vellum_read_space(coalesce(title, deleted_title)) AS s FROM pages
+      WHERE read_space IS DISTINCT FROM vellum_read_space(coalesce(title, deleted_title)) OR vellum_covers(${prefix}, coalesce(title, deleted_title))
       ORDER BY id FOR NO KEY UPDATE
     )
-    UPDATE pages p SET read_space = c.s, view_version = p.view_version + 1 FROM c WHERE p.id = c.id RETURNING p.title`;
-  await bumpBacklinks(tx, changed.flatMap((r) => (r.title ? [r.title] : [])));
+    UPDATE pages p SET read_space = c.s, view_version = p.view_version + 1 FROM c WHERE p.id = c.id
+    RETURNING p.title, c.was IS DISTINCT FROM c.s AS moved`;
+  await bumpBacklinks(tx, changed.flatMap((r) => (r.title && r.moved ? [r.title] : [])));
 }
 
 /** A space's prefix from its title: any title but a File: one (a space covers its files already). */

@@ -31,7 +31,7 @@ export async function postComment(req: { title: string; content: string; author:
   const { rendered } = await renderBounded(req.content);
   // links are written blue; files embedded show the version current now (its URL never changes), and only files
   // every reader of this talk page may see: public ones, and its own space's
-  const readers: Access = space === null ? PUBLIC_ACCESS : { admin: false, spaces: [space], audience: "" };
+  const readers: Access = space === null ? PUBLIC_ACCESS : { ...PUBLIC_ACCESS, spaces: [space], audience: "" };
   const { targets: files } = await linkTargetsNow(rendered.links.filter((l) => l.embed).map((l) => l.title), readers);
   const targets = new Map(rendered.links.map((l) => [l.title, files.get(l.title) ?? { state: "page" as const }]));
   const html = writeLinks(rendered.html, rendered.links, targets);

@@ -9,7 +9,7 @@ import { slugOf } from "./titles";
 import { commentCount } from "@/lib/talk/list-cache";
 import { FILE_PREFIX } from "@/lib/markdown/render";
 import { findFileWithVersions, type FileWithVersions } from "@/lib/files/reads";
-import { mayReadSpace, PUBLIC_ACCESS, visibleSql, type Access } from "@/lib/auth/access";
+import { mayEditSpace, mayReadSpace, PUBLIC_ACCESS, visibleSql, type Access } from "@/lib/auth/access";
 
 // Reading pages: the current state a cached view checks, the view and the API's page object, the editor's
 // source, a deleted page's notice, and the list of all pages.
@@ -59,11 +59,13 @@ export async function getPageViewOrThrow(title: string, access: Access) {
   const view = await coloured(title, state, access);
   return {
     title, slug: slugOf(title), redirectTo: state.redirectTo, viewVersion: state.viewVersion, protection: state.protection,
-    readSpace: state.readSpace, audience: view.bound ? access.audience : null, ...view,
+    readSpace: state.readSpace, audience: view.bound ? access.audience : null,
+    // whether its space lets this reader's audience edit here (the role and protection are asked per reader)
+    spaceEdit: mayEditSpace(access, view.editSpace), ...view,
   };
 }
 
-type ColouredView = RenderedRevision & { comments: number; file: FilePanel | null; bound: boolean; readers: string[] | null };
+type ColouredView = RenderedRevision & { comments: number; file: FilePanel | null; bound: boolean; readers: string[] | null; editSpace: string | null };
 
 /**
  * The current revision as viewed now: links coloured, and the talk page's comment count for the Discussion tab.
@@ -73,9 +75,11 @@ type ColouredView = RenderedRevision & { comments: number; file: FilePanel | nul
  */
 async function coloured(title: string, state: PageState, access: Access): Promise<ColouredView> {
   const make = (as: Access) => async (): Promise<ColouredView> => {
-    const [kept, comments, file, readers] = await Promise.all([getRenderedRevision(state.revisionId), commentCount(title), filePanel(title, as), spaceReaders(state.readSpace)]);
+    const [kept, comments, file, space] = await Promise.all([getRenderedRevision(state.revisionId), commentCount(title), filePanel(title, as), spaceFacts(title)]);
     const { html, bound } = await colourLinks(kept.html, kept.links, as);
-    return { ...kept, html, comments, file, readers, bound: bound || state.readSpace !== null || title.startsWith(FILE_PREFIX) };
+    const readers = state.readSpace !== null ? (space?.read ?? []) : null;
+    const editSpace = space && !space.editAll ? space.prefix : null;
+    return { ...kept, html, comments, file, readers, editSpace, bound: bound || state.readSpace !== null || editSpace !== null || title.startsWith(FILE_PREFIX) };
   };
   // colouring is a lookup; the render (if any) is counted by getRenderedRevision
   const shared = await cached(pageCacheKey(["view", state.revisionId, state.viewVersion]), make(PUBLIC_ACCESS), { isRender: false });
@@ -83,11 +87,11 @@ async function coloured(title: string, state: PageState, access: Access): Promis
   return cached(pageCacheKey(["view", state.revisionId, state.viewVersion, access.audience]), make(access), { isRender: false });
 }
 
-/** Who may read a private space, as its insiders are shown (null for a page outside one). */
-async function spaceReaders(space: string | null): Promise<string[] | null> {
-  if (space === null) return null;
-  const row = await db().space.findUnique({ where: { prefix: space }, select: { read: true } });
-  return row?.read ?? [];
+/** The space covering `title` (who may read it, as its insiders are shown; whether every editor may edit), or null. */
+async function spaceFacts(title: string): Promise<{ prefix: string; read: string[]; editAll: boolean } | null> {
+  const rows = await db().$queryRaw<{ prefix: string; read: string[]; editAll: boolean }[]>`
+    SELECT s.prefix, s.read, s.edit_all AS "editAll" FROM vellum_space_of(${title}) s WHERE s.prefix IS NOT NULL`;
+  return rows[0] ?? null;
 }
 
 /** What a File: page shows above its description; it changes only with a new revision or view version. */

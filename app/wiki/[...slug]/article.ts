@@ -48,8 +48,9 @@ export function articleDocument(page: PageView, path: string, redirectedFrom: st
     personalise: (reader: HeaderUser) => ({
       fills: {
         account: accountHtml(reader, path),
-        tools: pageToolsHtml(page.title, page.protection, reader),
-        edit: offersEdit(reader, page.protection) ? editTabHtml(page.title, "read") : "",
+        tools: pageToolsHtml(page.title, page.protection, page.spaceEdit, reader),
+        // the space's edit list is the audience's, which this document was made for (decision 0029)
+        edit: page.spaceEdit && offersEdit(reader, page.protection) ? editTabHtml(page.title, "read") : "",
       },
       // the document is the same for every request of this path while its revision and view version stay
       etag: readerEtag(etagBase, reader),
@@ -101,11 +102,11 @@ export async function warmArticle(title: string): Promise<void> {
 }
 
 /** The page's tools under the article: history, what links here, move (whom the rules let edit it) and delete (admins). */
-function pageToolsHtml(title: string, protection: Protection, user: HeaderUser): string {
+function pageToolsHtml(title: string, protection: Protection, spaceEdit: boolean, user: HeaderUser): string {
   const tools = [
     `<a href="${pagePaths.history(title)}">History</a>`,
     `<a href="${pagePaths.backlinks(title)}">What links here</a>`,
-    ...(user && canEdit(readerActor(user), protection) ? [`<a href="${pagePaths.move(title)}">Move</a>`] : []),
+    ...(user && spaceEdit && canEdit(readerActor(user), protection) ? [`<a href="${pagePaths.move(title)}">Move</a>`] : []),
     ...(canAdminister(readerActor(user)) ? [`<a href="${pagePaths.delete(title)}">Delete</a>`] : []),
   ];
   return `<span class="page-tools">${tools.join(" · ")}</span>`;

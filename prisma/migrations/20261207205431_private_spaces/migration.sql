@@ -81,11 +81,12 @@ ALTER TABLE "group_members" ADD CONSTRAINT "group_members_user_id_fkey" FOREIGN 
 -- a space covers its prefix as a whole title or as whole leading segments ("Team" covers "Team" and "Team/...",
 -- never "Teamwork"), and the same under "File:" (a team's files are its own). The longest covering prefix decides.
 -- Bodies are single-quoted strings without semicolons, because Prisma's pg adapter splits scripts at every one.
+CREATE FUNCTION vellum_covers(prefix text, t text) RETURNS boolean LANGUAGE sql IMMUTABLE AS '
+  SELECT t = prefix OR left(t, length(prefix) + 1) = prefix || ''/''
+      OR t = ''File:'' || prefix OR left(t, length(prefix) + 6) = ''File:'' || prefix || ''/''
+';
 CREATE FUNCTION vellum_space_of(t text) RETURNS spaces LANGUAGE sql STABLE AS '
-  SELECT s.* FROM spaces s
-  WHERE t = s.prefix OR left(t, length(s.prefix) + 1) = s.prefix || ''/''
-     OR t = ''File:'' || s.prefix OR left(t, length(s.prefix) + 6) = ''File:'' || s.prefix || ''/''
-  ORDER BY length(s.prefix) DESC LIMIT 1
+  SELECT s.* FROM spaces s WHERE vellum_covers(s.prefix, t) ORDER BY length(s.prefix) DESC LIMIT 1
 ';
 
 -- The private space whose read list decides who may read title t, or null when everyone may.
