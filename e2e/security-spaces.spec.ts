@@ -249,6 +249,10 @@ test("a revocation holds everywhere at once (no mail either), and a grant too", 
     const back = await c.get(`/wiki/${slugPath(SECRET)}`);
     probe(back.status() === 200 && (await back.text()).includes("after."), "a grant did not hold on every instance at once");
   }
+  // a grant to one person opens nothing to anyone else: warmed again by the insider, swept again as outsiders
+  await warm();
+  const again = await sweep([["an outsider on B after a grant", who.outsiderB], ["signed out on A after a grant", who.anonA]]);
+  console.log(`[security] private spaces: ${again} requests after the grant`);
   const audit = (await (await admin().get("/api/admin/audit?limit=20")).json()) as { entries: { action: string; target: string; actor: string }[] };
   const mine = audit.entries.filter((e) => e.target === GROUP || e.target === SPACE).map((e) => e.action);
   expect(mine.slice(0, 2)).toEqual(["member.add", "member.remove"]);
