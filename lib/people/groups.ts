@@ -66,7 +66,9 @@ export async function deleteGroup(actor: Actor, name: string) {
   await inTransaction(async (tx) => {
     await tx.$executeRaw`UPDATE spaces SET read = array_remove(read, ${principal}), edit = array_remove(edit, ${principal})
       WHERE ${principal} = ANY(read) OR ${principal} = ANY(edit)`;
-    await tx.group.delete({ where: { id: group.id } });
+    // gone meanwhile (another administrator's delete): 404, as if it had been gone before
+    const { count } = await tx.group.deleteMany({ where: { id: group.id } });
+    if (!count) throw new AppError("not_found", `There is no group called "${name}"`);
     await audit(tx, actor, "group.delete", group.name);
   });
   return { deleted: true, name: group.name };
