@@ -42,7 +42,9 @@ const notFound = isCode("not_found");
 test("a space covers its prefix as whole segments and its files; the longest covering prefix decides", async () => {
   const p = unique("Team").replace(/ /g, "");
   const reader = await makeUser("editor");
-  await setSpace(people.admin, p, { read: [`user:${reader.username}`], edit: "editors" });
+  // principals match ignoring case, and read back in the person's own spelling
+  const set = await setSpace(people.admin, p, { read: [`user:${reader.username.toUpperCase()}`], edit: "editors" });
+  assert.deepEqual(set.read, [`user:${reader.username}`]);
   await setSpace(people.admin, `${p}/Open`, { read: "everyone", edit: "editors" });
   assert.equal(await readSpaceOf(p), p);
   assert.equal(await readSpaceOf(`${p}/Plans`), p);

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { db } from "@/lib/db";
+import { db, Prisma } from "@/lib/db";
 import { inTransaction, type Tx } from "@/lib/db/transaction";
 import { usernameKey } from "@/lib/auth/normal-forms";
 import { AppError } from "@/lib/errors";
@@ -44,24 +44,16 @@ async function principalKeys(list: string[]): Promise<string[]> {
   return keys.sort();
 }
 
-/** Stored keys as the contract shows them: each group's and person's own spelling. */
-async function principalNames(keys: string[]): Promise<string[]> {
-  const groups = keys.filter((k) => k.startsWith("group:")).map((k) => k.slice(6));
-  const users = keys.filter((k) => k.startsWith("user:")).map((k) => k.slice(5));
-  const [g, u] = await Promise.all([
-    groups.length ? db().group.findMany({ where: { nameKey: { in: groups } }, select: { nameKey: true, name: true } }) : [],
-    users.length ? db().user.findMany({ where: { usernameKey: { in: users } }, select: { usernameKey: true, username: true } }) : [],
-  ]);
-  const names = new Map<string, string>([...g.map((x) => [`group:${x.nameKey}`, `group:${x.name}`] as const), ...u.map((x) => [`user:${x.usernameKey}`, `user:${x.username}`] as const)]);
-  return keys.map((k) => names.get(k) ?? k);
-}
+type SpaceRow = { prefix: string; readAll: boolean; read: string[]; editAll: boolean; edit: string[] };
 
-async function view(row: { prefix: string; readAll: boolean; read: string[]; editAll: boolean; edit: string[] }): Promise<SpaceView> {
-  return {
-    prefix: row.prefix,
-    read: row.readAll ? "everyone" : await principalNames(row.read),
-    edit: row.editAll ? "editors" : await principalNames(row.edit),
-  };
+/** Spaces as the contract shows them: "everyone" and "editors", or lists of each group's and person's own spelling. */
+async function spaceViews(where: Prisma.Sql): Promise<SpaceView[]> {
+  const rows = await db().$queryRaw<SpaceRow[]>`
+    SELECT prefix, read_all AS "readAll", edit_all AS "editAll",
+           ARRAY(SELECT vellum_principal_name(p) FROM unnest(read) AS p) AS read,
+           ARRAY(SELECT vellum_principal_name(p) FROM unnest(edit) AS p) AS edit
+    FROM spaces WHERE ${where} ORDER BY prefix LIMIT 1000`;
+  return rows.map((r) => ({ prefix: r.prefix, read: r.readAll ? "everyone" : r.read, edit: r.editAll ? "editors" : r.edit }));
 }
 
 /**
@@ -93,13 +85,12 @@ export async function setSpace(actor: Actor, prefix: string, body: z.infer<typeo
   const read = body.read === "everyone" ? null : await principalKeys(body.read);
   const edit = body.edit === "editors" ? null : await principalKeys(body.edit);
   const data = { readAll: read === null, read: read ?? [], editAll: edit === null, edit: edit ?? [] };
-  const row = await inTransaction(async (tx) => {
-    const saved = await tx.space.upsert({ where: { prefix }, create: { prefix, ...data }, update: data });
+  await inTransaction(async (tx) => {
+    await tx.space.upsert({ where: { prefix }, create: { prefix, ...data }, update: data });
     await refreshReadSpaces(tx, prefix);
     await audit(tx, actor, "space.set", prefix, { read: body.read, edit: body.edit });
-    return saved;
   });
-  return view(row);
+  return (await spaceViews(Prisma.sql`prefix = ${prefix}`))[0]!;
 }
 
 /** Make `prefix` an ordinary prefix again (404 when it is no space). */
@@ -113,8 +104,7 @@ export async function deleteSpace(actor: Actor, prefix: string) {
   return { deleted: true, prefix };
 }
 
-/** Every space, by prefix. */
+/** Every space, by prefix (the first 1,000). */
 export async function listSpaces(): Promise<{ spaces: SpaceView[] }> {
-  const rows = await db().space.findMany({ orderBy: { prefix: "asc" }, take: 1000 });
-  return { spaces: await Promise.all(rows.map(view)) };
+  return { spaces: await spaceViews(Prisma.sql`true`) };
 }

@@ -90,7 +90,8 @@ async function coloured(title: string, state: PageState, access: Access): Promis
 /** The space covering `title` (who may read it, as its insiders are shown; whether every editor may edit), or null. */
 async function spaceFacts(title: string): Promise<{ prefix: string; read: string[]; editAll: boolean } | null> {
   const rows = await db().$queryRaw<{ prefix: string; read: string[]; editAll: boolean }[]>`
-    SELECT s.prefix, s.read, s.edit_all AS "editAll" FROM vellum_space_of(${title}) s WHERE s.prefix IS NOT NULL`;
+    SELECT s.prefix, ARRAY(SELECT vellum_principal_name(p) FROM unnest(s.read) AS p) AS read, s.edit_all AS "editAll"
+    FROM vellum_space_of(${title}) s WHERE s.prefix IS NOT NULL`;
   return rows[0] ?? null;
 }
 

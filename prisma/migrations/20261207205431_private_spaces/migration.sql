@@ -134,3 +134,12 @@ CREATE FUNCTION vellum_may_read(uid text, t text) RETURNS boolean LANGUAGE sql S
   SELECT EXISTS (SELECT 1 FROM users u WHERE u.id = uid AND u.role = ''admin'')
       OR coalesce((SELECT s.read_all OR vellum_principal_in(s.read, uid) FROM vellum_space_of(t) s WHERE s.prefix IS NOT NULL), true)
 ';
+
+-- A principal as people read it: its group's or person's own spelling (lists hold name keys), or as stored when
+-- neither exists any more.
+CREATE FUNCTION vellum_principal_name(p text) RETURNS text LANGUAGE sql STABLE AS '
+  SELECT coalesce(
+    CASE WHEN p LIKE ''group:%'' THEN (SELECT ''group:'' || g.name FROM groups g WHERE g.name_key = substr(p, 7))
+         WHEN p LIKE ''user:%'' THEN (SELECT ''user:'' || u.username FROM users u WHERE u.username_key = substr(p, 6)) END,
+    p)
+';
