@@ -175,3 +175,23 @@ export function twoInstanceContexts() {
   });
   return c;
 }
+
+/**
+ * The security suite's count of hostile inputs (one per spec file): `probe` counts one and checks it was refused
+ * or neutralised; `report` (in afterAll) says how many were tried and how many got through (0: any that got
+ * through has already failed its test).
+ */
+export function hostileInputs(label = "") {
+  let tried = 0;
+  let through = 0;
+  return {
+    probe(ok: boolean, what: string) {
+      tried++;
+      if (!ok) through++;
+      expect(ok, `got through: ${what}`).toBe(true);
+    },
+    report() {
+      console.log(`[security] ${label}${tried} hostile inputs tried, ${through} got through`);
+    },
+  };
+}

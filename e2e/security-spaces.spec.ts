@@ -1,7 +1,7 @@
 import { test, expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import sharp from "sharp";
-import { INSTANCE_A, INSTANCE_B, createAccount, makeAdmin, newUsername, signInApi, slugPath, sql, verifyAddress } from "./fixtures";
+import { INSTANCE_A, INSTANCE_B, createAccount, hostileInputs, makeAdmin, newUsername, signInApi, slugPath, sql, verifyAddress } from "./fixtures";
 
 // The security suite's private spaces (decision 0029): a marker planted in a private page's title, text, summary,
 // comment and file, every cache warmed by an insider on both instances, and then no outsider, signed in or not, on
@@ -9,13 +9,8 @@ import { INSTANCE_A, INSTANCE_B, createAccount, makeAdmin, newUsername, signInAp
 // the peers' leaks as cases, and the new endpoints' unauthorised, wrong-origin and hostile-input cases.
 test.describe.configure({ mode: "serial" });
 
-let tried = 0;
-let through = 0;
-function probe(ok: boolean, what: string) {
-  tried++;
-  if (!ok) through++;
-  expect(ok, `got through: ${what}`).toBe(true);
-}
+const hostile = hostileInputs("private spaces: ");
+const { probe } = hostile;
 
 const made: APIRequestContext[] = [];
 async function context(base: string, signedInAs?: string) {
@@ -54,7 +49,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   for (const c of made.splice(0)) await c.dispose();
-  console.log(`[security] private spaces: ${tried} probes, ${through} got through`);
+  hostile.report();
 });
 
 const admin = () => who.adminA;

@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { pngClaiming } from "../lib/testing/images";
 import { mediawikiDump, mediawikiPage, mediawikiRevision } from "../lib/testing/mediawiki-export";
 import { startApp } from "../scripts/lib/app.mjs";
-import { INSTANCE_B, PASSWORD, apiContexts, createAccount, makeAdmin, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
+import { INSTANCE_B, PASSWORD, apiContexts, hostileInputs, createAccount, makeAdmin, newTitle, newUsername, signInApi, slugPath, sql, verifyAddress, waitForMail } from "./fixtures";
 
 // The security suite (`npm run test:security`, and part of `npm test`): hostile input against the real server,
 // over HTTP. Every probe counts; at the end the suite says how many it tried and how many got through (0: any that
@@ -12,17 +12,10 @@ import { INSTANCE_B, PASSWORD, apiContexts, createAccount, makeAdmin, newTitle, 
 test.describe.configure({ mode: "serial" });
 
 let origin: string;
-let tried = 0;
-let through = 0;
 const contexts = apiContexts(() => origin);
 const { ctx } = contexts;
-
-/** Count one hostile input, and check it was refused or neutralised. */
-function probe(ok: boolean, what: string) {
-  tried++;
-  if (!ok) through++;
-  expect(ok, `got through: ${what}`).toBe(true);
-}
+const hostile = hostileInputs();
+const { probe } = hostile;
 
 /** A new account, signed in: its name and its request context. */
 async function signedIn() {
@@ -36,7 +29,7 @@ test.beforeAll(({ baseURL }) => {
 
 test.afterAll(async () => {
   await contexts.disposeAll();
-  console.log(`[security] ${tried} hostile inputs tried, ${through} got through`);
+  hostile.report();
 });
 
 /** A raw HTTP request (for what fetch will not send: chunked bodies of our making, lying headers). */

@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { db, Prisma, sqlPool } from "@/lib/db";
 import type { Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { mayKeep, onNotice, onReset, readTicket } from "@/lib/cache/coherence";
+import { ACCESS_NOTICE, mayKeep, onNotice, onReset, readTicket } from "@/lib/cache/coherence";
+import { PUBLIC_AUDIENCE } from "@/lib/cache/front-documents";
 
 // Who may read what (decision 0029): the one visibility rule, and a reader's access.
 //
@@ -26,7 +27,7 @@ export type Access = { admin: boolean; spaces: readonly string[]; editSpaces: re
 const NONE = Object.freeze([]) as readonly string[];
 
 /** A signed-out reader's access, and that of anyone who may read no private space and is on no edit list. */
-export const PUBLIC_ACCESS: Access = Object.freeze({ admin: false, spaces: NONE, editSpaces: NONE, audience: "public" });
+export const PUBLIC_ACCESS: Access = Object.freeze({ admin: false, spaces: NONE, editSpaces: NONE, audience: PUBLIC_AUDIENCE });
 
 /**
  * An administrator's access: everything. Also what a change answers its author with about what they just
@@ -102,7 +103,7 @@ function subscribe() {
   if (store.subscribed) return;
   store.subscribed = true;
   onNotice((tag) => {
-    if (tag === "a") store.byPerson.clear();
+    if (tag === ACCESS_NOTICE) store.byPerson.clear();
     else if (tag.startsWith("u:")) store.byPerson.delete(tag.slice(2));
   });
   onReset(() => store.byPerson.clear());
@@ -141,7 +142,7 @@ export async function accessOf(person: Person | null): Promise<Access> {
   const sets = `${spaces.join("\n")}\n\n${editSpaces.join("\n")}`;
   const audience = `e${rows[0]?.epoch ?? 0}-${createHash("sha256").update(sets).digest("base64url").slice(0, 16)}`;
   const access: Access = spaces.length || editSpaces.length ? { admin: false, spaces, editSpaces, audience } : PUBLIC_ACCESS;
-  if (mayKeep(ticket, [`u:${person.id}`, "a"])) {
+  if (mayKeep(ticket, [`u:${person.id}`, ACCESS_NOTICE])) {
     if (store.byPerson.size >= MAX_PEOPLE) store.byPerson.clear();
     store.byPerson.set(person.id, access);
   }

@@ -10,7 +10,7 @@ import { sqlPool } from "@/lib/db";
  *
  * PostgreSQL announces every change on the channel `vellum_views` from triggers, at commit (see the migration
  * `coherence`): `t:<title>` (that title's views), `w` (anything a list shows), `u:<person id>` (a person's record
- * or watches). Each instance holds one connection that LISTENs to it and renews, every second, a lease in the
+ * or watches), `a` (who may read what: groups, members or spaces, the `private_spaces` migration). Each instance holds one connection that LISTENs to it and renews, every second, a lease in the
  * `instances` table. Documents kept in memory are dropped when a notice names one of their tags.
  *
  * A change's request answers only after every instance whose lease has not run out acknowledged a barrier sent
@@ -22,6 +22,8 @@ import { sqlPool } from "@/lib/db";
  */
 
 export const VIEWS_CHANNEL = "vellum_views";
+/** The notice of any change of groups, members or spaces (decision 0029). */
+export const ACCESS_NOTICE = "a";
 /** How long a lease lasts in the database; renewed every HEARTBEAT_MS. */
 export const LEASE_MS = 5000;
 const HEARTBEAT_MS = 1000;

@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { countView } from "./view-counts";
 import { cdnHeaders } from "./cdn";
-import { isTrusted, mayKeep, onNotice, onReset, readTicket, startCoherence } from "./coherence";
+import { ACCESS_NOTICE, isTrusted, mayKeep, onNotice, onReset, readTicket, startCoherence } from "./coherence";
 import { FRONT_CACHE_KEY } from "@/lib/http/names.js";
 import { hasSessionCookie } from "@/lib/auth/session-cookie.js";
 import { pageContentSecurityPolicy } from "@/lib/http/security-headers.js";
@@ -32,9 +32,6 @@ import { DROPPED_HEADERS, SHARED_WHEN_SIGNED_IN, captureTags, sharedTags } from 
  */
 
 export { FRONT_CACHE_KEY };
-
-/** The notice of any change of groups, members or spaces (the private_spaces migration): documents made for an audience carry it. */
-const ACCESS_TAG = "a";
 
 /** Largest total of documents kept; the least recently stored go first. */
 export const MAX_FRONT_CACHE_BYTES = 64 * 1024 * 1024;
@@ -215,7 +212,7 @@ export function installFrontCache(
       const who = await store.readers(req.cookie);
       if (!who) return null;
       // made for an audience: any change of who may read what (notice `a`) drops it, and keeps a read it overtook
-      return { key: classKey(req.path, who.reader), tags: [...tags, ACCESS_TAG], ticket, marker: SLOTS.account, fill: store.accountLinks(who.reader), cacheControl: cacheControlFor(who.reader) };
+      return { key: classKey(req.path, who.reader), tags: [...tags, ACCESS_NOTICE], ticket, marker: SLOTS.account, fill: store.accountLinks(who.reader), cacheControl: cacheControlFor(who.reader) };
     },
     keep(t, status, headers, body, nonce) {
       if (status !== 200 || headers.some(([k]) => k.toLowerCase() === "set-cookie") || !mayKeep(t.ticket, t.tags)) return false;
@@ -301,7 +298,7 @@ export function rememberArticle(
   },
 ): void {
   if (!frontCacheInstalled()) return;
-  const tags = doc.audience === null ? [`t:${doc.title}`] : [`t:${doc.title}`, ACCESS_TAG];
+  const tags = doc.audience === null ? [`t:${doc.title}`] : [`t:${doc.title}`, ACCESS_NOTICE];
   // without coherence (unit tests, FRONT_CACHE without readers) an article is kept and validated on every hit
   if (store.readers && !mayKeep(ticket, tags)) return;
   const { parts, holes } = cutAtSlots(doc.body);
