@@ -10,10 +10,12 @@ import { ImportPanel } from "./ImportPanel";
 import { listImportRuns } from "@/lib/transfer/mediawiki";
 import { AdminOnly, requireAdmin } from "./guard";
 import { TableHead } from "@/app/_components/TableHead";
+import { Suspense } from "react";
+import { SignInStatus } from "./SignInStatus";
 
 export const metadata: Metadata = { title: "Administration" };
 
-/** /admin: people and roles, page protection, MediaWiki imports, the mail outbox (admins only). */
+/** /admin: how people sign in, people and roles, page protection, MediaWiki imports, the mail outbox (admins only). */
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   if (!(await requireAdmin("/admin"))) return <AdminOnly heading="Administration" />;
   const { after } = await searchParams;
@@ -32,6 +34,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <p>
         <a href="/admin/access">Groups, spaces and the audit log</a> · <a href="/admin/cache">Cache statistics</a>
       </p>
+      <h2>Signing in</h2>
+      <Suspense fallback={<p className="muted">Asking the issuer and the directory…</p>}>
+        <SignInStatus />
+      </Suspense>
       <h2>People</h2>
       <div className="table-scroll">
         <table className="list">

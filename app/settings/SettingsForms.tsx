@@ -129,3 +129,98 @@ function CopyButton({ text }: { text: string }) {
     </>
   );
 }
+
+/** Connect the organisation's single sign-on identity: set the Connect intent, then sign in with the provider. */
+export function ConnectOidcButton({ name }: { name: string }) {
+  const { busy, error, run } = useAction();
+  async function click() {
+    await run(async () => {
+      const r = await send("POST", "/api/users/me/identities", { provider: "oidc" });
+      if (!r.ok) return r.error;
+      const { signIn } = await import("next-auth/react");
+      await signIn("oidc", { callbackUrl: "/settings?connected=1" });
+    });
+  }
+  return (
+    <span>
+      <button type="button" className="secondary" onClick={click} disabled={busy}>
+        Connect {name}
+      </button>
+      {error && <span role="alert"> {error}</span>}
+    </span>
+  );
+}
+
+/** Connect a directory account by its username and password. */
+export function ConnectDirectoryForm() {
+  const { busy, error, run } = useAction();
+  async function submit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    await run(async () => {
+      const r = await send("POST", "/api/users/me/identities", {
+        provider: "ldap",
+        username: String(form.get("ldapUsername") ?? ""),
+        password: String(form.get("ldapPassword") ?? ""),
+      });
+      if (!r.ok) return r.error;
+      window.location.assign("/settings?connected=1");
+    });
+  }
+  return (
+    <form onSubmit={submit} aria-label="Connect a directory account" className="form-narrow">
+      <div className="field">
+        <label htmlFor="ldapUsername">Directory username</label>
+        <input id="ldapUsername" name="ldapUsername" type="text" autoComplete="off" autoCapitalize="none" spellCheck={false} required />
+      </div>
+      <div className="field">
+        <label htmlFor="ldapPassword">Directory password</label>
+        <input id="ldapPassword" name="ldapPassword" type="password" autoComplete="off" required />
+      </div>
+      <button type="submit" className="secondary" disabled={busy}>Connect directory account</button>
+      {error && <p role="alert">{error}</p>}
+    </form>
+  );
+}
+
+/** Change the password: the current one, or none within 15 minutes of a magic-link sign-in. */
+export function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
+  const [saved, setSaved] = useState(false);
+  const { busy, error, run } = useAction();
+  async function submit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const formElement = e.currentTarget;
+    const form = new FormData(formElement);
+    const current = String(form.get("currentPassword") ?? "");
+    setSaved(false);
+    await run(async () => {
+      const r = await send("POST", "/api/users/me/password", {
+        ...(current ? { currentPassword: current } : {}),
+        newPassword: String(form.get("newPassword") ?? ""),
+      });
+      if (!r.ok) return r.error;
+      formElement.reset();
+      setSaved(true);
+    });
+  }
+  return (
+    <form onSubmit={submit} aria-label="Password" className="form-narrow">
+      <div className="field">
+        <label htmlFor="currentPassword">Current password</label>
+        <input id="currentPassword" name="currentPassword" type="password" autoComplete="current-password" aria-describedby="currentPasswordHint" />
+        <p id="currentPasswordHint" className="muted">
+          {hasPassword ? "Forgot it? " : ""}Signed in by an email link in the last 15 minutes? Leave this empty.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="newPassword">New password</label>
+        <input id="newPassword" name="newPassword" type="password" autoComplete="new-password" minLength={10} maxLength={1024} required />
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={busy}>{hasPassword ? "Change password" : "Set password"}</button>
+        {saved && <span role="status">Saved. Your other sessions have ended.</span>}
+        {error && <span role="alert">{error}</span>}
+      </div>
+    </form>
+  );
+}

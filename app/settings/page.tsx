@@ -5,21 +5,28 @@ import { listTokens, MAX_TOKENS_PER_PERSON } from "@/lib/auth/tokens";
 import { getMailSettings, getProfileOrThrow } from "@/lib/people/profiles";
 import { JsonButton } from "@/app/_components/JsonButton";
 import { formatDate } from "@/app/_components/format";
-import { NewTokenForm, ProfileForm } from "./SettingsForms";
+import { ConnectDirectoryForm, ConnectOidcButton, NewTokenForm, PasswordForm, ProfileForm } from "./SettingsForms";
+import { listIdentities, refusalMessage } from "@/lib/auth/identities";
+import { isPlaceholderEmail } from "@/lib/auth/organisation";
 import { TableHead } from "@/app/_components/TableHead";
 import { accessOf } from "@/lib/auth/access";
 
 export const metadata: Metadata = { title: "Settings" };
 
-/** /settings: your profile, how you hear about changes, and your access tokens. */
-export default async function SettingsPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** /settings: your profile, how you sign in, how you hear about changes, and your access tokens. */
+export default async function SettingsPage({ searchParams }: Props) {
   const user = await getCurrentUser();
   if (!user) redirect("/signin?callbackUrl=/settings");
-  const [profile, { tokens }, me] = await Promise.all([
+  const params = await searchParams;
+  const [profile, { tokens }, me, ways] = await Promise.all([
     getProfileOrThrow(user.username, await accessOf(user)),
     listTokens(user.id, { limit: MAX_TOKENS_PER_PERSON }), // every live token fits on one page
     getMailSettings(user.id),
+    listIdentities(user.id),
   ]);
+  const refused = typeof params.error === "string" ? refusalMessage(params.error) : null;
   return (
     <>
       <div className="page-head">
@@ -27,7 +34,7 @@ export default async function SettingsPage() {
       </div>
       <h2>Email address</h2>
       <p data-testid="email-state">
-        {me.email}:{" "}
+        {isPlaceholderEmail(me.email) ? "No address yet" : me.email}:{" "}
         {me.verified ? (
           <strong>verified</strong>
         ) : (
@@ -37,6 +44,54 @@ export default async function SettingsPage() {
           </>
         )}
       </p>
+      <h2>Signing in</h2>
+      {params.connected && (
+        <p className="notice" role="status">
+          Connected. You can now sign in with it.
+        </p>
+      )}
+      {refused && (
+        <p className="error-box" role="alert">
+          {refused}
+        </p>
+      )}
+      {ways.identities.length > 0 ? (
+        <ul className="identity-list" aria-label="Connected identities">
+          {ways.identities.map((i) => (
+            <li key={i.id}>
+              <span className="who">
+                <strong>{i.provider === "oidc" ? (ways.providers.oidc?.name ?? "Single sign-on") : "Directory"}</strong>: {i.name}
+                <span className="muted">
+                  {" "}
+                  · connected {formatDate(i.connectedAt)}
+                  {i.lastSignInAt ? ` · last used ${formatDate(i.lastSignInAt)}` : ""}
+                  {i.usable ? "" : " · no longer offered by this wiki"}
+                </span>
+              </span>
+              <JsonButton method="DELETE" url={`/api/users/me/identities/${i.id}`} label={`Disconnect ${i.name}`}
+                confirm={`Disconnect ${i.name}? You will no longer sign in with it.`} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">No organisation account is connected.</p>
+      )}
+      {!user.blocked && (ways.providers.oidc || ways.providers.ldap) && (
+        <>
+          {ways.providers.oidc && (
+            <p>
+              <ConnectOidcButton name={ways.providers.oidc.name} />
+            </p>
+          )}
+          {ways.providers.ldap && <ConnectDirectoryForm />}
+        </>
+      )}
+      {ways.origin === "local" && ways.providers.local && (
+        <>
+          <h3>Password</h3>
+          <PasswordForm hasPassword={ways.hasPassword} />
+        </>
+      )}
       <h2>Profile</h2>
       <ProfileForm displayName={profile.displayName} bio={profile.bio} notify={me.notify} username={user.username} />
       <h2>Access tokens</h2>

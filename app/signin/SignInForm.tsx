@@ -4,7 +4,26 @@ import { useState } from "react";
 import { signIn } from "next-auth/react";
 import { FormError, useAction } from "@/app/_components/useAction";
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+/** The organisation's single sign-on: next-auth's OIDC flow (PKCE, state and nonce), back to `callbackUrl`. */
+export function OidcSignInButton({ name, callbackUrl }: { name: string; callbackUrl: string }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      className="sso-button"
+      disabled={busy}
+      onClick={() => {
+        setBusy(true);
+        void signIn("oidc", { callbackUrl });
+      }}
+    >
+      Sign in with {name}
+    </button>
+  );
+}
+
+/** The username and password form: a Vellum password, or the directory's when one is configured. */
+export function SignInForm({ callbackUrl, directory = false }: { callbackUrl: string; directory?: boolean }) {
   const { busy, error, run } = useAction();
 
   async function submit(e: React.FormEvent<HTMLFormElement>) {
@@ -18,7 +37,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       });
       if (result?.ok && !result.error) return window.location.assign(callbackUrl);
       if (result?.status === 429) return "Too many failed attempts. Wait a few minutes and try again.";
-      return "That username and password do not match an account.";
+      if (result?.error === "DirectoryUnavailable") return "The directory is not answering right now, so it cannot check your password. Try again in a few minutes.";
+      return directory ? "The directory and this wiki know no such username and password." : "That username and password do not match an account.";
     });
   }
 
@@ -27,7 +47,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <FormError error={error} />
       <div className="field">
         <label htmlFor="username">Username</label>
-        <input id="username" name="username" type="text" autoComplete="username" required autoFocus />
+        <input id="username" name="username" type="text" autoComplete="username" required autoFocus autoCapitalize="none" spellCheck={false} />
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>

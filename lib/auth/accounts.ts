@@ -8,12 +8,33 @@ import { AppError } from "@/lib/errors";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords";
 import { isLoopback } from "@/lib/http/client-address";
 import { usernameKey } from "./normal-forms";
-import { inTransaction } from "@/lib/db/transaction";
+import { inTransaction, type Tx } from "@/lib/db/transaction";
 
 /** What a username may be: 3-32 of `A-Z a-z 0-9 _ -` (sign-up, and the names imports give their authors). */
 export const usernameSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{3,32}$/, "3-32 characters: letters, digits, _ and -");
+
+/** A name in the username alphabet: spaces as `_`, accents dropped, anything else left out (may still be invalid). */
+export function plainName(name: string): string {
+  return name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, "_").replace(/[^A-Za-z0-9_-]/g, "");
+}
+
+/**
+ * A free username for someone who did not choose one (an imported author, a person from the organisation's
+ * sign-in): their name in the username alphabet, or, when that is not a valid name or an account holds it already,
+ * `<prefix><name>` with a number if needed. Never an existing account's name: nobody is merged into someone else.
+ */
+export async function freeUsername(tx: Tx, name: string, prefix: string): Promise<string> {
+  const plain = plainName(name).slice(0, 32);
+  const taken = async (u: string) => (await tx.user.count({ where: { usernameKey: usernameKey(u) } })) > 0;
+  if (usernameSchema.safeParse(plain).success && !(await taken(plain))) return plain;
+  const base = `${prefix}${plain || "user"}`.slice(0, 28).padEnd(3, "_");
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    if (!(await taken(candidate))) return candidate;
+  }
+}
 
 export const signUpSchema = z
   .object({

@@ -15,5 +15,9 @@ declare module "next-auth/jwt" {
     blocked?: boolean;
     /** The person's session generation when the session was issued (decision 0018). */
     generation?: number;
+    /** How the session began: `credentials`, `email` (a magic link), `oidc` (decision 0030). */
+    method?: string;
+    /** When it began (ms since the epoch). */
+    signedInAt?: number;
   }
 }

@@ -7,12 +7,12 @@ import { inTransaction } from "@/lib/db/transaction";
 
 /**
  * Send a magic sign-in link, through the outbox like every message. Only to an address that belongs to an
- * account that is not blocked; for any other address nothing is sent, and the caller answers the same either way,
+ * account of Vellum's own (one the organisation made signs in only through it: decision 0030) that is not blocked; for any other address nothing is sent, and the caller answers the same either way,
  * so the form does not reveal who has an account. Without SMTP_URL the link is also printed to the server log.
  */
 export async function sendSignInLink(email: string, url: string): Promise<void> {
-  const user = await db().user.findUnique({ where: { email: email.toLowerCase() }, select: { blocked: true } });
-  if (!user || user.blocked) return;
+  const user = await db().user.findUnique({ where: { email: email.toLowerCase() }, select: { blocked: true, origin: true } });
+  if (!user || user.blocked || user.origin !== "local") return;
   const host = new URL(url).host;
   await inTransaction((tx) =>
     enqueueMail(tx, [

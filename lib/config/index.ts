@@ -1,10 +1,17 @@
 import { z } from "zod";
 
+/** A comma-separated list of group names, as a list (empty entries dropped). */
+const groupList = z
+  .string()
+  .max(4000)
+  .transform((v) => v.split(",").map((g) => g.trim()).filter(Boolean))
+  .default([]);
+
 /**
  * The only reader of process.env. Parsed once, on first use (so `next build` never needs a database), and
  * failing fast with every bad variable named.
  */
-const schema = z.object({
+const fields = z.object({
   /** PostgreSQL connection URL. `npm start` sets it to the embedded database when it is not given. */
   DATABASE_URL: z.string().url(),
   /** Secret that signs session cookies. `npm start` generates and keeps one in .data/ when unset. */
@@ -95,7 +102,46 @@ const schema = z.object({
    * it is taken out at upload, without re-encoding (lib/files/location.ts).
    */
   UPLOAD_KEEP_LOCATION: z.enum(["on", "off"]).default("off"),
+  // Signing in as an organisation (decision 0030; README "Signing in as an organisation")
+  /** The OpenID Connect issuer (its /.well-known/openid-configuration is read); with the client id and secret, turns OIDC on. */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().max(2000).optional(),
+  /** The button says "Sign in with <OIDC_NAME>". */
+  OIDC_NAME: z.string().max(60).default("single sign-on"),
+  /** The scopes asked for, space-separated (add `groups` where the provider wants it asked). */
+  OIDC_SCOPES: z.string().regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, "space-separated scopes").default("openid profile email"),
+  /** The claim that lists a person's groups. */
+  OIDC_GROUPS_CLAIM: z.string().max(200).default("groups"),
+  OIDC_ADMIN_GROUPS: groupList,
+  OIDC_EDITOR_GROUPS: groupList,
+  OIDC_DEFAULT_ROLE: z.enum(["reader", "editor", "admin"]).default("editor"),
+  /** The directory, ldap:// or ldaps://host[:port]; turns LDAP sign-in on. */
+  LDAP_URL: z.string().regex(/^ldaps?:\/\/[^\s/]+\/?$/, "ldap://host[:port] or ldaps://host[:port]").optional(),
+  /** The service account that looks people up (unset: an anonymous bind). */
+  LDAP_BIND_DN: z.string().max(1000).optional(),
+  LDAP_BIND_PASSWORD: z.string().max(1000).optional(),
+  /** Where people are looked up (subtree), e.g. ou=people,dc=example,dc=org. */
+  LDAP_USER_BASE: z.string().max(1000).optional(),
+  /** Which entry a username names; {username} is replaced by the typed name, escaped. */
+  LDAP_USER_FILTER: z.string().max(1000).includes("{username}", { message: "must contain {username}" }).default("(uid={username})"),
+  /** Where groups are looked up by `member`, `uniqueMember` or `memberUid` (unset: the person's `memberOf` only). */
+  LDAP_GROUP_BASE: z.string().max(1000).optional(),
+  LDAP_ADMIN_GROUPS: groupList,
+  LDAP_EDITOR_GROUPS: groupList,
+  LDAP_DEFAULT_ROLE: z.enum(["reader", "editor", "admin"]).default("editor"),
+  /** "off": only the organisation's sign-in remains (no sign-up, magic links or local passwords). */
+  LOCAL_SIGN_IN: z.enum(["on", "off"]).default("on"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+});
+
+/** Settings that only make sense together. */
+const schema = fields.superRefine((c, ctx) => {
+  const oidc = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (oidc > 0 && oidc < 3) ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together" });
+  if (c.LDAP_URL && !c.LDAP_USER_BASE) ctx.addIssue({ code: "custom", path: ["LDAP_USER_BASE"], message: "required with LDAP_URL" });
+  if (Boolean(c.LDAP_BIND_DN) !== Boolean(c.LDAP_BIND_PASSWORD)) ctx.addIssue({ code: "custom", path: ["LDAP_BIND_DN"], message: "LDAP_BIND_DN and LDAP_BIND_PASSWORD go together" });
+  if (c.LOCAL_SIGN_IN === "off" && oidc < 3 && !c.LDAP_URL) ctx.addIssue({ code: "custom", path: ["LOCAL_SIGN_IN"], message: "off needs OIDC_* or LDAP_URL: nobody could sign in" });
 });
 
 export type Config = z.infer<typeof schema>;

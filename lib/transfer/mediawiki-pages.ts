@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/transaction";
 import { usernameKey } from "@/lib/auth/normal-forms";
-import { usernameSchema } from "@/lib/auth/accounts";
+import { freeUsername } from "@/lib/auth/accounts";
 import { lockPage } from "@/lib/wiki/page-writes";
 import { REVERT_WINDOW, firstOrigins, fromRuns, nextOrigins, toRuns } from "@/lib/wiki/blame-lines";
 import { MAX_SUMMARY_LENGTH, flattenSummary } from "@/lib/wiki/schema";
@@ -155,7 +155,7 @@ export class PageWriter {
     const found = await this.tx.importedAuthor.findUnique({ where: { source_name: { source: this.ctx.source, name } }, select: { userId: true } });
     let userId = found?.userId;
     if (!userId) {
-      const username = await freeUsername(this.tx, name);
+      const username = await freeUsername(this.tx, name, "imported-");
       const user = await this.tx.user.create({
         data: {
           username,
@@ -183,19 +183,4 @@ function oneLine(text: string): string {
   return [...flattenSummary(text)].slice(0, MAX_SUMMARY_LENGTH).join("");
 }
 
-/**
- * A username for an imported author: their name in Vellum's alphabet (spaces as `_`, accents dropped), or, when
- * that is not a valid name or an account holds it already, `imported-<name>` with a number if needed. Never an
- * existing account's name: an imported author is never merged into a real person.
- */
-async function freeUsername(tx: Tx, name: string): Promise<string> {
-  const plain = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, "_").replace(/[^A-Za-z0-9_-]/g, "");
-  const taken = async (u: string) => (await tx.user.count({ where: { usernameKey: usernameKey(u) } })) > 0;
-  if (usernameSchema.safeParse(plain).success && !(await taken(plain))) return plain;
-  const base = `imported-${plain || "user"}`.slice(0, 28);
-  for (let n = 1; ; n++) {
-    const candidate = n === 1 ? base.padEnd(3, "_") : `${base}-${n}`;
-    if (!(await taken(candidate))) return candidate;
-  }
-}
 

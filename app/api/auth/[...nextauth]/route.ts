@@ -7,6 +7,9 @@ import { errorResponse } from "@/lib/http/route";
 import { AppError } from "@/lib/errors";
 import { awaitAcknowledgements } from "@/lib/cache/coherence";
 import { hasUnstorableText } from "@/lib/http/front-rules";
+import { localSignIn } from "@/lib/auth/organisation";
+import { clearConnectCookie, connectIntentOf, signInContext } from "@/lib/auth/sign-in-context";
+import { readerOf } from "@/lib/auth/session-reader";
 
 const handler = NextAuth(authOptions);
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -24,9 +27,10 @@ async function POST(req: NextRequest, ctx: Context): Promise<Response> {
     return errorResponse(new AppError("bad_request", "Fields may not contain NUL characters or unpaired UTF-16 surrogates"));
   }
   if (path.endsWith("/signin/email")) {
+    if (!localSignIn()) return errorResponse(new AppError("forbidden", "This wiki signs people in through the organisation only"));
     if (!(await allowSignInLinkRequest(body?.email, clientIp(req.headers)))) return tooMany();
   }
-  const response = await handler(req, ctx);
+  const response = await withSignInContext(req, () => handler(req, ctx));
   // signing out ends the person's sessions everywhere: answer once every instance has stopped showing them in
   if (path.endsWith("/signout")) await awaitAcknowledgements();
   if (path.endsWith("/callback/credentials") && (await refusedAsLimited(response))) return tooMany();
@@ -67,7 +71,22 @@ async function GET(req: NextRequest, ctx: Context): Promise<Response> {
       return errorResponse(new AppError("bad_request", "Invalid query: control characters are not allowed"));
     }
   }
-  return handler(req, ctx);
+  return withSignInContext(req, () => handler(req, ctx));
+}
+
+/**
+ * An organisation's callback runs knowing who is signed in (a current session, not any cookie next-auth can
+ * decode) and whether they asked to connect an identity (lib/auth/sign-in-context.ts); the Connect intent is
+ * spent by the callback, whatever its outcome.
+ */
+async function withSignInContext(req: NextRequest, run: () => Promise<Response>): Promise<Response> {
+  if (!req.nextUrl.pathname.startsWith("/api/auth/callback/oidc")) return run();
+  const cookie = req.headers.get("cookie");
+  const who = await readerOf(cookie ?? undefined);
+  const response = await signInContext.run({ sessionUserId: who?.reader.id ?? null, connectTo: connectIntentOf(cookie) }, run);
+  const headers = new Headers(response.headers);
+  headers.append("Set-Cookie", clearConnectCookie());
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 function tooMany(): Response {
