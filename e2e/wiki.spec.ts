@@ -11,7 +11,7 @@ test("sign up, sign out, sign in, create a page, edit it, see history, open a di
   await page.getByRole("link", { name: "Sign in" }).click();
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("link", { name: username })).toBeVisible();
 
   // a missing page invites its creation

@@ -77,7 +77,34 @@ const SYSTEM_PACKAGES = [
   { pkg: "chromium", bin: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
   { pkg: "memcached", bin: "/usr/bin/memcached" },
   { pkg: "git", bin: "/usr/bin/git" }, // export --history writes a git repository
+  { pkg: "slapd", bin: "/usr/sbin/slapd" }, // the directory of the LDAP sign-in tests
 ];
+
+/** The test directory (scripts/lib/slapd.mjs), started once for the integration and browser phases. */
+async function directory() {
+  if (!directory.server) {
+    const { startSlapd } = await import("./lib/slapd.mjs");
+    directory.server = await startSlapd({ port: Number(process.env.VELLUM_TEST_LDAP_PORT ?? 3389), dir: path.join(DATA, "test", "slapd") });
+    cleanups.push(directory.server.stop);
+  }
+  return directory.server;
+}
+
+/** The test identity provider (scripts/test-idp.mjs: oidc-provider), for instances on `ports`; returns its issuer. */
+async function identityProvider(ports, secret) {
+  const port = Number(process.env.VELLUM_TEST_IDP_PORT ?? 3190);
+  const redirects = ports.map((p) => `http://localhost:${p}/api/auth/callback/oidc`);
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts/test-idp.mjs"), String(port), secret, ...redirects], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  cleanups.push(() => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))));
+  await new Promise((resolve, reject) => {
+    child.stdout.on("data", (d) => String(d).includes("ready") && resolve(undefined));
+    child.once("exit", (code) => reject(new Error(`the identity provider exited (${code})`)));
+  });
+  return `http://127.0.0.1:${port}`;
+}
 
 /** Where the pid of the test memcached on `port` is kept, so e2e tests can restart it and cleanup can stop it. */
 function memcachedPidFile(port) {
@@ -149,6 +176,7 @@ try {
     // each file's process copies the migrated template into a database of its own (lib/testing/database.mjs);
     // the integration tests drive the outbox themselves: no background mail worker
     const env = {
+      TEST_LDAP_URL: (await directory()).url,
       TEST_TEMPLATE_DATABASE_URL: template,
       MEMCACHE_SERVERS: servers,
       MAIL_WORKER: "off",
@@ -195,22 +223,47 @@ try {
     await new Promise((resolve) => purgeSink.listen(0, "127.0.0.1", () => resolve(undefined)));
     cleanups.push(() => new Promise((resolve) => purgeSink.close(() => resolve(undefined))));
     const purgeTargets = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (purgeSink.address()).port}`;
+    // signing in as an organisation (decision 0030): every instance knows the test identity provider and directory;
+    // a third instance signs people in through them only (LOCAL_SIGN_IN=off)
+    const third = `http://localhost:${port + 2}`;
+    const slapd = await directory();
+    const idpSecret = "test-oidc-client-secret";
+    const issuer = await identityProvider([port, port + 1, port + 2], idpSecret);
+    const organisation = {
+      OIDC_ISSUER: issuer,
+      OIDC_CLIENT_ID: "vellum",
+      OIDC_CLIENT_SECRET: idpSecret,
+      OIDC_NAME: "Example SSO",
+      OIDC_SCOPES: "openid profile email groups",
+      OIDC_ADMIN_GROUPS: "wiki-admins",
+      OIDC_EDITOR_GROUPS: "wiki-editors",
+      OIDC_DEFAULT_ROLE: "reader",
+      ...slapd.env,
+      LDAP_ADMIN_GROUPS: "wiki-admins",
+      LDAP_EDITOR_GROUPS: "wiki-editors",
+      LDAP_DEFAULT_ROLE: "reader",
+    };
     // one process per instance, so each instance's /api/cache/stats counts all of its work
     const stdio = ["ignore", "ignore", "inherit"];
     await Promise.all([
-      startApp({ port, env: { ...appEnv, NEXTAUTH_URL: base }, stdio, cleanups }),
-      startApp({ port: port + 1, env: { ...appEnv, NEXTAUTH_URL: second, PURGE_TARGETS: purgeTargets }, stdio, cleanups }),
+      startApp({ port, env: { ...appEnv, ...organisation, NEXTAUTH_URL: base }, stdio, cleanups }),
+      startApp({ port: port + 1, env: { ...appEnv, ...organisation, NEXTAUTH_URL: second, PURGE_TARGETS: purgeTargets }, stdio, cleanups }),
+      startApp({ port: port + 2, env: { ...appEnv, ...organisation, NEXTAUTH_URL: third, LOCAL_SIGN_IN: "off" }, stdio, cleanups }),
     ]);
     const out = path.join(DATA, "playwright");
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     const extra = process.env.E2E_ARGS ? process.env.E2E_ARGS.split(" ") : []; // e.g. "--grep stress --repeat-each 3"
-    if (!want("e2e")) extra.push("e2e/security.spec.ts", "e2e/security-spaces.spec.ts"); // the security suite alone
+    if (!want("e2e")) extra.push("e2e/security.spec.ts", "e2e/security-spaces.spec.ts", "e2e/security-sign-in.spec.ts"); // the security suite alone
     run(process.execPath, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", ...extra], {
       env: {
         ...process.env,
         E2E_BASE_URL: base,
         E2E_SECOND_URL: second,
+        E2E_SSO_ONLY_URL: third,
+        E2E_IDP_URL: issuer,
+        E2E_SLAPD_PID: String(slapd.pid),
+        TEST_LDAP_URL: slapd.url,
         E2E_DATABASE_URL: url,
         E2E_MEMCACHED_PORT: String(memcachedPort),
         E2E_MEMCACHED_PIDFILE: memcachedPidFile(memcachedPort),

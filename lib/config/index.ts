@@ -160,3 +160,8 @@ export function getConfig(): Config {
   cached = parsed.data;
   return cached;
 }
+
+/** Read the environment again on the next getConfig (tests that try several configurations in one process). */
+export function reloadConfig(): void {
+  cached = undefined;
+}
