@@ -195,3 +195,48 @@ export function hostileInputs(label = "") {
     },
   };
 }
+
+/** The instance that signs people in through the organisation only (LOCAL_SIGN_IN=off), and the test provider. */
+export const INSTANCE_SSO_ONLY = process.env.E2E_SSO_ONLY_URL ?? "http://localhost:3102";
+export const IDP = process.env.E2E_IDP_URL ?? "http://127.0.0.1:3190";
+/** What the test instances call their single sign-on (OIDC_NAME in scripts/test.mjs). */
+export const SSO_BUTTON = "Sign in with Example SSO";
+
+/** The claims the test provider (scripts/test-idp.mjs) gives `login` from now on (its sub is the login). */
+export async function setClaims(login: string, claims: Record<string, unknown>) {
+  const res = await fetch(`${IDP}/__test/accounts/${encodeURIComponent(login)}`, { method: "POST", body: JSON.stringify({ claims }) });
+  expect(res.status).toBe(204);
+}
+
+/** Make the provider's next token answer carry a forged ID token (scripts/test-idp.mjs lists the modes). */
+export async function tamperNextToken(mode: "audience" | "issuer" | "expired" | "none" | "signature" | null) {
+  const res = await fetch(`${IDP}/__test/tamper`, { method: "POST", body: JSON.stringify({ mode }) });
+  expect(res.status).toBe(204);
+}
+
+/**
+ * From `base`'s sign-in page, through the provider's sign-in screen as `login`, and back. Ends wherever the wiki
+ * sends the browser (the caller checks where).
+ */
+export async function signInWithSso(page: Page, login: string, base = INSTANCE_A) {
+  await page.goto(`${base}/signin`);
+  await page.getByRole("button", { name: SSO_BUTTON }).click();
+  await ssoLogin(page, login, base);
+}
+
+/** On the provider's sign-in screen: sign in as `login` (any password), then wait to be back on `base`. */
+export async function ssoLogin(page: Page, login: string, base = INSTANCE_A) {
+  await page.waitForURL((u) => u.href.startsWith(IDP));
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill("any password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.waitForURL((u) => u.href.startsWith(base));
+}
+
+/** Who the browser page is signed in as, by the API: the /api/me answer, or null (401). */
+export async function whoAmI(page: Page, base = INSTANCE_A): Promise<{ username: string; role: string; groups: string[] } | null> {
+  const res = await page.request.get(`${base}/api/me`);
+  if (res.status() === 401) return null;
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { user: { username: string; role: string; groups: string[] } }).user;
+}

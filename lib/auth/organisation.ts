@@ -92,9 +92,10 @@ export function roleFromGroups(source: OrgSource, groups: string[]): Role {
 const RANK: Record<Role, number> = { reader: 0, editor: 1, admin: 2 };
 
 /**
- * Make the person's memberships follow the organisation: they join every named group (made when missing, and from
- * then on following the organisation), and leave every group the same organisation keeps that it no longer names.
- * Groups only Vellum's administrators keep are left as they are. Each change goes into the audit log.
+ * Make the person's memberships follow the organisation: they join every group it names (made when missing), and
+ * leave every group whose membership this organisation's sign-in made and that it no longer names. Memberships an
+ * administrator gave are left as they are, until the organisation names the group too (it then vouches for them).
+ * Each change goes into the audit log.
  */
 async function syncGroups(tx: Tx, user: { id: string; username: string }, source: OrgSource, names: string[]): Promise<void> {
   const actor = { username: `(${source} sign-in)` };
@@ -102,11 +103,10 @@ async function syncGroups(tx: Tx, user: { id: string; username: string }, source
   for (const [key, name] of wanted) {
     const made = await tx.$executeRaw`INSERT INTO groups (name, name_key, source) VALUES (${name}, ${key}, ${source}) ON CONFLICT (name_key) DO NOTHING`;
     if (made) await audit(tx, actor, "group.create", name, { source });
-    else await tx.$executeRaw`UPDATE groups SET source = ${source} WHERE name_key = ${key} AND source IS NULL`;
   }
   const current = await tx.$queryRaw<{ id: number; name: string; name_key: string; source: string | null }[]>`
-    SELECT g.id, g.name, g.name_key, g.source FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.user_id = ${user.id}`;
-  const have = new Set(current.map((g) => g.name_key));
+    SELECT g.id, g.name, g.name_key, m.source FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.user_id = ${user.id}`;
+  const have = new Map(current.map((g) => [g.name_key, g]));
   for (const g of current) {
     if (g.source === source && !wanted.has(g.name_key)) {
       await tx.$executeRaw`DELETE FROM group_members WHERE group_id = ${g.id} AND user_id = ${user.id}`;
@@ -114,8 +114,14 @@ async function syncGroups(tx: Tx, user: { id: string; username: string }, source
     }
   }
   for (const [key, name] of wanted) {
-    if (have.has(key)) continue;
-    const added = await tx.$executeRaw`INSERT INTO group_members (group_id, user_id) SELECT id, ${user.id} FROM groups WHERE name_key = ${key} ON CONFLICT DO NOTHING`;
+    const had = have.get(key);
+    if (had?.source === source) continue;
+    if (had) {
+      // an administrator's membership the organisation now names: from here on it follows the organisation
+      await tx.$executeRaw`UPDATE group_members SET source = ${source} WHERE group_id = ${had.id} AND user_id = ${user.id}`;
+      continue;
+    }
+    const added = await tx.$executeRaw`INSERT INTO group_members (group_id, user_id, source) SELECT id, ${user.id}, ${source} FROM groups WHERE name_key = ${key} ON CONFLICT DO NOTHING`;
     if (added) await audit(tx, actor, "member.add", name, { username: user.username });
   }
 }

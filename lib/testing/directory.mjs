@@ -24,7 +24,11 @@ const change = (operation, type, value) => new Change({ operation, modification:
 export const personDn = (uid) => `uid=${uid},ou=people,${SUFFIX}`;
 export const groupDn = (cn) => `cn=${cn},ou=groups,${SUFFIX}`;
 
-/** Add a person with a password (and a name and address), in `groups` (made when missing). */
+/**
+ * Add a person with a password (and a name and address), in `groups` (made when missing).
+ * @param {{ uid: string, password: string, cn?: string, mail?: string }} person
+ * @param {string[]} [groups]
+ */
 export async function addPerson({ uid, password, cn = uid, mail }, groups = []) {
   await asAdmin(async (c) => {
     await c.add(personDn(uid), {
@@ -39,7 +43,11 @@ export async function addPerson({ uid, password, cn = uid, mail }, groups = []) 
   await setGroups(uid, groups);
 }
 
-/** Make the person's groups exactly `groups` among the groups they could be in (those named here or before). */
+/**
+ * Make the person's groups exactly `groups` among the groups they could be in (those named here or before).
+ * @param {string} uid
+ * @param {string[]} groups
+ */
 export async function setGroups(uid, groups) {
   await asAdmin(async (c) => {
     const dn = personDn(uid);
@@ -60,7 +68,11 @@ export async function setGroups(uid, groups) {
   });
 }
 
-/** Change a person's password in the directory. */
+/**
+ * Change a person's password in the directory.
+ * @param {string} uid
+ * @param {string} password
+ */
 export async function setPassword(uid, password) {
   await asAdmin((c) => c.modify(personDn(uid), change("replace", "userPassword", password)));
 }

@@ -1,7 +1,10 @@
 -- Signing in as an organisation (decision 0030): identities by (issuer, subject), never by address. An account
--- remembers how it was made, and a group whether the organisation's sign-in keeps its members.
+-- remembers how it was made, and a membership whether the organisation's sign-in made it (and so takes it away).
 -- AlterTable
 ALTER TABLE "groups" ADD COLUMN     "source" TEXT;
+
+-- AlterTable
+ALTER TABLE "group_members" ADD COLUMN     "source" TEXT;
 
 -- AlterTable
 ALTER TABLE "users" ADD COLUMN     "origin" TEXT NOT NULL DEFAULT 'local';
@@ -40,4 +43,5 @@ ALTER TABLE "identities" ADD CONSTRAINT "identities_user_id_fkey" FOREIGN KEY ("
 
 ALTER TABLE "users" ADD CONSTRAINT "users_origin_check" CHECK ("origin" IN ('local', 'oidc', 'ldap'));
 ALTER TABLE "groups" ADD CONSTRAINT "groups_source_check" CHECK ("source" IS NULL OR "source" IN ('oidc', 'ldap'));
+ALTER TABLE "group_members" ADD CONSTRAINT "group_members_source_check" CHECK ("source" IS NULL OR "source" IN ('oidc', 'ldap'));
 ALTER TABLE "identities" ADD CONSTRAINT "identities_provider_check" CHECK ("provider" IN ('oidc', 'ldap'));
