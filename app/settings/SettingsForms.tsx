@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { useRouter } from "next/navigation";
 import { sendJson } from "@/app/_components/send-json";
 import { UNREACHABLE, useAction } from "@/app/_components/useAction";
 
@@ -153,6 +154,7 @@ export function ConnectOidcButton({ name }: { name: string }) {
 
 /** Connect a directory account by its username and password. */
 export function ConnectDirectoryForm() {
+  const router = useRouter();
   const { busy, error, run } = useAction();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -164,7 +166,8 @@ export function ConnectDirectoryForm() {
         password: String(form.get("ldapPassword") ?? ""),
       });
       if (!r.ok) return r.error;
-      window.location.assign("/settings?connected=1");
+      router.replace("/settings?connected=1");
+      router.refresh();
     });
   }
   return (
