@@ -3,6 +3,7 @@ import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 import { canAdminister } from "@/lib/auth/permissions";
 import { SLOTS } from "@/lib/cache/front-documents";
 import { MAX_QUERY_CHARS } from "@/lib/wiki/query-schemas.js";
+import { getConfig } from "@/lib/config";
 
 /** Who the header greets; null when signed out. Role and block only decide whether to show the Admin link. */
 export type HeaderUser = { username: string; role: string; blocked?: boolean; verified?: boolean } | null;
@@ -20,13 +21,17 @@ export function siteHeaderHtmlToFill(): string {
   return siteHeaderAround(SLOTS.account);
 }
 
-/** The header's account links: who is signed in (and Admin for admins), or the ways to sign in. */
+/**
+ * The header's account links: who is signed in (and Admin for admins), or the ways to sign in (no sign-up where
+ * only the organisation signs people in: decision 0030).
+ */
 export function accountHtml(user: HeaderUser, returnTo = "/"): string {
+  const signUp = getConfig().LOCAL_SIGN_IN === "on" ? `<a href="/signup">Create account</a>` : "";
   return user
     ? `<a href="/watchlist">Watchlist</a>${canAdminister(user) ? `<a href="/admin">Admin</a>` : ""}` +
         `<a href="/settings">Settings</a><a href="/users/${encodeURIComponent(user.username)}">${escapeHtml(user.username)}</a>` +
         `<a href="/signout">Sign out</a>`
-    : `<a href="/signin?callbackUrl=${encodeURIComponent(returnTo)}">Sign in</a><a href="/signup">Create account</a>`;
+    : `<a href="/signin?callbackUrl=${encodeURIComponent(returnTo)}">Sign in</a>${signUp}`;
 }
 
 /** The header around its account links (given as HTML, or the front cache's slot for them). */

@@ -19,7 +19,7 @@ function LastError({ lastError }: { lastError: { at: string; message: string } |
 export async function SignInStatus() {
   const s = await signInStatus();
   return (
-    <ul className="identity-list" data-testid="sign-in-status">
+    <ul className="status-list" data-testid="sign-in-status">
       <li>
         Vellum accounts (passwords, email links, sign-up): <strong>{s.local ? "on" : "off"}</strong>
       </li>

@@ -12,6 +12,7 @@ import { AdminOnly, requireAdmin } from "./guard";
 import { TableHead } from "@/app/_components/TableHead";
 import { Suspense } from "react";
 import { SignInStatus } from "./SignInStatus";
+import { isPlaceholderEmail } from "@/lib/auth/normal-forms";
 
 export const metadata: Metadata = { title: "Administration" };
 
@@ -51,8 +52,14 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                   <div className="muted">joined {formatDate(p.createdAt)}</div>
                 </td>
                 <td>
-                  {p.email}
-                  <div className="muted">{p.emailVerified ? "verified" : "not verified: gets no change mail"}</div>
+                  {isPlaceholderEmail(p.email) ? (
+                    <span className="muted">none from the organisation: gets no change mail</span>
+                  ) : (
+                    <>
+                      {p.email}
+                      <div className="muted">{p.emailVerified ? "verified" : "not verified: gets no change mail"}</div>
+                    </>
+                  )}
                 </td>
                 <td>{p.role}</td>
                 <td className="actions">

@@ -7,7 +7,7 @@ import { JsonButton } from "@/app/_components/JsonButton";
 import { formatDate } from "@/app/_components/format";
 import { ConnectDirectoryForm, ConnectOidcButton, NewTokenForm, PasswordForm, ProfileForm } from "./SettingsForms";
 import { listIdentities, refusalMessage } from "@/lib/auth/identities";
-import { isPlaceholderEmail } from "@/lib/auth/organisation";
+import { isPlaceholderEmail } from "@/lib/auth/normal-forms";
 import { TableHead } from "@/app/_components/TableHead";
 import { accessOf } from "@/lib/auth/access";
 
@@ -34,13 +34,19 @@ export default async function SettingsPage({ searchParams }: Props) {
       </div>
       <h2>Email address</h2>
       <p data-testid="email-state">
-        {isPlaceholderEmail(me.email) ? "No address yet" : me.email}:{" "}
-        {me.verified ? (
-          <strong>verified</strong>
+        {isPlaceholderEmail(me.email) ? (
+          <>No address: your organisation gave none this wiki could use, so you get no change emails.</>
         ) : (
           <>
-            <strong>not verified</strong>. Change emails and digests go only to a verified address.{" "}
-            <JsonButton method="POST" url="/api/verify-email/send" label="Send me a confirmation link" />
+            {me.email}:{" "}
+            {me.verified ? (
+              <strong>verified</strong>
+            ) : (
+              <>
+                <strong>not verified</strong>. Change emails and digests go only to a verified address.{" "}
+                <JsonButton method="POST" url="/api/verify-email/send" label="Send me a confirmation link" />
+              </>
+            )}
           </>
         )}
       </p>
@@ -78,6 +84,7 @@ export default async function SettingsPage({ searchParams }: Props) {
       )}
       {!user.blocked && (ways.providers.oidc || ways.providers.ldap) && (
         <>
+          <p className="muted">Connect your organisation&rsquo;s account to sign in with it too.</p>
           {ways.providers.oidc && (
             <p>
               <ConnectOidcButton name={ways.providers.oidc.name} />

@@ -1,12 +1,26 @@
 import type { Metadata } from "next";
 import { SignUpForm } from "./SignUpForm";
 import { hasNoAdmin } from "@/lib/auth/accounts";
+import { localSignIn } from "@/lib/auth/organisation";
 
 export const metadata: Metadata = { title: "Create account" };
 
 export const dynamic = "force-dynamic";
 
 export default async function SignUpPage() {
+  if (!localSignIn()) {
+    return (
+      <>
+        <div className="page-head">
+          <h1>Create an account</h1>
+        </div>
+        <p>
+          This wiki makes accounts through your organisation: <a href="/signin">sign in</a> with your organisation&rsquo;s
+          account, and yours is made the first time.
+        </p>
+      </>
+    );
+  }
   return (
     <>
       <div className="page-head">

@@ -24,3 +24,16 @@ export function normalizeEmail(value: unknown): string | null {
   const email = value.normalize("NFKC").trim().toLowerCase();
   return ADDRESS.test(email) ? email : null;
 }
+
+/**
+ * The address of an account the organisation gave none Vellum could use (decision 0030): unique, in the reserved
+ * `.invalid` domain (RFC 2606), never verified, so never mailed.
+ */
+export function placeholderEmail(id: string, source: string): string {
+  return `${id}@${source}.invalid`;
+}
+
+/** Is this such a made-up address? */
+export function isPlaceholderEmail(email: string): boolean {
+  return email.endsWith(".invalid");
+}

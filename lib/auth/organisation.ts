@@ -5,7 +5,7 @@ import { db, isUniqueViolation, type Role } from "@/lib/db";
 import { inTransaction, type Tx } from "@/lib/db/transaction";
 import { audit } from "@/lib/people/audit";
 import { freeUsername, plainName, usernameSchema } from "./accounts";
-import { normalizeEmail, usernameKey } from "./normal-forms";
+import { normalizeEmail, placeholderEmail, usernameKey } from "./normal-forms";
 
 // Signing in as an organisation (decision 0030): an identity (issuer, subject) from OpenID Connect or a directory
 // names one account, made the first time it signs in and never found by email address. At each sign-in the
@@ -195,7 +195,7 @@ async function createOrgAccount(tx: Tx, profile: OrgProfile): Promise<OrgUser & 
       username,
       usernameKey: usernameKey(username),
       // an address held by another account stays theirs: this account gets none it could be mistaken by
-      email: free ? email : `${randomUUID()}@${profile.source}.invalid`,
+      email: free ? email : placeholderEmail(randomUUID(), profile.source),
       emailVerified: free ? new Date() : null,
       displayName: (profile.displayName || username).slice(0, 100),
       role: "reader",
@@ -207,11 +207,6 @@ async function createOrgAccount(tx: Tx, profile: OrgProfile): Promise<OrgUser & 
     data: { userId: user.id, provider: profile.source, issuer: profile.issuer, subject: profile.subject, label: profile.label.slice(0, 500), lastSignInAt: new Date() },
   });
   return user;
-}
-
-/** An address made up for an account the organisation gave none (never mailed, never typed). */
-export function isPlaceholderEmail(email: string): boolean {
-  return /\.invalid$/.test(email);
 }
 
 /** Remember the last failed organisation sign-in (shown on the admin page); never fails the caller. */

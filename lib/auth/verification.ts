@@ -9,6 +9,7 @@ import { enqueueMail } from "@/lib/mail/outbox";
 import { wakeMailWorker } from "@/lib/mail/worker";
 import { isRateLimited, recordFailure } from "./rate-limit";
 import { hashToken } from "./tokens";
+import { isPlaceholderEmail } from "./normal-forms";
 import { inTransaction } from "@/lib/db/transaction";
 
 /**
@@ -30,6 +31,7 @@ export async function sendVerificationLink(userId: string): Promise<{ sent: bool
   const user = await db().user.findUnique({ where: { id: userId }, select: { email: true, emailVerified: true } });
   if (!user) throw new AppError("not_found", "No such account");
   if (user.emailVerified) return { sent: false };
+  if (isPlaceholderEmail(user.email)) throw new AppError("bad_request", "Your account has no address to confirm");
   const key = `verify:${user.email}`;
   if (await isRateLimited([key])) throw new AppError("rate_limited", "A verification link was sent recently; check your mail or try later");
   await recordFailure([key]);
