@@ -1,6 +1,6 @@
 import { test, expect, request as playwrightRequest, type APIRequestContext, type Browser } from "@playwright/test";
 import {
-  IDP, INSTANCE_A, INSTANCE_SSO_ONLY, PASSWORD, SSO_BUTTON, createAccount, hostileInputs, makeAdmin, newUsername, setClaims,
+  INSTANCE_A, INSTANCE_SSO_ONLY, PASSWORD, createAccount, hostileInputs, makeAdmin, newUsername, setClaims,
   signInApi, signInWithSso, sql, tamperNextToken, whoAmI,
 } from "./fixtures";
 import { addPerson } from "../lib/testing/directory.mjs";

@@ -36,7 +36,6 @@ const lazyAdapter = Object.fromEntries(
   ]),
 ) as unknown as Adapter;
 
-
 /** A person as next-auth's callbacks receive them from the adapter (the jwt callback reads the extra fields). */
 async function adapterUser(id: string) {
   const u = await db().user.findUnique({ where: { id }, select: { id: true, email: true, emailVerified: true, displayName: true, username: true, role: true, blocked: true } });
@@ -106,16 +105,16 @@ const credentialsProvider = CredentialsProvider({
       if (ldapConfigured()) {
         const profile = await ldapAuthenticate(username, password);
         if (profile) {
+          // nobody is signed in on this path, so nothing is refused: the identity's account, or a new one
           const result = await signInWithOrganisation(profile);
-          if ("refused" in result) throw new Error(result.refused);
-          return signedIn(result.user);
+          if (!("refused" in result)) return signedIn(result.user);
         }
       }
       await recordFailure(keys);
       return null;
     } catch (e) {
       // next-auth puts a thrown error's message in the URL it redirects to: only our own, never a database's
-      if (e instanceof Error && (e.message === RATE_LIMITED || e.message === "Blocked")) throw e;
+      if (e instanceof Error && e.message === RATE_LIMITED) throw e;
       if (e instanceof DirectoryUnavailable) {
         console.error("[vellum] the directory did not answer:", e.message);
         await recordSignInError("ldap", `the directory did not answer: ${e.message}`);

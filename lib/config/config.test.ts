@@ -17,3 +17,11 @@ test("an empty variable means unset, for any variable; a bad one is still named"
   assert.deepEqual(configOf({ MEMCACHE_SERVERS: "127.0.0.1:11311" }), { memcache: "127.0.0.1:11311", port: 3000 });
   assert.match(configOf({ MEMCACHE_SERVERS: "a b" }).error ?? "", /MEMCACHE_SERVERS/);
 });
+
+test("organisation sign-in settings that only work together are refused together", () => {
+  assert.match(configOf({ OIDC_ISSUER: "https://id.example.test" }).error ?? "", /OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together/);
+  assert.match(configOf({ LDAP_URL: "ldap://127.0.0.1:389" }).error ?? "", /LDAP_USER_BASE/);
+  assert.match(configOf({ LOCAL_SIGN_IN: "off" }).error ?? "", /LOCAL_SIGN_IN: off needs OIDC_\* or LDAP_URL/);
+  assert.match(configOf({ LDAP_URL: "http://ldap.example.test" }).error ?? "", /LDAP_URL/);
+  assert.equal(configOf({ LOCAL_SIGN_IN: "off", LDAP_URL: "ldaps://ldap.example.test", LDAP_USER_BASE: "ou=people,dc=example" }).error, undefined);
+});
