@@ -1,7 +1,7 @@
 // `npm run bench`: page-view throughput beside nginx serving the article as a file (the yardstick, bench/nginx.mjs),
 // with the page cache on and off, signed in and out, the history page, the
-// first view after an edit, how the hit path's cost grows with the number of pages and of revisions, and files
-// (bench/files.mjs). Not part of `npm test`.
+// first view after an edit, how the hit path's cost grows with the number of pages and of revisions, signing in
+// (bench/sign-in.mjs) and files (bench/files.mjs). Not part of `npm test`.
 // Writes a table to stdout and JSON to bench/results/. Uses its own PostgreSQL cluster (.data/bench),
 // memcached and four app instances on ports 3200-3203: everything on; cache off; 2 workers; front cache off.
 import "../scripts/lib/env.mjs"; // an empty variable is an unset one
@@ -15,6 +15,7 @@ import { startApp } from "../scripts/lib/app.mjs";
 import { startMemcached } from "../scripts/lib/memcached.mjs";
 import { benchArticle } from "./article.mjs";
 import { benchFiles } from "./files.mjs";
+import { benchDirectory, benchSignIn } from "./sign-in.mjs";
 import { startNginx } from "./nginx.mjs";
 import { ensureWrk, wrk } from "./wrk.mjs";
 import { RENDERER_VERSION } from "../lib/markdown/render.js";
@@ -263,8 +264,10 @@ try {
   results.article = { markdownBytes: Buffer.byteLength(article) };
   say(`seeded a ${Buffer.byteLength(article)}-byte article; starting four app instances (3200-3203)`);
   const env = { DATABASE_URL: url.toString(), MEMCACHE_SERVERS: mc.servers };
+  // the first instance also signs people in through a directory (decision 0030), when slapd is installed
+  const directory = await benchDirectory(cleanups);
   // uploads as fast as the bench makes them
-  const app = await startBenchApp(3200, { ...env, UPLOAD_RATE_PER_MINUTE: "10000" });
+  const app = await startBenchApp(3200, { ...env, ...directory, UPLOAD_RATE_PER_MINUTE: "10000" });
   await startBenchApp(3201, { ...env, PAGE_CACHE: "off" });
   await startBenchApp(3202, { ...env, WEB_CONCURRENCY: "2" });
   await startBenchApp(3203, { ...env, FRONT_CACHE: "off" });
@@ -374,6 +377,10 @@ try {
   // on the instance without the front cache: a repeated query would otherwise be a kept document, not a search
   results.search = await benchSearch(db, "http://127.0.0.1:3203");
 
+  say(`signing in: one at a time, with a Vellum password${directory ? " and through the directory" : " (no slapd: no directory)"}; the sign-in page`);
+  results.signIn = await benchSignIn({ fetch, base: on, directory });
+  results.views["/signin page (a React page: password, directory and email forms)"] = await load(`${on}/signin`);
+
   say("files: an image by its immutable URL, display sizes, a 100 MiB upload's memory, a page showing 50 images");
   const files = await benchFiles({ base: on, cookie, app, db, load, timeOne, sequentialLatency });
   Object.assign(results.views, files.views);
@@ -410,6 +417,10 @@ try {
     "| link graph | ms |",
     "|---|---:|",
     ...Object.entries(results.links).map(([k, ms]) => `| ${k} | ${ms} |`),
+    "",
+    "| sign-in, sequential | p50 ms | p90 ms |",
+    "|---|---:|---:|",
+    ...Object.entries(results.signIn).map(([k, r]) => `| ${k} | ${r.p50ms} | ${r.p90ms} |`),
     "",
     "| files | value |",
     "|---|---:|",

@@ -210,6 +210,13 @@ test("accounts from the organisation have no Vellum password (400), and cannot b
   const { context, page } = await ssoInFreshBrowser(browser, login);
   const res = await page.request.post(`${INSTANCE_A}/api/users/me/password`, { data: { newPassword: "set by someone" }, headers: { Origin: INSTANCE_A } });
   probe(res.status() === 400, `an organisation account set a Vellum password (${res.status()})`);
+  // where only the organisation signs people in, the same answer: the account has no password
+  const elsewhere = await browser.newContext(); // a browser without the provider's session: its sign-in screen shows
+  const epage = await elsewhere.newPage();
+  await signInWithSso(epage, login, INSTANCE_SSO_ONLY);
+  const there = await epage.request.post(`${INSTANCE_SSO_ONLY}/api/users/me/password`, { data: { newPassword: "set by someone" }, headers: { Origin: INSTANCE_SSO_ONLY } });
+  probe(there.status() === 400, `an organisation account set a Vellum password where local sign-in is off (${there.status()})`);
+  await elsewhere.close();
   const { email } = (await sql("SELECT email FROM users WHERE username_key = $1", [login.toLowerCase()]))[0] as { email: string };
   const c = await api();
   const { csrfToken } = (await (await c.get("/api/auth/csrf")).json()) as { csrfToken: string };

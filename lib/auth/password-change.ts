@@ -36,11 +36,11 @@ export async function changePassword(
   input: z.infer<typeof passwordChangeSchema>,
   { req, via, ip }: { req: NextRequest; via: "session" | "token"; ip: string },
 ): Promise<{ cookies: string[] }> {
-  if (!localSignIn()) throw new AppError("forbidden", "This wiki signs people in through the organisation only: it keeps no passwords");
   const user = await db().user.findUniqueOrThrow({ where: { id: person.id }, select: { passwordHash: true, origin: true } });
   if (user.origin !== "local") {
     throw new AppError("bad_request", "This account signs in through the organisation (single sign-on or the directory): it has no Vellum password");
   }
+  if (!localSignIn()) throw new AppError("forbidden", "This wiki signs people in through the organisation only: it keeps no passwords");
   const token = via === "session" ? await getToken({ req, secret: getConfig().NEXTAUTH_SECRET }) : null;
   const byMagicLink = token?.method === "email" && typeof token.signedInAt === "number" && Date.now() - token.signedInAt < MAGIC_LINK_GRACE_MS;
   if (input.currentPassword === undefined) {
