@@ -158,3 +158,12 @@ test("two first sign-ins of one identity at once make one account", async () => 
   assert.equal(a.user.id, b.user.id);
   assert.equal(await db().identity.count({ where: { subject: p.subject } }), 1);
 });
+
+test("what the provider says is kept as Settings would keep it: one line of at most 64 characters, never empty", async () => {
+  const odd = await signIn(person({ displayName: "Ann\u0000\n  Lee" }));
+  assert.equal((await db().user.findUniqueOrThrow({ where: { id: odd.user.id } })).displayName, "Ann Lee");
+  const long = await signIn(person({ displayName: "x".repeat(300) }));
+  assert.equal(long.user.displayName.length, 64);
+  const blank = await signIn(person({ displayName: "\u0007" }));
+  assert.equal(blank.user.displayName, blank.user.username);
+});

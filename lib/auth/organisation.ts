@@ -4,6 +4,7 @@ import { getConfig } from "@/lib/config";
 import { db, isUniqueViolation, type Role } from "@/lib/db";
 import { inTransaction, type Tx } from "@/lib/db/transaction";
 import { audit } from "@/lib/people/audit";
+import { profileUpdateSchema } from "@/lib/people/profiles";
 import { freeUsername, plainName, usernameSchema } from "./accounts";
 import { normalizeEmail, placeholderEmail, usernameKey } from "./normal-forms";
 
@@ -197,7 +198,8 @@ async function createOrgAccount(tx: Tx, profile: OrgProfile): Promise<OrgUser & 
       // an address held by another account stays theirs: this account gets none it could be mistaken by
       email: free ? email : placeholderEmail(randomUUID(), profile.source),
       emailVerified: free ? new Date() : null,
-      displayName: (profile.displayName || username).slice(0, 100),
+      // as a display name typed in Settings would be kept: no control characters, one line, at most 64
+      displayName: profileUpdateSchema.shape.displayName.safeParse(profile.displayName.slice(0, 64)).data ?? username,
       role: "reader",
       origin: profile.source,
     },
