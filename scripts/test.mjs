@@ -234,7 +234,6 @@ try {
       OIDC_CLIENT_ID: "vellum",
       OIDC_CLIENT_SECRET: idpSecret,
       OIDC_NAME: "Example SSO",
-      OIDC_SCOPES: "openid profile email groups",
       OIDC_ADMIN_GROUPS: "wiki-admins",
       OIDC_EDITOR_GROUPS: "wiki-editors",
       OIDC_DEFAULT_ROLE: "reader",

@@ -15,7 +15,7 @@ export function JsonButton(props: {
   confirm?: string;
   className?: string;
 }) {
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function click() {
     if (props.confirm && !window.confirm(props.confirm)) return;
     await run(async () => {
@@ -26,7 +26,7 @@ export function JsonButton(props: {
   }
   return (
     <span>
-      <button type="button" className={props.className ?? "secondary"} onClick={click} disabled={busy}>
+      <button type="button" className={props.className ?? "secondary"} onClick={click} disabled={disabled}>
         {props.label}
       </button>
       {error && <span role="alert"> {error}</span>}

@@ -19,7 +19,7 @@ const SETUP: Record<Action, { method: "POST" | "DELETE"; api: string; submit: st
  */
 export function PageActionForm({ action, title, slugPath }: { action: Action; title: string; slugPath: string }) {
   const setup = SETUP[action];
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
@@ -60,7 +60,7 @@ export function PageActionForm({ action, title, slugPath }: { action: Action; ti
       </div>
       <FormError error={error} />
       <div className="actions">
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={disabled}>
           {setup.submit}
         </button>
       </div>

@@ -6,7 +6,7 @@ import { useAction } from "./useAction";
 
 /** Restores a page to revision `revisionId` (a new revision with its text), then shows the page. */
 export function RevertButton({ title, revisionId, number }: { title: string; revisionId: number; number: number }) {
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function revert() {
     if (!window.confirm(`Restore “${title}” to revision ${number}? This adds a new revision.`)) return;
     await run(async () => {
@@ -17,7 +17,7 @@ export function RevertButton({ title, revisionId, number }: { title: string; rev
   }
   return (
     <span>
-      <button type="button" className="secondary" onClick={revert} disabled={busy}
+      <button type="button" className="secondary" onClick={revert} disabled={disabled}
         aria-label={`Revert to revision ${number}`}>
         Revert
       </button>

@@ -8,7 +8,7 @@ import { useAction } from "@/app/_components/useAction";
 /** Set a page's protection by title. */
 export function ProtectForm() {
   const [done, setDone] = useState<string | null>(null);
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
@@ -40,7 +40,7 @@ export function ProtectForm() {
           <option value="admin">administrators only</option>
         </select>
       </div>
-      <button type="submit" disabled={busy}>Set protection</button>
+      <button type="submit" disabled={disabled}>Set protection</button>
       {done && <p role="status">{done}</p>}
       {error && <p role="alert">{error}</p>}
     </form>

@@ -13,7 +13,7 @@ async function send(method: "PATCH" | "POST", url: string, body: unknown) {
 
 export function ProfileForm(props: { displayName: string; bio: string; notify: string; username: string }) {
   const [saved, setSaved] = useState(false);
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
@@ -47,7 +47,7 @@ export function ProfileForm(props: { displayName: string; bio: string; notify: s
         </select>
       </div>
       <div className="actions">
-        <button type="submit" disabled={busy}>Save profile</button>
+        <button type="submit" disabled={disabled}>Save profile</button>
         <a href={`/users/${encodeURIComponent(props.username)}`}>View profile</a>
         {saved && <span role="status">Saved.</span>}
         {error && <span role="alert">{error}</span>}
@@ -58,7 +58,7 @@ export function ProfileForm(props: { displayName: string; bio: string; notify: s
 
 export function NewTokenForm() {
   const [token, setToken] = useState<string | null>(null);
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
@@ -99,7 +99,7 @@ export function NewTokenForm() {
               <option value="0">never</option>
             </select>
           </div>
-          <button type="submit" className="secondary" disabled={busy}>Create token</button>
+          <button type="submit" className="secondary" disabled={disabled}>Create token</button>
           {error && <p role="alert">{error}</p>}
         </>
       )}
@@ -133,7 +133,7 @@ function CopyButton({ text }: { text: string }) {
 
 /** Connect the organisation's single sign-on identity: set the Connect intent, then sign in with the provider. */
 export function ConnectOidcButton({ name }: { name: string }) {
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function click() {
     await run(async () => {
       const r = await send("POST", "/api/users/me/identities", { provider: "oidc" });
@@ -144,7 +144,7 @@ export function ConnectOidcButton({ name }: { name: string }) {
   }
   return (
     <span>
-      <button type="button" className="secondary" onClick={click} disabled={busy}>
+      <button type="button" className="secondary" onClick={click} disabled={disabled}>
         Connect {name}
       </button>
       {error && <span role="alert"> {error}</span>}
@@ -155,7 +155,7 @@ export function ConnectOidcButton({ name }: { name: string }) {
 /** Connect a directory account by its username and password. */
 export function ConnectDirectoryForm() {
   const router = useRouter();
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
@@ -180,7 +180,7 @@ export function ConnectDirectoryForm() {
         <label htmlFor="ldapPassword">Directory password</label>
         <input id="ldapPassword" name="ldapPassword" type="password" autoComplete="off" required />
       </div>
-      <button type="submit" className="secondary" disabled={busy}>Connect directory account</button>
+      <button type="submit" className="secondary" disabled={disabled}>Connect directory account</button>
       {error && <p role="alert">{error}</p>}
     </form>
   );
@@ -189,7 +189,7 @@ export function ConnectDirectoryForm() {
 /** Change the password: the current one, or none within 15 minutes of a magic-link sign-in. */
 export function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
   const [saved, setSaved] = useState(false);
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const formElement = e.currentTarget;
@@ -220,7 +220,7 @@ export function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
         <input id="newPassword" name="newPassword" type="password" autoComplete="new-password" minLength={10} maxLength={1024} required />
       </div>
       <div className="actions">
-        <button type="submit" disabled={busy}>{hasPassword ? "Change password" : "Set password"}</button>
+        <button type="submit" disabled={disabled}>{hasPassword ? "Change password" : "Set password"}</button>
         {saved && <span role="status">Saved. Your other sessions have ended.</span>}
         {error && <span role="alert">{error}</span>}
       </div>

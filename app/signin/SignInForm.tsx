@@ -2,16 +2,17 @@
 
 import { useState } from "react";
 import { signIn } from "next-auth/react";
-import { FormError, useAction } from "@/app/_components/useAction";
+import { FormError, useAction, useHydrated } from "@/app/_components/useAction";
 
 /** The organisation's single sign-on: next-auth's OIDC flow (PKCE, state and nonce), back to `callbackUrl`. */
 export function OidcSignInButton({ name, callbackUrl }: { name: string; callbackUrl: string }) {
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
   return (
     <button
       type="button"
       className="sso-button"
-      disabled={busy}
+      disabled={busy || !hydrated}
       onClick={() => {
         setBusy(true);
         void signIn("oidc", { callbackUrl });
@@ -24,7 +25,7 @@ export function OidcSignInButton({ name, callbackUrl }: { name: string; callback
 
 /** The username and password form: a Vellum password, or the directory's when one is configured. */
 export function SignInForm({ callbackUrl, directory = false }: { callbackUrl: string; directory?: boolean }) {
-  const { busy, error, run } = useAction();
+  const { busy, disabled, error, run } = useAction();
 
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -53,7 +54,7 @@ export function SignInForm({ callbackUrl, directory = false }: { callbackUrl: st
         <label htmlFor="password">Password</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required />
       </div>
-      <button type="submit" disabled={busy}>
+      <button type="submit" disabled={disabled}>
         {busy ? "Signing in…" : "Sign in"}
       </button>
     </form>
@@ -63,6 +64,7 @@ export function SignInForm({ callbackUrl, directory = false }: { callbackUrl: st
 /** Ask for a magic link. The answer is the same whether or not the address has an account. */
 export function EmailSignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, setState] = useState<"idle" | "busy" | "sent" | "limited">("idle");
+  const hydrated = useHydrated();
 
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -88,7 +90,7 @@ export function EmailSignInForm({ callbackUrl }: { callbackUrl: string }) {
         <label htmlFor="signin-email">Email</label>
         <input id="signin-email" name="email" type="email" autoComplete="email" required />
       </div>
-      <button type="submit" className="secondary" disabled={state === "busy"}>
+      <button type="submit" className="secondary" disabled={state === "busy" || !hydrated}>
         Email me a sign-in link
       </button>
     </form>

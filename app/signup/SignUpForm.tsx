@@ -7,7 +7,7 @@ import { MAIN_PAGE_PATH } from "@/lib/http/names.js";
 
 /** `askSetupCode`: the wiki has no administrator yet, so offer the field for `npm start`'s setup code. */
 export function SignUpForm({ askSetupCode }: { askSetupCode: boolean }) {
-  const { busy, error, run } = useAction();
+  const { busy, disabled, error, run } = useAction();
 
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -55,7 +55,7 @@ export function SignUpForm({ askSetupCode }: { askSetupCode: boolean }) {
           </p>
         </div>
       )}
-      <button type="submit" disabled={busy}>
+      <button type="submit" disabled={disabled}>
         {busy ? "Creating…" : "Create account"}
       </button>
     </form>

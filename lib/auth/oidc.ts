@@ -32,6 +32,35 @@ export function parseOidcAccountId(id: string): { issuer: string; subject: strin
   }
 }
 
+/** The scopes a sign-in asks for without OIDC_SCOPES. */
+const BASE_SCOPES = "openid profile email";
+
+/** The scopes the issuer's discovery document lists, once read (learnIssuerScopes); null before. */
+let issuerScopes: string[] | null = null;
+
+/**
+ * Read the scopes the issuer offers, once (again after a failure): the sign-in's start awaits it, so the groups
+ * claim's scope is asked for wherever the provider has one by that name (oidc-provider, Authentik, Keycloak with a
+ * `groups` client scope) and never where it would be refused as unknown (Google, Entra ID).
+ */
+export async function learnIssuerScopes(): Promise<void> {
+  if (issuerScopes || getConfig().OIDC_SCOPES) return;
+  try {
+    const res = await fetch(`${issuerOf(getConfig().OIDC_ISSUER ?? "")}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) });
+    const doc = (await res.json()) as { scopes_supported?: unknown };
+    issuerScopes = Array.isArray(doc.scopes_supported) ? doc.scopes_supported.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    // not now: next-auth's own discovery fails the same way and says so; the next sign-in asks again
+  }
+}
+
+/** OIDC_SCOPES, else the base scopes and the groups claim's scope when the issuer lists one. */
+export function oidcScopes(): string {
+  const c = getConfig();
+  if (c.OIDC_SCOPES) return c.OIDC_SCOPES;
+  return issuerScopes?.includes(c.OIDC_GROUPS_CLAIM) ? `${BASE_SCOPES} ${c.OIDC_GROUPS_CLAIM}` : BASE_SCOPES;
+}
+
 /** next-auth's provider `oidc`, from OIDC_* (call only when configured). */
 export function oidcProvider(): OAuthConfig<Claims> {
   const c = getConfig();
@@ -43,7 +72,7 @@ export function oidcProvider(): OAuthConfig<Claims> {
     wellKnown: `${issuer}/.well-known/openid-configuration`,
     clientId: c.OIDC_CLIENT_ID,
     clientSecret: c.OIDC_CLIENT_SECRET,
-    authorization: { params: { scope: c.OIDC_SCOPES } },
+    authorization: { params: { scope: oidcScopes() } },
     idToken: true,
     checks: ["pkce", "state", "nonce"],
     httpOptions: { timeout: PROVIDER_TIMEOUT_MS },

@@ -109,8 +109,11 @@ const fields = z.object({
   OIDC_CLIENT_SECRET: z.string().max(2000).optional(),
   /** The button says "Sign in with <OIDC_NAME>". */
   OIDC_NAME: z.string().max(60).default("single sign-on"),
-  /** The scopes asked for, space-separated (add `groups` where the provider wants it asked). */
-  OIDC_SCOPES: z.string().regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, "space-separated scopes").default("openid profile email"),
+  /**
+   * The scopes asked for, space-separated. Unset: `openid profile email`, and the groups claim's name when the
+   * provider's discovery document lists a scope of that name (lib/auth/oidc.ts).
+   */
+  OIDC_SCOPES: z.string().regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, "space-separated scopes").optional(),
   /** The claim that lists a person's groups. */
   OIDC_GROUPS_CLAIM: z.string().max(200).default("groups"),
   OIDC_ADMIN_GROUPS: groupList,

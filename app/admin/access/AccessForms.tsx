@@ -9,7 +9,7 @@ import { useAction } from "@/app/_components/useAction";
 // one JSON request (the API checks everything again) and reloads the page on success.
 
 function useForm(send: (form: FormData) => Promise<string | null>) {
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
@@ -19,14 +19,14 @@ function useForm(send: (form: FormData) => Promise<string | null>) {
       window.location.reload();
     });
   }
-  return { busy, error, submit };
+  return { disabled, error, submit };
 }
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
 
 /** Make a group. */
 export function NewGroupForm() {
-  const { busy, error, submit } = useForm(async (form) => {
+  const { disabled, error, submit } = useForm(async (form) => {
     const r = await sendJson("POST", "/api/admin/groups", { name: text(form, "name") });
     return r.ok ? null : (r.message ?? "That did not work.");
   });
@@ -34,7 +34,7 @@ export function NewGroupForm() {
     <form onSubmit={submit} aria-label="Create a group" className="form-inline">
       <label htmlFor="group-name">New group</label>
       <input id="group-name" name="name" type="text" required pattern="[A-Za-z0-9_\-]{3,32}" title="3-32 letters, digits, _ and -" autoComplete="off" />
-      <button type="submit" disabled={busy}>Create group</button>
+      <button type="submit" disabled={disabled}>Create group</button>
       {error && <p role="alert">{error}</p>}
     </form>
   );
@@ -43,7 +43,7 @@ export function NewGroupForm() {
 /** Add someone to group `group`. */
 export function AddMemberForm({ group }: { group: string }) {
   const id = `member-${group}`;
-  const { busy, error, submit } = useForm(async (form) => {
+  const { disabled, error, submit } = useForm(async (form) => {
     const url = `/api/admin/groups/${encodeURIComponent(group)}/members/${encodeURIComponent(text(form, "username"))}`;
     const r = await sendJson("PUT", url);
     return r.ok ? null : (r.message ?? "That did not work.");
@@ -52,7 +52,7 @@ export function AddMemberForm({ group }: { group: string }) {
     <form onSubmit={submit} aria-label={`Add a member to ${group}`} className="form-inline">
       <label htmlFor={id}>Add a member</label>
       <input id={id} name="username" type="text" required autoComplete="off" placeholder="username" />
-      <button type="submit" className="secondary" disabled={busy}>Add</button>
+      <button type="submit" className="secondary" disabled={disabled}>Add</button>
       {error && <p role="alert">{error}</p>}
     </form>
   );
@@ -68,7 +68,7 @@ export function SpaceForm({ initial }: { initial?: { prefix: string; read: "ever
   const key = initial ? encodeSlug(initial.prefix) : "new";
   const [readAll, setReadAll] = useState(initial ? initial.read === "everyone" : false);
   const [editAll, setEditAll] = useState(initial ? initial.edit === "editors" : true);
-  const { busy, error, submit } = useForm(async (form) => {
+  const { disabled, error, submit } = useForm(async (form) => {
     let url: string;
     try {
       url = `/api/admin/spaces/${encodeSlug((initial?.prefix ?? text(form, "prefix")).replace(/\s+/g, " "))}`;
@@ -107,7 +107,7 @@ export function SpaceForm({ initial }: { initial?: { prefix: string; read: "ever
           <input name="edit" type="text" aria-label="Editors" defaultValue={list(initial?.edit)} placeholder="group:team" required autoComplete="off" />
         )}
       </fieldset>
-      <button type="submit" disabled={busy}>{initial ? "Save" : "Create space"}</button>
+      <button type="submit" disabled={disabled}>{initial ? "Save" : "Create space"}</button>
       {error && <p role="alert">{error}</p>}
     </form>
   );

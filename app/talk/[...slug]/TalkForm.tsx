@@ -7,7 +7,7 @@ import { MAX_COMMENT_CHARS } from "@/lib/talk/limits";
 
 /** The comment box of a talk page: posts, then reloads so the new comment shows (at once, on every instance). */
 export function TalkForm({ slugPath }: { slugPath: string }) {
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const content = String(new FormData(e.currentTarget).get("content") ?? "");
@@ -25,7 +25,7 @@ export function TalkForm({ slugPath }: { slugPath: string }) {
       </div>
       <FormError error={error} />
       <div className="actions">
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={disabled}>
           Post comment
         </button>
       </div>

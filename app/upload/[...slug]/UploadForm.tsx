@@ -11,7 +11,7 @@ export function UploadForm({ title, exists }: { title: string; exists: boolean }
   const [file, setFile] = useState<File | null>(null);
   const [summary, setSummary] = useState("");
   const [progress, setProgress] = useState<number | null>(null);
-  const { busy, error, run } = useAction("Could not reach the server; try again.");
+  const { busy, disabled, error, run } = useAction("Could not reach the server; try again.");
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     if (!file) return;
@@ -43,7 +43,7 @@ export function UploadForm({ title, exists }: { title: string; exists: boolean }
         </p>
       )}
       <div className="actions">
-        <button type="submit" disabled={busy || !file}>{busy ? "Uploading…" : exists ? "Upload new version" : "Upload"}</button>
+        <button type="submit" disabled={disabled || !file}>{busy ? "Uploading…" : exists ? "Upload new version" : "Upload"}</button>
         <a href={pagePaths.view(title)}>Cancel</a>
       </div>
     </form>
@@ -52,7 +52,7 @@ export function UploadForm({ title, exists }: { title: string; exists: boolean }
 
 /** Make an earlier version's bytes current again (a new version), then show the File page. */
 export function RevertFileButton({ title, versionId, number }: { title: string; versionId: number; number: number }) {
-  const { busy, error, run } = useAction();
+  const { disabled, error, run } = useAction();
   async function revert() {
     if (!window.confirm(`Make version ${number} of “${title}” the current file again? This adds a new version.`)) return;
     await run(async () => {
@@ -63,7 +63,7 @@ export function RevertFileButton({ title, versionId, number }: { title: string; 
   }
   return (
     <span>
-      <button type="button" className="secondary" onClick={revert} disabled={busy} aria-label={`Revert to version ${number}`}>
+      <button type="button" className="secondary" onClick={revert} disabled={disabled} aria-label={`Revert to version ${number}`}>
         Revert
       </button>
       {error && <span role="alert"> {error}</span>}

@@ -7,7 +7,8 @@ import { errorResponse } from "@/lib/http/route";
 import { AppError } from "@/lib/errors";
 import { awaitAcknowledgements } from "@/lib/cache/coherence";
 import { hasUnstorableText } from "@/lib/http/front-rules";
-import { localSignIn } from "@/lib/auth/organisation";
+import { localSignIn, oidcConfigured } from "@/lib/auth/organisation";
+import { learnIssuerScopes } from "@/lib/auth/oidc";
 import { clearConnectCookie, connectIntentOf, signInContext } from "@/lib/auth/sign-in-context";
 import { readerOf } from "@/lib/auth/session-reader";
 
@@ -30,6 +31,8 @@ async function POST(req: NextRequest, ctx: Context): Promise<Response> {
     if (!localSignIn()) return errorResponse(new AppError("forbidden", "This wiki signs people in through the organisation only"));
     if (!(await allowSignInLinkRequest(body?.email, clientIp(req.headers)))) return tooMany();
   }
+  // a single sign-on's start asks for the scopes the issuer offers (lib/auth/oidc.ts)
+  if (path.endsWith("/signin/oidc") && oidcConfigured()) await learnIssuerScopes();
   const response = await withSignInContext(req, () => handler(req, ctx));
   // signing out ends the person's sessions everywhere: answer once every instance has stopped showing them in
   if (path.endsWith("/signout")) await awaitAcknowledgements();
