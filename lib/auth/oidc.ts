@@ -32,6 +32,18 @@ export function parseOidcAccountId(id: string): { issuer: string; subject: strin
   }
 }
 
+/** Where the configured issuer's discovery document is. */
+function discoveryUrl(): string {
+  return `${issuerOf(getConfig().OIDC_ISSUER ?? "")}/.well-known/openid-configuration`;
+}
+
+/** The issuer's discovery document, within `timeoutMs`; throws when it does not answer it (or answers an error). */
+async function discoveryDocument(timeoutMs: number): Promise<{ issuer?: unknown; scopes_supported?: unknown }> {
+  const res = await fetch(discoveryUrl(), { signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
+  if (!res.ok) throw new Error(`discovery answered ${res.status}`);
+  return (await res.json()) as { issuer?: unknown; scopes_supported?: unknown };
+}
+
 /** The scopes a sign-in asks for without OIDC_SCOPES. */
 const BASE_SCOPES = "openid profile email";
 
@@ -46,8 +58,7 @@ let issuerScopes: string[] | null = null;
 export async function learnIssuerScopes(): Promise<void> {
   if (issuerScopes || getConfig().OIDC_SCOPES) return;
   try {
-    const res = await fetch(`${issuerOf(getConfig().OIDC_ISSUER ?? "")}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) });
-    const doc = (await res.json()) as { scopes_supported?: unknown };
+    const doc = await discoveryDocument(PROVIDER_TIMEOUT_MS);
     issuerScopes = Array.isArray(doc.scopes_supported) ? doc.scopes_supported.filter((x): x is string => typeof x === "string") : [];
   } catch {
     // not now: next-auth's own discovery fails the same way and says so; the next sign-in asks again
@@ -64,12 +75,11 @@ export function oidcScopes(): string {
 /** next-auth's provider `oidc`, from OIDC_* (call only when configured). */
 export function oidcProvider(): OAuthConfig<Claims> {
   const c = getConfig();
-  const issuer = issuerOf(c.OIDC_ISSUER ?? "");
   return {
     id: "oidc",
     name: c.OIDC_NAME,
     type: "oauth",
-    wellKnown: `${issuer}/.well-known/openid-configuration`,
+    wellKnown: discoveryUrl(),
     clientId: c.OIDC_CLIENT_ID,
     clientSecret: c.OIDC_CLIENT_SECRET,
     authorization: { params: { scope: oidcScopes() } },
@@ -129,9 +139,7 @@ export function oidcProfile(claims: Claims): OrgProfile | null {
 export async function probeIssuer(): Promise<{ answers: boolean; error?: string }> {
   const issuer = issuerOf(getConfig().OIDC_ISSUER ?? "");
   try {
-    const res = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(3000), redirect: "error" });
-    if (!res.ok) return { answers: false, error: `discovery answered ${res.status}` };
-    const doc = (await res.json()) as { issuer?: unknown };
+    const doc = await discoveryDocument(3000);
     if (typeof doc.issuer !== "string" || issuerOf(doc.issuer) !== issuer) return { answers: false, error: `discovery names another issuer: ${String(doc.issuer).slice(0, 200)}` };
     return { answers: true };
   } catch (e) {
