@@ -233,6 +233,14 @@ export async function ssoLogin(page: Page, login: string, base = INSTANCE_A) {
   await page.waitForURL((u) => u.href.startsWith(base));
 }
 
+/** Sign in on `base`'s sign-in page with a username and password (a Vellum account's, or the directory's). */
+export async function signInWithPassword(page: Page, username: string, password = PASSWORD, base = INSTANCE_A) {
+  await page.goto(`${base}/signin`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
 /** Who the browser page is signed in as, by the API: the /api/me answer, or null (401). */
 export async function whoAmI(page: Page, base = INSTANCE_A): Promise<{ username: string; role: string; groups: string[] } | null> {
   const res = await page.request.get(`${base}/api/me`);

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import {
   INSTANCE_A, INSTANCE_SSO_ONLY, PASSWORD, SSO_BUTTON, apiContexts, createAccount, makeAdmin, newUsername, setClaims, signInWithSso,
-  sql, ssoLogin, waitForMail, whoAmI,
+  signInWithPassword, sql, ssoLogin, waitForMail, whoAmI,
 } from "./fixtures";
 import { addPerson, setGroups } from "../lib/testing/directory.mjs";
 
@@ -17,13 +17,6 @@ async function ssoPerson(groups: string[], extra: Record<string, unknown> = {}) 
   const login = newUsername("sso");
   await setClaims(login, { preferred_username: login, name: `Sam ${login}`, groups, ...extra });
   return login;
-}
-
-async function signInWithPassword(page: Page, username: string, password: string, base = INSTANCE_A) {
-  await page.goto(`${base}/signin`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 test("single sign-on in Chromium: a new person gets an account named from the provider, groups and role from its claim", async ({ browser }) => {

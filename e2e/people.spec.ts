@@ -1,6 +1,6 @@
 import { test, expect, type APIRequestContext } from "@playwright/test";
 import {
-  PASSWORD, apiContexts, createAccount, makeAdmin, newTitle, newUsername, saveInEditor, signUpInBrowser, slugPath,
+  PASSWORD, apiContexts, createAccount, makeAdmin, newTitle, newUsername, saveInEditor, signInWithPassword, signUpInBrowser, slugPath,
   sql, verifyAddress, waitForMail,
 } from "./fixtures";
 
@@ -281,10 +281,7 @@ test("an editor changes a watched page: the admin and the watcher each get one e
   // the watcher watches it from the history page
   const wctx = await browser.newContext();
   const wpage = await wctx.newPage();
-  await wpage.goto("/signin");
-  await wpage.getByLabel("Username").fill(watcherName);
-  await wpage.getByLabel("Password").fill(PASSWORD);
-  await wpage.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInWithPassword(wpage, watcherName);
   await expect(wpage.getByRole("link", { name: watcherName })).toBeVisible();
   await wpage.goto(`/history/${slugPath(title)}`);
   await wpage.getByRole("button", { name: "Watch this page" }).click();

@@ -1,7 +1,7 @@
 import { test, expect, request as playwrightRequest, type APIRequestContext, type Browser } from "@playwright/test";
 import {
   INSTANCE_A, INSTANCE_SSO_ONLY, PASSWORD, createAccount, hostileInputs, makeAdmin, newUsername, setClaims,
-  signInApi, signInWithSso, sql, tamperNextToken, whoAmI,
+  signInApi, signInWithPassword, signInWithSso, sql, tamperNextToken, whoAmI,
 } from "./fixtures";
 import { addPerson } from "../lib/testing/directory.mjs";
 
@@ -109,10 +109,7 @@ test("the OAuth state is bound to the browser that began the sign-in (Outline GH
   const victimName = await createAccount(await api());
   const victim = await browser.newContext();
   const vpage = await victim.newPage();
-  await vpage.goto(`${INSTANCE_A}/signin`);
-  await vpage.getByLabel("Username").fill(victimName);
-  await vpage.getByLabel("Password").fill(PASSWORD);
-  await vpage.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInWithPassword(vpage, victimName);
   await expect(vpage.locator("header").getByRole("link", { name: victimName })).toBeVisible();
   await vpage.goto(callback);
   probe((await whoAmI(vpage))?.username === victimName, "a callback begun in another browser switched the victim's session");
@@ -147,10 +144,7 @@ test("a Connect intent joins only its own person's account: a forged or someone 
   ] as const) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${INSTANCE_A}/signin`);
-    await page.getByLabel("Username").fill(mallory);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signInWithPassword(page, mallory);
     await expect(page.locator("header").getByRole("link", { name: mallory })).toBeVisible();
     await context.addCookies([{ name: "vellum-connect", value: cookie, url: `${INSTANCE_A}/api/auth` }]);
     const login = await newSsoLogin();
@@ -173,10 +167,7 @@ test("the directory form: filter syntax in a username matches nobody", async ({ 
   // the real name still works
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${INSTANCE_A}/signin`);
-  await page.getByLabel("Username").fill(uid);
-  await page.getByLabel("Password").fill("directory pass 9");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInWithPassword(page, uid, "directory pass 9");
   await expect(page.locator("header").getByRole("link", { name: uid })).toBeVisible();
   await context.close();
 });
