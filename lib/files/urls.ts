@@ -41,10 +41,13 @@ export function ladderWidth(requested: number, original: number): number | null 
   return best >= original ? null : best;
 }
 
-/** An image as a page shows it: at most DISPLAY_WIDTH wide, in the original's proportions. */
-export function displaySize(width: number, height: number): { width: number; height: number } {
-  if (width <= DISPLAY_WIDTH) return { width, height };
-  return { width: DISPLAY_WIDTH, height: Math.max(1, Math.round((height * DISPLAY_WIDTH) / width)) };
+/**
+ * An image as a page shows it: at most `max` (DISPLAY_WIDTH, or the width an embed asks for) wide, in the
+ * original's proportions; never wider than the original.
+ */
+export function displaySize(width: number, height: number, max: number = DISPLAY_WIDTH): { width: number; height: number } {
+  if (width <= max) return { width, height };
+  return { width: max, height: Math.max(1, Math.round((height * max) / width)) };
 }
 
 /** What an embed needs to know about a file's current version. */
@@ -56,19 +59,19 @@ export function isImage(f: { contentType: string; width: number | null; height: 
 }
 
 /** The ladder width a page shows an image at, when that is not the original (null: the original is shown). */
-export function displayWidthToMake(f: { width: number | null; height: number | null }): number | null {
-  const shown = displaySize(f.width!, f.height!);
+export function displayWidthToMake(f: { width: number | null; height: number | null }, max?: number): number | null {
+  const shown = displaySize(f.width!, f.height!, max);
   return shown.width === f.width ? null : shown.width;
 }
 
 /**
  * The `<img>` attributes of an image in a page: `src` at the display width, `srcset` from the ladder (raster
  * images that resizing keeps as they are; a GIF keeps its animation at its own size), width and height so nothing
- * moves while it loads.
+ * moves while it loads. `max`: the width an embed asks for (MediaWiki's `200px`).
  */
-export function imageAttributes(f: EmbedFile): { src: string; srcset: string | null; width: number; height: number } {
-  const shown = displaySize(f.width!, f.height!);
-  const src = versionUrl(f.versionId, f.name, displayWidthToMake(f) ?? undefined);
+export function imageAttributes(f: EmbedFile, max?: number): { src: string; srcset: string | null; width: number; height: number } {
+  const shown = displaySize(f.width!, f.height!, max);
+  const src = versionUrl(f.versionId, f.name, displayWidthToMake(f, max) ?? undefined);
   if (!RASTER_TYPES.has(f.contentType) || f.contentType === "image/gif") return { src, srcset: null, ...shown };
   const widths = WIDTH_LADDER.filter((w) => w >= 120 && w < f.width! && w <= 2 * shown.width);
   const candidates = widths.map((w) => `${versionUrl(f.versionId, f.name, w)} ${w}w`);

@@ -4,11 +4,24 @@
 export type Heading = { level: number; id: string; text: string };
 
 /**
- * A wiki link of the rendered page: its target title and section (a heading id without the user-content- prefix).
- * `embed`: the link shows a file (`[[File:X.png|alt]]`, `![alt](File:X.png)`): its alt text, and whether that text
- * is a caption too.
+ * How an embed shows its file (MediaWiki's image options): alt text, the caption shown under it ("" for none), a
+ * width in CSS pixels, an alignment, a frame, and where the image links (absent: the file's page; "": nowhere; a
+ * title or an http(s) address).
  */
-export type WikiLink = { title: string; fragment: string; embed?: { alt: string; caption: boolean } };
+export type Embed = {
+  alt: string;
+  caption: string;
+  width?: number;
+  align?: "left" | "right" | "center" | "none";
+  frame?: "thumb" | "frame" | "frameless";
+  link?: string;
+};
+
+/**
+ * A wiki link of the rendered page: its target title and section (a heading id without the user-content- prefix).
+ * `embed`: the link shows a file (`[[File:X.png|200px|thumb|Caption]]`, `![alt](File:X.png)`).
+ */
+export type WikiLink = { title: string; fragment: string; embed?: Embed };
 
 /** The namespace of file titles. */
 export declare const FILE_PREFIX: string;

@@ -3,6 +3,8 @@ import { gfmHeadingId, getHeadingList } from "marked-gfm-heading-id";
 import { randomBytes } from "node:crypto";
 import hljs from "highlight.js";
 import katex from "katex";
+import markedAlert from "marked-alert";
+import markedFootnote from "marked-footnote";
 import { normaliseTitleOrNull } from "../wiki/title-rules.js";
 import { escapeHtml } from "./escape-html.js";
 import { USER_ID_PREFIX, sanitize } from "./sanitize.js";
@@ -27,7 +29,7 @@ export const TOC_MIN_HEADINGS = 3;
  * Bumped whenever the HTML made from the same Markdown changes, so that HTML kept in PostgreSQL
  * (revision_renders) by an older renderer is made again on first need.
  */
-export const RENDERER_VERSION = 5;
+export const RENDERER_VERSION = 6;
 
 /** Deepest nesting of block quotes and lists accepted (marked recurses once per level). */
 export const MAX_NESTING = 64;
@@ -84,7 +86,7 @@ const wikiLinks = {
     const label = escapeHtml(token.label);
     if (token.title === undefined) return label; // not a valid title: the text as typed
     if (token.title === null) return `<a href="#${escapeHtml(token.fragment)}">${label}</a>`; // this page's section
-    return linkMarker(wikiLinkOf(/** @type {any} */ (token)), token.embed ? token.alt || token.title : token.label);
+    return linkMarker(wikiLinkOf(/** @type {any} */ (token)), token.embed ? token.embed.alt || token.title : token.label);
   },
 };
 
@@ -165,7 +167,7 @@ const renderer = {
    */
   image({ href, title, text }) {
     const file = fileTitleOfHref(href);
-    if (file) return linkMarker({ title: file, fragment: "", embed: { alt: text, caption: false } }, text || file);
+    if (file) return linkMarker({ title: file, fragment: "", embed: { alt: text, caption: "" } }, text || file);
     return `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}"${title ? ` title="${escapeHtml(title)}"` : ""}>`;
   },
 };
@@ -186,9 +188,25 @@ function fileTitleOfHref(href) {
   return title?.startsWith(FILE_PREFIX) ? title : null;
 }
 
+/**
+ * GitHub's alerts (`> [!NOTE]` ...), titled in words (the sanitizer drops the plugin's icons; the stylesheet
+ * colours each kind).
+ */
+const ALERTS = [
+  { type: "note", icon: "" }, { type: "tip", icon: "" }, { type: "important", icon: "" },
+  { type: "warning", icon: "" }, { type: "caution", icon: "" },
+];
+
+/** The syntax Vellum reads, in the order marked must try it: shared by the renderer and the editor's visual mode. */
+export const SYNTAX = [
+  markedFootnote({ prefixId: "fn-", description: "Footnotes", refMarkers: false }),
+  markedAlert({ variants: ALERTS }),
+  { extensions: [blockMath, wikiLinks, inlineMath] },
+];
+
 const marked = new Marked({ gfm: true, breaks: false, async: false })
   .use(gfmHeadingId({ prefix: USER_ID_PREFIX }))
-  .use({ extensions: [blockMath, wikiLinks, inlineMath], renderer });
+  .use(...SYNTAX, { renderer });
 
 /**
  * The title a page redirects to when its text starts with `#REDIRECT [[Title]]` (any case), else null.

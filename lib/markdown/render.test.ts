@@ -70,7 +70,7 @@ function assertSafe(html: string, payload: string) {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code", "em", "strong", "b", "i",
     "del", "s", "ins", "sup", "sub", "kbd", "mark", "small", "abbr", "ul", "ol", "li", "dl", "dt", "dd", "a",
     "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "details", "summary", "span", "div",
-    "input", "figure", "figcaption",
+    "input", "figure", "figcaption", "section",
   ]);
   for (const [, name, attrs] of tags) {
     assert.ok(allowed.has(name!.toLowerCase()), `tag <${name}> survived: ${where}`);
@@ -130,7 +130,7 @@ test("ids in user HTML cannot clobber the page's own: raw ids are prefixed, and 
   assert.match(html, /<h3 id="user-content-ok">/, "an already prefixed id is kept as it is");
   assert.match(html, /<a href="#user-content-__next_f">jump<\/a>/);
   assert.doesNotMatch(html, /id="__next_f"/);
-  assert.doesNotMatch(sanitize('<a name="__next_f" id="x">a</a><p id="y">b</p>'), /name=|id=/, "no other tag keeps id or name");
+  assert.equal(sanitize('<a name="__next_f" id="x">a</a><p id="y">b</p>'), '<a id="user-content-x">a</a><p>b</p>', "a link's id is prefixed (footnotes), no other tag keeps id or name");
 });
 
 test("nesting depth counts block quotes and list markers on a line", () => {
@@ -202,10 +202,29 @@ test("$...$ and $$...$$ are typeset by KaTeX at render time; prices and code sta
 test("file embeds are markers with their alt text in the link list; [[:File:...]] is a plain link", () => {
   const { html, links } = renderMarkdown("[[File:A b.png|A <cap>]] ![alt](File:A_b.png) ![web](https://example.org/x.png) [[:File:A b.png]]");
   assert.deepEqual(links, [
-    { title: "File:A b.png", fragment: "", embed: { alt: "A <cap>", caption: true } },
-    { title: "File:A b.png", fragment: "", embed: { alt: "alt", caption: false } },
+    { title: "File:A b.png", fragment: "", embed: { alt: "A <cap>", caption: "A <cap>" } },
+    { title: "File:A b.png", fragment: "", embed: { alt: "alt", caption: "" } },
     { title: "File:A b.png", fragment: "" },
   ]);
   assert.match(html, /<a data-wl="0">A &lt;cap&gt;<\/a>/);
   assert.match(html, /<img src="https:\/\/example\.org\/x\.png" alt="web" loading="lazy"/);
+});
+
+test("MediaWiki's image options: width, alignment, frame, alt= and link=; the last plain part is the caption", () => {
+  const { links } = renderMarkdown("[[File:X.png|200px|right|thumb|alt=A cat|link=Cats|Our cat]] [[File:X.png|120x80px|centre|frameless|link=]] [[File:X.png|99999px|Plain]]");
+  assert.deepEqual(links.map((l) => l.embed), [
+    { alt: "A cat", caption: "Our cat", width: 200, align: "right", frame: "thumb", link: "Cats" },
+    { alt: "", caption: "", width: 120, align: "center", frame: "frameless", link: "" },
+    { alt: "Plain", caption: "Plain", width: 4000 },
+  ]);
+});
+
+test("GitHub's alerts, footnotes and task lists render at save, with ids no page can clash with", () => {
+  const { html } = renderMarkdown("Fact[^1].\n\n> [!WARNING]\n> Mind the step.\n\n- [ ] open\n- [x] done\n\n[^1]: Source *here*.\n");
+  assert.match(html, /<div class="markdown-alert markdown-alert-warning">\s*<p class="markdown-alert-title">Warning<\/p>\s*<p>Mind the step\.<\/p>/);
+  assert.match(html, /<sup><a id="user-content-fn-ref-1" href="#user-content-fn-1">1<\/a><\/sup>/);
+  assert.match(html, /<section class="footnotes">[\s\S]*<li id="user-content-fn-1">[\s\S]*Source <em>here<\/em>\. <a href="#user-content-fn-ref-1" aria-label="Back to reference 1">/);
+  assert.match(html, /<li><input disabled type="checkbox" \/> open<\/li>\s*<li><input checked disabled type="checkbox" \/> done<\/li>/);
+  assert.doesNotMatch(html, /<svg/, "the alert's icon is the stylesheet's, never markup");
+  assert.doesNotMatch(renderMarkdown("> [!BOGUS]\n> x").html, /markdown-alert/, "only the five kinds");
 });

@@ -33,10 +33,13 @@ const SANITIZE = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code", "em", "strong", "b", "i",
     "del", "s", "ins", "sup", "sub", "kbd", "mark", "small", "abbr", "ul", "ol", "li", "dl", "dt", "dd", "a",
     "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "details", "summary", "span", "div",
-    "input", "figure", "figcaption",
+    "input", "figure", "figcaption", "section",
   ],
   allowedAttributes: {
-    a: ["href", "title", "class", "rel", "aria-label", "data-wl"],
+    a: ["href", "title", "class", "rel", "aria-label", "data-wl", "id"],
+    li: ["id"],
+    p: ["class"],
+    section: ["class"],
     span: ["class", "data-math"],
     div: ["class"],
     img: ["src", "alt", "title", "width", "height", "loading"],
@@ -48,7 +51,10 @@ const SANITIZE = {
     abbr: ["title"],
     input: [{ name: "type", multiple: false, values: ["checkbox"] }, "checked", "disabled"],
   },
-  allowedClasses: { code: ["language-*", "hljs"], a: ["anchor"], span: ["hljs-*"], div: ["math-display"] },
+  allowedClasses: {
+    code: ["language-*", "hljs"], a: ["anchor"], span: ["hljs-*"], div: ["math-display", "markdown-alert", "markdown-alert-*"],
+    p: ["markdown-alert-title"], section: ["footnotes"],
+  },
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesByTag: { img: ["http", "https"] },
   allowedSchemesAppliedToAttributes: ["href", "src", "cite"],
@@ -64,7 +70,7 @@ const SANITIZE = {
       const external = /^https?:/i.test(attribs.href ?? "");
       const rel = external ? "nofollow ugc noopener noreferrer" : attribs.rel;
       const href = attribs.href?.startsWith("#") && attribs.href.length > 1 ? `#${prefixed(attribs.href.slice(1))}` : attribs.href;
-      const out = { ...attribs, ...(rel ? { rel } : {}), ...(href !== undefined ? { href } : {}) };
+      const out = { ...attribs, ...(rel ? { rel } : {}), ...(href !== undefined ? { href } : {}), ...(attribs.id ? { id: prefixed(attribs.id) } : {}) };
       return { tagName, attribs: out };
     },
     span: (tagName, attribs) => {
@@ -75,7 +81,7 @@ const SANITIZE = {
       }
       return { tagName, attribs };
     },
-    h1: withUserId, h2: withUserId, h3: withUserId, h4: withUserId, h5: withUserId, h6: withUserId,
+    li: withUserId, h1: withUserId, h2: withUserId, h3: withUserId, h4: withUserId, h5: withUserId, h6: withUserId,
     input: (tagName, attribs) => ({ tagName, attribs: { ...attribs, disabled: "" } }),
     img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: "lazy" } }),
   },

@@ -83,7 +83,7 @@ test("a real MediaWiki dump: pages, revisions in order with time, summary and au
     "[Cat facts](https://example.org/cats)",
     "```wikitext\n{{Infobox animal\n| name = Cat\n| legs = 4\n}}\n```",
     "`{{#if: yes | parser function kept | no}}`",
-    "[[File:Cat.png|A cat]]",
+    "[[File:Cat.png|thumb|200px|A cat]]",
   ]) assert.ok(cats.includes(expected), `Cats has ${JSON.stringify(expected)}:\n${cats}`);
   assert.ok(cats.trimEnd().endsWith("Categories: [[Category:Animals]], [[Category:Pets]]"), "categories: one line at the end");
   assert.equal((await currentPageState("Kitty"))?.redirectTo, "Cats", "a redirect stays a redirect");

@@ -24,7 +24,9 @@ test("external links, bare URLs, and files as embeds with their caption", () => 
   assert.equal(md("[https://example.org/a_(b) Example] [https://example.org] https://example.org/x"),
     "[Example](https://example.org/a_%28b%29) <https://example.org> https://example.org/x");
   assert.equal(md("[[File:Cat.png|thumb|left|200px|alt=A|A [[cat]] sleeping]] [[Image:Dog.jpg]]"),
-    "[[File:Cat.png|A cat sleeping]] [[File:Dog.jpg]]");
+    "[[File:Cat.png|thumb|left|200px|alt=A|A cat sleeping]] [[File:Dog.jpg]]");
+  assert.equal(md("[[Image:Map.svg|thumbnail|centre|x120px|upright=1.2|baseline|link=Main Page|300x200px|The [[map]]]]"),
+    "[[File:Map.svg|thumb|center|link=Main Page|300px|The map]]", "MediaWiki's spellings become Vellum's; options Vellum does not show are left out");
 });
 
 test("lists nest, numbered and bulleted, definition lists and indents become quotes; a list ends before a paragraph", () => {

@@ -313,6 +313,30 @@ function linkTarget(raw: string, ctx: WikitextContext, fromSubpage = true): Targ
 /** Words of MediaWiki's image options: not a caption. */
 const FILE_OPTION = /^(?:thumb|thumbnail|frame|frameless|border|left|right|center|centre|none|baseline|middle|sub|super|top|text-top|bottom|text-bottom|upright(?:\s*=?\s*[\d.]+)?|\d*x?\d+\s*px|(?:link|alt|page|class|lang)\s*=.*)$/i;
 
+/** A caption or option value as plain text: links as their labels, no brackets or bars. */
+function plainText(text: string): string {
+  return text.replace(/\[\[(?:[^\]|]*\|)?([^\]]*)\]\]/g, "$1").replace(/[[\]|]/g, "").trim();
+}
+
+/** MediaWiki's spellings of the image options Vellum shows, as Vellum writes them. */
+const EMBED_OPTION_NAMES = new Map([
+  ["thumb", "thumb"], ["thumbnail", "thumb"], ["frame", "frame"], ["framed", "frame"], ["frameless", "frameless"],
+  ["left", "left"], ["right", "right"], ["center", "center"], ["centre", "center"], ["none", "none"],
+]);
+
+/**
+ * An image option of a MediaWiki embed as Vellum's (decision 0031): a width, an alignment, a frame, `alt=` and
+ * `link=`; null for the options Vellum does not show (vertical alignment, upright, border, page, class, lang).
+ */
+function embedOption(part: string): string | null {
+  const named = EMBED_OPTION_NAMES.get(part.toLowerCase());
+  if (named) return named;
+  const width = /^(\d+)(?:x\d+)?\s*px$/i.exec(part); // `200px` or `200x100px`; a height alone (`x100px`) is dropped
+  if (width) return `${width[1]}px`;
+  const valued = /^(alt|link)\s*=(.*)$/is.exec(part);
+  return valued ? `${valued[1]!.toLowerCase()}=${plainText(valued[2]!)}` : null;
+}
+
 /** Links, external links, bold and italics on one line; everything else escaped as plain text. */
 function inline(line: string, ctx: WikitextContext, categories: string[]): string {
   if (line.length > MAX_INLINE_LINE) return escapePlain(line);
@@ -427,8 +451,9 @@ function internalLink(inside: string, trail: string, ctx: WikitextContext, categ
     const name = target.title.slice(target.title.indexOf(":") + 1).trim();
     const parts = rawLabel === null ? [] : splitTopLevelBars(rawLabel);
     const caption = parts.filter((p) => !FILE_OPTION.test(p.trim())).at(-1)?.trim() ?? "";
-    const plainCaption = caption.replace(/\[\[(?:[^\]|]*\|)?([^\]]*)\]\]/g, "$1").replace(/[[\]|]/g, "");
-    return { text: `[[File:${name}${plainCaption ? `|${plainCaption}` : ""}]]`, usedTrail: false };
+    const options = parts.map((p) => embedOption(p.trim())).filter((o): o is string => o !== null);
+    const plainCaption = plainText(caption);
+    return { text: `[[File:${[name, ...options, ...(plainCaption ? [plainCaption] : [])].join("|")}]]`, usedTrail: false };
   }
   const fullTarget = `${leadingColon ? ":" : ""}${target.title}${target.section ? `#${target.section}` : ""}`;
   // what MediaWiki shows: the label, or the target as typed (a subpage link without its slash), plus the trail

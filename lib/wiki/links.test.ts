@@ -36,3 +36,19 @@ test("a file embed becomes an image with its size, lazy loading, srcset and capt
   assert.match(out, /<a class="new" href="\/upload\/File:Gone\.png"/);
   assert.match(out, /<a href="\/wiki\/File:Map\.png" title="File:Map\.png">File:Map\.png<\/a>/, "[[:File:...]] is a plain link");
 });
+
+test("an embed's options size, place, frame and link the image; a phone-sized caption stays with its image", () => {
+  const { html, links } = renderMarkdown("[[File:Map.png|200px|right|thumb|alt=A map|Where we are]] [[File:Map.png|thumb]] [[File:Map.png|frameless|link=|No caption]] [[File:Map.png|link=https://example.org/x|Web]] [[File:Map.png|link=Other page|P]]");
+  const file = { versionId: 7, name: "Map.png", contentType: "image/png", width: 2000, height: 1000 };
+  const out = writeLinks(html, links, new Map<string, LinkTarget>([["File:Map.png", { state: "page", file }]]));
+  const [first, thumb, frameless, web, page] = out.split("</span> ");
+  assert.match(first!, /^<p><span class="wiki-image captioned frame-thumb align-right"><a class="image" href="\/wiki\/File:Map\.png"><img src="\/media\/7\/Map\.png\?width=200" alt="A map" width="200" height="100"/);
+  assert.match(first!, /<span class="caption">Where we are<\/span>$/);
+  assert.match(thumb!, /width="250" height="125"/, "a thumbnail without a width is MediaWiki's default size");
+  assert.match(frameless!, /^<span class="wiki-image frame-frameless"><img /, "link= with nothing: no link; frameless: no caption");
+  assert.match(web!, /<a class="image external" href="https:\/\/example\.org\/x" rel="nofollow ugc noopener noreferrer">/);
+  assert.match(page!, /<a class="image" href="\/wiki\/Other_page">/);
+  const hostile = writeLinks(renderMarkdown('[[File:Map.png|link=javascript:alert(1)|x]] [[File:Map.png|link="><b>|y]]').html, renderMarkdown('[[File:Map.png|link=javascript:alert(1)|x]] [[File:Map.png|link="><b>|y]]').links, new Map<string, LinkTarget>([["File:Map.png", { state: "page", file }]]));
+  assert.doesNotMatch(hostile, /href="javascript:|<b>/);
+  assert.match(hostile, /href="\/wiki\/javascript:alert\(1\)"/, "a link= that is not an address is a title, a path of this site");
+});

@@ -1,6 +1,7 @@
 import "server-only";
 import { db, sqlPool, type Prisma } from "@/lib/db";
-import { escapeHtml, FILE_PREFIX, type WikiLink } from "@/lib/markdown/render";
+import { escapeHtml, FILE_PREFIX, type Embed, type WikiLink } from "@/lib/markdown/render";
+import { normaliseTitleOrNull } from "./title-rules.js";
 import { encodeSlug, pagePaths, slugOf } from "./titles";
 import { fileNameOf, imageAttributes, isImage, type EmbedFile } from "@/lib/files/urls";
 import { mayReadSpace, visibleSql, visibleText, type Access } from "@/lib/auth/access";
@@ -77,8 +78,24 @@ export async function linkTargetsNow(titles: string[], access: Access): Promise<
   return { targets, bound };
 }
 
-/** The HTML of a file embed: the image (linked to its File page), a link to download it, or a red link to upload it. */
-function embedHtml(link: WikiLink & { embed: NonNullable<WikiLink["embed"]> }, label: string, target: LinkTarget): string {
+/** The width a framed embed without one of its own is shown at (MediaWiki's thumbnail default). */
+export const THUMB_WIDTH = 250;
+
+/** Where an embedded image links: its file's page, an http(s) address or a page (`link=`), or nowhere (`link=`). */
+function embedLinkAttributes(link: WikiLink & { embed: Embed }): string | null {
+  const to = link.embed.link;
+  if (to === undefined) return `class="image" href="${escapeHtml(pagePaths.view(link.title))}"`;
+  if (to === "") return null;
+  if (/^https?:\/\//i.test(to)) return `class="image external" href="${escapeHtml(to)}" rel="nofollow ugc noopener noreferrer"`;
+  const title = normaliseTitleOrNull(to);
+  return `class="image" href="${escapeHtml(pagePaths.view(title ?? link.title))}"`;
+}
+
+/**
+ * The HTML of a file embed: the image (with MediaWiki's options: width, alignment, frame, alt text, link and
+ * caption), a link to download it, or a red link to upload it.
+ */
+function embedHtml(link: WikiLink & { embed: Embed }, label: string, target: LinkTarget): string {
   const file = target.file;
   if (!file) {
     return `<a class="new" href="${escapeHtml(pagePaths.upload(link.title))}" title="${escapeHtml(link.title)} (file does not exist)">${label}</a>`;
@@ -86,15 +103,21 @@ function embedHtml(link: WikiLink & { embed: NonNullable<WikiLink["embed"]> }, l
   if (!isImage(file)) {
     return `<a class="file-link" href="${escapeHtml(pagePaths.file(link.title))}" title="${escapeHtml(link.title)}">${label}</a>`;
   }
-  const img = imageAttributes(file);
-  const alt = link.embed.alt || fileNameOf(link.title);
+  const { embed } = link;
+  const framed = embed.frame === "thumb" || embed.frame === "frameless";
+  const img = imageAttributes(file, embed.width ?? (framed ? THUMB_WIDTH : undefined));
+  const alt = embed.alt || fileNameOf(link.title);
   const tag =
     `<img src="${escapeHtml(img.src)}" alt="${escapeHtml(alt)}" width="${img.width}" height="${img.height}" loading="lazy" decoding="async"` +
     (img.srcset ? ` srcset="${escapeHtml(img.srcset)}" sizes="(max-width: ${img.width}px) 100vw, ${img.width}px"` : "") +
     ">";
-  const page = `<a class="image" href="${escapeHtml(pagePaths.view(link.title))}">${tag}</a>`;
-  if (!link.embed.caption) return `<span class="wiki-image">${page}</span>`;
-  return `<span class="wiki-image captioned">${page}<span class="caption">${escapeHtml(link.embed.alt)}</span></span>`;
+  const to = embedLinkAttributes({ ...link, embed });
+  const image = to ? `<a ${to}>${tag}</a>` : tag;
+  const caption = embed.frame === "frameless" ? "" : embed.caption;
+  const classes = ["wiki-image", caption ? "captioned" : "", embed.frame ? `frame-${embed.frame}` : "", embed.align ? `align-${embed.align}` : ""];
+  const open = `<span class="${classes.filter(Boolean).join(" ")}">`;
+  if (!caption) return `${open}${image}</span>`;
+  return `${open}${image}<span class="caption">${escapeHtml(caption)}</span></span>`;
 }
 
 /**
