@@ -63,7 +63,12 @@ export async function savePage(req: SaveRequest): Promise<SaveResult> {
   let titleLock = !before || before.redirectTo !== redirectTarget(req.markdown);
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await inTransaction((tx) => saveOnce(tx, request, rendered, titleLock, merged));
+      const result = await inTransaction(async (tx) => {
+        const saved = await saveOnce(tx, request, rendered, titleLock, merged);
+        // the author's draft of the page is saved now (decision 0031)
+        await tx.draft.deleteMany({ where: { userId: req.author.id, title: req.title } });
+        return saved;
+      });
       if (result.status !== "unchanged") wakeMailWorker();
       return result;
     } catch (e) {
@@ -80,6 +85,11 @@ export async function savePage(req: SaveRequest): Promise<SaveResult> {
       }
     }
   }
+}
+
+/** Who saved the version an edit conflicts with, and when (the conflict screen names them: decision 0031). */
+function conflictAuthor(info: ReturnType<typeof toRevisionInfo>) {
+  return { author: info.author, createdAt: info.createdAt, summary: info.summary };
 }
 
 function busyConflict() {
@@ -118,7 +128,7 @@ async function saveOnce(tx: Tx, req: SaveRequest, rendered: BoundedRender, title
     const mergedText = base ? mergeThreeWay(base.markdown, req.markdown, latest.markdown) : null;
     if (mergedText === null) {
       throw new AppError("edit_conflict", "Someone else saved this page after you started editing", {
-        current: { revisionId: latest.id, markdown: latest.markdown },
+        current: { revisionId: latest.id, markdown: latest.markdown, ...conflictAuthor(toRevisionInfo(latest)) },
       });
     }
     if (mergedText === latest.markdown) {

@@ -41,6 +41,9 @@ export const savePageSchema = z
   .object({ markdown, summary: summary.optional(), baseRevisionId: revisionId.nullable() })
   .strict();
 
+/** PUT /api/drafts/{slug}: the editor's text and the revision it started from (null: a new page). */
+export const draftSchema = z.object({ markdown, baseRevisionId: revisionId.nullable() }).strict();
+
 /** POST /api/revert/{slug} */
 export const revertSchema = z.object({ revisionId, summary: summary.optional() }).strict();
 
