@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { newTitle, saveInEditor, slugPath, twoEditors } from "./fixtures";
+import { markdownOf, newTitle, saveInEditor, slugPath, twoEditors } from "./fixtures";
 
 test("two people editing the same page: the second sees the conflict screen and keeps their text", async ({ browser }) => {
   const { a, b, close } = await twoEditors(browser);
@@ -16,12 +16,12 @@ test("two people editing the same page: the second sees the conflict screen and 
 
   await b.getByRole("button", { name: "Save" }).click();
   await expect(b.getByRole("heading", { name: "Edit conflict" })).toBeVisible();
-  await expect(b.getByLabel(/Their version/)).toHaveValue("The meeting is on Tuesday.\n");
-  await expect(b.getByLabel("Your version")).toHaveValue("The meeting is on Wednesday.\n");
+  await expect(b.getByLabel("Their version", { exact: true })).toHaveValue("The meeting is on Tuesday.\n");
+  await expect(markdownOf(b)).toHaveValue("The meeting is on Wednesday.\n");
 
-  // saving again, deliberately, replaces their version
-  await b.getByLabel("Your version").fill("The meeting is on Tuesday or Wednesday.\n");
-  await b.getByRole("button", { name: "Save my version" }).click();
+  // merged by hand, then saved on top of their version
+  await b.getByLabel("Text (Markdown)").fill("The meeting is on Tuesday or Wednesday.\n");
+  await b.getByRole("button", { name: "Save merged text" }).click();
   await expect(b.locator("article")).toContainText("Tuesday or Wednesday");
   await close();
 });

@@ -1,6 +1,6 @@
 import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
 import sharp from "sharp";
-import { INSTANCE_A, INSTANCE_B, newTitle, signUpInBrowser, slugPath, sql, twoInstanceContexts } from "./fixtures";
+import { INSTANCE_A, INSTANCE_B, markdownOf, newTitle, signUpInBrowser, slugPath, sql, twoInstanceContexts } from "./fixtures";
 
 // Files and images in Chromium and over HTTP against both instances (they share PostgreSQL and memcached): the
 // editor takes dropped, pasted and picked files; File pages, versions and reverts; embeds change on every instance
@@ -103,7 +103,7 @@ test("an embed changes on the other instance at once, signed out, through upload
 
 /** Put `bytes` as a file named `name` into the page's drop or paste event (what a browser hands the editor). */
 async function giveFile(page: Page, how: "drop" | "paste", name: string, bytes: Buffer) {
-  await page.locator("#markdown").evaluate(
+  await page.locator(".cm-content").evaluate(
     (el, { how, name, data }) => {
       const dt = new DataTransfer();
       dt.items.add(new File([new Uint8Array(data)], name, { type: "image/png" }));
@@ -123,9 +123,9 @@ test("in the browser: drop and paste images into the editor, see them in the pre
   const text = page.getByLabel("Text (Markdown)");
   await text.fill("Before the pictures.\n\n");
   await giveFile(page, "drop", "diagram.png", await png(300, 150, "#36c"));
-  await expect(text).toHaveValue(/\[\[File:diagram(?: \(\d+\))?\.png\]\]/);
+  await expect(markdownOf(page)).toHaveValue(/\[\[File:diagram(?: \(\d+\))?\.png\]\]/);
   await giveFile(page, "paste", "image.png", await png(120, 90, "#c63"));
-  await expect(text).toHaveValue(/\[\[File:Pasted image [^\]]+\.png\]\]/);
+  await expect(markdownOf(page)).toHaveValue(/\[\[File:Pasted image [^\]]+\.png\]\]/);
   const preview = page.getByTestId("preview");
   await expect(preview.locator("img")).toHaveCount(2);
   await page.keyboard.press("Control+s"); // the shortcut saves
@@ -147,17 +147,17 @@ test("in the browser: the toolbar and shortcuts format the selection; the Upload
   await text.fill("word");
   await text.selectText();
   await page.keyboard.press("Control+b");
-  await expect(text).toHaveValue("**word**");
+  await expect(markdownOf(page)).toHaveValue("**word**");
   await text.selectText();
   await page.getByRole("button", { name: "Italic" }).click();
-  await expect(text).toHaveValue("_**word**_");
+  await expect(markdownOf(page)).toHaveValue("_**word**_");
   await text.fill("Target");
   await text.selectText();
   await page.keyboard.press("Control+k");
-  await expect(text).toHaveValue("[[Target]]");
+  await expect(markdownOf(page)).toHaveValue("[[Target]]");
   await text.press("End");
   await page.getByTestId("upload-input").setInputFiles({ name: "chart.png", mimeType: "image/png", buffer: await png(50, 40) });
-  await expect(text).toHaveValue(/^\[\[Target\]\]\[\[File:chart(?: \(\d+\))?\.png\]\]$/);
+  await expect(markdownOf(page)).toHaveValue(/^\[\[Target\]\]\[\[File:chart(?: \(\d+\))?\.png\]\]$/);
 });
 
 test("in the browser: the File page shows the file and its versions; a new version, then a revert to the first", async ({ page }) => {

@@ -77,6 +77,11 @@ export function slugPath(title: string): string {
   return title.replaceAll(" ", "_").split("/").map(encodeURIComponent).join("/");
 }
 
+/** The Markdown the editor holds (either mode): the form's `markdown` field. */
+export function markdownOf(page: Page) {
+  return page.locator('input[name="markdown"]');
+}
+
 /** Open the editor of `title`, type `markdown`, save, and wait for the page view to show `expectText`. */
 export async function saveInEditor(page: Page, title: string, markdown: string, expectText: string) {
   await page.goto(`/edit/${slugPath(title)}`);

@@ -3,12 +3,11 @@ import { gfmHeadingId, getHeadingList } from "marked-gfm-heading-id";
 import { randomBytes } from "node:crypto";
 import hljs from "highlight.js";
 import katex from "katex";
-import markedAlert from "marked-alert";
-import markedFootnote from "marked-footnote";
 import { normaliseTitleOrNull } from "../wiki/title-rules.js";
 import { escapeHtml } from "./escape-html.js";
 import { USER_ID_PREFIX, sanitize } from "./sanitize.js";
-import { FILE_PREFIX, WIKILINK, parseWikiLink, scanWikiLinks, wikiLinkOf } from "./wiki-links.js";
+import { FILE_PREFIX, scanWikiLinks, wikiLinkOf } from "./wiki-links.js";
+import { blockMathSyntax, inlineMathSyntax, syntaxPlugins, wikiLinkSyntax } from "./syntax.js";
 
 export { escapeHtml, sanitize, USER_ID_PREFIX };
 
@@ -42,16 +41,6 @@ export const MAX_NESTING = 64;
  */
 let current = null;
 
-/**
- * Where a syntax extension may begin in `src` (marked asks, so it can stop its plain-text run there).
- * @param {string} marker
- * @returns {(src: string) => number | undefined}
- */
-const startAt = (marker) => (src) => {
-  const at = src.indexOf(marker);
-  return at === -1 ? undefined : at;
-};
-
 export { FILE_PREFIX };
 
 /**
@@ -65,23 +54,9 @@ function linkMarker(link, label) {
   return `<a data-wl="${current.nonce}-${current.links.length - 1}">${escapeHtml(label)}</a>`;
 }
 
-/**
- * The wiki link syntax: `[[Title]]`, `[[Title|label]]`, `[[Title#Section]]`, `[[Title#Section|label]]`,
- * `[[#Section]]`. An inline extension, so never inside code spans or blocks. A link to a page becomes a marker,
- * `<a data-wl="i">label</a>`, which the app turns into a blue or red link by whether the title is a page when the
- * view is made (lib/wiki/links.ts colourLinks): the HTML kept for a revision never goes stale. A target that is
- * not a valid title stays as the text typed.
- * @type {import("marked").TokenizerAndRendererExtension}
- */
+/** Wiki links rendered as markers (see syntax.js for what they are). @type {import("marked").TokenizerAndRendererExtension} */
 const wikiLinks = {
-  name: "wikilink",
-  level: "inline",
-  start: startAt("[["),
-  tokenizer(src) {
-    const m = WIKILINK.exec(src);
-    if (!m) return undefined;
-    return { type: "wikilink", raw: m[0], ...parseWikiLink(m[1]) };
-  },
+  ...wikiLinkSyntax,
   renderer(token) {
     const label = escapeHtml(token.label);
     if (token.title === undefined) return label; // not a valid title: the text as typed
@@ -90,8 +65,6 @@ const wikiLinks = {
   },
 };
 
-/** Longest formula typeset (characters between the dollars); a longer one stays as the text typed. */
-const MAX_MATH_CHARS = 4000;
 /** KaTeX's own bounds: macro expansions per formula, and the largest size (em) a formula may ask for. */
 const KATEX_OPTIONS = { throwOnError: false, trust: false, strict: false, maxExpand: 500, maxSize: 20, output: "htmlAndMathml" };
 
@@ -108,41 +81,11 @@ function mathMarker(tex, display) {
   return `<span data-math="${current.nonce}-${current.math.length - 1}"></span>`;
 }
 
-/**
- * `$$ ... $$` on lines of their own: a displayed formula.
- * @type {import("marked").TokenizerAndRendererExtension}
- */
-const blockMath = {
-  name: "blockMath",
-  level: "block",
-  start: startAt("$$"),
-  tokenizer(src) {
-    const m = /^ {0,3}\$\$([^$]{1,4000}?)\$\$[ \t]*(?:\n|$)/.exec(src);
-    if (!m || !m[1].trim()) return undefined;
-    return { type: "blockMath", raw: m[0], tex: m[1].trim() };
-  },
-  renderer: (token) => `<div class="math-display">${mathMarker(token.tex, true)}</div>\n`,
-};
+/** A displayed formula (`$$ ... $$` on lines of their own). @type {import("marked").TokenizerAndRendererExtension} */
+const blockMath = { ...blockMathSyntax, renderer: (token) => `<div class="math-display">${mathMarker(token.tex, true)}</div>\n` };
 
-/**
- * `$...$` in running text (and `$$...$$` inside a paragraph, displayed). Like Pandoc, the opening `$` must be
- * followed and the closing one preceded by a non-space, and the closing one not followed by a digit, so prices
- * ("$5 and $10") stay text; a backtick ends the chance of a formula, so code spans keep their dollars.
- * @type {import("marked").TokenizerAndRendererExtension}
- */
-const inlineMath = {
-  name: "inlineMath",
-  level: "inline",
-  start: startAt("$"),
-  tokenizer(src) {
-    const display = /^\$\$(?!\s)([^$]{1,4000}?)(?<!\s)\$\$/.exec(src);
-    if (display) return { type: "inlineMath", raw: display[0], tex: display[1], display: true };
-    const m = /^\$(?![\s$])((?:\\\$|[^$\n`]){1,4000}?)(?<![\s\\])\$(?!\d)/.exec(src);
-    if (!m || m[1].length > MAX_MATH_CHARS) return undefined;
-    return { type: "inlineMath", raw: m[0], tex: m[1], display: false };
-  },
-  renderer: (token) => mathMarker(token.tex, token.display),
-};
+/** A formula in running text. @type {import("marked").TokenizerAndRendererExtension} */
+const inlineMath = { ...inlineMathSyntax, renderer: (token) => mathMarker(token.tex, token.display) };
 
 /**
  * Code blocks with a language highlight.js knows are highlighted at render time; its output is escaped text in
@@ -188,25 +131,15 @@ function fileTitleOfHref(href) {
   return title?.startsWith(FILE_PREFIX) ? title : null;
 }
 
-/**
- * GitHub's alerts (`> [!NOTE]` ...), titled in words (the sanitizer drops the plugin's icons; the stylesheet
- * colours each kind).
- */
-const ALERTS = [
-  { type: "note", icon: "" }, { type: "tip", icon: "" }, { type: "important", icon: "" },
-  { type: "warning", icon: "" }, { type: "caution", icon: "" },
-];
+/** A marked with Vellum's syntax and renderers. */
+const newMarked = () =>
+  new Marked({ gfm: true, breaks: false, async: false })
+    .use(gfmHeadingId({ prefix: USER_ID_PREFIX }))
+    .use(...syntaxPlugins(), { extensions: [blockMath, wikiLinks, inlineMath], renderer });
 
-/** The syntax Vellum reads, in the order marked must try it: shared by the renderer and the editor's visual mode. */
-export const SYNTAX = [
-  markedFootnote({ prefixId: "fn-", description: "Footnotes", refMarkers: false }),
-  markedAlert({ variants: ALERTS }),
-  { extensions: [blockMath, wikiLinks, inlineMath] },
-];
-
-const marked = new Marked({ gfm: true, breaks: false, async: false })
-  .use(gfmHeadingId({ prefix: USER_ID_PREFIX }))
-  .use(...SYNTAX, { renderer });
+// The footnote plugin keeps state from a render's start to its end; a render that fails midway gets a fresh
+// marked, so the next one never starts from its leftovers.
+let marked = newMarked();
 
 /**
  * The title a page redirects to when its text starts with `#REDIRECT [[Title]]` (any case), else null.
@@ -229,7 +162,13 @@ export function renderMarkdown(markdown) {
   const nonce = randomBytes(12).toString("hex");
   current = { nonce, links: [], math: [] };
   try {
-    const raw = /** @type {string} */ (marked.parse(markdown));
+    let raw;
+    try {
+      raw = /** @type {string} */ (marked.parse(markdown));
+    } catch (e) {
+      marked = newMarked();
+      throw e;
+    }
     const toc = getHeadingList().map((h) => ({ level: h.level, id: h.id, text: h.raw }));
     const headingText = new Map(toc.map((h) => [h.id, h.text]));
     // the anchor is a real, labelled link (a keyboard reaches it, a screen reader names it), never a hidden one

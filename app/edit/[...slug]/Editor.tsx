@@ -1,155 +1,203 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
+import { ACTIONS, matchBlocks, type ActionId, type BlockId } from "@/lib/editor/commands";
 import { sendJson } from "@/app/_components/send-json";
-import { FormError, useAction } from "@/app/_components/useAction";
+import { FormError, useAction, useHydrated } from "@/app/_components/useAction";
 import { fileTitleFor, uploadFile } from "@/app/_components/upload-file";
+import { formatDate } from "@/app/_components/format";
+import { createMarkdownMode } from "./markdown-mode";
+import type { EditorMode, ModeEvents, SlashState } from "./mode";
+import { ConflictPanel, type Conflict } from "./ConflictPanel";
 import styles from "./editor.module.css";
 
-type Props = { title: string; initialMarkdown: string; baseRevisionId: number | null };
-type Conflict = { revisionId: number; markdown: string };
+export type Draft = { markdown: string; baseRevisionId: number | null; savedAt: string };
+type Props = { title: string; initialMarkdown: string; baseRevisionId: number | null; draft: Draft | null; username: string };
+type ModeName = "markdown" | "visual";
+
+/** How often the draft is kept while the text changes (the contract: at least every 5 s). */
+const DRAFT_EVERY_MS = 3000;
+/** How often the editor says it is still open (the server forgets it after 45 s). */
+const PRESENCE_EVERY_MS = 15_000;
+const MODE_KEY = "vellum.editor.mode";
 
 /**
- * The editor: text, summary, live preview (rendered on the server by the same code as saved pages) and the
- * conflict screen. On a conflict the person's text is kept in the editor; their colleague's saved version is
- * shown beside it, and saving again (after merging by hand) is based on that version.
+ * The editor (docs/decisions/0031-writing.md): a Markdown mode (CodeMirror) and a visual mode (ProseMirror, loaded
+ * when chosen) over the same Markdown, one toolbar and `/` menu for both, a preview that follows the cursor,
+ * drafts kept every few seconds, who else is editing, and a conflict screen that helps merge by hand.
  */
-export function Editor({ title, initialMarkdown, baseRevisionId }: Props) {
+export function Editor({ title, initialMarkdown, baseRevisionId, draft, username }: Props) {
+  const slug = encodeSlug(title);
+  const hydrated = useHydrated();
   const [markdown, setMarkdown] = useState(initialMarkdown);
   const [summary, setSummary] = useState("");
   const [base, setBase] = useState(baseRevisionId);
-  const [preview, setPreview] = useState<string>("");
+  const [preview, setPreview] = useState("");
   const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [modeName, setModeName] = useState<ModeName>("markdown");
+  const [loadingMode, setLoadingMode] = useState(false);
+  const [slash, setSlash] = useState<SlashState | null>(null);
+  const [choice, setChoice] = useState(0);
+  const [offer, setOffer] = useState<Draft | null>(draft && draft.markdown !== initialMarkdown ? draft : null);
+  const [draftNote, setDraftNote] = useState<string | null>(null);
+  const [others, setOthers] = useState<{ username: string; since: string }[]>([]);
+  const [uploads, setUploads] = useState<{ id: number; name: string; progress: number }[]>([]);
+  const [uploadError, setUploadError] = useState<string | null>(null);
   const { busy: saving, error, run } = useAction("Could not reach the server. Your text is still here; try again.");
-  const saved = useRef(false);
-  const dirty = markdown !== initialMarkdown;
-  const text = useRef<HTMLTextAreaElement>(null);
+
+  const host = useRef<HTMLDivElement>(null);
+  const mode = useRef<EditorMode | null>(null);
+  const previewBox = useRef<HTMLDivElement>(null);
   const form = useRef<HTMLFormElement>(null);
   const picker = useRef<HTMLInputElement>(null);
-  const [uploads, setUploads] = useState<{ id: number; name: string; progress: number }[]>([]);
+  const saved = useRef(false);
+  const lastDraft = useRef(draft?.markdown ?? initialMarkdown);
   const uploadIds = useRef(0);
-  const [uploadError, setUploadError] = useState<string | null>(null);
+  const menuItems = useMemo(() => (slash ? matchBlocks(slash.query) : []), [slash]);
+  const menuRef = useRef({ items: menuItems, choice });
+  // the modes' key handlers read the menu as it is now
+  useEffect(() => {
+    menuRef.current = { items: menuItems, choice };
+  }, [menuItems, choice]);
 
-  /** Replace the selection with `before + selection + after` (or `placeholder`), keeping the selection on the text. */
-  function wrap(before: string, after = before, placeholder = "text") {
-    const el = text.current;
-    if (!el) return;
-    const { selectionStart: s, selectionEnd: e, value } = el;
-    const inner = value.slice(s, e) || placeholder;
-    const next = value.slice(0, s) + before + inner + after + value.slice(e);
-    setMarkdown(next);
-    requestAnimationFrame(() => {
-      el.focus();
-      el.setSelectionRange(s + before.length, s + before.length + inner.length);
-    });
-  }
-
-  /** Start every selected line (or the cursor's) with `prefix`. */
-  function prefixLines(prefix: string) {
-    const el = text.current;
-    if (!el) return;
-    const { selectionStart: s, selectionEnd: e, value } = el;
-    const start = value.lastIndexOf("\n", s - 1) + 1;
-    const lines = value.slice(start, e).split("\n").map((l) => prefix + l).join("\n");
-    setMarkdown(value.slice(0, start) + lines + value.slice(e));
-    requestAnimationFrame(() => {
-      el.focus();
-      el.setSelectionRange(start, start + lines.length);
-    });
-  }
-
-  /** Insert `snippet` at the cursor (the cursor goes after it). */
-  function insertAtCursor(snippet: string) {
-    const el = text.current;
-    const value = el?.value ?? markdown;
-    const at = el ? el.selectionEnd : value.length;
-    setMarkdown((current) => current.slice(0, at) + snippet + current.slice(at));
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(at + snippet.length, at + snippet.length);
-    });
-  }
-
-  /**
-   * Upload files (dropped, pasted or picked) and insert the Markdown that shows each at the cursor. A name that
-   * holds someone else's file is never replaced: the next free "Name (2).png" is used instead.
-   */
-  async function upload(files: File[]) {
+  /** Upload files (dropped, pasted or picked) and insert each one's embed at the cursor. */
+  const upload = useCallback(async (files: File[]) => {
     setUploadError(null);
     for (const file of files) {
       const entry = { id: ++uploadIds.current, name: file.name || "pasted image", progress: 0 };
       setUploads((u) => [...u, entry]);
       const onProgress = (p: number) => setUploads((u) => u.map((x) => (x.id === entry.id ? { ...x, progress: p } : x)));
       let answer = null;
+      // a name that holds someone else's file is never replaced: the next free "Name (2).png" is used instead
       for (let attempt = 1; attempt <= 20; attempt++) {
         answer = await uploadFile(fileTitleFor(file, attempt), file, { onlyNew: true, onProgress });
         if (answer.status !== 412) break;
       }
       setUploads((u) => u.filter((x) => x.id !== entry.id));
-      if (answer?.ok && answer.file) {
-        insertAtCursor(`[[${answer.file.title}]]`);
-      } else {
-        setUploadError(
-          `${entry.name} was not uploaded: ${answer?.message ?? (answer?.status === 0 ? "the server could not be reached" : `HTTP ${answer?.status}`)}`,
-        );
+      if (answer?.ok && answer.file) mode.current?.insertMarkdown(`[[${answer.file.title}]]`);
+      else setUploadError(`${entry.name} was not uploaded: ${answer?.message ?? (answer?.status === 0 ? "the server could not be reached" : `HTTP ${answer?.status}`)}`);
+    }
+  }, []);
+
+  const chooseBlock = useCallback((id: BlockId) => {
+    setSlash(null);
+    if (id === "image") {
+      mode.current?.clearSlash();
+      picker.current?.click();
+    } else mode.current?.insertBlock(id);
+  }, []);
+
+  const events = useMemo<ModeEvents>(() => ({
+    onChange: setMarkdown,
+    onSlash: (s) => {
+      setSlash(s);
+      if (!s) setChoice(0);
+    },
+    onMenuKey: (key) => {
+      const { items, choice: at } = menuRef.current;
+      if (key === "Escape") {
+        setSlash(null);
+        return true;
       }
-    }
-  }
+      if (!items.length) return false;
+      if (key === "ArrowDown") setChoice((at + 1) % items.length);
+      else if (key === "ArrowUp") setChoice((at - 1 + items.length) % items.length);
+      else chooseBlock(items[Math.min(at, items.length - 1)]!.id);
+      return true;
+    },
+    onSave: () => form.current?.requestSubmit(),
+    onFiles: (files) => void upload(files),
+    onCursor: (fraction) => {
+      const box = previewBox.current;
+      if (box) box.scrollTop = Math.max(0, fraction * (box.scrollHeight - box.clientHeight));
+    },
+  }), [chooseBlock, upload]);
 
-  function onKeyDown(e: React.KeyboardEvent<HTMLTextAreaElement>) {
-    if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
-    const key = e.key.toLowerCase();
-    if (key === "b") wrap("**");
-    else if (key === "i") wrap("_");
-    else if (key === "k") wrap("[[", "]]", "Page title");
-    else if (key === "s") form.current?.requestSubmit();
-    else return;
-    e.preventDefault();
-  }
+  /** Show the text in `name`'s mode (the text is kept; the visual mode's code is fetched the first time). */
+  const mount = useCallback(async (name: ModeName, text: string, focus: boolean) => {
+    if (!host.current) return;
+    setLoadingMode(true);
+    const make = name === "visual" ? (await import("./visual-mode")).createVisualMode : createMarkdownMode;
+    mode.current?.destroy();
+    host.current.replaceChildren();
+    mode.current = make(host.current, text, events, { label: name === "visual" ? "Text (visual)" : "Text (Markdown)", describedBy: "markdown-hint" });
+    setModeName(name);
+    setLoadingMode(false);
+    if (focus) mode.current.focus();
+  }, [events]);
 
-  function onDrop(e: React.DragEvent<HTMLTextAreaElement>) {
-    const files = [...e.dataTransfer.files];
-    if (!files.length) return;
-    e.preventDefault();
-    const el = text.current;
-    if (el) {
-      // the drop point is where the Markdown goes
-      const at = document.caretPositionFromPoint?.(e.clientX, e.clientY);
-      if (at?.offsetNode === el) el.setSelectionRange(at.offset, at.offset);
-    }
-    void upload(files);
-  }
-
-  function onPaste(e: React.ClipboardEvent<HTMLTextAreaElement>) {
-    const files = [...e.clipboardData.files];
-    if (!files.length) return;
-    e.preventDefault();
-    void upload(files);
-  }
-
+  // the editor opens focused, in the mode last used
   useEffect(() => {
+    const stored = window.localStorage.getItem(MODE_KEY) === "visual" ? "visual" : "markdown";
+    void mount(stored, initialMarkdown, true);
+    return () => mode.current?.destroy();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- mounted once; switching modes remounts on purpose
+  }, []);
+
+  function switchTo(name: ModeName) {
+    if (name === modeName || loadingMode) return;
+    window.localStorage.setItem(MODE_KEY, name);
+    const text = mode.current?.markdown() ?? markdown;
+    void mount(name, text, true);
+  }
+
+  /** Replace the whole text (a restored draft, a hunk of their version). */
+  function replaceText(text: string) {
+    mode.current?.setMarkdown(text);
+    setMarkdown(text);
+  }
+
+  // the preview of the Markdown mode, rendered by the server as saved pages are
+  useEffect(() => {
+    if (modeName !== "markdown") return;
     const controller = new AbortController();
-    const refresh = async () => {
-      try {
-        const res = await fetch("/api/preview", {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ markdown }),
-          signal: controller.signal,
-        });
-        if (res.ok) setPreview(((await res.json()) as { html: string }).html);
-      } catch {
-        // aborted by the next keystroke, or offline: the preview simply waits
-      }
-    };
-    const timer = setTimeout(() => void refresh(), 250);
+    const timer = setTimeout(() => {
+      fetch("/api/preview", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ markdown }), signal: controller.signal })
+        .then(async (res) => res.ok && setPreview(((await res.json()) as { html: string }).html))
+        .catch(() => undefined); // aborted by the next keystroke, or offline: the preview waits
+    }, 250);
     return () => {
       clearTimeout(timer);
       controller.abort();
     };
-  }, [markdown]);
+  }, [markdown, modeName]);
 
+  // the draft, kept every few seconds while the text changes (never before the person chose about an old one)
+  useEffect(() => {
+    if (offer) return;
+    const timer = setInterval(() => {
+      const text = mode.current?.markdown();
+      if (text === undefined || text === lastDraft.current || saved.current) return;
+      lastDraft.current = text;
+      void sendJson<Draft>("PUT", `/api/drafts/${slug}`, { markdown: text, baseRevisionId: base }).then((r) => {
+        if (r.ok && r.data?.savedAt) setDraftNote(`Draft saved ${formatDate(r.data.savedAt)}`);
+        else if (r.status !== 429) lastDraft.current = ""; // tried again next time
+      });
+    }, DRAFT_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [slug, base, offer]);
+
+  // who else has the page open; the server forgets this editor 45 s after it stops saying so
+  useEffect(() => {
+    let stopped = false;
+    const renew = async () => {
+      const r = await sendJson<{ editors: { username: string; since: string }[] }>("PUT", `/api/editors/${slug}`);
+      if (!stopped && r.ok && r.data?.editors) setOthers(r.data.editors.filter((e) => e.username !== username));
+    };
+    void renew();
+    const timer = setInterval(() => void renew(), PRESENCE_EVERY_MS);
+    const leave = () => void fetch(`/api/editors/${slug}`, { method: "DELETE", keepalive: true }).catch(() => undefined);
+    window.addEventListener("pagehide", leave);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      window.removeEventListener("pagehide", leave);
+      leave();
+    };
+  }, [slug, username]);
+
+  const dirty = markdown !== initialMarkdown;
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
       if (dirty && !saved.current) e.preventDefault();
@@ -160,15 +208,16 @@ export function Editor({ title, initialMarkdown, baseRevisionId }: Props) {
 
   async function save(e: React.FormEvent) {
     e.preventDefault();
+    const text = mode.current?.markdown() ?? markdown;
     await run(async () => {
-      const r = await sendJson<{ error: { current?: Conflict } }>("PUT", `/api/pages/${encodeSlug(title)}`, { markdown, summary, baseRevisionId: base });
+      const r = await sendJson<{ error: { current?: Conflict } }>("PUT", `/api/pages/${slug}`, { markdown: text, summary, baseRevisionId: base });
       if (r.ok) {
         saved.current = true;
         return window.location.assign(pagePaths.view(title));
       }
       const current = r.data?.error?.current;
       if (r.status === 409 && current) {
-        setConflict(current);
+        setConflict({ ...current, mine: text });
         setBase(current.revisionId);
         return;
       }
@@ -180,84 +229,135 @@ export function Editor({ title, initialMarkdown, baseRevisionId }: Props) {
 
   return (
     <form ref={form} onSubmit={save} className={styles.form} aria-label={`Edit ${title}`}>
-      {conflict && (
-        <section className={`notice ${styles.conflict}`} aria-labelledby="conflict-heading" role="alert">
-          <h2 id="conflict-heading">Edit conflict</h2>
+      {others.length > 0 && (
+        <p className={`notice ${styles.presence}`} role="status">
+          {others.map((o) => o.username).join(", ")} {others.length === 1 ? "is" : "are"} editing this page
+          {others.length === 1 ? ` (since ${formatDate(others[0]!.since)})` : ""}. Save often; if your changes overlap, you will be shown both.
+        </p>
+      )}
+      {offer && (
+        <section className={`notice ${styles.draft}`} aria-labelledby="draft-heading">
+          <h2 id="draft-heading">You have an unsaved draft</h2>
           <p>
-            Someone saved this page after you started editing, and their changes overlap with yours. Your text is kept
-            below. Copy what you need from their version, then save: your save will replace their version.
+            Saved {formatDate(offer.savedAt)}
+            {offer.baseRevisionId !== baseRevisionId ? ", from an older version of this page (saving it will merge, or show you both)" : ""}.
           </p>
-          <label htmlFor="their-version">Their version (saved as revision {conflict.revisionId})</label>
-          <textarea id="their-version" readOnly rows={10} value={conflict.markdown} />
+          <div className="actions">
+            <button type="button" onClick={() => {
+              replaceText(offer.markdown);
+              setBase(offer.baseRevisionId);
+              lastDraft.current = offer.markdown;
+              setOffer(null);
+              mode.current?.focus();
+            }}>Restore draft</button>
+            <button type="button" className="secondary" onClick={() => {
+              setOffer(null);
+              void sendJson("DELETE", `/api/drafts/${slug}`);
+              mode.current?.focus();
+            }}>Discard draft</button>
+          </div>
         </section>
       )}
+      {conflict && <ConflictPanel conflict={conflict} mine={markdown} onChange={replaceText} />}
       <FormError error={error} />
-      <div className={styles.panes}>
-        <div>
-          <label htmlFor="markdown">{conflict ? "Your version" : "Text (Markdown)"}</label>
-          <div className={styles.toolbar} role="toolbar" aria-label="Formatting" aria-controls="markdown">
-            <button type="button" onClick={() => wrap("**")} title="Bold (Ctrl+B)" aria-label="Bold"><b>B</b></button>
-            <button type="button" onClick={() => wrap("_")} title="Italic (Ctrl+I)" aria-label="Italic"><i>I</i></button>
-            <button type="button" onClick={() => prefixLines("## ")} title="Heading" aria-label="Heading">H</button>
-            <button type="button" onClick={() => wrap("[[", "]]", "Page title")} title="Link (Ctrl+K)" aria-label="Link">Link</button>
-            <button type="button" onClick={() => prefixLines("- ")} title="List" aria-label="List">• List</button>
-            <button type="button" onClick={() => wrap("`")} title="Code" aria-label="Code">{"</>"}</button>
-            <button type="button" onClick={() => picker.current?.click()} title="Upload a file or image" aria-label="Upload a file or image">Upload…</button>
-            <input ref={picker} type="file" multiple hidden data-testid="upload-input"
-              onChange={(e) => { void upload([...(e.target.files ?? [])]); e.target.value = ""; }} />
-          </div>
-          <textarea
-            ref={text}
-            id="markdown"
-            name="markdown"
-            rows={24}
-            value={markdown}
-            onChange={(e) => setMarkdown(e.target.value)}
-            onKeyDown={onKeyDown}
-            onDrop={onDrop}
-            onPaste={onPaste}
-            aria-describedby="markdown-hint"
-            spellCheck
-          />
-          <p className="hint" id="markdown-hint">Drop or paste images and files here to upload them. Ctrl+B bold, Ctrl+I italic, Ctrl+K link, Ctrl+S save.</p>
+      <div className={styles.bar}>
+        <div className={styles.modes} role="group" aria-label="Editing mode">
+          {(["markdown", "visual"] as const).map((m) => (
+            <button key={m} type="button" aria-pressed={modeName === m} onClick={() => switchTo(m)} disabled={!hydrated}>
+              {m === "markdown" ? "Markdown" : "Visual"}
+            </button>
+          ))}
+        </div>
+        <Toolbar onAction={(id) => mode.current?.run(id)} onUpload={() => picker.current?.click()} disabled={!hydrated || loadingMode} />
+        <input ref={picker} type="file" multiple hidden data-testid="upload-input"
+          onChange={(e) => { void upload([...(e.target.files ?? [])]); e.target.value = ""; }} />
+      </div>
+      <div className={modeName === "markdown" ? styles.panes : styles.single}>
+        <div className={styles.textPane}>
+          <div ref={host} className={styles.host} data-mode={modeName} aria-busy={loadingMode} />
+          <input type="hidden" name="markdown" value={markdown} />
+          <p className="hint" id="markdown-hint">
+            Type / at the start of a line for blocks. Drop or paste images to upload them. Ctrl+B bold, Ctrl+I italic, Ctrl+K link, Ctrl+S save.
+          </p>
+          {slash && menuItems.length > 0 && (
+            <ul className={styles.menu} role="listbox" aria-label="Blocks" id="block-menu" style={{ left: slash.left, top: slash.top }}>
+              {menuItems.map((b, i) => (
+                <li key={b.id} id={`block-${b.id}`} role="option" aria-selected={i === choice}
+                  onMouseDown={(e) => { e.preventDefault(); chooseBlock(b.id); }}>
+                  <span>{b.label}</span> <span className={styles.menuHint}>{b.hint}</span>
+                </li>
+              ))}
+            </ul>
+          )}
           {uploads.map((u) => (
             <p key={u.id} className={styles.upload}>
-              <label>
-                Uploading {u.name} <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`} />
-              </label>
+              <label>Uploading {u.name} <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`} /></label>
             </p>
           ))}
           {uploadError && <p className="error-box" role="alert">{uploadError}</p>}
         </div>
-        <div>
-          <h2 className={styles.previewHeading} id="preview-heading">
-            Preview
-          </h2>
-          <div className={`article ${styles.preview}`} aria-labelledby="preview-heading" aria-live="polite"
-            dangerouslySetInnerHTML={{ __html: preview }} data-testid="preview" />
-        </div>
+        {modeName === "markdown" && (
+          <div>
+            <h2 className={styles.previewHeading} id="preview-heading">Preview</h2>
+            <div ref={previewBox} className={`article ${styles.preview}`} aria-labelledby="preview-heading" role="region"
+              dangerouslySetInnerHTML={{ __html: preview }} data-testid="preview" />
+          </div>
+        )}
       </div>
       <div className="field">
         <label htmlFor="summary">Summary</label>
-        <input
-          id="summary"
-          name="summary"
-          type="text"
-          maxLength={500}
-          value={summary}
-          onChange={(e) => setSummary(e.target.value)}
-          aria-describedby="summary-hint"
-        />
-        <p className="hint" id="summary-hint">
-          Briefly describe your change.
-        </p>
+        <input id="summary" name="summary" type="text" maxLength={500} value={summary} onChange={(e) => setSummary(e.target.value)} aria-describedby="summary-hint" />
+        <p className="hint" id="summary-hint">Briefly describe your change.</p>
       </div>
       <div className="actions">
-        <button type="submit" disabled={saving}>
-          {saving ? "Saving…" : conflict ? "Save my version" : "Save"}
-        </button>
+        <button type="submit" disabled={saving || !hydrated}>{saving ? "Saving…" : conflict ? "Save merged text" : "Save"}</button>
         <a href={pagePaths.view(title)}>Cancel</a>
+        {draftNote && <span className={styles.draftNote} role="status">{draftNote}</span>}
       </div>
     </form>
   );
 }
+
+/**
+ * The formatting toolbar: one Tab stop, arrow keys between its buttons (the ARIA toolbar pattern). The buttons
+ * never take the focus from the text when clicked, so the cursor stays where the format applies.
+ */
+function Toolbar({ onAction, onUpload, disabled }: { onAction: (id: ActionId) => void; onUpload: () => void; disabled: boolean }) {
+  const [active, setActive] = useState(0);
+  const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  const count = ACTIONS.length + 1;
+  function onKeyDown(e: React.KeyboardEvent) {
+    const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, Home: -active, End: count - 1 - active };
+    const move = moves[e.key];
+    if (move === undefined) return;
+    e.preventDefault();
+    const next = (active + move + count) % count;
+    setActive(next);
+    refs.current[next]?.focus();
+  }
+  const button = (i: number, name: string, onClick: () => void, content: React.ReactNode, keys = "") => (
+    <button key={name} ref={(el) => void (refs.current[i] = el)} type="button" aria-label={name} title={keys ? `${name} (${keys})` : name}
+      tabIndex={i === active ? 0 : -1} onFocus={() => setActive(i)} onMouseDown={(e) => e.preventDefault()} onClick={onClick} disabled={disabled}>
+      {content}
+    </button>
+  );
+  return (
+    <div className={styles.toolbar} role="toolbar" aria-label="Formatting" onKeyDown={onKeyDown}>
+      {ACTIONS.map((a, i) => button(i, a.label, () => onAction(a.id), ICONS[a.id], a.keys))}
+      {button(ACTIONS.length, "Upload", onUpload, "Upload…")}
+    </div>
+  );
+}
+
+const ICONS: Record<ActionId, React.ReactNode> = {
+  bold: <b aria-hidden>B</b>,
+  italic: <i aria-hidden>I</i>,
+  heading: <span aria-hidden>H</span>,
+  link: <span aria-hidden>[[ ]]</span>,
+  bullets: <span aria-hidden>•≡</span>,
+  numbers: <span aria-hidden>1≡</span>,
+  tasks: <span aria-hidden>☑</span>,
+  quote: <span aria-hidden>❝</span>,
+  code: <span aria-hidden>{"</>"}</span>,
+  table: <span aria-hidden>▦</span>,
+};

@@ -6,6 +6,7 @@ import { currentPageState, getPageSource } from "@/lib/wiki/page-reads";
 import { pagePaths } from "@/lib/wiki/titles";
 import { PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
 import { Editor } from "./Editor";
+import { getDraft } from "@/lib/wiki/drafts";
 
 type Props = { params: Promise<{ slug: string[] }> };
 
@@ -43,7 +44,10 @@ export default async function EditPage({ params }: Props) {
       </>
     );
   }
-  const source = await getPageSource(title, await accessOf(user));
+  const access = await accessOf(user);
+  const source = await getPageSource(title, access);
+  // an unsaved draft of this person's is offered back (decision 0031)
+  const draft = await getDraft(title, user, access).catch(() => null);
   return (
     <>
       <PageHead title={title} heading={source ? `Editing ${title}` : `Creating ${title}`} tab="edit" protection={protection} />
@@ -51,6 +55,8 @@ export default async function EditPage({ params }: Props) {
         title={title}
         initialMarkdown={source?.markdown ?? ""}
         baseRevisionId={source?.revisionId ?? null}
+        draft={draft}
+        username={user.username}
       />
     </>
   );
