@@ -79,3 +79,19 @@ test("a block written afresh reads back as the same block (what an edited block 
     assert.deepEqual(again.toJSON(), doc.toJSON(), `${name}: written afresh as ${JSON.stringify(written)}`);
   }
 });
+
+test("blocks with no blank line between them stay so when another block is edited, and the editor's trailing empty paragraph is never written", () => {
+  const markdown = "# Heading\nText right under it.\n- a list\n- right after\n\nEdit me.\n";
+  const read = readMarkdown(markdown);
+  const doc = visualSchema().nodeFromJSON(read.doc);
+  const original = originalOf(read, doc, markdown);
+  const state = EditorState.create({ doc });
+  const withTrailing = state.tr.insert(doc.content.size, visualSchema().nodes.paragraph!.create()).doc;
+  assert.equal(toMarkdown(withTrailing, original), markdown, "an empty paragraph at the end (TipTap's trailing node) changes nothing");
+  let at = -1;
+  withTrailing.forEach((n, offset) => {
+    if (n.textContent === "Edit me.") at = offset;
+  });
+  const edited = EditorState.create({ doc: withTrailing }).tr.insertText("Edited", at + 1, at + 1 + "Edit me".length).doc;
+  assert.equal(toMarkdown(edited, original), "# Heading\nText right under it.\n- a list\n- right after\n\nEdited.\n");
+});

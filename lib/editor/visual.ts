@@ -51,8 +51,8 @@ const align = { align: { default: null, parseHTML: (el: HTMLElement) => el.getAt
 /** The visual mode's extensions: its schema here, its behaviour in the browser (lib/editor/visual-view.ts). */
 export function visualExtensions(): AnyExtension[] {
   return [
+    // the trailing empty paragraph (so there is always somewhere to type after a table or code) is never written
     StarterKit.configure({
-      trailingNode: false,
       underline: false,
       link: { openOnClick: false, autolink: false, linkOnPaste: true, HTMLAttributes: { rel: null, target: null } },
     }),
@@ -272,6 +272,7 @@ export function toMarkdown(doc: PMNode, original: Original): string {
   let out = original.prefix;
   let next = 0; // the first original block not yet matched
   let alt = false; // whether the last list written took the other marker
+  let written: "nothing" | "original" | "fresh" = "nothing";
   for (let i = 0; i < current.length; i++) {
     const node = current[i]!;
     // the same block further on (blocks before it were deleted or changed) keeps its source
@@ -283,15 +284,20 @@ export function toMarkdown(doc: PMNode, original: Original): string {
       }
     }
     if (match >= 0) {
-      out = separate(out) + original.sources[match]!;
+      // right after the block before it in the original: their spacing is the original's own
+      out = (written === "original" && match === next && match > 0) || out === original.prefix ? out + original.sources[match]! : separate(out) + original.sources[match]!;
       next = match + 1;
+      written = "original";
       continue;
     }
     if (node.type.name === "paragraph" && node.childCount === 0 && i === current.length - 1) continue; // a trailing empty line
     alt = sameList(current[i - 1], node) ? !alt : false;
     out = separate(out) + writeBlock(node, "", alt) + "\n";
+    written = "fresh";
   }
-  if (!original.endsWithNewline && out.endsWith("\n") && !original.sources.at(-1)?.endsWith("\n")) out = out.replace(/\n+$/, "");
+  // a text that ended without a newline still does (a new text ends with one, as the Markdown mode's would)
+  const last = original.sources.at(-1);
+  if (last !== undefined && !last.endsWith("\n") && !original.endsWithNewline) out = out.replace(/\n+$/, "");
   return out;
 }
 

@@ -136,7 +136,8 @@ export function Editor({ title, initialMarkdown, baseRevisionId, draft, username
   }, []);
 
   function switchTo(name: ModeName) {
-    if (name === modeName || loadingMode) return;
+    if (loadingMode) return;
+    if (name === modeName) return mode.current?.focus(); // back to the text
     window.localStorage.setItem(MODE_KEY, name);
     const text = mode.current?.markdown() ?? markdown;
     void mount(name, text, true);
@@ -355,7 +356,11 @@ const ICONS: Record<ActionId, React.ReactNode> = {
   heading: <span aria-hidden>H</span>,
   link: <span aria-hidden>[[ ]]</span>,
   bullets: <span aria-hidden>•≡</span>,
-  numbers: <span aria-hidden>1≡</span>,
+  numbers: (
+    <svg aria-hidden width="18" height="14" viewBox="0 0 18 14" fill="none" stroke="currentColor" strokeWidth="1.6">
+      <path d="M1.5 1.5h1.5v4M1 10h2.5l-2.5 3h2.5M7 3h10M7 7h10M7 11h10" />
+    </svg>
+  ),
   tasks: <span aria-hidden>☑</span>,
   quote: <span aria-hidden>❝</span>,
   code: <span aria-hidden>{"</>"}</span>,
