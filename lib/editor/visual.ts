@@ -236,7 +236,11 @@ export function readMarkdown(markdown: string): ReadDocument {
     content.push(b && acceptable(b) ? b : raw(t.raw.replace(/\n+$/, ""), t.type));
     sources.push(t.raw);
   }
-  if (!content.length) content.push({ type: "paragraph" });
+  if (!content.length) {
+    // an empty text is one empty paragraph, whose source is nothing
+    content.push({ type: "paragraph" });
+    sources.push("");
+  }
   return { doc: { type: "doc", content }, sources, prefix };
 }
 
@@ -285,7 +289,9 @@ export function toMarkdown(doc: PMNode, original: Original): string {
     }
     if (match >= 0) {
       // right after the block before it in the original: their spacing is the original's own
-      out = (written === "original" && match === next && match > 0) || out === original.prefix ? out + original.sources[match]! : separate(out) + original.sources[match]!;
+      const source = original.sources[match]!;
+      const adjoining = (written === "original" && match === next && match > 0) || out === original.prefix || source === "";
+      out = adjoining ? out + source : separate(out) + source;
       next = match + 1;
       written = "original";
       continue;
@@ -297,7 +303,7 @@ export function toMarkdown(doc: PMNode, original: Original): string {
   }
   // a text that ended without a newline still does (a new text ends with one, as the Markdown mode's would)
   const last = original.sources.at(-1);
-  if (last !== undefined && !last.endsWith("\n") && !original.endsWithNewline) out = out.replace(/\n+$/, "");
+  if (last && !last.endsWith("\n") && !original.endsWithNewline) out = out.replace(/\n+$/, "");
   return out;
 }
 
