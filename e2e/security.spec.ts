@@ -116,6 +116,10 @@ test("CSRF: every state-changing endpoint refuses a foreign Origin (403) and cha
     ["POST", "/api/tokens", {}],
     ["PATCH", "/api/users/me", { bio: "pwned" }],
     ["PUT", `/api/watch/${slugPath(title)}`, undefined],
+    ["PUT", `/api/drafts/${slugPath(title)}`, { markdown: "forged", baseRevisionId: null }],
+    ["DELETE", `/api/drafts/${slugPath(title)}`, undefined],
+    ["PUT", `/api/editors/${slugPath(title)}`, undefined],
+    ["DELETE", `/api/editors/${slugPath(title)}`, undefined],
     ["POST", "/api/verify-email/send", undefined],
     ["POST", "/api/verify-email", { token: "x".repeat(20) }],
     ["POST", "/api/accounts", { username: newUsername(), email: "e@example.test", password: PASSWORD }],
@@ -136,6 +140,38 @@ test("CSRF: every state-changing endpoint refuses a foreign Origin (403) and cha
   }
   const page = await (await ctx()).get(`/api/pages/${slugPath(title)}`);
   probe(page.status() === 404, "the page a forged request tried to create does not exist");
+});
+
+test("drafts and who is editing: one's own only, signed in, bounded, and hostile bodies a clear 4xx", async () => {
+  const alice = await signedIn();
+  const bob = await signedIn();
+  const anon = await ctx({ Origin: origin });
+  const title = newTitle("Drafty");
+  const url = `/api/drafts/${slugPath(title)}`;
+  probe((await anon.get(url)).status() === 401, "a draft read without a session");
+  probe((await anon.put(url, { data: { markdown: "x", baseRevisionId: null } })).status() === 401, "a draft written without a session");
+  probe((await anon.put(`/api/editors/${slugPath(title)}`)).status() === 401, "presence claimed without a session");
+  expect((await alice.c.put(url, { data: { markdown: "Alice's secret plan", baseRevisionId: null } })).status()).toBe(200);
+  probe((await bob.c.get(url)).status() === 404, "one person read another's draft");
+  await bob.c.delete(url);
+  probe(((await (await alice.c.get(url)).json()) as { markdown?: string }).markdown === "Alice's secret plan", "one person deleted another's draft");
+  for (const [data, status] of [
+    [{ markdown: "x" }, 400], [{ markdown: 5, baseRevisionId: null }, 400], [{ markdown: "x", baseRevisionId: -1 }, 400],
+    [{ markdown: "x", baseRevisionId: null, userId: "someone" }, 400], [{ markdown: "x".repeat(1024 * 1024 + 1), baseRevisionId: null }, 413],
+    [{ markdown: ">".repeat(200) + " deep", baseRevisionId: null }, 400],
+  ] as const) {
+    const res = await bob.c.put(`/api/drafts/${slugPath(newTitle("Hostile"))}`, { data });
+    probe(res.status() === status, `draft ${JSON.stringify(data).slice(0, 60)} answered ${res.status()}, not ${status}`);
+  }
+  probe((await bob.c.put("/api/drafts/bad%5Btitle%5D", { data: { markdown: "x", baseRevisionId: null } })).status() === 400, "a draft of a bad title");
+  const again = await bob.c.put(`/api/drafts/${slugPath(title)}`, { data: { markdown: "one", baseRevisionId: null } });
+  expect(again.status()).toBe(200);
+  probe((await bob.c.put(`/api/drafts/${slugPath(title)}`, { data: { markdown: "two", baseRevisionId: null } })).status() === 429, "a draft rewritten within a second");
+  // who is editing lists usernames only, never a draft's text
+  expect((await alice.c.put(`/api/editors/${slugPath(title)}`)).status()).toBe(200);
+  const editors = await (await anon.get(`/api/editors/${slugPath(title)}`)).text();
+  probe(editors.includes(alice.name) && !editors.includes("secret plan") && !/email|userId|"id"/.test(editors), `who is editing says too much: ${editors}`);
+  probe((await anon.get("/api/editors/bad%5Btitle%5D")).status() === 400, "who is editing a bad title");
 });
 
 test("links, moves and deletes: hostile links are inert, bad moves 4xx, only admins delete and restore", async () => {
