@@ -1,7 +1,7 @@
 // `npm run bench`: page-view throughput beside nginx serving the article as a file (the yardstick, bench/nginx.mjs),
 // with the page cache on and off, signed in and out, the history page, the
 // first view after an edit, how the hit path's cost grows with the number of pages and of revisions, signing in
-// (bench/sign-in.mjs) and files (bench/files.mjs). Not part of `npm test`.
+// (bench/sign-in.mjs), the editor in Chromium (bench/editor.mjs) and files (bench/files.mjs). Not part of `npm test`.
 // Writes a table to stdout and JSON to bench/results/. Uses its own PostgreSQL cluster (.data/bench),
 // memcached and four app instances on ports 3200-3203: everything on; cache off; 2 workers; front cache off.
 import "../scripts/lib/env.mjs"; // an empty variable is an unset one
@@ -16,6 +16,7 @@ import { startMemcached } from "../scripts/lib/memcached.mjs";
 import { benchArticle } from "./article.mjs";
 import { benchFiles } from "./files.mjs";
 import { benchDirectory, benchSignIn } from "./sign-in.mjs";
+import { benchEditor, longPage } from "./editor.mjs";
 import { startNginx } from "./nginx.mjs";
 import { ensureWrk, wrk } from "./wrk.mjs";
 import { RENDERER_VERSION } from "../lib/markdown/render.js";
@@ -381,6 +382,10 @@ try {
   results.signIn = await benchSignIn({ fetch, base: on, directory });
   results.views["/signin page (a React page: password, directory and email forms)"] = await load(`${on}/signin`);
 
+  say("the editor in Chromium: the article's script, the editor's first load, typing in a 5,000-line page");
+  await createPage(db, "Bench Long Page", longPage());
+  results.editor = await benchEditor({ base: on, cookie, title: "Bench_Article", longTitle: "Bench_Long_Page" });
+
   say("files: an image by its immutable URL, display sizes, a 100 MiB upload's memory, a page showing 50 images");
   const files = await benchFiles({ base: on, cookie, app, db, load, timeOne, sequentialLatency });
   Object.assign(results.views, files.views);
@@ -421,6 +426,10 @@ try {
     "| sign-in, sequential | p50 ms | p90 ms |",
     "|---|---:|---:|",
     ...Object.entries(results.signIn).map(([k, r]) => `| ${k} | ${r.p50ms} | ${r.p90ms} |`),
+    "",
+    "| the editor (Chromium) | value |",
+    "|---|---:|",
+    ...Object.entries(results.editor ?? { "skipped: no Chromium": "" }).map(([k, value]) => `| ${k} | ${value} |`),
     "",
     "| files | value |",
     "|---|---:|",

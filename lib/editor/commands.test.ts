@@ -41,3 +41,24 @@ test("blocks go on a line of their own; a table starts with its first heading se
   assert.deepEqual(matchBlocks("TAB").map((b) => b.id), ["table"]);
   assert.equal(matchBlocks("").length, 13);
 });
+
+test("Enter continues a list, a task list, a numbered list and a quote; on an empty item it ends the list", async () => {
+  const { continueList } = await import("./commands");
+  const enter = (doc: string, at = doc.length) => {
+    const c = continueList(doc, at);
+    return c ? after(doc, c) : null;
+  };
+  assert.equal(enter("- one"), "- one\n- |");
+  assert.equal(enter("  * nested"), "  * nested\n  * |");
+  assert.equal(enter("- [x] done"), "- [x] done\n- [ ] |", "a new task is not done yet");
+  assert.equal(enter("9. nine"), "9. nine\n10. |");
+  assert.equal(enter("1) paren"), "1) paren\n2) |");
+  assert.equal(enter("> quoted"), "> quoted\n> |");
+  assert.equal(enter("> - in a quote"), "> - in a quote\n> - |");
+  assert.equal(enter("- split here", 7), "- split\n- | here", "the text after the cursor moves to the new item");
+  assert.equal(enter("- one\n- "), "- one\n|", "an empty item ends the list");
+  assert.equal(enter("plain text"), null);
+  assert.equal(enter("```\n- not a list"), null, "inside fenced code Enter is a new line");
+  assert.equal(enter("```\ncode\n```\n- a list"), "```\ncode\n```\n- a list\n- |");
+  assert.equal(enter("- one", 0), null, "before the marker it is a new line");
+});

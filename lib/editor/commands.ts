@@ -160,3 +160,43 @@ export function applyAction(id: ActionId, doc: string, from: number, to: number)
     case "table": return insertBlock(doc, to, tableSnippet());
   }
 }
+
+/** A list item's or quote's start: indentation, quote marks, then a bullet (with a task box) or a number. */
+const ITEM = /^([ \t]*(?:>[ \t]?)*)(?:([-*+])([ \t]+)(\[[ xX]\][ \t]+)?|(\d{1,9})([.)])([ \t]+))?/;
+const FENCE_LINE = /^[ \t]{0,3}(`{3,}|~{3,})/;
+
+/** Is the line starting at `lineStart` inside fenced code (where Enter is only a new line)? */
+function inFence(doc: string, lineStart: number): boolean {
+  let fence = "";
+  for (const line of doc.slice(0, lineStart).split("\n")) {
+    const f = FENCE_LINE.exec(line);
+    if (!f) continue;
+    if (!fence) fence = f[1]!;
+    else if (f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = "";
+  }
+  return fence !== "";
+}
+
+/**
+ * Enter in a list item or a quote: a new item (the next number, an unticked box) with the text after the cursor,
+ * or, on an item with nothing in it, the end of the list (the marker goes). Null: an ordinary new line.
+ */
+export function continueList(doc: string, at: number): TextChange | null {
+  const { start, end } = lineAround(doc, at);
+  const line = doc.slice(start, end);
+  const m = ITEM.exec(line)!;
+  const [prefix, outer = "", bullet, bulletSpace, task, number, delimiter, numberSpace] = m;
+  if (!prefix || (!bullet && !number && !outer.includes(">")) || at < start + prefix.length) return null;
+  if (inFence(doc, start)) return null;
+  if (line.slice(prefix.length).trim() === "" && at === end) {
+    // an empty item ends the list (an empty quote line ends the quote)
+    return { from: start, to: end, insert: "", anchor: start, head: start };
+  }
+  const marker = bullet
+    ? `${bullet}${bulletSpace}${task ? "[ ] " : ""}`
+    : number
+      ? `${Number(number) + 1}${delimiter}${numberSpace}`
+      : "";
+  const insert = `\n${outer}${marker}`;
+  return { from: at, to: at, insert, anchor: at + insert.length, head: at + insert.length };
+}

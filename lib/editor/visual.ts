@@ -256,10 +256,15 @@ function acceptable(b: JSONContent): boolean {
 /** The document as read: what `toMarkdown` compares the edited document's blocks with. */
 export type Original = { nodes: PMNode[]; sources: string[]; prefix: string; endsWithNewline: boolean };
 
-/** The original of a document read from `markdown`, for `toMarkdown`. */
-export function originalOf(read: ReadDocument, doc: PMNode, markdown: string): Original {
+/** The original of a document read from `markdown`, for `toMarkdown`; `shown`: the editor's document made from it. */
+export function originalOf(read: ReadDocument, doc: PMNode, markdown: string, shown?: PMNode): Original {
   const nodes: PMNode[] = [];
-  doc.forEach((n) => void nodes.push(n));
+  doc.forEach((n, _o, i) => {
+    // the editor's own node when it is the same block: later comparisons are then one identity check (ProseMirror
+    // keeps an unchanged block's object), so writing Markdown back costs little per keystroke, however long the page
+    const mine = shown && i < shown.childCount ? shown.child(i) : null;
+    nodes.push(mine && mine.eq(n) ? mine : n);
+  });
   return { nodes, sources: read.sources, prefix: read.prefix, endsWithNewline: markdown.endsWith("\n") };
 }
 

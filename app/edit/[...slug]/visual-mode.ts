@@ -76,11 +76,20 @@ export function createVisualMode(parent: HTMLElement, markdown: string, events: 
         return true;
       },
     },
-    onUpdate: () => events.onChange(toMarkdown(editor.state.doc, original)),
+    onUpdate: () => changed(),
     onSelectionUpdate: () => watchSlash(),
     onTransaction: () => watchSlash(),
   });
-  original = originalOf(readMarkdown(markdown), editor.schema.nodeFromJSON(readMarkdown(markdown).doc), markdown);
+  const read = readMarkdown(markdown);
+  original = originalOf(read, editor.schema.nodeFromJSON(read.doc), markdown, editor.state.doc);
+
+  // the page hears of a change once typing pauses (writing the Markdown is linear in the page); saving and drafts
+  // ask for the Markdown itself, always current
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  function changed() {
+    clearTimeout(pending);
+    pending = setTimeout(() => events.onChange(toMarkdown(editor.state.doc, original)), 120);
+  }
 
   function watchSlash() {
     const { $from, empty } = editor.state.selection;
@@ -141,7 +150,7 @@ export function createVisualMode(parent: HTMLElement, markdown: string, events: 
       if (text === toMarkdown(editor.state.doc, original)) return;
       const read = readMarkdown(text);
       editor.commands.setContent(read.doc, { emitUpdate: false });
-      original = originalOf(read, editor.schema.nodeFromJSON(read.doc), text);
+      original = originalOf(read, editor.schema.nodeFromJSON(read.doc), text, editor.state.doc);
     },
     run,
     insertBlock(id: Exclude<BlockId, "image">) {
@@ -168,6 +177,9 @@ export function createVisualMode(parent: HTMLElement, markdown: string, events: 
     },
     clearSlash: takeSlash,
     insertMarkdown: (text) => insertRaw(text, "wikilink"),
-    destroy: () => editor.destroy(),
+    destroy: () => {
+      clearTimeout(pending);
+      editor.destroy();
+    },
   };
 }
