@@ -57,10 +57,10 @@ test("an edit conflict names who saved the other version", async () => {
   const { title, revision } = await newPage(people.alice, "line\n");
   await savePage({ title, markdown: "bob's line\n", summary: "Bob's change", baseRevisionId: revision.id, author: people.bob });
   const conflict = await savePage({ title, markdown: "alice's line\n", baseRevisionId: revision.id, author: people.alice }).catch((e: unknown) => e);
-  const current = (conflict as { details: { current: { author: { username: string }; markdown: string; summary: string } } }).details.current;
-  assert.equal(current.author.username, people.bob.username);
+  const { current, currentRevision } = (conflict as { details: { current: { markdown: string }; currentRevision: { author: { username: string }; summary: string } } }).details;
   assert.equal(current.markdown, "bob's line\n");
-  assert.equal(current.summary, "Bob's change");
+  assert.equal(currentRevision.author.username, people.bob.username);
+  assert.equal(currentRevision.summary, "Bob's change");
 });
 
 test("who is editing: renewed by the open editor, gone when it closes or goes quiet, listed to readers only", async () => {

@@ -45,6 +45,8 @@ test("creating a page that exists is an edit conflict carrying the current text"
   await assert.rejects(savePage({ title, markdown: "other\n", baseRevisionId: null, author: people.author }), (e: unknown) => {
     assert.ok(isCode("edit_conflict")(e));
     assert.deepEqual((e as AppError).details.current, { revisionId: revision.id, markdown: "original\n" });
+    const saved = (e as AppError).details.currentRevision as { author: { username: string } };
+    assert.equal(saved.author.username, people.author.username, "and who saved it");
     return true;
   });
 });

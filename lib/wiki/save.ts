@@ -87,11 +87,6 @@ export async function savePage(req: SaveRequest): Promise<SaveResult> {
   }
 }
 
-/** Who saved the version an edit conflicts with, and when (the conflict screen names them: decision 0031). */
-function conflictAuthor(info: ReturnType<typeof toRevisionInfo>) {
-  return { author: info.author, createdAt: info.createdAt, summary: info.summary };
-}
-
 function busyConflict() {
   return new AppError("conflict", "This page is changing too quickly to save; try again");
 }
@@ -128,7 +123,9 @@ async function saveOnce(tx: Tx, req: SaveRequest, rendered: BoundedRender, title
     const mergedText = base ? mergeThreeWay(base.markdown, req.markdown, latest.markdown) : null;
     if (mergedText === null) {
       throw new AppError("edit_conflict", "Someone else saved this page after you started editing", {
-        current: { revisionId: latest.id, markdown: latest.markdown, ...conflictAuthor(toRevisionInfo(latest)) },
+        current: { revisionId: latest.id, markdown: latest.markdown },
+        // who saved it, when and why: the conflict screen names them (decision 0031)
+        currentRevision: toRevisionInfo(latest),
       });
     }
     if (mergedText === latest.markdown) {

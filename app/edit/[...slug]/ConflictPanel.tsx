@@ -5,14 +5,13 @@ import { diffText, type Change } from "@/lib/wiki/diff";
 import { formatDate } from "@/app/_components/format";
 import styles from "./editor.module.css";
 
-/** The version someone saved meanwhile (the 409's `current`), and the text this person tried to save. */
+/** The version someone saved meanwhile: the 409's `current`, and who saved it (its `currentRevision`). */
 export type Conflict = {
   revisionId: number;
   markdown: string;
   author?: { username: string } | null;
   createdAt?: string;
   summary?: string;
-  mine: string;
 };
 
 /** A run of the diff: lines both have, or a difference (their lines and yours). */

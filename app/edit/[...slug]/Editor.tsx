@@ -211,14 +211,17 @@ export function Editor({ title, initialMarkdown, baseRevisionId, draft, username
     e.preventDefault();
     const text = mode.current?.markdown() ?? markdown;
     await run(async () => {
-      const r = await sendJson<{ error: { current?: Conflict } }>("PUT", `/api/pages/${slug}`, { markdown: text, summary, baseRevisionId: base });
+      const r = await sendJson<{ error: { current?: { revisionId: number; markdown: string }; currentRevision?: Omit<Conflict, "revisionId" | "markdown"> } }>(
+        "PUT", `/api/pages/${slug}`, { markdown: text, summary, baseRevisionId: base },
+      );
       if (r.ok) {
         saved.current = true;
         return window.location.assign(pagePaths.view(title));
       }
       const current = r.data?.error?.current;
       if (r.status === 409 && current) {
-        setConflict({ ...current, mine: text });
+        const saved = r.data?.error?.currentRevision;
+        setConflict({ ...current, author: saved?.author, createdAt: saved?.createdAt, summary: saved?.summary });
         setBase(current.revisionId);
         return;
       }
