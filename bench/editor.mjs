@@ -3,7 +3,8 @@
 // visual mode adds when chosen, and how long a key takes from keydown to the next frame in a 5,000-line page
 // in each mode (against 16 ms). Skipped without Chromium.
 import { existsSync } from "node:fs";
-import { brotliCompressSync, gzipSync } from "node:zlib";
+import http from "node:http";
+import { brotliCompressSync } from "node:zlib";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCRIPT_BUDGET_KB = 300;
@@ -24,33 +25,65 @@ export function longPage(lines = 5000) {
 
 const kb = (n) => +(n / 1024).toFixed(1);
 
-/** Scripts a page loads (by URL, from the network): their bytes, gzip and brotli sizes. */
-function sizes(bodies) {
-  let raw = 0, gzip = 0, brotli = 0;
-  for (const body of bodies) {
-    raw += body.length;
-    gzip += gzipSync(body, { level: 9 }).length;
-    brotli += brotliCompressSync(body).length;
-  }
-  return { files: bodies.length, rawKB: kb(raw), gzipKB: kb(gzip), brotliKB: kb(brotli) };
+/** The bytes the server sends for `url` to a client that accepts gzip (what goes over the wire). */
+function servedGzip(url) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { "Accept-Encoding": "gzip" } }, (res) => {
+      let n = 0;
+      res.on("data", (c) => (n += c.length));
+      res.on("end", () => resolve({ bytes: n, gzip: res.headers["content-encoding"] === "gzip" }));
+    }).on("error", reject);
+  });
 }
 
-/** keydown -> the frame after it, for `n` keys typed in the middle of the text, in page time (ms). */
+/** Scripts a page loaded (URL -> body): their bytes, what the server sends gzipped, and brotli's size. */
+async function sizes(scripts) {
+  let raw = 0, gzip = 0, brotli = 0, plain = 0;
+  for (const [url, body] of scripts) {
+    raw += body.length;
+    const served = await servedGzip(url);
+    gzip += served.bytes;
+    if (!served.gzip) plain++;
+    brotli += brotliCompressSync(body).length;
+  }
+  return { files: scripts.length, rawKB: kb(raw), gzipKB: kb(gzip), brotliKB: kb(brotli), uncompressedFiles: plain };
+}
+
+/**
+ * For `n` keys typed in the middle of the text (page time, ms): the main thread's work per key (the key's own task,
+ * with the editor's handling of the input, plus the next frame's work: the editor's measuring, style, layout and
+ * paint), which must fit a 16 ms frame for typing never to drop one; and keydown to the end of the next frame
+ * (which also waits for that frame to begin).
+ */
 async function typing(page, n = 120) {
   await page.evaluate(() => {
     const w = /** @type {any} */ (window);
-    w.__keyLatency = [];
+    w.__keys = [];
     document.addEventListener("keydown", (e) => {
-      const start = e.timeStamp;
-      requestAnimationFrame(() => setTimeout(() => w.__keyLatency.push(performance.now() - start), 0));
+      const start = performance.now();
+      const key = { task: 0, frame: 0, toPaint: 0 };
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => (key.task = performance.now() - start);
+      channel.port2.postMessage(0);
+      requestAnimationFrame(() => {
+        const frameStart = performance.now();
+        setTimeout(() => {
+          key.frame = performance.now() - frameStart;
+          key.toPaint = performance.now() - e.timeStamp;
+          w.__keys.push(key);
+        }, 0);
+      });
     }, true);
   });
   for (let i = 0; i < n; i++) await page.keyboard.type(i % 10 === 9 ? " " : "x", { delay: 40 });
-  await page.waitForFunction((count) => /** @type {any} */ (window).__keyLatency.length >= count, n);
-  const all = await page.evaluate(() => /** @type {any} */ (window).__keyLatency);
-  const sorted = [...all].sort((a, b) => a - b);
-  const at = (q) => +sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
-  return { keys: n, p50ms: at(0.5), p95ms: at(0.95), maxMs: +sorted.at(-1).toFixed(1) };
+  await page.waitForFunction((count) => /** @type {any} */ (window).__keys.length >= count, n);
+  const keys = await page.evaluate(() => /** @type {any} */ (window).__keys);
+  const stat = (xs) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const at = (q) => +sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
+    return { p50: at(0.5), p95: at(0.95), max: +sorted.at(-1).toFixed(1) };
+  };
+  return { work: stat(keys.map((k) => k.task + k.frame)), toPaint: stat(keys.map((k) => k.toPaint)) };
 }
 
 /**
@@ -77,18 +110,19 @@ export async function benchEditor({ base, cookie, title, longTitle }) {
     });
     await page.goto(`${base}/edit/${title}`, { waitUntil: "networkidle" });
     await page.getByRole("textbox", { name: "Text (Markdown)" }).waitFor();
-    const first = sizes([...scripts.values()]);
+    const first = await sizes([...scripts.entries()]);
     out["editor first load: script files"] = first.files;
     out["editor first load: script KB (uncompressed)"] = first.rawKB;
-    out["editor first load: script KB gzip"] = first.gzipKB;
+    out["editor first load: script KB as served (gzip)"] = first.gzipKB;
+    out["editor first load: script files served uncompressed"] = first.uncompressedFiles;
     out["editor first load: script KB brotli"] = first.brotliKB;
     out[`editor first load within ${SCRIPT_BUDGET_KB} KB compressed`] = first.gzipKB <= SCRIPT_BUDGET_KB ? "yes" : "NO";
     const before = new Set(scripts.keys());
     await page.getByRole("button", { name: "Visual" }).click();
     await page.getByRole("textbox", { name: "Text (visual)" }).waitFor();
     await page.waitForLoadState("networkidle");
-    const added = sizes([...scripts.entries()].filter(([url]) => !before.has(url)).map(([, body]) => body));
-    out["visual mode, loaded when chosen: script KB gzip"] = added.gzipKB;
+    const added = await sizes([...scripts.entries()].filter(([url]) => !before.has(url)));
+    out["visual mode, loaded when chosen: script KB as served (gzip)"] = added.gzipKB;
     // back to Markdown for the next page's first mode (the choice is remembered)
     await page.getByRole("button", { name: "Markdown" }).click();
 
@@ -109,9 +143,9 @@ export async function benchEditor({ base, cookie, title, longTitle }) {
       }
       await page.keyboard.press("End");
       const keys = await typing(page);
-      out[`typing in a 5,000-line page, ${mode} mode: p50 ms`] = keys.p50ms;
-      out[`typing in a 5,000-line page, ${mode} mode: p95 ms`] = keys.p95ms;
-      out[`typing in a 5,000-line page, ${mode} mode: max ms`] = keys.maxMs;
+      out[`typing in a 5,000-line page, ${mode} mode: work per key p50 / p95 / max ms`] = `${keys.work.p50} / ${keys.work.p95} / ${keys.work.max}`;
+      out[`typing in a 5,000-line page, ${mode} mode: within ${KEY_BUDGET_MS} ms a key (p95)`] = keys.work.p95 <= KEY_BUDGET_MS ? "yes" : "NO";
+      out[`typing in a 5,000-line page, ${mode} mode: keydown to the next frame's end p50 / p95 ms`] = `${keys.toPaint.p50} / ${keys.toPaint.p95}`;
     }
     await context.close();
     return out;
