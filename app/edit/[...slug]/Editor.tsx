@@ -109,8 +109,10 @@ export function Editor({ title, initialMarkdown, baseRevisionId, draft, username
     onSave: () => form.current?.requestSubmit(),
     onFiles: (files) => void upload(files),
     onCursor: (fraction) => {
-      const box = previewBox.current;
-      if (box) box.scrollTop = Math.max(0, fraction * (box.scrollHeight - box.clientHeight));
+      requestAnimationFrame(() => {
+        const box = previewBox.current;
+        if (box) box.scrollTop = Math.max(0, fraction * (box.scrollHeight - box.clientHeight));
+      });
     },
   }), [chooseBlock, upload]);
 

@@ -54,6 +54,7 @@ export function richHtml(data: DataTransfer | null): string | null {
 
 export function createMarkdownMode(parent: HTMLElement, doc: string, events: ModeEvents, label: { label: string; describedBy: string }): EditorMode {
   let slashFrom = -1;
+  let cursorLine = 1;
   const apply = (c: TextChange) => {
     view.dispatch({ changes: { from: c.from, to: c.to, insert: c.insert }, selection: { anchor: c.anchor, head: c.head }, scrollIntoView: true, userEvent: "input" });
     view.focus();
@@ -112,7 +113,11 @@ export function createMarkdownMode(parent: HTMLElement, doc: string, events: Mod
         slashFrom = -1;
         events.onSlash(null);
       }
-      if (u.selectionSet) events.onCursor(u.state.doc.length ? head / u.state.doc.length : 0);
+      // the preview follows the cursor from line to line (not every character: each follow is a layout of the preview)
+      if (u.selectionSet && line.number !== cursorLine) {
+        cursorLine = line.number;
+        events.onCursor(u.state.doc.lines > 1 ? (line.number - 1) / (u.state.doc.lines - 1) : 0);
+      }
     }),
     EditorView.domEventHandlers({
       paste(event) {

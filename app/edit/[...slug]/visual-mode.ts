@@ -77,7 +77,6 @@ export function createVisualMode(parent: HTMLElement, markdown: string, events: 
       },
     },
     onUpdate: () => changed(),
-    onSelectionUpdate: () => watchSlash(),
     onTransaction: () => watchSlash(),
   });
   const read = readMarkdown(markdown);
