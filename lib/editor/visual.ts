@@ -138,7 +138,7 @@ function inline(tokens: Token[] | undefined, marks: MarkJSON[] = []): JSONConten
   return out;
 }
 
-/** A paragraph's inline content, or null when it cannot be one (a line break at its very end, say). */
+/** A paragraph of inline tokens. */
 function paragraph(tokens: Token[] | undefined): JSONContent {
   return { type: "paragraph", content: inline(tokens) };
 }
