@@ -153,7 +153,7 @@ test("drafts and who is editing: one's own only, signed in, bounded, and hostile
   probe((await anon.put(`/api/editors/${slugPath(title)}`)).status() === 401, "presence claimed without a session");
   expect((await alice.c.put(url, { data: { markdown: "Alice's secret plan", baseRevisionId: null } })).status()).toBe(200);
   probe((await bob.c.get(url)).status() === 404, "one person read another's draft");
-  await bob.c.delete(url);
+  probe((await bob.c.delete(url)).status() === 404, "deleting a draft one does not have");
   probe(((await (await alice.c.get(url)).json()) as { markdown?: string }).markdown === "Alice's secret plan", "one person deleted another's draft");
   for (const [data, status] of [
     [{ markdown: "x" }, 400], [{ markdown: 5, baseRevisionId: null }, 400], [{ markdown: "x", baseRevisionId: -1 }, 400],

@@ -39,8 +39,8 @@ test("a draft is one person's own, kept per title, replaced as it changes and go
   const fresh = unique("Unwritten");
   await putDraft(fresh, { markdown: "# Soon", baseRevisionId: null }, people.alice, alice);
   assert.equal((await getDraft(fresh, people.alice, alice)).baseRevisionId, null);
-  await deleteDraft(fresh, people.alice, alice);
-  await deleteDraft(fresh, people.alice, alice);
+  assert.equal((await deleteDraft(fresh, people.alice, alice)).markdown, "# Soon", "deleting answers what the draft held");
+  await assert.rejects(deleteDraft(fresh, people.alice, alice), isCode("not_found"), "and then there is none");
   await assert.rejects(getDraft(fresh, people.alice, alice), isCode("not_found"));
 });
 

@@ -73,10 +73,14 @@ export async function putDraft(
   });
 }
 
-/** Forget the person's draft of `title` (none is fine). */
-export async function deleteDraft(title: string, user: Writer, access: Access): Promise<void> {
+/** Forget the person's draft of `title`, answering what it held: 404 when they have none. */
+export async function deleteDraft(title: string, user: Writer, access: Access): Promise<DraftView> {
   await assertMayReadTitle(access, title);
-  await db().draft.deleteMany({ where: { userId: user.id, title } });
+  const rows = await db().$queryRaw<{ markdown: string; base_revision_id: number | null; saved_at: Date }[]>`
+    DELETE FROM drafts WHERE user_id = ${user.id} AND title = ${title} RETURNING markdown, base_revision_id, saved_at`;
+  const row = rows[0];
+  if (!row) throw new AppError("not_found", `You have no draft of "${title}"`);
+  return view({ markdown: row.markdown, baseRevisionId: row.base_revision_id, savedAt: row.saved_at });
 }
 
 /** Who has `title` open in the editor now (renewed within PRESENCE_SECONDS), longest first. */

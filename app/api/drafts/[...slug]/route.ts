@@ -12,8 +12,5 @@ export const PUT = route({ auth: true, body: draftSchema }, async ({ req, body, 
   putDraft(titleFromRequest(req, PREFIX), body, user, access),
 );
 
-/** DELETE /api/drafts/{slug}: forget your draft of the page. */
-export const DELETE = route({ auth: true }, async ({ req, user, access }) => {
-  await deleteDraft(titleFromRequest(req, PREFIX), user, access);
-  return { deleted: true };
-});
+/** DELETE /api/drafts/{slug}: forget your draft of the page; answers what it held (404 when you had none). */
+export const DELETE = route({ auth: true }, async ({ req, user, access }) => deleteDraft(titleFromRequest(req, PREFIX), user, access));
