@@ -3,7 +3,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { EVERY_CONSTRUCT } from "../lib/testing/markdown-corpus";
 import { INSTANCE_A, markdownOf, newTitle, saveInEditor, signUpInBrowser, slugPath, twoEditors } from "./fixtures";
 
-// The editor, driven by its accessible names as a person would (shared/API.md "Writing", decision 0031): both
+// The editor, driven by its accessible names as a person would (the HTTP contract's "Writing", decision 0031): both
 // modes' toolbars, the `/` menu, list continuation, paste, drafts across a closed page, two people seeing each
 // other, and a conflict merged by hand.
 

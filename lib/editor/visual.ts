@@ -18,6 +18,8 @@ import { editorSyntax } from "@/lib/markdown/syntax";
 //     (HTML, a displayed formula, an alert, a footnote, a link definition, anything unusual) is a "Markdown"
 //     block edited as source.
 // Pure: runs in the browser and in Node (the round-trip test), apart from htmlToMarkdown, which needs a DOM.
+// One file: reading and writing must agree block for block (what one reads as a node the other must write back as
+// the same node), and the promise is only checkable with both in view.
 
 /** A wiki link, formula, inline HTML, entity, footnote reference or image: its Markdown, shown as itself. */
 const RawInline = Node.create({
@@ -303,7 +305,7 @@ export function toMarkdown(doc: PMNode, original: Original): string {
     }
     if (node.type.name === "paragraph" && node.childCount === 0 && i === current.length - 1) continue; // a trailing empty line
     alt = sameList(current[i - 1], node) ? !alt : false;
-    out = separate(out) + writeBlock(node, "", alt) + "\n";
+    out = separate(out) + writeBlock(node, alt) + "\n";
     written = "fresh";
   }
   // a text that ended without a newline still does (a new text ends with one, as the Markdown mode's would)
@@ -324,10 +326,10 @@ function sameList(before: PMNode | undefined, node: PMNode): boolean {
 }
 
 /**
- * A block written as Markdown; `indent` starts its continuation lines (inside lists). `alt`: a list right after
+ * A block written as Markdown (a list item's continuation lines are indented by `lines`). `alt`: a list right after
  * one of its kind, which takes the other marker (`*` for `-`, `)` for `.`) to stay a list of its own.
  */
-function writeBlock(node: PMNode, indent: string, alt = false): string {
+function writeBlock(node: PMNode, alt = false): string {
   const lines = (text: string, first: string, rest: string) =>
     text.split("\n").map((l, i) => (i === 0 ? first : l === "" ? rest.trimEnd() : rest) + l).join("\n");
   switch (node.type.name) {
@@ -341,7 +343,7 @@ function writeBlock(node: PMNode, indent: string, alt = false): string {
     }
     case "horizontalRule": return "---";
     case "rawBlock": return node.textContent;
-    case "blockquote": return lines(writeChildren(node, ""), "> ", "> ");
+    case "blockquote": return lines(writeChildren(node), "> ", "> ");
     case "bulletList":
     case "orderedList":
     case "taskList": {
@@ -351,7 +353,7 @@ function writeBlock(node: PMNode, indent: string, alt = false): string {
         const bullet = alt ? "*" : "-";
         const marker =
           node.type.name === "orderedList" ? `${start + i}${alt ? ")" : "."} ` : node.type.name === "taskList" ? `${bullet} [${item.attrs.checked ? "x" : " "}] ` : `${bullet} `;
-        items.push(lines(writeChildren(item, "", true), marker, " ".repeat(node.type.name === "taskList" ? 2 : marker.length)));
+        items.push(lines(writeChildren(item, true), marker, " ".repeat(node.type.name === "taskList" ? 2 : marker.length)));
       });
       return items.join("\n");
     }
@@ -363,7 +365,7 @@ function writeBlock(node: PMNode, indent: string, alt = false): string {
         row.forEach((cell, _c, c) => {
           if (r === 0) aligns.push((cell.attrs.align as string | null) ?? null);
           const parts: string[] = [];
-          cell.forEach((p) => void parts.push(p.isTextblock ? writeInline(p, false) : writeBlock(p, "").replace(/\n/g, " ")));
+          cell.forEach((p) => void parts.push(p.isTextblock ? writeInline(p, false) : writeBlock(p).replace(/\n/g, " ")));
           // text escapes its own pipes; a pipe in a part kept as typed must not end the cell either
           cells.push(parts.join(" ").replace(/(?<!\\)\|/g, "\\|").replace(/\n/g, " ") || " ");
           void c;
@@ -374,19 +376,19 @@ function writeBlock(node: PMNode, indent: string, alt = false): string {
       const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
       return [line(rows[0] ?? []), line(rule), ...rows.slice(1).map(line)].join("\n");
     }
-    default: return writeChildren(node, indent);
+    default: return writeChildren(node);
   }
 }
 
 /** A node's blocks, a blank line between them; in a list item a nested list follows its paragraph directly. */
-function writeChildren(node: PMNode, indent: string, listItem = false): string {
+function writeChildren(node: PMNode, listItem = false): string {
   let out = "";
   let alt = false;
   node.forEach((child, _o, i) => {
     const list = /List$/.test(child.type.name);
     if (i > 0) out += listItem && list ? "\n" : "\n\n";
     alt = i > 0 && sameList(node.child(i - 1), child) ? !alt : false;
-    out += writeBlock(child, indent, alt);
+    out += writeBlock(child, alt);
   });
   return out;
 }

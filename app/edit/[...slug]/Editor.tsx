@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { encodeSlug, pagePaths } from "@/lib/wiki/titles";
-import { ACTIONS, matchBlocks, type ActionId, type BlockId } from "@/lib/editor/commands";
+import { matchBlocks, type BlockId } from "@/lib/editor/commands";
 import { sendJson } from "@/app/_components/send-json";
 import { FormError, useAction, useHydrated } from "@/app/_components/useAction";
 import { fileTitleFor, uploadFile } from "@/app/_components/upload-file";
@@ -10,6 +10,7 @@ import { formatDate } from "@/app/_components/format";
 import { createMarkdownMode } from "./markdown-mode";
 import type { EditorMode, ModeEvents, SlashState } from "./mode";
 import { ConflictPanel, type Conflict } from "./ConflictPanel";
+import { Toolbar } from "./Toolbar";
 import styles from "./editor.module.css";
 
 export type Draft = { markdown: string; baseRevisionId: number | null; savedAt: string };
@@ -26,6 +27,8 @@ const MODE_KEY = "vellum.editor.mode";
  * The editor (docs/decisions/0031-writing.md): a Markdown mode (CodeMirror) and a visual mode (ProseMirror, loaded
  * when chosen) over the same Markdown, one toolbar and `/` menu for both, a preview that follows the cursor,
  * drafts kept every few seconds, who else is editing, and a conflict screen that helps merge by hand.
+ * One component: the text, the mode, the base revision, the draft and the save share one state, and each part
+ * (draft timer, presence, preview, save) reads it; the toolbar and the conflict screen are their own files.
  */
 export function Editor({ title, initialMarkdown, baseRevisionId, draft, username }: Props) {
   const slug = encodeSlug(title);
@@ -323,51 +326,3 @@ export function Editor({ title, initialMarkdown, baseRevisionId, draft, username
     </form>
   );
 }
-
-/**
- * The formatting toolbar: one Tab stop, arrow keys between its buttons (the ARIA toolbar pattern). The buttons
- * never take the focus from the text when clicked, so the cursor stays where the format applies.
- */
-function Toolbar({ onAction, onUpload, disabled }: { onAction: (id: ActionId) => void; onUpload: () => void; disabled: boolean }) {
-  const [active, setActive] = useState(0);
-  const refs = useRef<(HTMLButtonElement | null)[]>([]);
-  const count = ACTIONS.length + 1;
-  function onKeyDown(e: React.KeyboardEvent) {
-    const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, Home: -active, End: count - 1 - active };
-    const move = moves[e.key];
-    if (move === undefined) return;
-    e.preventDefault();
-    const next = (active + move + count) % count;
-    setActive(next);
-    refs.current[next]?.focus();
-  }
-  const button = (i: number, name: string, onClick: () => void, content: React.ReactNode, keys = "") => (
-    <button key={name} ref={(el) => void (refs.current[i] = el)} type="button" aria-label={name} title={keys ? `${name} (${keys})` : name}
-      tabIndex={i === active ? 0 : -1} onFocus={() => setActive(i)} onMouseDown={(e) => e.preventDefault()} onClick={onClick} disabled={disabled}>
-      {content}
-    </button>
-  );
-  return (
-    <div className={styles.toolbar} role="toolbar" aria-label="Formatting" onKeyDown={onKeyDown}>
-      {ACTIONS.map((a, i) => button(i, a.label, () => onAction(a.id), ICONS[a.id], a.keys))}
-      {button(ACTIONS.length, "Upload", onUpload, "Upload…")}
-    </div>
-  );
-}
-
-const ICONS: Record<ActionId, React.ReactNode> = {
-  bold: <b aria-hidden>B</b>,
-  italic: <i aria-hidden>I</i>,
-  heading: <span aria-hidden>H</span>,
-  link: <span aria-hidden>[[ ]]</span>,
-  bullets: <span aria-hidden>•≡</span>,
-  numbers: (
-    <svg aria-hidden width="18" height="14" viewBox="0 0 18 14" fill="none" stroke="currentColor" strokeWidth="1.6">
-      <path d="M1.5 1.5h1.5v4M1 10h2.5l-2.5 3h2.5M7 3h10M7 7h10M7 11h10" />
-    </svg>
-  ),
-  tasks: <span aria-hidden>☑</span>,
-  quote: <span aria-hidden>❝</span>,
-  code: <span aria-hidden>{"</>"}</span>,
-  table: <span aria-hidden>▦</span>,
-};

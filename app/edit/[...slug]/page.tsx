@@ -7,6 +7,7 @@ import { pagePaths } from "@/lib/wiki/titles";
 import { PageHead, titleOrNotice, titledMetadata } from "@/app/_components/PageHead";
 import { Editor } from "./Editor";
 import { getDraft } from "@/lib/wiki/drafts";
+import { AppError } from "@/lib/errors";
 
 type Props = { params: Promise<{ slug: string[] }> };
 
@@ -47,7 +48,10 @@ export default async function EditPage({ params }: Props) {
   const access = await accessOf(user);
   const source = await getPageSource(title, access);
   // an unsaved draft of this person's is offered back (decision 0031)
-  const draft = await getDraft(title, user, access).catch(() => null);
+  const draft = await getDraft(title, user, access).catch((e: unknown) => {
+    if (e instanceof AppError && e.code === "not_found") return null; // no draft
+    throw e;
+  });
   return (
     <>
       <PageHead title={title} heading={source ? `Editing ${title}` : `Creating ${title}`} tab="edit" protection={protection} />

@@ -47,10 +47,11 @@ export function createVisualMode(parent: HTMLElement, markdown: string, events: 
     },
   });
 
+  const read = readMarkdown(markdown);
   const editor = new Editor({
     element: parent,
     extensions: [...visualExtensions(), keys],
-    content: readMarkdown(markdown).doc,
+    content: read.doc,
     editorProps: {
       attributes: { class: "article visual-text", "aria-label": label.label, "aria-describedby": label.describedBy, "aria-multiline": "true", role: "textbox", spellcheck: "true" },
       handlePaste(_view, event) {
@@ -79,7 +80,6 @@ export function createVisualMode(parent: HTMLElement, markdown: string, events: 
     onUpdate: () => changed(),
     onTransaction: () => watchSlash(),
   });
-  const read = readMarkdown(markdown);
   original = originalOf(read, editor.schema.nodeFromJSON(read.doc), markdown, editor.state.doc);
 
   // the page hears of a change once typing pauses (writing the Markdown is linear in the page); saving and drafts
@@ -147,9 +147,9 @@ export function createVisualMode(parent: HTMLElement, markdown: string, events: 
     markdown: () => toMarkdown(editor.state.doc, original),
     setMarkdown(text) {
       if (text === toMarkdown(editor.state.doc, original)) return;
-      const read = readMarkdown(text);
-      editor.commands.setContent(read.doc, { emitUpdate: false });
-      original = originalOf(read, editor.schema.nodeFromJSON(read.doc), text, editor.state.doc);
+      const next = readMarkdown(text);
+      editor.commands.setContent(next.doc, { emitUpdate: false });
+      original = originalOf(next, editor.schema.nodeFromJSON(next.doc), text, editor.state.doc);
     },
     run,
     insertBlock(id: Exclude<BlockId, "image">) {
